@@ -1,0 +1,72 @@
+import type Router from '@koa/router';
+
+/**
+ * The one contract between a channel and the rest of kefu-hub. A channel turns platform callbacks
+ * into InboundMessages (handing each to `accept`) and sends outbound text through its platform.
+ * Everything platform-specific — wire formats, crypto, tokens, error codes — stays in its folder.
+ */
+
+export type ChannelKind = 'wecom' | 'wechat-mp' | 'wecom-kf' | 'web';
+
+export type InboundContent =
+  | { type: 'text'; text: string }
+  | { type: 'image'; mediaId?: string; url?: string }
+  | { type: 'voice'; mediaId: string; format?: string; recognition?: string }
+  | { type: 'video'; mediaId: string; thumbMediaId?: string }
+  | { type: 'file'; mediaId?: string; fileName?: string; url?: string }
+  | { type: 'location'; latitude: number; longitude: number; scale?: number; label?: string }
+  | { type: 'link'; title: string; description?: string; url: string }
+  | { type: 'event'; event: string; eventKey?: string; detail?: Record<string, string> };
+
+export interface InboundMessage {
+  channel: ChannelKind;
+  /** Account name as in routes and config (`default` for the env-configured one). */
+  accountName: string;
+  /** The platform's id of the customer (WeCom UserID, openid, external_userid, visitor id). */
+  customerExternalId: string;
+  /** The platform's message id, when it gives one. */
+  platformMessageId?: string;
+  /** Retries of one platform callback carry the same key; unique per account. */
+  dedupeKey: string;
+  /** When the platform says the customer sent it. */
+  sentAt: Date;
+  content: InboundContent;
+}
+
+export type AcceptResult =
+  | { outcome: 'accepted'; messageId: number; conversationId: number }
+  | { outcome: 'duplicate'; messageId?: number };
+
+/**
+ * Stores an inbound message durably and queues it. Resolves only once the message is safe; rejects
+ * (UnavailableError) when it cannot be kept, so the channel answers 5xx and the platform retries.
+ */
+export type AcceptInbound = (message: InboundMessage) => Promise<AcceptResult>;
+
+export interface OutboundRecipient {
+  accountName: string;
+  customerExternalId: string;
+}
+
+export interface SendReceipt {
+  platformMessageId?: string;
+}
+
+export interface ChannelSender {
+  /** Splits a reply into parts this platform delivers whole, in order. */
+  splitText(text: string): string[];
+  /**
+   * Sends one part. Throws DeliveryError (retryable or not) on failure. Resending the same part
+   * after a crash must be safe where the platform offers a duplicate check.
+   */
+  sendText(to: OutboundRecipient, text: string): Promise<SendReceipt>;
+}
+
+export interface Channel {
+  kind: ChannelKind;
+  /** Account names this channel serves, with non-secret settings worth recording. */
+  accounts(): Array<{ name: string; settings: Record<string, unknown> }>;
+  /** Registers the inbound routes (callbacks) on the API router. */
+  registerRoutes(router: Router): void;
+  sender: ChannelSender;
+}

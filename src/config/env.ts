@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from '../errors.ts';
+
+/**
+ * The public configuration contract. Variable names are relied on by operators and scripts:
+ * add new ones, never rename. docs/configuration.md lists every variable.
+ */
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+const nonNegativeInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(fallback));
+
+const envSchema = z.object({
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  REDIS_URL: optionalString.pipe(z.string().url('must be a redis:// URL').optional()),
+  DATABASE_URL: optionalString.pipe(z.string().url('must be a postgres:// URL').optional()),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  CONFIG_FILE: optionalString,
+
+  WECOM_CORP_ID: optionalString,
+  WECOM_AGENT_ID: optionalString,
+  WECOM_SECRET: optionalString,
+  WECOM_TOKEN: optionalString,
+  WECOM_ENCODING_AES_KEY: optionalString,
+  WECOM_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://qyapi.weixin.qq.com')),
+
+  CALLBACK_REPLAY_WINDOW_S: positiveInt(300),
+  CALLBACK_MAX_BODY_BYTES: positiveInt(64 * 1024),
+  WORKER_CONCURRENCY: positiveInt(50),
+  COALESCE_WINDOW_MS: nonNegativeInt(1200),
+  JOB_ATTEMPTS: positiveInt(8),
+  JOB_BACKOFF_MS: positiveInt(1000),
+  SHUTDOWN_GRACE_MS: positiveInt(20_000),
+  FAQ_FILE: z.preprocess(emptyAsUndefined, z.string().default('config/faq.json')),
+  FALLBACK_TEXT: z.preprocess(
+    emptyAsUndefined,
+    z.string().default('这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。'),
+  ),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** A WeCom self-built app (企业微信自建应用) that kefu-hub answers for. */
+const wecomAccountSchema = z.object({
+  name: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account names are lowercase letters, digits, - and _'),
+  corpId: z.string().min(1),
+  agentId: z.coerce.number().int(),
+  secret: z.string().min(1),
+  token: z.string().min(1),
+  encodingAesKey: z.string().length(43, 'EncodingAESKey is 43 characters'),
+  apiBase: z.string().url().default('https://qyapi.weixin.qq.com'),
+});
+export type WecomAccount = z.infer<typeof wecomAccountSchema>;
+
+/** The optional CONFIG_FILE: several accounts per channel; the env-configured one is `default`. */
+const configFileSchema = z.object({
+  wecom: z.array(wecomAccountSchema).default([]),
+});
+
+export interface Config {
+  env: Env;
+  /** True when DATABASE_URL is unset: the database is PGlite inside this process. */
+  embeddedDatabase: boolean;
+  /** True when REDIS_URL is unset: a private redis-server may be started under DATA_DIR. */
+  defaultRedis: boolean;
+  redisUrl: string;
+  accounts: { wecom: WecomAccount[] };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.join('.') || '(root)';
+  return `${path}: ${issue.message}`;
+}
+
+function wecomFromEnv(env: Env): WecomAccount | undefined {
+  const vars = {
+    WECOM_CORP_ID: env.WECOM_CORP_ID,
+    WECOM_AGENT_ID: env.WECOM_AGENT_ID,
+    WECOM_SECRET: env.WECOM_SECRET,
+    WECOM_TOKEN: env.WECOM_TOKEN,
+    WECOM_ENCODING_AES_KEY: env.WECOM_ENCODING_AES_KEY,
+  };
+  const set = Object.entries(vars).filter(([, v]) => v !== undefined);
+  if (set.length === 0) return undefined; // channel off
+  const missing = Object.entries(vars).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (missing.length > 0) throw new ConfigError(`WeCom app is half configured: set ${missing.join(', ')} (or unset all WECOM_* to turn it off)`);
+  const parsed = wecomAccountSchema.safeParse({
+    name: 'default',
+    corpId: env.WECOM_CORP_ID,
+    agentId: env.WECOM_AGENT_ID,
+    secret: env.WECOM_SECRET,
+    token: env.WECOM_TOKEN,
+    encodingAesKey: env.WECOM_ENCODING_AES_KEY,
+    apiBase: env.WECOM_API_BASE,
+  });
+  if (!parsed.success) {
+    const names: Record<string, string> = { agentId: 'WECOM_AGENT_ID', encodingAesKey: 'WECOM_ENCODING_AES_KEY', corpId: 'WECOM_CORP_ID' };
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]);
+    throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function readConfigFile(path: string): z.infer<typeof configFileSchema> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`CONFIG_FILE ${path}: ${(err as Error).message}`);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`CONFIG_FILE ${path}: ${describeIssue(parsed.error.issues[0]!)}`);
+  return parsed.data;
+}
+
+/** Loads and validates the configuration; throws ConfigError with one line naming the variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) throw new ConfigError(describeIssue(parsed.error.issues[0]!));
+  const env = parsed.data;
+  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [] };
+  const envWecom = wecomFromEnv(env);
+  const wecom = [...(envWecom ? [envWecom] : []), ...file.wecom];
+  const duplicate = wecom.find((a, i) => wecom.findIndex((b) => b.name === a.name) !== i);
+  if (duplicate) throw new ConfigError(`wecom account "${duplicate.name}" is defined twice (the env-configured app is "default")`);
+  return {
+    env,
+    embeddedDatabase: env.DATABASE_URL === undefined,
+    defaultRedis: env.REDIS_URL === undefined,
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    accounts: { wecom },
+  };
+}

@@ -1,0 +1,158 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * One schema for PostgreSQL and PGlite. Migrations in migrations/ are generated from this file
+ * (`npm run db:generate`) and applied on start and by `npm run migrate`.
+ *
+ * Shape: a channel account (one WeCom app, one Official Account, one web widget…) has customers;
+ * a customer has conversations (at most one open); a conversation has messages in both directions;
+ * an outbound message has one delivery per part sent to the platform.
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const channelAccounts = pgTable(
+  'channel_accounts',
+  {
+    id: serial('id').primaryKey(),
+    /** 'wecom' | 'wechat-mp' | 'wecom-kf' | 'web' */
+    channel: text('channel').notNull(),
+    /** The account name in routes and config: `default` is the env-configured one. */
+    name: text('name').notNull(),
+    /** Non-secret settings shown to operators (corp id, agent id); secrets stay in config. */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('channel_accounts_channel_name').on(t.channel, t.name)],
+);
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channelAccountId: integer('channel_account_id').notNull().references(() => channelAccounts.id),
+    /** The platform's id of the person: WeCom UserID, OA openid, kf external_userid, web visitor id. */
+    externalId: text('external_id').notNull(),
+    displayName: text('display_name'),
+    /** Platform profile (avatar, unionid…) and anything marketers attach later. */
+    profile: jsonb('profile').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('customers_account_external').on(t.channelAccountId, t.externalId)],
+);
+
+export const conversationStatuses = ['bot', 'needs_human', 'human', 'closed'] as const;
+export type ConversationStatus = (typeof conversationStatuses)[number];
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull().references(() => customers.id),
+    channelAccountId: integer('channel_account_id').notNull().references(() => channelAccounts.id),
+    status: text('status').$type<ConversationStatus>().notNull().default('bot'),
+    /** Why the conversation needs a human (customer asked, delivery failed, job failed…). */
+    handoffReason: text('handoff_reason'),
+    /** Agent assigned once the agent workspace exists; a plain text id until then. */
+    assignee: text('assignee'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    // At most one open conversation per customer: makes "find or open" race-free.
+    uniqueIndex('conversations_one_open_per_customer').on(t.customerId).where(sql`status <> 'closed'`),
+    index('conversations_status_last_message').on(t.status, t.lastMessageAt),
+  ],
+);
+
+export const messageDirections = ['in', 'out'] as const;
+/** Inbound: pending → answered | held (a human owns the conversation). Outbound: queued → sent | failed. */
+export const messageStatuses = ['pending', 'answered', 'held', 'queued', 'sent', 'failed'] as const;
+export type MessageStatus = (typeof messageStatuses)[number];
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: bigint('conversation_id', { mode: 'number' }).notNull().references(() => conversations.id),
+    channelAccountId: integer('channel_account_id').notNull().references(() => channelAccounts.id),
+    direction: text('direction').$type<(typeof messageDirections)[number]>().notNull(),
+    /** 'customer' | 'bot' | 'agent' | 'system' */
+    sender: text('sender').notNull(),
+    /** Normalized content type: text, image, voice, video, file, location, link, event. */
+    kind: text('kind').notNull(),
+    /** The text the brain and agents read (the text itself, a voice transcript, a link title…). */
+    text: text('text'),
+    /** The full normalized content. */
+    content: jsonb('content').$type<Record<string, unknown>>().notNull(),
+    status: text('status').$type<MessageStatus>().notNull(),
+    /** Platform message id (MsgId, msgid) when the platform gives one. */
+    platformMessageId: text('platform_message_id'),
+    /** Inbound retries of one callback share this key; unique per account so a retry is never stored twice. */
+    dedupeKey: text('dedupe_key'),
+    /** Outbound: the last inbound message this reply answers (one reply per turn). */
+    replyToId: bigint('reply_to_id', { mode: 'number' }),
+    /** Inbound: the outbound reply that answered it. */
+    answeredById: bigint('answered_by_id', { mode: 'number' }),
+    /** What the brain decided (handoff reason, matched FAQ entry, confidence…). */
+    meta: jsonb('meta').$type<Record<string, unknown>>().notNull().default({}),
+    platformSentAt: timestamp('platform_sent_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_account_dedupe').on(t.channelAccountId, t.dedupeKey),
+    uniqueIndex('messages_one_reply_per_turn').on(t.replyToId),
+    index('messages_conversation_id').on(t.conversationId, t.id),
+    index('messages_pending_inbound').on(t.createdAt).where(sql`direction = 'in' and status = 'pending'`),
+  ],
+);
+
+export const deliveryStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    messageId: bigint('message_id', { mode: 'number' }).notNull().references(() => messages.id),
+    conversationId: bigint('conversation_id', { mode: 'number' }).notNull().references(() => conversations.id),
+    /** Long replies are split into parts the platform accepts; each part is one delivery, sent in order. */
+    part: smallint('part').notNull(),
+    /** The exact text of this part: resending after a crash must send the identical request. */
+    body: text('body').notNull(),
+    /**
+     * pending → sending (request about to leave) → sent | failed. A delivery found in `sending`
+     * after a crash may or may not have reached the platform: it is resent with the platform's
+     * duplicate check where one exists (docs/delivery-guarantees.md).
+     */
+    status: text('status').$type<DeliveryStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Last platform error, e.g. "wecom:45009". */
+    lastErrorCode: text('last_error_code'),
+    lastError: text('last_error'),
+    platformMessageId: text('platform_message_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('deliveries_message_part').on(t.messageId, t.part),
+    index('deliveries_unfinished').on(t.conversationId, t.id).where(sql`status in ('pending', 'sending')`),
+  ],
+);

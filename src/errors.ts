@@ -1,0 +1,48 @@
+/**
+ * The few error classes of kefu-hub. Each has a stable `code` for logs and API clients and a
+ * message meant for a human. The HTTP layer maps them to status codes in one place (src/http/errors.ts).
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number = 500,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration value is missing or malformed: the process must not start. */
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('config_invalid', message, 500);
+  }
+}
+
+/** A request we refuse: bad signature, undecryptable body, stale timestamp, … */
+export class RejectedRequestError extends AppError {}
+
+/** Something we depend on (database, Redis) is not available: the caller should retry later. */
+export class UnavailableError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unavailable', message, 503);
+    if (options?.cause) this.cause = options.cause;
+  }
+}
+
+/**
+ * An outbound send failed. `retryable` says whether trying again later can help (network, 5xx,
+ * rate limit, platform busy) or not (no such recipient, blocked, outside the reply window).
+ * `platformCode` is the platform's own error code (e.g. "wecom:81013") for records and metrics.
+ */
+export class DeliveryError extends AppError {
+  constructor(
+    readonly retryable: boolean,
+    readonly platformCode: string,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(retryable ? 'delivery_transient' : 'delivery_permanent', message, 502);
+  }
+}

@@ -1,0 +1,68 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Every metric kefu-hub exports, built once per process by the composition root. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    callbacks: new Counter({
+      name: 'kefu_callbacks_total',
+      help: 'Platform callbacks by channel and result (accepted, duplicate, rejected reason, error)',
+      labelNames: ['channel', 'result'] as const,
+      registers: [registry],
+    }),
+    ackLatency: new Histogram({
+      name: 'kefu_callback_ack_seconds',
+      help: 'Time from callback arrival to acknowledgement',
+      labelNames: ['channel'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    queueDepth: new Gauge({
+      name: 'kefu_queue_jobs',
+      help: 'Jobs in the conversation queue by state',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
+    oldestWaitingJobAge: new Gauge({
+      name: 'kefu_queue_oldest_waiting_seconds',
+      help: 'Age of the oldest job waiting in the conversation queue',
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'kefu_job_duration_seconds',
+      help: 'Conversation turn job duration by outcome',
+      labelNames: ['outcome'] as const,
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    replyLatency: new Histogram({
+      name: 'kefu_reply_latency_seconds',
+      help: 'Time from the customer message being stored to the reply being delivered',
+      labelNames: ['channel'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    sends: new Counter({
+      name: 'kefu_sends_total',
+      help: 'Outbound sends by channel, result (sent, retry, failed) and platform error code',
+      labelNames: ['channel', 'result', 'code'] as const,
+      registers: [registry],
+    }),
+    handoffs: new Counter({
+      name: 'kefu_handoffs_total',
+      help: 'Conversations flagged for a human, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    tokenRefreshes: new Counter({
+      name: 'kefu_access_token_refreshes_total',
+      help: 'Access tokens fetched from a platform',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
