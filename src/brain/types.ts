@@ -1,0 +1,48 @@
+/**
+ * The brain's whole contract with the rest of kefu-hub. It knows nothing about channels, HTTP or
+ * queues: it gets a conversation and the customer's new messages and decides what to say.
+ */
+
+export interface ConversationTurn {
+  /** 'customer' wrote it, or we ('bot', 'agent', 'system') did. */
+  from: 'customer' | 'bot' | 'agent' | 'system';
+  text: string;
+  at: Date;
+}
+
+export interface ConversationContext {
+  conversationId: number;
+  customer: { id: number; displayName?: string; tags: string[] };
+  /** Knowledge base the channel account uses (`default` unless configured). */
+  knowledgeBase: string;
+  /** Earlier turns, oldest first, not including `newMessages`. */
+  history: ConversationTurn[];
+}
+
+export interface CustomerMessage {
+  /** Normalized kind: text, image, voice, location, link, event… */
+  kind: string;
+  /** Text to reason about: the text itself, a voice transcript, a link title; empty for media. */
+  text: string;
+  at: Date;
+}
+
+export type BrainDecision =
+  | {
+      kind: 'reply';
+      text: string;
+      /** What led to the answer (matched entry, score, sources, intent…); stored with the reply. */
+      meta: Record<string, unknown>;
+    }
+  | {
+      kind: 'handoff';
+      /** Stable reason code, e.g. 'customer_asked', 'no_answer', 'complaint'. */
+      reason: string;
+      /** What the customer is told while they wait for a person. */
+      text: string;
+      meta: Record<string, unknown>;
+    };
+
+export interface Brain {
+  answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision>;
+}
