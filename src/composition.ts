@@ -71,12 +71,13 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const metrics = createMetrics();
     // Commands fail fast while Redis is unreachable instead of queueing in memory: a callback must
     // not wait on a dead connection, and every caller has a durable fallback (the database).
-    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: `${env.REDIS_PREFIX}:` });
     redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
     cleanups.push(() => redis.disconnect());
     await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
 
-    const queue = createConversationQueue(new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }), env.JOB_ATTEMPTS);
+    // BullMQ prefixes its own keys; its connections must not carry an ioredis keyPrefix.
+    const queue = createConversationQueue(new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }), env.REDIS_PREFIX, env.JOB_ATTEMPTS);
     queue.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
     cleanups.push(() => queue.close());
     registerQueueMetrics(metrics, queue);
@@ -110,6 +111,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       });
       worker = startConversationWorker({
         connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+        prefix: env.REDIS_PREFIX,
         processTurn,
         db,
         metrics,

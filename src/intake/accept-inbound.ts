@@ -30,7 +30,7 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
   return async (message) => {
     const accountId = deps.accountIds.get(accountKey(message.channel, message.accountName));
     if (accountId === undefined) throw new Error(`account ${message.channel}/${message.accountName} is not registered`);
-    const seenKey = `kefu:seen:${accountId}:${message.dedupeKey}`;
+    const seenKey = `seen:${accountId}:${message.dedupeKey}`;
     const seen = await deps.redis.exists(seenKey).catch(() => 0);
     if (seen) return { outcome: 'duplicate' };
 

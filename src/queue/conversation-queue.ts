@@ -15,9 +15,10 @@ export interface TurnJobData {
 /** Job ids are derived from the message, so enqueueing the same message twice adds one job. */
 export const turnJobId = (messageId: number) => `turn-${messageId}`;
 
-export function createConversationQueue(connection: ConnectionOptions, attempts: number): Queue<TurnJobData> {
+export function createConversationQueue(connection: ConnectionOptions, prefix: string, attempts: number): Queue<TurnJobData> {
   return new Queue<TurnJobData>(CONVERSATION_QUEUE, {
     connection,
+    prefix,
     defaultJobOptions: {
       attempts,
       backoff: { type: 'jittered' },

@@ -67,7 +67,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
 
   return async function processTurn(job: Job<TurnJobData>, token?: string): Promise<TurnOutcome> {
     const { conversationId } = job.data;
-    const lock = await tryLock(deps.redis, `kefu:conversation-lock:${conversationId}`, LOCK_TTL_MS);
+    const lock = await tryLock(deps.redis, `conversation-lock:${conversationId}`, LOCK_TTL_MS);
     if (!lock) return postpone(job, token, 100 + Math.floor(Math.random() * 200));
     const stopTimer = deps.metrics.jobDuration.startTimer();
     let outcome: TurnOutcome | 'postponed' | 'error' = 'error';

@@ -10,6 +10,8 @@ import type { createTurnProcessor } from './conversation-turn-processor.ts';
 
 export interface ConversationWorkerOptions {
   connection: ConnectionOptions;
+  /** Redis key prefix of the queue (REDIS_PREFIX). */
+  prefix: string;
   processTurn: ReturnType<typeof createTurnProcessor>;
   db: Database;
   metrics: Metrics;
@@ -27,6 +29,7 @@ export function startConversationWorker(options: ConversationWorkerOptions): Wor
   const { logger } = options;
   const worker = new Worker<TurnJobData>(CONVERSATION_QUEUE, options.processTurn, {
     connection: options.connection,
+    prefix: options.prefix,
     concurrency: options.concurrency,
     // A job whose worker died (kill -9) is taken back after this long and run again; the
     // processor's records make the rerun resume, not repeat.

@@ -27,7 +27,7 @@ export class WecomApiClient {
   ) {
     this.tokens = new AccessTokenCache({
       redis,
-      key: `kefu:wecom:token:${account.corpId}:${account.agentId}`,
+      key: `wecom:token:${account.corpId}:${account.agentId}`,
       fetchToken: () => this.fetchToken(),
       onFetched: onTokenFetched,
     });

@@ -27,7 +27,7 @@ export async function sendWecomText(
   deliveryId: number,
 ): Promise<SendReceipt> {
   const minute = Math.floor(Date.now() / 60_000);
-  const rateKey = `kefu:wecom:rate:${account.corpId}:${account.agentId}:${to.customerExternalId}:${minute}`;
+  const rateKey = `wecom:rate:${account.corpId}:${account.agentId}:${to.customerExternalId}:${minute}`;
   const sentThisMinute = await redis.incr(rateKey);
   if (sentThisMinute === 1) await redis.expire(rateKey, 120);
   if (sentThisMinute > PER_MEMBER_PER_MINUTE) {
