@@ -28,6 +28,8 @@ export interface Service {
   /** The HTTP port actually bound (PORT=0 picks a free one). */
   port: number;
   logger: Logger;
+  /** The service's database (PGlite lives inside this process: this is the way in). */
+  db: DatabaseHandle['db'];
   /** Stops accepting, drains in-flight jobs (up to SHUTDOWN_GRACE_MS), closes connections. */
   stop(): Promise<void>;
 }
@@ -77,7 +79,10 @@ export async function startService(config: Config, role: Role, overrides: Servic
     await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
 
     // BullMQ prefixes its own keys; its connections must not carry an ioredis keyPrefix.
-    const queue = createConversationQueue(new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }), env.REDIS_PREFIX, env.JOB_ATTEMPTS);
+    // BullMQ does not close connections it was handed, so each is closed here after its user.
+    const queueConnection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    cleanups.push(() => queueConnection.disconnect());
+    const queue = createConversationQueue(queueConnection, env.REDIS_PREFIX, env.JOB_ATTEMPTS);
     queue.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
     cleanups.push(() => queue.close());
     registerQueueMetrics(metrics, queue);
@@ -109,8 +114,10 @@ export async function startService(config: Config, role: Role, overrides: Servic
         logger,
         coalesceWindowMs: env.COALESCE_WINDOW_MS,
       });
+      const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+      cleanups.push(() => workerConnection.disconnect());
       worker = startConversationWorker({
-        connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+        connection: workerConnection,
         prefix: env.REDIS_PREFIX,
         processTurn,
         db,
@@ -149,6 +156,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
     return {
       port,
       logger,
+      db,
       async stop() {
         accepting = false;
         logger.info('shutting down: no new callbacks, draining jobs');
