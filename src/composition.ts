@@ -113,6 +113,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
         metrics,
         logger,
         coalesceWindowMs: env.COALESCE_WINDOW_MS,
+        lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
       });
       const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
       cleanups.push(() => workerConnection.disconnect());
@@ -125,6 +126,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
         logger,
         concurrency: env.WORKER_CONCURRENCY,
         backoffBaseMs: env.JOB_BACKOFF_MS,
+        lockMs: env.JOB_LOCK_MS,
       });
       cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
     }

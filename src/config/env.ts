@@ -35,6 +35,8 @@ const envSchema = z.object({
   COALESCE_WINDOW_MS: nonNegativeInt(1200),
   JOB_ATTEMPTS: positiveInt(8),
   JOB_BACKOFF_MS: positiveInt(1000),
+  /** How long a worker may go silent before its jobs are taken back and rerun (kill -9 recovery time). */
+  JOB_LOCK_MS: positiveInt(30_000),
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
   FAQ_FILE: z.preprocess(emptyAsUndefined, z.string().default('config/faq.json')),
   FALLBACK_TEXT: z.preprocess(

@@ -20,13 +20,12 @@ export interface TurnProcessorDeps {
   logger: Logger;
   /** A burst of messages is answered once this long after its last message. */
   coalesceWindowMs: number;
+  /** TTL of the conversation lock: renewed while held, freed this long after a holder dies. */
+  lockMs: number;
   historyTurns?: number;
 }
 
 export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 'delivered';
-
-/** Long enough for any turn; renewed while held, and it frees itself if its holder is killed. */
-const LOCK_TTL_MS = 15_000;
 
 /**
  * One conversation turn: deliver what an earlier turn left unsent, then answer every pending
@@ -67,7 +66,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
 
   return async function processTurn(job: Job<TurnJobData>, token?: string): Promise<TurnOutcome> {
     const { conversationId } = job.data;
-    const lock = await tryLock(deps.redis, `conversation-lock:${conversationId}`, LOCK_TTL_MS);
+    const lock = await tryLock(deps.redis, `conversation-lock:${conversationId}`, deps.lockMs);
     if (!lock) return postpone(job, token, 100 + Math.floor(Math.random() * 200));
     const stopTimer = deps.metrics.jobDuration.startTimer();
     let outcome: TurnOutcome | 'postponed' | 'error' = 'error';

@@ -18,6 +18,7 @@ export interface ConversationWorkerOptions {
   logger: Logger;
   concurrency: number;
   backoffBaseMs: number;
+  lockMs: number;
 }
 
 /**
@@ -31,9 +32,10 @@ export function startConversationWorker(options: ConversationWorkerOptions): Wor
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
-    // A job whose worker died (kill -9) is taken back after this long and run again; the
+    // A job whose worker died (kill -9) is taken back once its lock expires and run again; the
     // processor's records make the rerun resume, not repeat.
-    stalledInterval: 15_000,
+    lockDuration: options.lockMs,
+    stalledInterval: Math.ceil(options.lockMs / 2),
     maxStalledCount: 5,
     settings: {
       backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
