@@ -85,6 +85,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const queue = createConversationQueue(queueConnection, env.REDIS_PREFIX, env.JOB_ATTEMPTS);
     queue.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
     cleanups.push(() => queue.close());
+    await queue.waitUntilReady();
     registerQueueMetrics(metrics, queue);
 
     const limits = { replayWindowSeconds: env.CALLBACK_REPLAY_WINDOW_S, maxBodyBytes: env.CALLBACK_MAX_BODY_BYTES };
