@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { WecomAccount } from '../../config/env.ts';
+import { DeliveryError } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { CallbackLimits } from '../shared/wx-callback.ts';
 import type { AcceptInbound, Channel } from '../types.ts';
@@ -31,7 +32,8 @@ export function createWecomChannel(deps: WecomChannelDeps): Channel {
       sendText: (to, text, deliveryId) => {
         const account = accountsByName.get(to.accountName);
         const client = clients.get(to.accountName);
-        if (!account || !client) throw new Error(`no WeCom app named "${to.accountName}" is configured`);
+        // A conversation of an app since removed from the configuration cannot be answered: permanent.
+        if (!account || !client) throw new DeliveryError(false, 'config:unknown_account', `no WeCom app named "${to.accountName}" is configured`);
         return sendWecomText(client, account, deps.redis, to, text, deliveryId);
       },
     },
