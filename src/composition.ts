@@ -5,6 +5,7 @@ import { FaqBrain, loadFaqFile } from './brain/faq-brain.ts';
 import type { Brain } from './brain/types.ts';
 import type { Channel } from './channels/types.ts';
 import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
+import { createWechatMpChannel } from './channels/wechat-mp/wechat-mp-channel.ts';
 import type { Config } from './config/env.ts';
 import { syncChannelAccounts } from './conversations/channel-accounts.ts';
 import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/connect.ts';
@@ -95,6 +96,11 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const channels: Channel[] = [];
     if (config.accounts.wecom.length > 0) {
       channels.push(createWecomChannel({ accounts: config.accounts.wecom, redis, metrics, limits, accept: (m) => accept(m) }));
+    }
+    if (config.accounts.wechatMp.length > 0) {
+      channels.push(
+        createWechatMpChannel({ accounts: config.accounts.wechatMp, redis, metrics, logger, limits, dataDir: env.DATA_DIR, accept: (m) => accept(m) }),
+      );
     }
     const accountIds = await syncChannelAccounts(
       db,
