@@ -105,11 +105,13 @@ export async function startService(config: Config, role: Role, overrides: Servic
     }
     let wecomKf: WecomKfChannel | undefined;
     if (config.accounts.wecomKf.length > 0) {
+      const kfQueueConnection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      cleanups.push(() => kfQueueConnection.disconnect());
       wecomKf = createWecomKfChannel({
         accounts: config.accounts.wecomKf,
         db,
         redis,
-        queueConnection: new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+        queueConnection: kfQueueConnection,
         redisPrefix: env.REDIS_PREFIX,
         metrics,
         logger,
@@ -153,7 +155,14 @@ export async function startService(config: Config, role: Role, overrides: Servic
       });
       cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
       // kf messages arrive by sync_msg, not by callback: the worker roles run those syncs.
-      if (wecomKf) cleanups.push(wecomKf.startSyncWorker(new Redis(redisUrl, { maxRetriesPerRequest: null })));
+      if (wecomKf) {
+        const syncConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        const stopSync = wecomKf.startSyncWorker(syncConnection);
+        cleanups.push(async () => {
+          await stopSync();
+          syncConnection.disconnect();
+        });
+      }
     }
 
     let accepting = true;
