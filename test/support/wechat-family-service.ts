@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
+import { startService, type Service } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config/env.ts';
+
+/**
+ * Fixtures for the WeChat-family channel tests: a throwaway PostgreSQL database (or PGlite under a
+ * temp DATA_DIR), a Redis logical DB owned by one test file, a deterministic brain, and the real
+ * service started in-process.
+ */
+export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface ThrowawayPostgres {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
+  const name = `kefu_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    async drop() {
+      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export function tempDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'kefu-wechat-test-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Empties the Redis logical DB this test file owns (never another one: files run in parallel). */
+export async function flushOwnRedisDb(redisUrl: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  await redis.flushdb();
+  redis.disconnect();
+}
+
+/**
+ * Answers deterministically: "答：<texts>" — or a handoff when a message asks for a person
+ * (contains 人工). Records what it saw.
+ */
+export class EchoBrain implements Brain {
+  readonly calls: Array<{ conversationId: number; kinds: string[]; texts: string[] }> = [];
+
+  async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
+    const texts = newMessages.map((m) => m.text);
+    this.calls.push({ conversationId: conversation.conversationId, kinds: newMessages.map((m) => m.kind), texts });
+    if (texts.some((t) => t.includes('人工'))) return { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} };
+    return { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
+  }
+
+  sawText(text: string): boolean {
+    return this.calls.some((c) => c.texts.includes(text));
+  }
+}
+
+export async function startTestService(env: Record<string, string>, brain: Brain): Promise<{ service: Service; baseUrl: string }> {
+  const service = await startService(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', COALESCE_WINDOW_MS: '50', JOB_BACKOFF_MS: '50', SHUTDOWN_GRACE_MS: '2000', ...env }),
+    'all',
+    { brain },
+  );
+  return { service, baseUrl: `http://127.0.0.1:${service.port}` };
+}
+
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
