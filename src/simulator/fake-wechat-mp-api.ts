@@ -129,9 +129,9 @@ export class FakeWechatMpApi {
     if (body.secret !== this.options.appSecret) return this.json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
     this.tokenFetches++;
     // Normal mode hands back the live token; force_refresh invalidates it and issues a new one.
-    if (body.force_refresh === true && this.liveToken) {
+    if (body.force_refresh === true) {
       this.forcedRefreshes++;
-      this.expiredTokens.add(this.liveToken);
+      if (this.liveToken) this.expiredTokens.add(this.liveToken);
       this.liveToken = undefined;
     }
     this.liveToken ??= `mp-token-${this.tokenFetches}-${Math.random().toString(36).slice(2)}`;

@@ -1,49 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
 import { startService, type Service } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/env.ts';
 
 /**
- * Fixtures for the WeChat-family channel tests: a throwaway PostgreSQL database (or PGlite under a
- * temp DATA_DIR), a Redis logical DB owned by one test file, a deterministic brain, and the real
- * service started in-process.
+ * Fixtures for the WeChat-family channel tests (databases come from ./databases.ts): a Redis
+ * logical DB owned by one test file, a deterministic brain, and the real service in-process.
  */
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export interface ThrowawayPostgres {
-  url: string;
-  drop(): Promise<void>;
-}
-
-export async function createThrowawayPostgres(): Promise<ThrowawayPostgres> {
-  const name = `kefu_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.href,
-    async drop() {
-      const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
-export function tempDataDir(): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'kefu-wechat-test-'));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
 /** Empties the Redis logical DB this test file owns (never another one: files run in parallel). */
 export async function flushOwnRedisDb(redisUrl: string): Promise<void> {
   const redis = new Redis(redisUrl);

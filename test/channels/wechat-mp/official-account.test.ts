@@ -9,15 +9,8 @@ import { DeliveryError } from '../../../src/errors.ts';
 import type { Service } from '../../../src/composition.ts';
 import { FakeWechatMpApi } from '../../../src/simulator/fake-wechat-mp-api.ts';
 import { mpPlainSignature, mpTextXml, mpXml, sealMpCallback, type MpCallbackKeys } from '../../../src/simulator/wechat-mp-callback.ts';
-import {
-  createThrowawayPostgres,
-  EchoBrain,
-  eventually,
-  flushOwnRedisDb,
-  startTestService,
-  tempDataDir,
-  type ThrowawayPostgres,
-} from '../../support/wechat-family-service.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { EchoBrain, eventually, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
 
 /**
  * Official Account channel end to end, on the real service with PostgreSQL and Redis, WeChat
@@ -41,9 +34,8 @@ const safe: MpCallbackKeys = { appId: vectors.receiveId, token: vectors.token, e
 
 let service: Service;
 let baseUrl: string;
-let db: ThrowawayPostgres;
+let db: TestDatabase;
 let sql: pg.Client;
-let data: { dir: string; remove(): void };
 let fakeApiBase: string;
 const brain = new EchoBrain();
 const wechat = new FakeWechatMpApi({ appId: plain.appId, appSecret: plain.secret });
@@ -51,12 +43,11 @@ const sampleWechat = new FakeWechatMpApi({ appId: safe.appId, appSecret: 'sample
 
 test.before(async () => {
   await flushOwnRedisDb(REDIS_URL);
-  db = await createThrowawayPostgres();
-  data = tempDataDir();
+  db = await createTestDatabase('postgres');
   const apiBase = await wechat.listen();
   fakeApiBase = apiBase;
   const sampleApiBase = await sampleWechat.listen();
-  const configFile = join(data.dir, 'accounts.json');
+  const configFile = join(db.dataDir, 'accounts.json');
   writeFileSync(
     configFile,
     JSON.stringify({
@@ -71,7 +62,7 @@ test.before(async () => {
       REDIS_URL,
       REDIS_PREFIX: 'kefu-test-wechat-mp',
       DATABASE_URL: db.url,
-      DATA_DIR: data.dir,
+      DATA_DIR: db.dataDir,
       CONFIG_FILE: configFile,
       CALLBACK_REPLAY_WINDOW_S: String(20 * 365 * 24 * 3600),
       WECHAT_MP_APP_ID: plain.appId,
@@ -92,7 +83,6 @@ test.after.always(async () => {
   await wechat.close();
   await sampleWechat.close();
   await db?.drop();
-  data?.remove();
 });
 
 let nextMsgId = 1_000;
@@ -202,7 +192,7 @@ test.serial('an image is kept under DATA_DIR/media and a voice message reaches t
   const now = Math.floor(Date.now() / 1000);
   const image = mpXml({ ToUserName: 'gh', FromUserName: 'o-media', CreateTime: now, MsgType: 'image', PicUrl: 'https://example.invalid/p.jpg', MediaId: 'MEDIA_IMG_1', MsgId: 660001 });
   t.is((await post('default', sealMpCallback(plain, image, 'plain'))).status, 200);
-  const file = join(data.dir, 'media', 'wechat-mp', 'default', 'MEDIA_IMG_1.jpg');
+  const file = join(db.dataDir, 'media', 'wechat-mp', 'default', 'MEDIA_IMG_1.jpg');
   t.true(existsSync(file));
   const { rows } = await sql.query(`select content->>'localPath' as path from messages where platform_message_id = '660001'`);
   t.is(rows[0].path, file);
