@@ -19,11 +19,11 @@ export async function flushOwnRedisDb(redisUrl: string): Promise<void> {
  * (contains 人工). Records what it saw.
  */
 export class EchoBrain implements Brain {
-  readonly calls: Array<{ conversationId: number; kinds: string[]; texts: string[] }> = [];
+  readonly calls: Array<{ conversationId: number; customerName?: string; kinds: string[]; texts: string[] }> = [];
 
   async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
     const texts = newMessages.map((m) => m.text);
-    this.calls.push({ conversationId: conversation.conversationId, kinds: newMessages.map((m) => m.kind), texts });
+    this.calls.push({ conversationId: conversation.conversationId, customerName: conversation.customer.displayName, kinds: newMessages.map((m) => m.kind), texts });
     if (texts.some((t) => t.includes('人工'))) return { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} };
     return { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
   }
