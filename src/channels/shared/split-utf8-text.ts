@@ -3,7 +3,7 @@
  * cap a text message by bytes (kf/send_msg: 2048 bytes, https://developer.work.weixin.qq.com/document/path/94677).
  * Cuts at a paragraph or sentence end when one lies in the second half of the window, else at a
  * clause mark, else at a character boundary — never inside a UTF-8 sequence or a surrogate pair.
- * (Same rule as src/channels/wecom/split-text.ts, which can re-export this one.)
+ * One rule for every channel that caps texts by bytes.
  */
 const SENTENCE_END = /[\n。！？!?；;]/u;
 const CLAUSE_END = /[，,、：:\s]/u;
