@@ -1,0 +1,82 @@
+import { Bm25Postings, type Bm25Parameters, type TermWeight } from './bm25-postings.ts';
+import type { AnalyzedText } from './text-analyzer.ts';
+
+export type Channel = keyof AnalyzedText;
+export const CHANNELS: readonly Channel[] = ['words', 'charGrams', 'pinyinGrams'];
+
+export interface FieldScoring {
+  /** Relative weight of each channel; they are normalized to sum 1. */
+  channelWeights: Record<Channel, number>;
+  /** How much a query term the field has never seen counts against a match (0..1). */
+  unknownTermWeight: number;
+  bm25: Bm25Parameters;
+  /** Prior informativeness of words; applies to the word channel only. */
+  wordWeight: TermWeight;
+}
+
+/**
+ * A set of searchable units (an FAQ key, an FAQ entry as a whole, a passage) scored on the three
+ * lexical channels. A unit's score is the weighted sum of its per-channel BM25 scores, each
+ * divided by the query's self-score on that channel, so 1 means "contains all the query says".
+ */
+export class LexicalField {
+  private readonly postings: Record<Channel, Bm25Postings>;
+  // Scratch space allocated once: a query touches only the postings of its own terms.
+  private readonly unitScore: Float32Array;
+  private readonly unitStamp: Int32Array;
+  private readonly touched: Int32Array;
+  private stamp = 0;
+
+  constructor(
+    unitTerms: readonly AnalyzedText[],
+    /** Chunk index of each unit. */
+    readonly unitChunk: Int32Array,
+    /** Multiplier of each unit's score (FAQ answers count less than questions). */
+    private readonly unitWeight: Float32Array,
+    private readonly scoring: FieldScoring,
+  ) {
+    const { bm25, wordWeight } = scoring;
+    this.postings = {
+      words: Bm25Postings.build(unitTerms.map((t) => t.words), bm25, wordWeight),
+      charGrams: Bm25Postings.build(unitTerms.map((t) => t.charGrams), bm25),
+      pinyinGrams: Bm25Postings.build(unitTerms.map((t) => t.pinyinGrams), bm25),
+    };
+    this.unitScore = new Float32Array(unitChunk.length);
+    this.unitStamp = new Int32Array(unitChunk.length);
+    this.touched = new Int32Array(unitChunk.length);
+  }
+
+  /** Calls `visit` once for every unit sharing a term with the query, with its score. */
+  score(query: AnalyzedText, visit: (chunk: number, unit: number, score: number) => void): void {
+    const stamp = ++this.stamp;
+    const weights = this.scoring.channelWeights;
+    const weightSum = CHANNELS.reduce((sum, c) => sum + weights[c], 0);
+    let touched = 0;
+    for (const channel of CHANNELS) {
+      const terms = query[channel];
+      const unique = [...new Set(terms)];
+      const postings = this.postings[channel];
+      const self = postings.selfScore(unique, terms.length, this.scoring.unknownTermWeight);
+      if (self === 0 || weights[channel] === 0) continue;
+      // Folding the channel's normalization into the increment lets all channels share one sum.
+      const scale = weights[channel] / weightSum / self;
+      for (const term of unique) {
+        const id = postings.termId(term);
+        if (id === undefined) continue;
+        for (let p = postings.offsets[id]!, end = postings.offsets[id + 1]!; p < end; p++) {
+          const unit = postings.units[p]!;
+          if (this.unitStamp[unit] !== stamp) {
+            this.unitStamp[unit] = stamp;
+            this.unitScore[unit] = 0;
+            this.touched[touched++] = unit;
+          }
+          this.unitScore[unit] = this.unitScore[unit]! + postings.weights[p]! * scale;
+        }
+      }
+    }
+    for (let i = 0; i < touched; i++) {
+      const unit = this.touched[i]!;
+      visit(this.unitChunk[unit]!, unit, this.unitScore[unit]! * this.unitWeight[unit]!);
+    }
+  }
+}
