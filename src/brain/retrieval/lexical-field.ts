@@ -1,4 +1,4 @@
-import { Bm25Postings, type Bm25Parameters, type TermWeight } from './bm25-postings.ts';
+import { Bm25PostingsBuilder, type Bm25Postings, type Bm25Parameters, type TermWeight } from './bm25-postings.ts';
 import type { AnalyzedText } from './text-analyzer.ts';
 
 export type Channel = keyof AnalyzedText;
@@ -28,19 +28,14 @@ export class LexicalField {
   private stamp = 0;
 
   constructor(
-    unitTerms: readonly AnalyzedText[],
+    postings: Record<Channel, Bm25Postings>,
     /** Chunk index of each unit. */
-    readonly unitChunk: Int32Array,
+    private readonly unitChunk: Int32Array,
     /** Multiplier of each unit's score (FAQ answers count less than questions). */
     private readonly unitWeight: Float32Array,
     private readonly scoring: FieldScoring,
   ) {
-    const { bm25, wordWeight } = scoring;
-    this.postings = {
-      words: Bm25Postings.build(unitTerms.map((t) => t.words), bm25, wordWeight),
-      charGrams: Bm25Postings.build(unitTerms.map((t) => t.charGrams), bm25),
-      pinyinGrams: Bm25Postings.build(unitTerms.map((t) => t.pinyinGrams), bm25),
-    };
+    this.postings = postings;
     this.unitScore = new Float32Array(unitChunk.length);
     this.unitStamp = new Int32Array(unitChunk.length);
     this.touched = new Int32Array(unitChunk.length);
@@ -78,5 +73,38 @@ export class LexicalField {
       const unit = this.touched[i]!;
       visit(this.unitChunk[unit]!, unit, this.unitScore[unit]! * this.unitWeight[unit]!);
     }
+  }
+}
+
+/** Adds units one by one (see Bm25PostingsBuilder for why), then freezes them into a field. */
+export class LexicalFieldBuilder {
+  private readonly builders: Record<Channel, Bm25PostingsBuilder> = {
+    words: new Bm25PostingsBuilder(),
+    charGrams: new Bm25PostingsBuilder(),
+    pinyinGrams: new Bm25PostingsBuilder(),
+  };
+  private readonly unitChunk: number[] = [];
+  private readonly unitWeight: number[] = [];
+
+  /** Adds a unit and returns its number. */
+  add(chunk: number, weight: number, terms: AnalyzedText): number {
+    for (const channel of CHANNELS) this.builders[channel].add(terms[channel]);
+    this.unitChunk.push(chunk);
+    this.unitWeight.push(weight);
+    return this.unitChunk.length - 1;
+  }
+
+  get chunksWithUnits(): readonly number[] {
+    return this.unitChunk;
+  }
+
+  build(scoring: FieldScoring): LexicalField {
+    const { bm25, wordWeight } = scoring;
+    const postings = {
+      words: this.builders.words.build(bm25, wordWeight),
+      charGrams: this.builders.charGrams.build(bm25),
+      pinyinGrams: this.builders.pinyinGrams.build(bm25),
+    };
+    return new LexicalField(postings, Int32Array.from(this.unitChunk), Float32Array.from(this.unitWeight), scoring);
   }
 }
