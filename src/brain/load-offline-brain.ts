@@ -24,6 +24,7 @@ const retrievalSettingsSchema = z.object({
       channelWeights: channelWeights.optional(),
       answerKeyWeight: z.number().min(0).optional(),
       entryWeight: z.number().min(0).max(1).optional(),
+      unitCoverage: z.number().min(0).max(1).optional(),
       unknownTermWeight: z.number().min(0).max(1).optional(),
     })
     .default({}),

@@ -26,6 +26,8 @@ export class Bm25Postings {
     readonly weights: Float32Array,
     private readonly idfs: Float32Array,
     readonly unitCount: number,
+    /** Each unit's score against itself: the sum of its own postings' weights. */
+    readonly unitSelfScores: Float32Array,
     private readonly averageLength: number,
     private readonly params: Bm25Parameters,
     private readonly termWeight: TermWeight,
@@ -106,7 +108,8 @@ export class Bm25PostingsBuilder {
     const units = new Int32Array(offsets[termIds.size]!);
     const weights = new Float32Array(units.length);
     const idfs = new Float32Array(termIds.size);
-    const postings = new Bm25Postings(termIds, offsets, units, weights, idfs, unitCount, averageLength, params, termWeight);
+    const unitSelfScores = new Float32Array(unitCount);
+    const postings = new Bm25Postings(termIds, offsets, units, weights, idfs, unitCount, unitSelfScores, averageLength, params, termWeight);
 
     const terms = [...termIds.keys()];
     postingUnits.forEach((list, id) => {
@@ -117,6 +120,7 @@ export class Bm25PostingsBuilder {
       list.forEach((unit, i) => {
         units[at] = unit;
         weights[at] = idf * postings.saturation(tfs[i]!, lengths[unit]!);
+        unitSelfScores[unit] = unitSelfScores[unit]! + weights[at]!;
         at++;
       });
     });

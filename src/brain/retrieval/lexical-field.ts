@@ -12,17 +12,25 @@ export interface FieldScoring {
   bm25: Bm25Parameters;
   /** Prior informativeness of words; applies to the word channel only. */
   wordWeight: TermWeight;
+  /**
+   * 0..1: how much a unit's score also depends on how much of the *unit* the query covers.
+   * 0 = query coverage only; 0.5 = their geometric mean, like a cosine. Short FAQ keys need
+   * some: otherwise 「你叫什么名字」 fully "covers" itself in 「收件人名字写错了」.
+   */
+  unitCoverage: number;
 }
 
 /**
  * A set of searchable units (an FAQ key, an FAQ entry as a whole, a passage) scored on the three
- * lexical channels. A unit's score is the weighted sum of its per-channel BM25 scores, each
- * divided by the query's self-score on that channel, so 1 means "contains all the query says".
+ * lexical channels. Per channel, the BM25 score divided by the query's self-score says how much of
+ * the query the unit covers (1 = all of it), divided by the unit's self-score how much of the
+ * unit the query covers; a unit's score is the weighted sum over channels of a blend of the two,
+ * so scores are comparable across queries and can be thresholded.
  */
 export class LexicalField {
   private readonly postings: Record<Channel, Bm25Postings>;
   // Scratch space allocated once: a query touches only the postings of its own terms.
-  private readonly unitScore: Float32Array;
+  private readonly channelScore: Record<Channel, Float32Array>;
   private readonly unitStamp: Int32Array;
   private readonly touched: Int32Array;
   private stamp = 0;
@@ -36,25 +44,29 @@ export class LexicalField {
     private readonly scoring: FieldScoring,
   ) {
     this.postings = postings;
-    this.unitScore = new Float32Array(unitChunk.length);
+    this.channelScore = {
+      words: new Float32Array(unitChunk.length),
+      charGrams: new Float32Array(unitChunk.length),
+      pinyinGrams: new Float32Array(unitChunk.length),
+    };
     this.unitStamp = new Int32Array(unitChunk.length);
     this.touched = new Int32Array(unitChunk.length);
   }
 
   /** Calls `visit` once for every unit sharing a term with the query, with its score. */
-  score(query: AnalyzedText, visit: (chunk: number, unit: number, score: number) => void): void {
+  score(query: AnalyzedText, visit: (chunk: number, unit: number, score: number) => void, unitCoverage = this.scoring.unitCoverage): void {
     const stamp = ++this.stamp;
     const weights = this.scoring.channelWeights;
     const weightSum = CHANNELS.reduce((sum, c) => sum + weights[c], 0);
+    const querySelf = { words: 0, charGrams: 0, pinyinGrams: 0 };
     let touched = 0;
     for (const channel of CHANNELS) {
       const terms = query[channel];
       const unique = [...new Set(terms)];
       const postings = this.postings[channel];
-      const self = postings.selfScore(unique, terms.length, this.scoring.unknownTermWeight);
-      if (self === 0 || weights[channel] === 0) continue;
-      // Folding the channel's normalization into the increment lets all channels share one sum.
-      const scale = weights[channel] / weightSum / self;
+      querySelf[channel] = postings.selfScore(unique, terms.length, this.scoring.unknownTermWeight);
+      if (querySelf[channel] === 0 || weights[channel] === 0) continue;
+      const sums = this.channelScore[channel];
       for (const term of unique) {
         const id = postings.termId(term);
         if (id === undefined) continue;
@@ -62,16 +74,26 @@ export class LexicalField {
           const unit = postings.units[p]!;
           if (this.unitStamp[unit] !== stamp) {
             this.unitStamp[unit] = stamp;
-            this.unitScore[unit] = 0;
+            this.channelScore.words[unit] = 0;
+            this.channelScore.charGrams[unit] = 0;
+            this.channelScore.pinyinGrams[unit] = 0;
             this.touched[touched++] = unit;
           }
-          this.unitScore[unit] = this.unitScore[unit]! + postings.weights[p]! * scale;
+          sums[unit] = sums[unit]! + postings.weights[p]!;
         }
       }
     }
     for (let i = 0; i < touched; i++) {
       const unit = this.touched[i]!;
-      visit(this.unitChunk[unit]!, unit, this.unitScore[unit]! * this.unitWeight[unit]!);
+      let score = 0;
+      for (const channel of CHANNELS) {
+        const raw = this.channelScore[channel][unit]!;
+        if (raw === 0) continue;
+        const queryCovered = raw / querySelf[channel];
+        const unitCovered = Math.min(1, raw / this.postings[channel].unitSelfScores[unit]!);
+        score += (weights[channel] / weightSum) * queryCovered ** (1 - unitCoverage) * unitCovered ** unitCoverage;
+      }
+      visit(this.unitChunk[unit]!, unit, score * this.unitWeight[unit]!);
     }
   }
 }

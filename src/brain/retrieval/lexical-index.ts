@@ -25,6 +25,7 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
   wordWeight: () => 1,
   answerKeyWeight: 0.6,
   entryWeight: 0.7,
+  unitCoverage: 0,
 };
 
 /**
@@ -116,10 +117,15 @@ export class LexicalIndex implements Retriever {
         this.keyUnit[chunk] = unit;
       }
     });
-    this.entries.score(analyzed, (chunk, _unit, score) => {
-      touch(chunk);
-      this.entryScore[chunk] = score;
-    });
+    // A whole entry is long: only how much of the query it covers counts.
+    this.entries.score(
+      analyzed,
+      (chunk, _unit, score) => {
+        touch(chunk);
+        this.entryScore[chunk] = score;
+      },
+      0,
+    );
     return this.topChunks(touched, k);
   }
 
