@@ -28,7 +28,28 @@ function seededRandom(seed: number): () => number {
 const random = seededRandom(42);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 
-const PRODUCTS = ['保温杯', '电饭煲', '空气炸锅', '加湿器', '吹风机', '羽绒被', '乳胶枕', '收纳箱', '不粘锅', '扫地机器人', '电热水壶', '香薰机', '四件套', '拖鞋', '浴巾', '台灯', '咖啡机', '榨汁机', '行李箱', '雨伞'];
+const PRODUCTS = [
+  '保温杯',
+  '电饭煲',
+  '空气炸锅',
+  '加湿器',
+  '吹风机',
+  '羽绒被',
+  '乳胶枕',
+  '收纳箱',
+  '不粘锅',
+  '扫地机器人',
+  '电热水壶',
+  '香薰机',
+  '四件套',
+  '拖鞋',
+  '浴巾',
+  '台灯',
+  '咖啡机',
+  '榨汁机',
+  '行李箱',
+  '雨伞',
+];
 const BRANDS = ['悦享', '暖居', '净界', '木语', '晨光', '素白', '青禾', '拾光'];
 
 const faq = await loadFaqCsvFile('config/kb/demo-store.csv', 'bench');

@@ -3,7 +3,8 @@ import { rrf } from '../../src/brain/retrieval/rrf.ts';
 import type { SearchHit } from '../../src/brain/retrieval/types.ts';
 import { passage } from './support/brain-fixtures.ts';
 
-const hits = (...ids: string[]): SearchHit[] => ids.map((id, i) => ({ chunkId: id, score: 10 - i, chunk: passage(id, id), matchedText: id }));
+const hits = (...ids: string[]): SearchHit[] =>
+  ids.map((id, i) => ({ chunkId: id, score: 10 - i, chunk: passage(id, id), matchedText: id }));
 
 test('a chunk ranked well by both retrievers beats one ranked first by only one', (t) => {
   const fused = rrf([hits('a', 'b', 'c'), hits('b', 'd', 'a')]);

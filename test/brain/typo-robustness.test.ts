@@ -20,7 +20,9 @@ test('a homophone typo matches through pinyin, and only through pinyin', (t) => 
   t.is(withPinyin.search('电子发漂', 1)[0]?.chunkId, 'invoice');
   t.is(withPinyin.search('鸡分', 1)[0]?.chunkId, 'points');
 
-  const wordsAndChars = LexicalIndex.build(faq, testAnalyzer({ pinyin: false }), { channelWeights: { words: 1, charGrams: 1, pinyinGrams: 0 } });
+  const wordsAndChars = LexicalIndex.build(faq, testAnalyzer({ pinyin: false }), {
+    channelWeights: { words: 1, charGrams: 1, pinyinGrams: 0 },
+  });
   t.deepEqual(wordsAndChars.search('鸡分', 1), []);
 });
 

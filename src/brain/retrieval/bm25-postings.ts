@@ -104,7 +104,9 @@ export class Bm25PostingsBuilder {
     const totalLength = lengths.reduce((sum, n) => sum + n, 0);
     const averageLength = unitCount === 0 || totalLength === 0 ? 1 : totalLength / unitCount;
     const offsets = new Int32Array(termIds.size + 1);
-    postingUnits.forEach((list, id) => (offsets[id + 1] = offsets[id]! + list.length));
+    postingUnits.forEach((list, id) => {
+      offsets[id + 1] = offsets[id]! + list.length;
+    });
     const units = new Int32Array(offsets[termIds.size]!);
     const weights = new Float32Array(units.length);
     const idfs = new Float32Array(termIds.size);
