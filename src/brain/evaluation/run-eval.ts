@@ -28,5 +28,10 @@ export function runEval(
   const unknownLabels = [
     ...new Set(items.flatMap((item) => (item.expected !== null && !entries.has(item.expected) ? [item.expected] : []))),
   ];
-  return { metrics: scoreEval(items, lookups, threshold), sweep: sweepThresholds(items, lookups), unknownLabels };
+  const metrics = scoreEval(items, lookups, threshold);
+  // The configured threshold is shown in the sweep even when it falls between its steps.
+  const sweep = sweepThresholds(items, lookups);
+  if (!sweep.some((s) => Math.abs(s.threshold - threshold) < 1e-9)) sweep.push(metrics);
+  sweep.sort((a, b) => a.threshold - b.threshold);
+  return { metrics, sweep, unknownLabels };
 }

@@ -26,8 +26,6 @@ export class Bm25Postings {
     readonly weights: Float32Array,
     private readonly idfs: Float32Array,
     readonly unitCount: number,
-    /** Each unit's score against itself: the sum of its own postings' weights. */
-    readonly unitSelfScores: Float32Array,
     private readonly averageLength: number,
     private readonly params: Bm25Parameters,
     private readonly termWeight: TermWeight,
@@ -98,7 +96,12 @@ export class Bm25PostingsBuilder {
     }
   }
 
-  build(params: Bm25Parameters = DEFAULT_BM25, termWeight: TermWeight = UNIFORM): Bm25Postings {
+  /**
+   * `unitNormalization` (0..1) divides each unit's weights by its self-score to that power, so a
+   * unit's score also reflects how much of the *unit* the query covers. Folding it into the
+   * weights here keeps the query loop a plain sum.
+   */
+  build(params: Bm25Parameters = DEFAULT_BM25, termWeight: TermWeight = UNIFORM, unitNormalization = 0): Bm25Postings {
     const { termIds, postingUnits, postingTfs, lengths } = this;
     const unitCount = lengths.length;
     const totalLength = lengths.reduce((sum, n) => sum + n, 0);
@@ -111,7 +114,7 @@ export class Bm25PostingsBuilder {
     const weights = new Float32Array(units.length);
     const idfs = new Float32Array(termIds.size);
     const unitSelfScores = new Float32Array(unitCount);
-    const postings = new Bm25Postings(termIds, offsets, units, weights, idfs, unitCount, unitSelfScores, averageLength, params, termWeight);
+    const postings = new Bm25Postings(termIds, offsets, units, weights, idfs, unitCount, averageLength, params, termWeight);
 
     const terms = [...termIds.keys()];
     postingUnits.forEach((list, id) => {
@@ -126,6 +129,9 @@ export class Bm25PostingsBuilder {
         at++;
       });
     });
+    if (unitNormalization > 0) {
+      for (let p = 0; p < units.length; p++) weights[p] = weights[p]! * unitSelfScores[units[p]!]! ** -unitNormalization;
+    }
     return postings;
   }
 }

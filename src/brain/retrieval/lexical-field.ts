@@ -30,7 +30,7 @@ export interface FieldScoring {
 export class LexicalField {
   private readonly postings: Record<Channel, Bm25Postings>;
   // Scratch space allocated once: a query touches only the postings of its own terms.
-  private readonly channelScore: Record<Channel, Float32Array>;
+  private readonly unitScore: Float32Array;
   private readonly unitStamp: Int32Array;
   private readonly touched: Int32Array;
   private stamp = 0;
@@ -44,29 +44,26 @@ export class LexicalField {
     private readonly scoring: FieldScoring,
   ) {
     this.postings = postings;
-    this.channelScore = {
-      words: new Float32Array(unitChunk.length),
-      charGrams: new Float32Array(unitChunk.length),
-      pinyinGrams: new Float32Array(unitChunk.length),
-    };
+    this.unitScore = new Float32Array(unitChunk.length);
     this.unitStamp = new Int32Array(unitChunk.length);
     this.touched = new Int32Array(unitChunk.length);
   }
 
   /** Calls `visit` once for every unit sharing a term with the query, with its score. */
-  score(query: AnalyzedText, visit: (chunk: number, unit: number, score: number) => void, unitCoverage = this.scoring.unitCoverage): void {
+  score(query: AnalyzedText, visit: (chunk: number, unit: number, score: number) => void): void {
     const stamp = ++this.stamp;
-    const weights = this.scoring.channelWeights;
-    const weightSum = CHANNELS.reduce((sum, c) => sum + weights[c], 0);
-    const querySelf = { words: 0, charGrams: 0, pinyinGrams: 0 };
+    const { channelWeights, unknownTermWeight, unitCoverage } = this.scoring;
+    const weightSum = CHANNELS.reduce((sum, c) => sum + channelWeights[c], 0);
     let touched = 0;
     for (const channel of CHANNELS) {
       const terms = query[channel];
       const unique = [...new Set(terms)];
       const postings = this.postings[channel];
-      querySelf[channel] = postings.selfScore(unique, terms.length, this.scoring.unknownTermWeight);
-      if (querySelf[channel] === 0 || weights[channel] === 0) continue;
-      const sums = this.channelScore[channel];
+      const querySelf = postings.selfScore(unique, terms.length, unknownTermWeight);
+      if (querySelf === 0 || channelWeights[channel] === 0) continue;
+      // Postings already carry the unit's share of the normalization (see Bm25PostingsBuilder);
+      // the query's share is folded in here, so all channels add into one sum.
+      const scale = channelWeights[channel] / weightSum / querySelf ** (1 - unitCoverage);
       for (const term of unique) {
         const id = postings.termId(term);
         if (id === undefined) continue;
@@ -74,26 +71,16 @@ export class LexicalField {
           const unit = postings.units[p]!;
           if (this.unitStamp[unit] !== stamp) {
             this.unitStamp[unit] = stamp;
-            this.channelScore.words[unit] = 0;
-            this.channelScore.charGrams[unit] = 0;
-            this.channelScore.pinyinGrams[unit] = 0;
+            this.unitScore[unit] = 0;
             this.touched[touched++] = unit;
           }
-          sums[unit] = sums[unit]! + postings.weights[p]!;
+          this.unitScore[unit] = this.unitScore[unit]! + postings.weights[p]! * scale;
         }
       }
     }
     for (let i = 0; i < touched; i++) {
       const unit = this.touched[i]!;
-      let score = 0;
-      for (const channel of CHANNELS) {
-        const raw = this.channelScore[channel][unit]!;
-        if (raw === 0) continue;
-        const queryCovered = raw / querySelf[channel];
-        const unitCovered = Math.min(1, raw / this.postings[channel].unitSelfScores[unit]!);
-        score += (weights[channel] / weightSum) * queryCovered ** (1 - unitCoverage) * unitCovered ** unitCoverage;
-      }
-      visit(this.unitChunk[unit]!, unit, score * this.unitWeight[unit]!);
+      visit(this.unitChunk[unit]!, unit, this.unitScore[unit]! * this.unitWeight[unit]!);
     }
   }
 }
@@ -121,11 +108,11 @@ export class LexicalFieldBuilder {
   }
 
   build(scoring: FieldScoring): LexicalField {
-    const { bm25, wordWeight } = scoring;
+    const { bm25, wordWeight, unitCoverage } = scoring;
     const postings = {
-      words: this.builders.words.build(bm25, wordWeight),
-      charGrams: this.builders.charGrams.build(bm25),
-      pinyinGrams: this.builders.pinyinGrams.build(bm25),
+      words: this.builders.words.build(bm25, wordWeight, unitCoverage),
+      charGrams: this.builders.charGrams.build(bm25, undefined, unitCoverage),
+      pinyinGrams: this.builders.pinyinGrams.build(bm25, undefined, unitCoverage),
     };
     return new LexicalField(postings, Int32Array.from(this.unitChunk), Float32Array.from(this.unitWeight), scoring);
   }

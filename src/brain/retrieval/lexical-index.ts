@@ -25,7 +25,7 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
   wordWeight: () => 1,
   answerKeyWeight: 0.6,
   entryWeight: 0.7,
-  unitCoverage: 0,
+  unitCoverage: 0.5,
 };
 
 /**
@@ -87,7 +87,8 @@ export class LexicalIndex implements Retriever {
       chunks,
       keys.build(settings),
       keyText,
-      entries.build(settings),
+      // A whole entry is long: only how much of the query it covers counts.
+      entries.build({ ...settings, unitCoverage: 0 }),
       entries.chunksWithUnits,
       settings.entryWeight,
     );
@@ -117,15 +118,10 @@ export class LexicalIndex implements Retriever {
         this.keyUnit[chunk] = unit;
       }
     });
-    // A whole entry is long: only how much of the query it covers counts.
-    this.entries.score(
-      analyzed,
-      (chunk, _unit, score) => {
-        touch(chunk);
-        this.entryScore[chunk] = score;
-      },
-      0,
-    );
+    this.entries.score(analyzed, (chunk, _unit, score) => {
+      touch(chunk);
+      this.entryScore[chunk] = score;
+    });
     return this.topChunks(touched, k);
   }
 
