@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { InboundContent, InboundMessage } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
-import { queryRows } from '../db/rows.ts';
+import { queryRows, storedAtMs } from '../db/rows.ts';
 
-export type RecordResult = { duplicate: boolean; messageId: number; conversationId: number };
+export type RecordResult = { duplicate: boolean; messageId: number; conversationId: number; storedAt: number };
 
 /** The text the brain and agents read for a piece of content. */
 export function readableText(content: InboundContent): string {
@@ -52,15 +52,15 @@ export async function recordInbound(db: Database, channelAccountId: number, msg:
              ${status}, ${msg.platformMessageId ?? null}, ${msg.dedupeKey}, ${msg.sentAt.toISOString()}::timestamptz
       from conversation
       on conflict (channel_account_id, dedupe_key) do nothing
-      returning id, conversation_id
+      returning id, conversation_id, created_at
     )
-    select id::int as "messageId", conversation_id::int as "conversationId" from message`;
-  const [inserted] = await queryRows<{ messageId: number; conversationId: number }>(db, statement);
+    select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')} from message`;
+  const [inserted] = await queryRows<Omit<RecordResult, 'duplicate'>>(db, statement);
   if (inserted) return { duplicate: false, ...inserted };
 
-  const [existing] = await queryRows<{ messageId: number; conversationId: number }>(
+  const [existing] = await queryRows<Omit<RecordResult, 'duplicate'>>(
     db,
-    sql`select id::int as "messageId", conversation_id::int as "conversationId" from messages
+    sql`select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')} from messages
         where channel_account_id = ${channelAccountId} and dedupe_key = ${msg.dedupeKey}`,
   );
   if (existing) return { duplicate: true, ...existing };
