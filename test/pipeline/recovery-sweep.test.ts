@@ -4,7 +4,7 @@ import { createLogger } from '../../src/observability/logger.ts';
 import { createConversationQueue } from '../../src/queue/conversation-queue.ts';
 import { sweepLostWork } from '../../src/workers/recovery-sweep.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { eventually, REDIS_URL, startHarness } from '../support/wecom-service.ts';
+import { REDIS_URL, startHarness } from '../support/wecom-service.ts';
 
 test.serial('a message whose job the queue lost is queued again by the recovery sweep and answered once', async (t) => {
   const h = await startHarness({ database: 'pglite', brain: new ScriptedBrain(), env: { COALESCE_WINDOW_MS: '1500' } });
