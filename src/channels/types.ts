@@ -70,4 +70,6 @@ export interface Channel {
   /** Registers the inbound routes (callbacks) on the API router. */
   registerRoutes(router: Router): void;
   sender: ChannelSender;
+  /** Ends long-lived connections (e.g. the web widget's event streams) so shutdown can finish. */
+  close?(): Promise<void>;
 }

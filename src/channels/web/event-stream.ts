@@ -1,0 +1,90 @@
+import { PassThrough } from 'node:stream';
+import type { Context } from 'koa';
+import type { Logger } from '../../observability/logger.ts';
+import { formatSseEvent, type StreamEvent, type WireMessage } from './stream-events.ts';
+import type { StreamHub } from './stream-hub.ts';
+import type { VisitorMessages } from './visitor-messages.ts';
+
+export interface EventStreamDeps {
+  hub: StreamHub;
+  messages: VisitorMessages;
+  logger: Logger;
+  heartbeatMs: number;
+  /** Open streams, ended when the service stops (SSE connections never end by themselves). */
+  open: Set<() => void>;
+}
+
+const CATCH_UP_PAGE = 200;
+const CATCH_UP_MAX = 2000;
+const RECENT_WITHOUT_CURSOR = 50;
+
+/**
+ * A visitor's live stream (Server-Sent Events). On connect it subscribes first, then reads what
+ * the visitor missed after `lastEventId` from the database, then forwards live events — so nothing
+ * falls in the gap between the two, and an event that arrives both ways is written once (by id).
+ * Without a cursor it starts with the newest messages, like the history page.
+ */
+export async function openEventStream(ctx: Context, deps: EventStreamDeps, accountName: string, visitorId: string, lastEventId: number | undefined): Promise<void> {
+  const out = new PassThrough();
+  const written = new Set<number>();
+  let cursor = lastEventId ?? 0;
+  let live = false;
+  const early: StreamEvent[] = [];
+
+  const write = (event: StreamEvent) => {
+    if (event.type === 'message') {
+      if (written.has(event.message.id)) return;
+      written.add(event.message.id);
+      cursor = Math.max(cursor, event.message.id);
+    }
+    out.write(formatSseEvent(event));
+  };
+  const writeAll = (messages: WireMessage[]) => messages.forEach((message) => write({ type: 'message', message }));
+
+  async function catchUp(): Promise<void> {
+    for (let total = 0; total < CATCH_UP_MAX; total += CATCH_UP_PAGE) {
+      const missed = await deps.messages.after(accountName, visitorId, cursor, CATCH_UP_PAGE);
+      writeAll(missed);
+      if (missed.length < CATCH_UP_PAGE) return;
+    }
+  }
+
+  const unsubscribe = await deps.hub.subscribe(accountName, visitorId, {
+    event: (event) => (live ? write(event) : early.push(event)),
+    resync: () => {
+      catchUp().catch((err) => deps.logger.warn({ err }, 'stream resync failed'));
+    },
+  });
+  try {
+    out.write('retry: 2000\n\n');
+    if (lastEventId === undefined) writeAll(await deps.messages.page(accountName, visitorId, undefined, RECENT_WITHOUT_CURSOR));
+    else await catchUp();
+  } catch (err) {
+    unsubscribe();
+    throw err;
+  }
+  live = true;
+  early.splice(0).forEach(write);
+  out.write(`event: ready\ndata: ${JSON.stringify({ lastEventId: cursor })}\n\n`);
+
+  // Comments keep proxies and load balancers from closing an idle stream.
+  const heartbeat = setInterval(() => out.write(': ping\n\n'), deps.heartbeatMs);
+  const close = () => {
+    if (!deps.open.delete(close)) return;
+    clearInterval(heartbeat);
+    unsubscribe();
+    out.end();
+  };
+  deps.open.add(close);
+  ctx.req.on('close', close);
+  out.on('error', close);
+
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.status = 200;
+  ctx.type = 'text/event-stream';
+  ctx.set('Cache-Control', 'no-cache, no-transform');
+  // nginx buffers proxied responses unless told not to.
+  ctx.set('X-Accel-Buffering', 'no');
+  ctx.body = out;
+}
