@@ -76,15 +76,19 @@ export async function openEventStream(ctx: Context, deps: EventStreamDeps, accou
     out.end();
   };
   deps.open.add(close);
-  ctx.req.on('close', close);
+  ctx.res.on('close', close);
   out.on('error', close);
 
+  // Written by hand rather than as a Koa stream body: a visitor closing the tab is the normal end
+  // of a stream, not an error for Koa to report.
+  ctx.respond = false;
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
-  ctx.status = 200;
-  ctx.type = 'text/event-stream';
-  ctx.set('Cache-Control', 'no-cache, no-transform');
-  // nginx buffers proxied responses unless told not to.
-  ctx.set('X-Accel-Buffering', 'no');
-  ctx.body = out;
+  ctx.res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    // nginx buffers proxied responses unless told not to.
+    'X-Accel-Buffering': 'no',
+  });
+  out.pipe(ctx.res);
 }
