@@ -83,6 +83,7 @@ test.serial('a visitor asks the demo bot on the demo page, keeps the history on 
   brainDelayMs = 1000;
   await say(page, '能开发票吗');
   await page.locator('li.msg.customer[data-id]').filter({ hasText: '能开发票吗' }).waitFor({ timeout: 10_000 });
+  await page.getByText('客服正在输入…').waitFor({ timeout: 5000 });
   proxy.cut();
   await eventually(
     async () => (await h.service.db.select().from(messages).where(and(eq(messages.sender, 'bot'), like(messages.text, '%发票%'), eq(messages.status, 'sent')))).length === 1,
@@ -99,7 +100,7 @@ test.serial('a visitor asks the demo bot on the demo page, keeps the history on 
   t.true(texts.findIndex((x) => x.includes('电子普通发票')) > texts.indexOf('能开发票吗'), 'after the question it answers');
 });
 
-test.serial('two visitors in two browsers never see each other’s messages; the English UI fits a phone screen', async (t) => {
+test.serial('two visitors in two browsers never see each other’s messages or pictures; the English UI fits a phone screen', async (t) => {
   const alice = await browser.newContext({ locale: 'zh-CN' });
   const bob = await browser.newContext({ locale: 'en-US', viewport: { width: 375, height: 667 } });
   t.teardown(async () => {
@@ -125,4 +126,12 @@ test.serial('two visitors in two browsers never see each other’s messages; the
 
   const panel = await bobPage.getByRole('dialog').boundingBox();
   t.is(panel?.width, 375, 'the panel takes the whole width of a phone');
+
+  // A picture sent through the attach button shows up, served to its sender.
+  const onePixelPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+  await alicePage.locator('input[type=file]').setInputFiles({ name: '商品照片.png', mimeType: 'image/png', buffer: onePixelPng });
+  const picture = alicePage.locator('li.msg.customer[data-id] img');
+  await picture.waitFor({ timeout: 10_000 });
+  await eventually(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1), 5000, 'the picture loaded');
+  t.is(await bobPage.locator('li.msg img').count(), 0);
 });
