@@ -54,15 +54,15 @@ function start(script: HTMLScriptElement): void {
     remember(tokenKey, session.token);
   }
 
-  const receive = (message: ChatMessage) => {
+  const receive = (message: ChatMessage, fresh = true) => {
     newestId = Math.max(newestId, message.id);
     if (message.clientId) outbox.delete(message.clientId);
-    if (!view.has(message.id)) view.show(message);
+    if (!view.has(message.id)) view.show(message, fresh);
   };
 
   const stream = new ReplyStream({
     url: async () => api.streamUrl(session!.token, newestId),
-    message: receive,
+    message: (m) => receive(m),
     typing: (active) => view.typing(active),
     connected: (live) => view.status(live ? '' : t.reconnecting),
     renewSession,
@@ -72,7 +72,7 @@ function start(script: HTMLScriptElement): void {
     starting ??= (async () => {
       await renewSession();
       const { messages } = await api.history(session!.token);
-      messages.forEach(receive);
+      messages.forEach((m) => receive(m, false));
       await stream.open();
     })().catch((err) => {
       starting = undefined;
@@ -128,15 +128,10 @@ function start(script: HTMLScriptElement): void {
       if (max && file.size > max) return view.status(fill(t.tooLarge, Math.floor(max / 1048576)));
       queue({ clientId: newClientId(), from: 'customer', kind: 'file', text: `${t.uploading} ${file.name}`, at: new Date().toISOString(), file });
     },
+    closed: () => remember(openKey, undefined, 'sessionStorage'),
     retry: (clientId) => void deliver(clientId),
     fileUrl: (path) => api.fileUrl(session?.token ?? '', path),
   });
-
-  const closeView = view.close.bind(view);
-  view.close = () => {
-    remember(openKey, undefined, 'sessionStorage');
-    closeView();
-  };
 
   // A returning visitor gets their history and live replies at once; a new one only once they open the chat.
   if (recall(openKey, 'sessionStorage')) view.open();

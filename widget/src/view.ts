@@ -10,6 +10,7 @@ export interface ShownMessage extends Omit<ChatMessage, 'id'> {
 
 export interface ViewHandlers {
   opened(): void;
+  closed(): void;
   submit(text: string): void;
   attach(file: File): void;
   retry(clientId: string): void;
@@ -138,6 +139,7 @@ export class ChatView {
     this.bubble.setAttribute('aria-expanded', 'false');
     this.bubble.setAttribute('aria-label', this.t.open);
     this.bubble.focus();
+    this.on.closed();
   }
 
   clearInput(): void {
@@ -155,8 +157,11 @@ export class ChatView {
     if (active) this.typingTimer = setTimeout(() => (this.typingLine.hidden = true), 20_000);
   }
 
-  /** Adds or updates a message; a confirmed message replaces its pending copy (same clientId). */
-  show(message: ShownMessage): void {
+  /**
+   * Adds or updates a message; a confirmed message replaces its pending copy (same clientId).
+   * `fresh` replies count as unread while the panel is closed; restored history does not.
+   */
+  show(message: ShownMessage, fresh = true): void {
     const key = message.id !== undefined ? `id:${message.id}` : `c:${message.clientId}`;
     const pendingKey = message.clientId ? `c:${message.clientId}` : undefined;
     if (message.id !== undefined && pendingKey && this.items.has(pendingKey)) {
@@ -178,7 +183,7 @@ export class ChatView {
     this.log.insertBefore(item, next ?? null);
     if (message.from !== 'customer') {
       this.typing(false);
-      if (!this.isOpen) {
+      if (!this.isOpen && fresh) {
         this.unread += 1;
         this.badge.textContent = String(this.unread);
         this.badge.hidden = false;
