@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import {
+  mergeAccounts,
+  wechatMpAccountSchema,
+  wechatMpFromEnv,
+  wecomKfAccountSchema,
+  wecomKfFromEnv,
+  type WechatMpAccount,
+  type WecomKfAccount,
+} from './wechat-accounts.ts';
 
 /**
  * The public configuration contract. Variable names are relied on by operators and scripts:
@@ -11,7 +20,9 @@ const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
 const nonNegativeInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(fallback));
 const onOff = (fallback: boolean) =>
-  z.preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0', 'on', 'off']).optional()).transform((v) => (v === undefined ? fallback : ['true', '1', 'on'].includes(v)));
+  z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0', 'on', 'off']).optional())
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'on'].includes(v)));
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -31,6 +42,21 @@ const envSchema = z.object({
   WECOM_ENCODING_AES_KEY: optionalString,
   WECOM_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://qyapi.weixin.qq.com')),
 
+  WECHAT_MP_APP_ID: optionalString,
+  WECHAT_MP_APP_SECRET: optionalString,
+  WECHAT_MP_TOKEN: optionalString,
+  WECHAT_MP_ENCODING_AES_KEY: optionalString,
+  WECHAT_MP_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://api.weixin.qq.com')),
+  WECHAT_MP_WELCOME_TEXT: optionalString,
+
+  WECOM_KF_CORP_ID: optionalString,
+  WECOM_KF_SECRET: optionalString,
+  WECOM_KF_TOKEN: optionalString,
+  WECOM_KF_ENCODING_AES_KEY: optionalString,
+  WECOM_KF_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://qyapi.weixin.qq.com')),
+  WECOM_KF_WELCOME_TEXT: optionalString,
+  WECOM_KF_SERVICER_USERID: optionalString,
+
   CALLBACK_REPLAY_WINDOW_S: positiveInt(300),
   CALLBACK_MAX_BODY_BYTES: positiveInt(64 * 1024),
   WORKER_CONCURRENCY: positiveInt(50),
@@ -42,7 +68,13 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
   /** The web chat widget's `default` account: on unless turned off, so `npm start` shows the demo. */
   WEB_CHAT_ENABLED: onOff(true),
-  WEB_CHAT_PUBLIC_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only').default('demo')),
+  WEB_CHAT_PUBLIC_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
+      .default('demo'),
+  ),
   /** Signs session tokens and company-signed user ids; generated under DATA_DIR when unset. */
   WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
   /** Comma-separated origins allowed to embed the widget; empty = the service's own origin only. */
@@ -90,6 +122,8 @@ export type WebAccount = Required<Omit<z.infer<typeof webAccountSchema>, 'secret
 /** The optional CONFIG_FILE: several accounts per channel; the env-configured one is `default`. */
 const configFileSchema = z.object({
   wecom: z.array(wecomAccountSchema).default([]),
+  wechatMp: z.array(wechatMpAccountSchema).default([]),
+  wecomKf: z.array(wecomKfAccountSchema).default([]),
   web: z.array(webAccountSchema).default([]),
 });
 
@@ -100,7 +134,7 @@ export interface Config {
   /** True when REDIS_URL is unset: a private redis-server may be started under DATA_DIR. */
   defaultRedis: boolean;
   redisUrl: string;
-  accounts: { wecom: WecomAccount[]; web: WebAccount[] };
+  accounts: { wecom: WecomAccount[]; wechatMp: WechatMpAccount[]; wecomKf: WecomKfAccount[]; web: WebAccount[] };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -149,14 +183,18 @@ function webAccounts(env: Env, fileAccounts: Array<z.infer<typeof webAccountSche
     ...a,
     secret: a.secret ?? env.WEB_CHAT_SECRET,
   });
-  const fromEnv = env.WEB_CHAT_ENABLED ? [withDefaults({ name: 'default', publicId: env.WEB_CHAT_PUBLIC_ID, allowedOrigins: parseOrigins(env.WEB_CHAT_ALLOWED_ORIGINS) })] : [];
+  const envAccount = { name: 'default', publicId: env.WEB_CHAT_PUBLIC_ID, allowedOrigins: parseOrigins(env.WEB_CHAT_ALLOWED_ORIGINS) };
+  const fromEnv = env.WEB_CHAT_ENABLED ? [withDefaults(envAccount)] : [];
   const all = [...fromEnv, ...fileAccounts.map(withDefaults)];
   for (const [i, a] of all.entries()) {
-    if (all.findIndex((b) => b.name === a.name) !== i) throw new ConfigError(`web account "${a.name}" is defined twice (the env-configured widget is "default")`);
+    if (all.findIndex((b) => b.name === a.name) !== i) {
+      throw new ConfigError(`web account "${a.name}" is defined twice (the env-configured widget is "default")`);
+    }
     if (all.findIndex((b) => b.publicId === a.publicId) !== i) throw new ConfigError(`web account public id "${a.publicId}" is used twice`);
     for (const origin of a.allowedOrigins) {
       if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-        throw new ConfigError(`${a.name === 'default' ? 'WEB_CHAT_ALLOWED_ORIGINS' : `web account "${a.name}"`}: "${origin}" is not an origin like https://shop.example.com`);
+        const where = a.name === 'default' ? 'WEB_CHAT_ALLOWED_ORIGINS' : `web account "${a.name}"`;
+        throw new ConfigError(`${where}: "${origin}" is not an origin like https://shop.example.com`);
       }
     }
   }
@@ -180,7 +218,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(describeIssue(parsed.error.issues[0]!));
   const env = parsed.data;
-  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [], web: [] };
+  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [], wechatMp: [], wecomKf: [], web: [] };
   const envWecom = wecomFromEnv(env);
   const wecom = [...(envWecom ? [envWecom] : []), ...file.wecom];
   const duplicate = wecom.find((a, i) => wecom.findIndex((b) => b.name === a.name) !== i);
@@ -190,6 +228,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     embeddedDatabase: env.DATABASE_URL === undefined,
     defaultRedis: env.REDIS_URL === undefined,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    accounts: { wecom, web: webAccounts(env, file.web) },
+    accounts: {
+      wecom,
+      wechatMp: mergeAccounts('wechatMp', wechatMpFromEnv(env), file.wechatMp),
+      wecomKf: mergeAccounts('wecomKf', wecomKfFromEnv(env), file.wecomKf),
+      web: webAccounts(env, file.web),
+    },
   };
 }

@@ -34,7 +34,7 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
     const seen = await deps.redis.exists(seenKey).catch(() => 0);
     if (seen) return { outcome: 'duplicate' };
 
-    let recorded;
+    let recorded: Awaited<ReturnType<typeof recordInbound>>;
     try {
       recorded = await recordInbound(deps.db, accountId, message);
     } catch (err) {

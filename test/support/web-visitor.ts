@@ -5,17 +5,27 @@ import { createHmac, randomBytes } from 'node:crypto';
  * spoken over real HTTP to a harness. Each visitor has its own client address (X-Forwarded-For;
  * the app trusts the proxy header) so per-address rate limits of one test do not touch another.
  */
+/** The data of a stream event: a message's fields, or typing's and ready's. */
+export interface StreamedData {
+  id: number;
+  from: string;
+  text: string;
+  clientId?: string;
+  active?: boolean;
+  [field: string]: unknown;
+}
+
 export interface StreamedEvent {
   event: string;
   id?: string;
-  data: any;
+  data: StreamedData;
 }
 
 export interface OpenStream {
   events: StreamedEvent[];
   /** Resolves with the events seen once `predicate` holds for them. */
   waitFor(predicate: (events: StreamedEvent[]) => boolean, timeoutMs?: number, what?: string): Promise<StreamedEvent[]>;
-  messages(): Array<{ id: number; from: string; text: string; clientId?: string }>;
+  messages(): StreamedData[];
   close(): void;
   closed: Promise<void>;
 }
@@ -50,7 +60,11 @@ export class WebVisitor {
   }
 
   async startSession(body: Record<string, unknown> = {}): Promise<Response> {
-    const res = await fetch(`${this.api}/session`, { method: 'POST', headers: this.headers({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) });
+    const res = await fetch(`${this.api}/session`, {
+      method: 'POST',
+      headers: this.headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+    });
     if (res.ok) {
       const session = (await res.clone().json()) as { token: string; visitor: { id: string } };
       this.token = session.token;
@@ -60,11 +74,23 @@ export class WebVisitor {
   }
 
   send(text: string, clientId = newClientId()): Promise<Response> {
-    return fetch(`${this.api}/messages`, { method: 'POST', headers: this.headers({ 'Content-Type': 'application/json' }), body: JSON.stringify({ clientId, text }) });
+    return fetch(`${this.api}/messages`, {
+      method: 'POST',
+      headers: this.headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ clientId, text }),
+    });
   }
 
   upload(bytes: Buffer, name: string, clientId = newClientId()): Promise<Response> {
-    return fetch(`${this.api}/uploads`, { method: 'POST', headers: this.headers({ 'Content-Type': 'application/octet-stream', 'X-File-Name': encodeURIComponent(name), 'X-Client-Id': clientId }), body: new Blob([new Uint8Array(bytes)]) });
+    return fetch(`${this.api}/uploads`, {
+      method: 'POST',
+      headers: this.headers({
+        'Content-Type': 'application/octet-stream',
+        'X-File-Name': encodeURIComponent(name),
+        'X-Client-Id': clientId,
+      }),
+      body: new Blob([new Uint8Array(bytes)]),
+    });
   }
 
   async history(): Promise<Array<{ id: number; from: string; text: string }>> {
@@ -77,7 +103,11 @@ export class WebVisitor {
   async stream(options: { lastEventId?: number; header?: boolean } = {}): Promise<OpenStream> {
     const abort = new AbortController();
     const query = new URLSearchParams({ token: this.token });
-    const headers: Record<string, string> = { 'X-Forwarded-For': this.address, Accept: 'text/event-stream', ...(this.origin ? { Origin: this.origin } : {}) };
+    const headers: Record<string, string> = {
+      'X-Forwarded-For': this.address,
+      Accept: 'text/event-stream',
+      ...(this.origin ? { Origin: this.origin } : {}),
+    };
     if (options.lastEventId !== undefined) {
       if (options.header === false) query.set('lastEventId', String(options.lastEventId));
       else headers['Last-Event-ID'] = String(options.lastEventId);
@@ -96,10 +126,15 @@ export class WebVisitor {
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            const fields = Object.fromEntries(block.split('\n').filter((l) => l && !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]));
+            const fields = Object.fromEntries(
+              block
+                .split('\n')
+                .filter((l) => l && !l.startsWith(':'))
+                .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]),
+            );
             if (fields.data === undefined) continue;
             events.push({ event: fields.event ?? 'message', id: fields.id, data: JSON.parse(fields.data) });
-            waiters.forEach((w) => w());
+            for (const wake of waiters) wake();
           }
         }
       } catch (err) {
@@ -132,4 +167,5 @@ export class WebVisitor {
 }
 
 /** How many message events the stream delivered from `from` (e.g. 'bot'). */
-export const countFrom = (events: StreamedEvent[], from: string) => events.filter((e) => e.event === 'message' && e.data.from === from).length;
+export const countFrom = (events: StreamedEvent[], from: string) =>
+  events.filter((e) => e.event === 'message' && e.data.from === from).length;

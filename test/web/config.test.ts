@@ -24,7 +24,9 @@ test('WEB_CHAT_ENABLED=false turns it off; origins are a trimmed comma list', (t
 });
 
 test('malformed web chat settings stop the start with one line naming the variable', (t) => {
-  t.throws(() => loadConfig({ WEB_CHAT_ALLOWED_ORIGINS: 'shop.example.com' }), { message: /^WEB_CHAT_ALLOWED_ORIGINS: "shop.example.com" is not an origin/ });
+  t.throws(() => loadConfig({ WEB_CHAT_ALLOWED_ORIGINS: 'shop.example.com' }), {
+    message: /^WEB_CHAT_ALLOWED_ORIGINS: "shop.example.com" is not an origin/,
+  });
   t.throws(() => loadConfig({ WEB_CHAT_ALLOWED_ORIGINS: 'https://shop.example.com/page' }), { message: /^WEB_CHAT_ALLOWED_ORIGINS/ });
   t.throws(() => loadConfig({ WEB_CHAT_SECRET: 'short' }), { message: /^WEB_CHAT_SECRET: / });
   t.throws(() => loadConfig({ WEB_CHAT_ENABLED: 'maybe' }), { message: /^WEB_CHAT_ENABLED: / });
@@ -32,8 +34,15 @@ test('malformed web chat settings stop the start with one line naming the variab
 });
 
 test('CONFIG_FILE adds widget accounts with the env limits as defaults; a public id used twice is refused', (t) => {
-  const web = loadConfig({ CONFIG_FILE: configFile({ web: [{ name: 'brand2', publicId: 'b2', maxMessageChars: 500 }] }), WEB_CHAT_MAX_UPLOAD_BYTES: '1000' }).accounts.web;
+  const web = loadConfig({
+    CONFIG_FILE: configFile({ web: [{ name: 'brand2', publicId: 'b2', maxMessageChars: 500 }] }),
+    WEB_CHAT_MAX_UPLOAD_BYTES: '1000',
+  }).accounts.web;
   t.like(web[1], { name: 'brand2', publicId: 'b2', maxMessageChars: 500, maxUploadBytes: 1000 });
-  t.throws(() => loadConfig({ CONFIG_FILE: configFile({ web: [{ name: 'other', publicId: 'demo' }] }) }), { message: /public id "demo" is used twice/ });
-  t.throws(() => loadConfig({ CONFIG_FILE: configFile({ web: [{ name: 'default', publicId: 'x' }] }) }), { message: /"default" is defined twice/ });
+  t.throws(() => loadConfig({ CONFIG_FILE: configFile({ web: [{ name: 'other', publicId: 'demo' }] }) }), {
+    message: /public id "demo" is used twice/,
+  });
+  t.throws(() => loadConfig({ CONFIG_FILE: configFile({ web: [{ name: 'default', publicId: 'x' }] }) }), {
+    message: /"default" is defined twice/,
+  });
 });

@@ -22,10 +22,22 @@ test('two visitors never see each other’s messages, replies or streams, even w
   await aliceStream.waitFor((e) => countFrom(e, 'bot') === 1, 10_000, "alice's reply");
   await bobStream.waitFor((e) => countFrom(e, 'bot') === 1, 10_000, "bob's reply");
   await new Promise((r) => setTimeout(r, 200));
-  t.deepEqual(aliceStream.messages().map((m) => m.text), ['alice 的秘密', '答：alice 的秘密']);
-  t.deepEqual(bobStream.messages().map((m) => m.text), ['bob 的问题', '答：bob 的问题']);
-  t.deepEqual((await alice.history()).map((m) => m.text), ['alice 的秘密', '答：alice 的秘密']);
-  t.deepEqual((await bob.history()).map((m) => m.text), ['bob 的问题', '答：bob 的问题']);
+  t.deepEqual(
+    aliceStream.messages().map((m) => m.text),
+    ['alice 的秘密', '答：alice 的秘密'],
+  );
+  t.deepEqual(
+    bobStream.messages().map((m) => m.text),
+    ['bob 的问题', '答：bob 的问题'],
+  );
+  t.deepEqual(
+    (await alice.history()).map((m) => m.text),
+    ['alice 的秘密', '答：alice 的秘密'],
+  );
+  t.deepEqual(
+    (await bob.history()).map((m) => m.text),
+    ['bob 的问题', '答：bob 的问题'],
+  );
 
   // A cursor does not reach across visitors: bob resuming from 0 still gets only his own.
   const bobAgain = await bob.stream({ lastEventId: 0 });

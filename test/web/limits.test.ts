@@ -10,7 +10,21 @@ import { WebVisitor } from '../support/web-visitor.ts';
 let h: Harness;
 test.before(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'kefu-web-')), 'config.json');
-  writeFileSync(file, JSON.stringify({ web: [{ name: 'tight', publicId: 'tight', maxMessageChars: 10, maxUploadBytes: 1000, visitorMessagesPerMinute: 3, ipRequestsPerMinute: 8 }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      web: [
+        {
+          name: 'tight',
+          publicId: 'tight',
+          maxMessageChars: 10,
+          maxUploadBytes: 1000,
+          visitorMessagesPerMinute: 3,
+          ipRequestsPerMinute: 8,
+        },
+      ],
+    }),
+  );
   h = await startHarness({ database: 'postgres', brain: new ScriptedBrain(), env: { CONFIG_FILE: file } });
 });
 test.after.always(() => h?.close());
@@ -54,9 +68,16 @@ test('a message over the size cap is refused with 413 and nothing is stored', as
   t.is(res.status, 413);
   t.is((await json(res)).error, 'message_too_long');
   t.is((await visitor.send('一二三四五六七八九十')).status, 202, 'exactly the cap is fine (characters, not bytes)');
-  const huge = await fetch(`${visitor.api}/messages`, { method: 'POST', headers: visitor.headers(), body: JSON.stringify({ clientId: 'abcdefgh', text: 'x'.repeat(200_000) }) });
+  const huge = await fetch(`${visitor.api}/messages`, {
+    method: 'POST',
+    headers: visitor.headers(),
+    body: JSON.stringify({ clientId: 'abcdefgh', text: 'x'.repeat(200_000) }),
+  });
   t.is(huge.status, 413, 'a huge body is refused before it is read whole');
-  t.deepEqual((await visitor.history()).map((m) => m.text), ['一二三四五六七八九十']);
+  t.deepEqual(
+    (await visitor.history()).map((m) => m.text),
+    ['一二三四五六七八九十'],
+  );
 });
 
 test('an upload over the size cap is refused with 413; a small picture is stored and shown only to its sender', async (t) => {
@@ -71,15 +92,19 @@ test('an upload over the size cap is refused with 413; a small picture is stored
   t.is(ok.status, 202);
   const { message } = (await ok.json()) as { message: { kind: string; attachment: { url: string } } };
   t.is(message.kind, 'image');
-  const mine = await fetch(`${h.baseUrl}${message.attachment.url}?token=${visitor.token}`, { headers: { 'X-Forwarded-For': visitor.address } });
+  const mine = await fetch(`${h.baseUrl}${message.attachment.url}?token=${visitor.token}`, {
+    headers: { 'X-Forwarded-For': visitor.address },
+  });
   t.is(mine.status, 200);
   t.is(mine.headers.get('content-type'), 'image/png');
   t.deepEqual(Buffer.from(await mine.arrayBuffer()), png);
 
   const other = new WebVisitor(h.baseUrl, 'tight');
   await other.startSession();
-  const theirs = await fetch(`${h.baseUrl}${message.attachment.url}?token=${other.token}`, { headers: { 'X-Forwarded-For': other.address } });
-  t.is(theirs.status, 404, "another visitor cannot fetch it, nor tell that it exists");
+  const theirs = await fetch(`${h.baseUrl}${message.attachment.url}?token=${other.token}`, {
+    headers: { 'X-Forwarded-For': other.address },
+  });
+  t.is(theirs.status, 404, 'another visitor cannot fetch it, nor tell that it exists');
 });
 
 test('an upload that is not a recognised picture is served as a download, never inline', async (t) => {
@@ -90,7 +115,9 @@ test('an upload that is not a recognised picture is served as a download, never 
   const { message } = (await res.json()) as { message: { kind: string; attachment: { url: string; name: string } } };
   t.is(message.kind, 'file');
   t.is(message.attachment.name, 'page.html');
-  const file = await fetch(`${h.baseUrl}${message.attachment.url}?token=${visitor.token}`, { headers: { 'X-Forwarded-For': visitor.address } });
+  const file = await fetch(`${h.baseUrl}${message.attachment.url}?token=${visitor.token}`, {
+    headers: { 'X-Forwarded-For': visitor.address },
+  });
   t.is(file.headers.get('content-type'), 'application/octet-stream');
   t.regex(file.headers.get('content-disposition') ?? '', /^attachment/);
   t.is(file.headers.get('x-content-type-options'), 'nosniff');

@@ -11,7 +11,10 @@ let h: Harness;
 test.before(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'kefu-web-')), 'config.json');
   writeFileSync(file, JSON.stringify({ web: [{ name: 'open', publicId: 'open', allowedOrigins: ['*'] }] }));
-  h = await startHarness({ database: 'postgres', env: { WEB_CHAT_ALLOWED_ORIGINS: `${SHOP}, https://m.shop.example.com`, CONFIG_FILE: file } });
+  h = await startHarness({
+    database: 'postgres',
+    env: { WEB_CHAT_ALLOWED_ORIGINS: `${SHOP}, https://m.shop.example.com`, CONFIG_FILE: file },
+  });
 });
 test.after.always(() => h?.close());
 
@@ -21,7 +24,10 @@ test('a page on a foreign origin is refused with 403 before anything happens', a
   t.is(res.status, 403);
   t.is(((await res.json()) as { error: string }).error, 'origin_not_allowed');
   t.is(res.headers.get('access-control-allow-origin'), null);
-  const preflight = await fetch(`${evil.api}/messages`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+  const preflight = await fetch(`${evil.api}/messages`, {
+    method: 'OPTIONS',
+    headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+  });
   t.is(preflight.status, 403);
 });
 

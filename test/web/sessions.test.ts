@@ -36,10 +36,16 @@ test('forged, tampered and missing tokens are refused with 401 and a clear code'
     const res = await fetch(`${visitor.api}/history`, { headers: { ...visitor.headers(), Authorization: `Bearer ${token}` } });
     t.is(res.status, 401, what);
     t.is(await error(res), 'token_invalid', what);
-    const stream = await fetch(`${visitor.api}/stream?token=${encodeURIComponent(token)}`, { headers: { 'X-Forwarded-For': visitor.address } });
+    const stream = await fetch(`${visitor.api}/stream?token=${encodeURIComponent(token)}`, {
+      headers: { 'X-Forwarded-For': visitor.address },
+    });
     t.is(stream.status, 401, `${what} (stream)`);
   }
-  const missing = await fetch(`${visitor.api}/messages`, { method: 'POST', headers: { 'X-Forwarded-For': visitor.address }, body: JSON.stringify({ clientId: 'abcdefgh', text: 'hi' }) });
+  const missing = await fetch(`${visitor.api}/messages`, {
+    method: 'POST',
+    headers: { 'X-Forwarded-For': visitor.address },
+    body: JSON.stringify({ clientId: 'abcdefgh', text: 'hi' }),
+  });
   t.is(missing.status, 401);
   t.is(await error(missing), 'token_missing');
 });
@@ -53,7 +59,7 @@ test('an expired token is refused with token_expired', async (t) => {
   t.is(await error(res), 'token_expired');
 });
 
-test("a company-signed user id gives the same visitor and history on every device; a wrong signature is refused", async (t) => {
+test('a company-signed user id gives the same visitor and history on every device; a wrong signature is refused', async (t) => {
   const laptop = new WebVisitor(h.baseUrl);
   t.is((await laptop.startSession({ userId: 'member-42', signature: signUserId(SECRET, 'member-42') })).status, 200);
   t.is(laptop.visitorId, 'u:member-42');

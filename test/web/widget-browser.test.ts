@@ -29,7 +29,8 @@ let site: string;
 let browser: Browser;
 test.before(async () => {
   if (!chromiumInstalled()) throw new Error('Chromium is missing at /usr/bin/chromium: run scripts/ensure-services.sh');
-  if (!existsSync(new URL('../../widget/dist/widget.js', import.meta.url))) throw new Error('widget/dist/widget.js is missing: `npm ci` or `npm run build` builds it');
+  if (!existsSync(new URL('../../widget/dist/widget.js', import.meta.url)))
+    throw new Error('widget/dist/widget.js is missing: `npm ci` or `npm run build` builds it');
   h = await startHarness({ database: 'postgres', brain: demoBrain });
   proxy = new TcpProxy(h.service.port);
   site = await proxy.listen();
@@ -48,57 +49,69 @@ const say = async (page: Page, text: string) => {
 };
 const shownTexts = (page: Page) => page.locator('li.msg .body').allTextContents();
 
-test.serial('a visitor asks the demo bot on the demo page, keeps the history on reload and in another tab, and gets a reply missed during a network drop exactly once', async (t) => {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  t.teardown(() => context.close());
-  const page = await context.newPage();
-  await page.goto(`${site}/`);
-  t.is(await page.title(), '悦享生活馆 · kefu-hub 演示');
+test.serial(
+  'a visitor asks the demo bot on the demo page, keeps the history on reload and in another tab, and gets a reply missed during a network drop exactly once',
+  async (t) => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    t.teardown(() => context.close());
+    const page = await context.newPage();
+    await page.goto(`${site}/`);
+    t.is(await page.title(), '悦享生活馆 · kefu-hub 演示');
 
-  const bubble = page.getByRole('button', { name: '打开在线客服' });
-  await bubble.click();
-  const input = page.getByRole('textbox', { name: '输入消息' });
-  t.true(await input.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), 'opening the chat focuses the input');
-  t.is(await chatLog(page).getAttribute('aria-live'), 'polite');
-  await say(page, '多久发货');
-  await chatLog(page).getByText('24 小时内发货').waitFor({ timeout: 10_000 });
+    const bubble = page.getByRole('button', { name: '打开在线客服' });
+    await bubble.click();
+    const input = page.getByRole('textbox', { name: '输入消息' });
+    t.true(await input.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), 'opening the chat focuses the input');
+    t.is(await chatLog(page).getAttribute('aria-live'), 'polite');
+    await say(page, '多久发货');
+    await chatLog(page).getByText('24 小时内发货').waitFor({ timeout: 10_000 });
 
-  // Esc closes the panel and gives focus back to the bubble.
-  await page.keyboard.press('Escape');
-  await page.getByRole('dialog').waitFor({ state: 'hidden' });
-  t.is(await page.evaluate(() => document.querySelector('[data-kefu-hub]')!.shadowRoot!.activeElement?.getAttribute('aria-expanded')), 'false');
-  await bubble.click();
+    // Esc closes the panel and gives focus back to the bubble.
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    t.is(
+      await page.evaluate(() => document.querySelector('[data-kefu-hub]')!.shadowRoot!.activeElement?.getAttribute('aria-expanded')),
+      'false',
+    );
+    await bubble.click();
 
-  await page.reload();
-  await chatLog(page).getByText('24 小时内发货').waitFor({ timeout: 10_000 });
-  t.deepEqual((await shownTexts(page)).slice(1), ['多久发货', (await chatLog(page).getByText('24 小时内发货').textContent())!]);
+    await page.reload();
+    await chatLog(page).getByText('24 小时内发货').waitFor({ timeout: 10_000 });
+    t.deepEqual((await shownTexts(page)).slice(1), ['多久发货', (await chatLog(page).getByText('24 小时内发货').textContent())!]);
 
-  const otherTab = await context.newPage();
-  await otherTab.goto(`${site}/`);
-  await otherTab.getByRole('button', { name: /打开在线客服/ }).click();
-  await chatLog(otherTab).getByText('24 小时内发货').waitFor({ timeout: 10_000 });
-  await otherTab.close();
+    const otherTab = await context.newPage();
+    await otherTab.goto(`${site}/`);
+    await otherTab.getByRole('button', { name: /打开在线客服/ }).click();
+    await chatLog(otherTab).getByText('24 小时内发货').waitFor({ timeout: 10_000 });
+    await otherTab.close();
 
-  // The network drops right after the question is sent and comes back once the reply was sent.
-  brainDelayMs = 1000;
-  await say(page, '能开发票吗');
-  await page.locator('li.msg.customer[data-id]').filter({ hasText: '能开发票吗' }).waitFor({ timeout: 10_000 });
-  await page.getByText('客服正在输入…').waitFor({ timeout: 5000 });
-  proxy.cut();
-  await eventually(
-    async () => (await h.service.db.select().from(messages).where(and(eq(messages.sender, 'bot'), like(messages.text, '%发票%'), eq(messages.status, 'sent')))).length === 1,
-    10_000,
-    'the invoice reply sent while the visitor was offline',
-  );
-  t.is(await chatLog(page).getByText('电子普通发票').count(), 0, 'the reply did not reach the page while it was offline');
-  proxy.restore();
-  brainDelayMs = 0;
-  await chatLog(page).getByText('电子普通发票').waitFor({ timeout: 15_000 });
-  await page.waitForTimeout(300);
-  const texts = await shownTexts(page);
-  t.is(texts.filter((x) => x.includes('电子普通发票')).length, 1, 'the missed reply arrives once');
-  t.true(texts.findIndex((x) => x.includes('电子普通发票')) > texts.indexOf('能开发票吗'), 'after the question it answers');
-});
+    // The network drops right after the question is sent and comes back once the reply was sent.
+    brainDelayMs = 1000;
+    await say(page, '能开发票吗');
+    await page.locator('li.msg.customer[data-id]').filter({ hasText: '能开发票吗' }).waitFor({ timeout: 10_000 });
+    await page.getByText('客服正在输入…').waitFor({ timeout: 5000 });
+    proxy.cut();
+    await eventually(
+      async () =>
+        (
+          await h.service.db
+            .select()
+            .from(messages)
+            .where(and(eq(messages.sender, 'bot'), like(messages.text, '%发票%'), eq(messages.status, 'sent')))
+        ).length === 1,
+      10_000,
+      'the invoice reply sent while the visitor was offline',
+    );
+    t.is(await chatLog(page).getByText('电子普通发票').count(), 0, 'the reply did not reach the page while it was offline');
+    proxy.restore();
+    brainDelayMs = 0;
+    await chatLog(page).getByText('电子普通发票').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(300);
+    const texts = await shownTexts(page);
+    t.is(texts.filter((x) => x.includes('电子普通发票')).length, 1, 'the missed reply arrives once');
+    t.true(texts.findIndex((x) => x.includes('电子普通发票')) > texts.indexOf('能开发票吗'), 'after the question it answers');
+  },
+);
 
 test.serial('two visitors in two browsers never see each other’s messages or pictures; the English UI fits a phone screen', async (t) => {
   const alice = await browser.newContext({ locale: 'zh-CN' });

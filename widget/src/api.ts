@@ -54,7 +54,12 @@ export class ChatApi {
   /** A new anonymous session, a renewed one (token), or a signed-in user's (userId + signature). */
   session(options: { token?: string; userId?: string; signature?: string }): Promise<Session> {
     const body = options.userId ? { userId: options.userId, signature: options.signature } : {};
-    return this.call('/session', { method: 'POST', token: options.token, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    return this.call('/session', {
+      method: 'POST',
+      token: options.token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   history(token: string, limit = 50): Promise<{ messages: ChatMessage[] }> {
@@ -62,11 +67,20 @@ export class ChatApi {
   }
 
   send(token: string, clientId: string, text: string): Promise<{ message: ChatMessage }> {
-    return this.call('/messages', { method: 'POST', token, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ clientId, text }) });
+    return this.call('/messages', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ clientId, text }),
+    });
   }
 
   upload(token: string, clientId: string, file: File): Promise<{ message: ChatMessage }> {
-    const headers = { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name), 'X-Client-Id': clientId };
+    const headers = {
+      'Content-Type': file.type || 'application/octet-stream',
+      'X-File-Name': encodeURIComponent(file.name),
+      'X-Client-Id': clientId,
+    };
     return this.call('/uploads', { method: 'POST', token, headers, body: file });
   }
 

@@ -72,7 +72,7 @@ function start(script: HTMLScriptElement): void {
     starting ??= (async () => {
       await renewSession();
       const { messages } = await api.history(session!.token);
-      messages.forEach((m) => receive(m, false));
+      for (const m of messages) receive(m, false);
       await stream.open();
     })().catch((err) => {
       starting = undefined;
@@ -82,12 +82,13 @@ function start(script: HTMLScriptElement): void {
     return starting;
   }
 
-  function explain(err: unknown): void {
-    if (!(err instanceof ApiError)) return view.status(t.unavailable);
-    if (err.status === 429) return view.status(fill(t.rateLimited, err.retryAfterSeconds ?? 60));
-    if (err.code === 'message_too_long') return view.status(fill(t.tooLong, session?.limits.maxMessageChars ?? ''));
-    if (err.code === 'file_too_large') return view.status(fill(t.tooLarge, Math.floor((session?.limits.maxUploadBytes ?? 0) / 1048576)));
-    view.status(t.unavailable);
+  /** What to tell the visitor about a failed request. */
+  function explanation(err: unknown): string {
+    if (!(err instanceof ApiError)) return t.unavailable;
+    if (err.status === 429) return fill(t.rateLimited, err.retryAfterSeconds ?? 60);
+    if (err.code === 'message_too_long') return fill(t.tooLong, session?.limits.maxMessageChars ?? '');
+    if (err.code === 'file_too_large') return fill(t.tooLarge, Math.floor((session?.limits.maxUploadBytes ?? 0) / 1048576));
+    return t.unavailable;
   }
 
   async function deliver(clientId: string): Promise<void> {
@@ -96,14 +97,16 @@ function start(script: HTMLScriptElement): void {
     view.show({ ...pending, state: 'sending' });
     try {
       await ensureStarted();
-      const { message } = pending.file ? await api.upload(session!.token, clientId, pending.file) : await api.send(session!.token, clientId, pending.text);
+      const { message } = pending.file
+        ? await api.upload(session!.token, clientId, pending.file)
+        : await api.send(session!.token, clientId, pending.text);
       view.status('');
       outbox.delete(clientId);
       if (!view.has(message.id)) view.show(message);
     } catch (err) {
       // The same client id on retry: the server stores the message once however often it is sent.
       view.show({ ...pending, state: 'failed' });
-      explain(err);
+      view.status(explanation(err));
     }
   }
 
@@ -126,7 +129,14 @@ function start(script: HTMLScriptElement): void {
     attach: (file) => {
       const max = session?.limits.maxUploadBytes;
       if (max && file.size > max) return view.status(fill(t.tooLarge, Math.floor(max / 1048576)));
-      queue({ clientId: newClientId(), from: 'customer', kind: 'file', text: `${t.uploading} ${file.name}`, at: new Date().toISOString(), file });
+      queue({
+        clientId: newClientId(),
+        from: 'customer',
+        kind: 'file',
+        text: `${t.uploading} ${file.name}`,
+        at: new Date().toISOString(),
+        file,
+      });
     },
     closed: () => remember(openKey, undefined, 'sessionStorage'),
     retry: (clientId) => void deliver(clientId),

@@ -17,7 +17,8 @@ export interface ViewHandlers {
   fileUrl(path: string): string;
 }
 
-const icon = (path: string) => `<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${path}</svg>`;
+const icon = (path: string) =>
+  `<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${path}</svg>`;
 const chatIcon = icon('<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/>');
 const clipIcon = icon('<path d="M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.3 3.3 0 0 1 4.7 4.7L10.2 17.7a1.7 1.7 0 0 1-2.4-2.4L15.5 7.6"/>');
 const sendIcon = icon('<path d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z"/>');
@@ -56,7 +57,13 @@ export class ChatView {
     style.textContent = styles;
     this.root = el('div', { class: 'kh', lang: t.lang });
 
-    this.bubble = el('button', { class: 'bubble', type: 'button', 'aria-label': t.open, 'aria-expanded': 'false', 'aria-controls': 'kh-panel' });
+    this.bubble = el('button', {
+      class: 'bubble',
+      type: 'button',
+      'aria-label': t.open,
+      'aria-expanded': 'false',
+      'aria-controls': 'kh-panel',
+    });
     this.bubble.innerHTML = chatIcon;
     this.badge = el('span', { class: 'badge', hidden: '' });
     this.bubble.append(this.badge);
@@ -76,7 +83,13 @@ export class ChatView {
     const form = el('form');
     const label = el('label', { class: 'visually-hidden', for: 'kh-input' }, t.input);
     this.input = el('textarea', { id: 'kh-input', rows: '1', placeholder: t.placeholder, enterkeyhint: 'send' });
-    const fileInput = el('input', { type: 'file', class: 'visually-hidden', tabindex: '-1', 'aria-hidden': 'true', accept: 'image/*,.pdf,.txt,.doc,.docx,.xls,.xlsx,.zip' });
+    const fileInput = el('input', {
+      type: 'file',
+      class: 'visually-hidden',
+      tabindex: '-1',
+      'aria-hidden': 'true',
+      accept: 'image/*,.pdf,.txt,.doc,.docx,.xls,.xlsx,.zip',
+    });
     const attach = el('button', { class: 'icon', type: 'button', 'aria-label': t.attach, title: t.attach });
     attach.innerHTML = clipIcon;
     const send = el('button', { class: 'icon send', type: 'submit', 'aria-label': t.send, title: t.send });
@@ -176,10 +189,13 @@ export class ChatView {
       existing.replaceWith(item);
       return;
     }
-    const next = message.id === undefined ? undefined : [...this.log.children].find((c) => {
-      const id = (c as HTMLElement).dataset.id;
-      return id === undefined ? c !== this.log.firstElementChild : Number(id) > message.id!;
-    });
+    const next =
+      message.id === undefined
+        ? undefined
+        : [...this.log.children].find((c) => {
+            const id = (c as HTMLElement).dataset.id;
+            return id === undefined ? c !== this.log.firstElementChild : Number(id) > message.id!;
+          });
     this.log.insertBefore(item, next ?? null);
     if (message.from !== 'customer') {
       this.typing(false);
@@ -205,7 +221,9 @@ export class ChatView {
     if (m.attachment && m.kind === 'image') {
       body.append(el('img', { src: this.on.fileUrl(m.attachment.url), alt: m.attachment.name ?? this.t.image, loading: 'lazy' }));
     } else if (m.attachment) {
-      body.append(el('a', { href: this.on.fileUrl(m.attachment.url), target: '_blank', rel: 'noopener' }, `📎 ${m.attachment.name ?? this.t.file}`));
+      body.append(
+        el('a', { href: this.on.fileUrl(m.attachment.url), target: '_blank', rel: 'noopener' }, `📎 ${m.attachment.name ?? this.t.file}`),
+      );
     } else {
       body.textContent = m.text;
     }

@@ -10,7 +10,14 @@ import type { Logger } from '../../observability/logger.ts';
 import type { AcceptInbound, InboundContent } from '../types.ts';
 import { openEventStream, type EventStreamDeps } from './event-stream.ts';
 import { answerPreflight, applyOriginPolicy } from './origin-policy.ts';
-import { newAnonymousVisitorId, SESSION_TTL_SECONDS, signedInVisitorId, signSessionToken, userSignatureIsValid, verifySessionToken } from './session-token.ts';
+import {
+  newAnonymousVisitorId,
+  SESSION_TTL_SECONDS,
+  signedInVisitorId,
+  signSessionToken,
+  userSignatureIsValid,
+  verifySessionToken,
+} from './session-token.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { UploadStore } from './uploads.ts';
 import type { VisitorMessages } from './visitor-messages.ts';
@@ -28,10 +35,7 @@ export interface WebApiDeps {
   stream: Omit<EventStreamDeps, 'hub' | 'messages' | 'logger'>;
 }
 
-const sessionBody = z.union([
-  z.object({ userId: z.string().min(1).max(128), signature: z.string() }),
-  z.object({}).strict(),
-]);
+const sessionBody = z.union([z.object({ userId: z.string().min(1).max(128), signature: z.string() }), z.object({}).strict()]);
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, - or _');
 const messageBody = z.object({ clientId, text: z.string() });
 const historyQuery = z.object({
@@ -56,7 +60,8 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       deps.logger.warn({ err: (err as Error).message }, 'rate limit unavailable; request allowed');
       return { allowed: true as const };
     });
-    if (!decision.allowed) throw new RateLimitedError(`too many ${what}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
+    if (!decision.allowed)
+      throw new RateLimitedError(`too many ${what}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
   }
 
   async function enter(ctx: Context): Promise<ResolvedWebAccount> {
@@ -69,11 +74,19 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
 
   function visitorOf(ctx: Context, account: ResolvedWebAccount, allowQueryToken = false): string {
     const header = ctx.get('Authorization');
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : allowQueryToken && typeof ctx.query.token === 'string' ? ctx.query.token : '';
+    const token = header.startsWith('Bearer ')
+      ? header.slice(7).trim()
+      : allowQueryToken && typeof ctx.query.token === 'string'
+        ? ctx.query.token
+        : '';
     if (!token) throw new RejectedRequestError('token_missing', 'a session token is required (POST session first)', 401);
     const check = verifySessionToken(account.secret, account.name, token);
     if (!check.ok) {
-      throw new RejectedRequestError(check.reason === 'expired' ? 'token_expired' : 'token_invalid', `the session token is ${check.reason === 'expired' ? 'expired' : 'not valid for this widget'}; start a new session`, 401);
+      throw new RejectedRequestError(
+        check.reason === 'expired' ? 'token_expired' : 'token_invalid',
+        `the session token is ${check.reason === 'expired' ? 'expired' : 'not valid for this widget'}; start a new session`,
+        401,
+      );
     }
     return check.claims.sub;
   }
@@ -108,15 +121,14 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       sentAt: new Date(),
       content,
     });
-    const message = result.messageId ? await deps.messages.byId(result.messageId) : await deps.messages.byDedupeKey(account.name, dedupeKey);
+    const message = result.messageId
+      ? await deps.messages.byId(result.messageId)
+      : await deps.messages.byDedupeKey(account.name, dedupeKey);
     if (result.outcome === 'accepted' && message) {
-      const botAnswers = await deps.messages.botIsAnswering(result.conversationId);
-      const publish = async () => {
-        await deps.hub.publish(account.name, visitorId, { type: 'message', message });
-        if (botAnswers) await deps.hub.publish(account.name, visitorId, { type: 'typing', from: 'bot', active: true });
-      };
-      // Stored is what counts; a visitor's other tabs also catch up from the database.
-      await publish().catch((err) => deps.logger.warn({ err: (err as Error).message }, 'could not publish a visitor message'));
+      // Stored is what counts; the visitor's other tabs also catch up from the database.
+      await deps.hub
+        .publish(account.name, visitorId, { type: 'message', message })
+        .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'could not publish a visitor message'));
     }
     return { message, duplicate: result.outcome === 'duplicate' };
   }
@@ -136,7 +148,11 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     let kind: 'user' | 'anonymous';
     if ('userId' in body) {
       if (!userSignatureIsValid(account.secret, body.userId, body.signature)) {
-        throw new RejectedRequestError('bad_user_signature', 'signature is not HMAC-SHA256(secret, userId) in hex; compute it on your server', 401);
+        throw new RejectedRequestError(
+          'bad_user_signature',
+          'signature is not HMAC-SHA256(secret, userId) in hex; compute it on your server',
+          401,
+        );
       }
       visitorId = signedInVisitorId(body.userId);
       kind = 'user';
@@ -188,7 +204,13 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     const visitorId = visitorOf(ctx, account, true);
     const raw = ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
     const lastEventId = raw === '' ? undefined : parse(cursor, raw);
-    await openEventStream(ctx, { ...deps.stream, hub: deps.hub, messages: deps.messages, logger: deps.logger }, account.name, visitorId, lastEventId);
+    await openEventStream(
+      ctx,
+      { ...deps.stream, hub: deps.hub, messages: deps.messages, logger: deps.logger },
+      account.name,
+      visitorId,
+      lastEventId,
+    );
   });
 
   router.post(`${base}/uploads`, async (ctx) => {

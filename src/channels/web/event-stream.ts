@@ -24,7 +24,13 @@ const RECENT_WITHOUT_CURSOR = 50;
  * falls in the gap between the two, and an event that arrives both ways is written once (by id).
  * Without a cursor it starts with the newest messages, like the history page.
  */
-export async function openEventStream(ctx: Context, deps: EventStreamDeps, accountName: string, visitorId: string, lastEventId: number | undefined): Promise<void> {
+export async function openEventStream(
+  ctx: Context,
+  deps: EventStreamDeps,
+  accountName: string,
+  visitorId: string,
+  lastEventId: number | undefined,
+): Promise<void> {
   const out = new PassThrough();
   const written = new Set<number>();
   let cursor = lastEventId ?? 0;
@@ -39,7 +45,9 @@ export async function openEventStream(ctx: Context, deps: EventStreamDeps, accou
     }
     out.write(formatSseEvent(event));
   };
-  const writeAll = (messages: WireMessage[]) => messages.forEach((message) => write({ type: 'message', message }));
+  const writeAll = (messages: WireMessage[]) => {
+    for (const message of messages) write({ type: 'message', message });
+  };
 
   async function catchUp(): Promise<void> {
     for (let total = 0; total < CATCH_UP_MAX; total += CATCH_UP_PAGE) {

@@ -15,7 +15,11 @@ export function applyOriginPolicy(ctx: Context, account: WebAccount): void {
   // Not ctx.origin: Koa 3 answers that from the Origin header itself.
   if (!origin || origin === `${ctx.protocol}://${ctx.host}`) return;
   if (!account.allowedOrigins.includes('*') && !account.allowedOrigins.includes(origin)) {
-    throw new RejectedRequestError('origin_not_allowed', `pages on ${origin} may not use this chat widget; add the origin to its allowed origins`, 403);
+    throw new RejectedRequestError(
+      'origin_not_allowed',
+      `pages on ${origin} may not use this chat widget; add the origin to its allowed origins`,
+      403,
+    );
   }
   ctx.set('Access-Control-Allow-Origin', origin);
   ctx.set('Access-Control-Expose-Headers', 'Retry-After');

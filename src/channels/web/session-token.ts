@@ -28,7 +28,9 @@ export function signSessionToken(secret: string, claims: SessionClaims): string 
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
 }
 
-export type TokenCheck = { ok: true; claims: SessionClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_account' };
+export type TokenCheck =
+  | { ok: true; claims: SessionClaims }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_account' };
 
 export function verifySessionToken(secret: string, account: string, token: string, nowMs = Date.now()): TokenCheck {
   const [payload, signature, extra] = token.split('.');
@@ -40,7 +42,8 @@ export function verifySessionToken(secret: string, account: string, token: strin
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || typeof claims.acc !== 'string') return { ok: false, reason: 'malformed' };
+  if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || typeof claims.acc !== 'string')
+    return { ok: false, reason: 'malformed' };
   if (claims.acc !== account) return { ok: false, reason: 'wrong_account' };
   if (claims.exp * 1000 < nowMs) return { ok: false, reason: 'expired' };
   return { ok: true, claims };

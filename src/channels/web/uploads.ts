@@ -31,7 +31,12 @@ function sniffImageType(head: Buffer): string | undefined {
   return undefined;
 }
 
-const safeName = (name: string) => name.replace(/[\u0000-\u001f\\/"<>]/g, '_').slice(0, 200) || 'file';
+// Control characters, path separators and quotes never reach a Content-Disposition header or a page.
+const safeName = (name: string) =>
+  [...name]
+    .map((c) => (c.charCodeAt(0) < 0x20 || '\\/"<>'.includes(c) ? '_' : c))
+    .join('')
+    .slice(0, 200) || 'file';
 
 export function createUploadStore(dataDir: string) {
   const dirOf = (account: string) => join(dataDir, 'uploads', account);
@@ -87,7 +92,11 @@ export function createUploadStore(dataDir: string) {
     },
 
     /** The upload if it exists and belongs to `owner`; otherwise undefined (the caller answers 404 either way). */
-    async find(account: string, owner: string, id: string): Promise<{ upload: StoredUpload; open: () => NodeJS.ReadableStream } | undefined> {
+    async find(
+      account: string,
+      owner: string,
+      id: string,
+    ): Promise<{ upload: StoredUpload; open: () => NodeJS.ReadableStream } | undefined> {
       if (!/^[0-9a-f]{32}$/.test(id)) return undefined;
       const path = join(dirOf(account), id);
       let upload: StoredUpload;

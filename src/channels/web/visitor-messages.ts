@@ -10,7 +10,9 @@ import type { WireMessage } from './stream-events.ts';
  */
 type MessageRow = typeof messages.$inferSelect;
 
-export function toWireMessage(row: Pick<MessageRow, 'id' | 'sender' | 'kind' | 'text' | 'content' | 'platformMessageId' | 'direction' | 'createdAt'>): WireMessage {
+export function toWireMessage(
+  row: Pick<MessageRow, 'id' | 'sender' | 'kind' | 'text' | 'content' | 'platformMessageId' | 'direction' | 'createdAt'>,
+): WireMessage {
   const content = row.content as { url?: string; fileName?: string };
   return {
     id: row.id,
@@ -41,7 +43,13 @@ export function createVisitorMessages(db: Database) {
     return row.id;
   }
 
-  async function select(accountName: string, visitorId: string, range: SQL | undefined, order: 'asc' | 'desc', limit: number): Promise<WireMessage[]> {
+  async function select(
+    accountName: string,
+    visitorId: string,
+    range: SQL | undefined,
+    order: 'asc' | 'desc',
+    limit: number,
+  ): Promise<WireMessage[]> {
     const rows = await db
       .select({
         id: messages.id,
@@ -93,11 +101,6 @@ export function createVisitorMessages(db: Database) {
         .from(messages)
         .where(and(eq(messages.channelAccountId, await accountId(accountName)), eq(messages.dedupeKey, dedupeKey)));
       return row && toWireMessage(row);
-    },
-    /** Whether the bot is answering this visitor now (it stays quiet once a person owns the conversation). */
-    async botIsAnswering(conversationId: number): Promise<boolean> {
-      const [row] = await db.select({ status: conversations.status }).from(conversations).where(eq(conversations.id, conversationId));
-      return row?.status === 'bot';
     },
   };
 }

@@ -70,7 +70,11 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         return { platformMessageId: String(message.id) };
       },
     },
-    async close() {
+    // The worker took up the visitor's messages: show the bot typing until its reply arrives.
+    async onTurnStart(to) {
+      await hub.publish(to.accountName, to.customerExternalId, { type: 'typing', from: 'bot', active: true });
+    },
+    async endLiveConnections() {
       for (const end of [...openStreams]) end();
     },
   };
