@@ -1,7 +1,8 @@
 import test from 'ava';
+import { Redis } from 'ioredis';
 import { DATABASE_KINDS } from '../support/databases.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { eventually, startHarness } from '../support/wecom-service.ts';
+import { eventually, REDIS_URL, startHarness } from '../support/wecom-service.ts';
 import { countFrom, newClientId, WebVisitor } from '../support/web-visitor.ts';
 
 const ids = (messages: Array<{ id: number }>) => messages.map((m) => m.id);
@@ -129,4 +130,30 @@ test.serial('the stream starts with the newest messages when no cursor is given,
     ((await older.json()) as { messages: Array<{ text: string }> }).messages.map((m) => m.text),
     ['你好'],
   );
+});
+
+test.serial('streams that end, even while still catching up, leave no subscription behind', async (t) => {
+  const h = await startHarness({ database: 'postgres', brain: new ScriptedBrain() });
+  t.teardown(() => h.close());
+  const visitor = new WebVisitor(h.baseUrl);
+  await visitor.startSession();
+  const redis = new Redis(REDIS_URL);
+  t.teardown(() => redis.disconnect());
+  const subscribed = async () => ((await redis.pubsub('CHANNELS', `${h.prefix}:web-stream:*`)) as string[]).length;
+
+  const streams = await Promise.all([1, 2, 3].map(() => visitor.stream({ lastEventId: 0 })));
+  t.is(await subscribed(), 1, 'one subscription per visitor and process, however many tabs');
+  for (const s of streams) s.close();
+  // Requests abandoned right away, before their catch-up was read.
+  for (let i = 0; i < 5; i++) {
+    const abort = new AbortController();
+    const pending = fetch(`${visitor.api}/stream?token=${visitor.token}&lastEventId=0`, {
+      headers: visitor.headers(),
+      signal: abort.signal,
+    }).catch(() => undefined);
+    abort.abort();
+    await pending;
+  }
+  await eventually(async () => (await subscribed()) === 0, 5000, 'no subscription left');
+  t.pass();
 });

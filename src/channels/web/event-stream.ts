@@ -35,9 +35,25 @@ export async function openEventStream(
   const written = new Set<number>();
   let cursor = lastEventId ?? 0;
   let live = false;
+  let ended = false;
   const early: StreamEvent[] = [];
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let unsubscribe = () => {};
+
+  // Registered first, so a visitor who leaves while the catch-up is read is cleaned up too.
+  const close = () => {
+    if (ended) return;
+    ended = true;
+    deps.open.delete(close);
+    clearInterval(heartbeat);
+    unsubscribe();
+    out.end();
+  };
+  ctx.res.on('close', close);
+  out.on('error', close);
 
   const write = (event: StreamEvent) => {
+    if (ended) return;
     if (event.type === 'message') {
       if (written.has(event.message.id)) return;
       written.add(event.message.id);
@@ -50,46 +66,42 @@ export async function openEventStream(
   };
 
   async function catchUp(): Promise<void> {
-    for (let total = 0; total < CATCH_UP_MAX; total += CATCH_UP_PAGE) {
+    for (let total = 0; total < CATCH_UP_MAX && !ended; total += CATCH_UP_PAGE) {
       const missed = await deps.messages.after(accountName, visitorId, cursor, CATCH_UP_PAGE);
       writeAll(missed);
       if (missed.length < CATCH_UP_PAGE) return;
     }
   }
 
-  const unsubscribe = await deps.hub.subscribe(accountName, visitorId, {
-    event: (event) => (live ? write(event) : early.push(event)),
-    resync: () => {
-      catchUp().catch((err) => deps.logger.warn({ err }, 'stream resync failed'));
-    },
-  });
   try {
+    unsubscribe = await deps.hub.subscribe(accountName, visitorId, {
+      event: (event) => (live ? write(event) : early.push(event)),
+      resync: () => {
+        if (live) catchUp().catch((err) => deps.logger.warn({ err }, 'stream resync failed'));
+      },
+    });
+    if (ended) unsubscribe();
     out.write('retry: 2000\n\n');
     if (lastEventId === undefined) writeAll(await deps.messages.page(accountName, visitorId, undefined, RECENT_WITHOUT_CURSOR));
     else await catchUp();
   } catch (err) {
-    unsubscribe();
+    close();
     throw err;
   }
   live = true;
-  early.splice(0).forEach(write);
-  out.write(`event: ready\ndata: ${JSON.stringify({ lastEventId: cursor })}\n\n`);
+  for (const event of early.splice(0)) write(event);
+  if (!ended) out.write(`event: ready\ndata: ${JSON.stringify({ lastEventId: cursor })}\n\n`);
 
   // Comments keep proxies and load balancers from closing an idle stream.
-  const heartbeat = setInterval(() => out.write(': ping\n\n'), deps.heartbeatMs);
-  const close = () => {
-    if (!deps.open.delete(close)) return;
-    clearInterval(heartbeat);
-    unsubscribe();
-    out.end();
-  };
-  deps.open.add(close);
-  ctx.res.on('close', close);
-  out.on('error', close);
+  if (!ended) {
+    heartbeat = setInterval(() => out.write(': ping\n\n'), deps.heartbeatMs);
+    deps.open.add(close);
+  }
 
   // Written by hand rather than as a Koa stream body: a visitor closing the tab is the normal end
   // of a stream, not an error for Koa to report.
   ctx.respond = false;
+  if (ended) return;
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
   ctx.res.writeHead(200, {
