@@ -143,6 +143,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
           dataDir: env.DATA_DIR,
           accept: (m) => accept(m),
           logger,
+          metrics,
           demoPublicId: env.WEB_CHAT_DEMO_PAGE ? defaultAccount?.publicId : undefined,
         }),
       );

@@ -143,6 +143,8 @@ test.serial('streams that end, even while still catching up, leave no subscripti
 
   const streams = await Promise.all([1, 2, 3].map(() => visitor.stream({ lastEventId: 0 })));
   t.is(await subscribed(), 1, 'one subscription per visitor and process, however many tabs');
+  const openStreams = async () => /kefu_web_streams_open (\d+)/.exec(await (await fetch(`${h.baseUrl}/metrics`)).text())?.[1];
+  t.is(await openStreams(), '3');
   for (const s of streams) s.close();
   // Requests abandoned right away, before their catch-up was read.
   for (let i = 0; i < 5; i++) {
@@ -155,5 +157,5 @@ test.serial('streams that end, even while still catching up, leave no subscripti
     await pending;
   }
   await eventually(async () => (await subscribed()) === 0, 5000, 'no subscription left');
-  t.pass();
+  t.is(await openStreams(), '0');
 });

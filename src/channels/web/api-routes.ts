@@ -3,10 +3,11 @@ import type { Context } from 'koa';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { WebAccount } from '../../config/env.ts';
-import { RateLimitedError, RejectedRequestError } from '../../errors.ts';
+import { AppError, RateLimitedError, RejectedRequestError } from '../../errors.ts';
 import { readBody } from '../../http/read-body.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
 import type { AcceptInbound, InboundContent } from '../types.ts';
 import { openEventStream, type EventStreamDeps } from './event-stream.ts';
 import { answerPreflight, applyOriginPolicy } from './origin-policy.ts';
@@ -32,7 +33,8 @@ export interface WebApiDeps {
   uploads: UploadStore;
   accept: AcceptInbound;
   logger: Logger;
-  stream: Omit<EventStreamDeps, 'hub' | 'messages' | 'logger'>;
+  metrics: Metrics;
+  stream: Omit<EventStreamDeps, 'hub' | 'messages' | 'logger' | 'metrics'>;
 }
 
 const sessionBody = z.union([z.object({ userId: z.string().min(1).max(128), signature: z.string() }), z.object({}).strict()]);
@@ -109,6 +111,19 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     return result.data;
   }
 
+  /** Visitor messages count in the callback metrics like every channel's inbound (channel="web"). */
+  async function counted(handle: () => Promise<{ duplicate: boolean }>): Promise<void> {
+    const stopTimer = deps.metrics.ackLatency.startTimer({ channel: 'web' });
+    try {
+      const { duplicate } = await handle();
+      deps.metrics.callbacks.inc({ channel: 'web', result: duplicate ? 'duplicate' : 'accepted' });
+      stopTimer();
+    } catch (err) {
+      deps.metrics.callbacks.inc({ channel: 'web', result: err instanceof AppError && err.status < 500 ? err.code : 'error' });
+      throw err;
+    }
+  }
+
   /** Stores the visitor's message like any channel's, then shows it in their other tabs at once. */
   async function acceptFromVisitor(account: ResolvedWebAccount, visitorId: string, id: string, content: InboundContent) {
     const dedupeKey = `${visitorId}#${id}`;
@@ -173,21 +188,24 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     };
   });
 
-  router.post(`${base}/messages`, async (ctx) => {
-    const account = await enter(ctx);
-    const visitorId = visitorOf(ctx, account);
-    // Room for the longest allowed text in 4-byte characters plus JSON escaping and the clientId.
-    const body = parse(messageBody, await readJson(ctx, account.maxMessageChars * 6 + 1024));
-    const text = body.text.trim();
-    if (text === '') throw new RejectedRequestError('empty_message', 'text is empty', 400);
-    if ([...text].length > account.maxMessageChars) {
-      throw new RejectedRequestError('message_too_long', `messages may be at most ${account.maxMessageChars} characters`, 413);
-    }
-    await limit(`web:visitor:${account.name}:${visitorId}`, account.visitorMessagesPerMinute, 'messages');
-    const { message, duplicate } = await acceptFromVisitor(account, visitorId, body.clientId, { type: 'text', text });
-    ctx.status = duplicate ? 200 : 202;
-    ctx.body = { message, duplicate };
-  });
+  router.post(`${base}/messages`, (ctx) =>
+    counted(async () => {
+      const account = await enter(ctx);
+      const visitorId = visitorOf(ctx, account);
+      // Room for the longest allowed text in 4-byte characters plus JSON escaping and the clientId.
+      const body = parse(messageBody, await readJson(ctx, account.maxMessageChars * 6 + 1024));
+      const text = body.text.trim();
+      if (text === '') throw new RejectedRequestError('empty_message', 'text is empty', 400);
+      if ([...text].length > account.maxMessageChars) {
+        throw new RejectedRequestError('message_too_long', `messages may be at most ${account.maxMessageChars} characters`, 413);
+      }
+      await limit(`web:visitor:${account.name}:${visitorId}`, account.visitorMessagesPerMinute, 'messages');
+      const { message, duplicate } = await acceptFromVisitor(account, visitorId, body.clientId, { type: 'text', text });
+      ctx.status = duplicate ? 200 : 202;
+      ctx.body = { message, duplicate };
+      return { duplicate };
+    }),
+  );
 
   router.get(`${base}/history`, async (ctx) => {
     const account = await enter(ctx);
@@ -206,38 +224,41 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     const lastEventId = raw === '' ? undefined : parse(cursor, raw);
     await openEventStream(
       ctx,
-      { ...deps.stream, hub: deps.hub, messages: deps.messages, logger: deps.logger },
+      { ...deps.stream, hub: deps.hub, messages: deps.messages, logger: deps.logger, metrics: deps.metrics },
       account.name,
       visitorId,
       lastEventId,
     );
   });
 
-  router.post(`${base}/uploads`, async (ctx) => {
-    const account = await enter(ctx);
-    const visitorId = visitorOf(ctx, account);
-    const id = parse(clientId, ctx.get('X-Client-Id') || ctx.query.clientId);
-    await limit(`web:visitor:${account.name}:${visitorId}`, account.visitorMessagesPerMinute, 'messages');
-    // A retried upload (same client id) is answered with the message already stored.
-    const existing = await deps.messages.byDedupeKey(account.name, `${visitorId}#${id}`);
-    if (existing) {
-      ctx.req.resume();
-      ctx.body = { message: existing, duplicate: true };
-      return;
-    }
-    let fileName = 'file';
-    try {
-      fileName = decodeURIComponent(ctx.get('X-File-Name') || 'file');
-    } catch {
-      // A name that is not valid percent-encoding keeps the default.
-    }
-    const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, account.maxUploadBytes);
-    const url = `/api/web/${account.publicId}/uploads/${upload.id}`;
-    const content: InboundContent = upload.kind === 'image' ? { type: 'image', url } : { type: 'file', url, fileName: upload.name };
-    const { message, duplicate } = await acceptFromVisitor(account, visitorId, id, content);
-    ctx.status = duplicate ? 200 : 202;
-    ctx.body = { message, duplicate };
-  });
+  router.post(`${base}/uploads`, (ctx) =>
+    counted(async () => {
+      const account = await enter(ctx);
+      const visitorId = visitorOf(ctx, account);
+      const id = parse(clientId, ctx.get('X-Client-Id') || ctx.query.clientId);
+      await limit(`web:visitor:${account.name}:${visitorId}`, account.visitorMessagesPerMinute, 'messages');
+      // A retried upload (same client id) is answered with the message already stored.
+      const existing = await deps.messages.byDedupeKey(account.name, `${visitorId}#${id}`);
+      if (existing) {
+        ctx.req.resume();
+        ctx.body = { message: existing, duplicate: true };
+        return { duplicate: true };
+      }
+      let fileName = 'file';
+      try {
+        fileName = decodeURIComponent(ctx.get('X-File-Name') || 'file');
+      } catch {
+        // A name that is not valid percent-encoding keeps the default.
+      }
+      const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, account.maxUploadBytes);
+      const url = `/api/web/${account.publicId}/uploads/${upload.id}`;
+      const content: InboundContent = upload.kind === 'image' ? { type: 'image', url } : { type: 'file', url, fileName: upload.name };
+      const { message, duplicate } = await acceptFromVisitor(account, visitorId, id, content);
+      ctx.status = duplicate ? 200 : 202;
+      ctx.body = { message, duplicate };
+      return { duplicate };
+    }),
+  );
 
   router.get(`${base}/uploads/:fileId`, async (ctx) => {
     const account = await enter(ctx);

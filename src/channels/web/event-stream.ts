@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
 import { formatSseEvent, type StreamEvent, type WireMessage } from './stream-events.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { VisitorMessages } from './visitor-messages.ts';
@@ -12,6 +13,7 @@ export interface EventStreamDeps {
   heartbeatMs: number;
   /** Open streams, ended when the service stops (SSE connections never end by themselves). */
   open: Set<() => void>;
+  metrics: Metrics;
 }
 
 const CATCH_UP_PAGE = 200;
@@ -44,7 +46,7 @@ export async function openEventStream(
   const close = () => {
     if (ended) return;
     ended = true;
-    deps.open.delete(close);
+    if (deps.open.delete(close)) deps.metrics.webStreams.dec();
     clearInterval(heartbeat);
     unsubscribe();
     out.end();
@@ -96,6 +98,7 @@ export async function openEventStream(
   if (!ended) {
     heartbeat = setInterval(() => out.write(': ping\n\n'), deps.heartbeatMs);
     deps.open.add(close);
+    deps.metrics.webStreams.inc();
   }
 
   // Written by hand rather than as a Koa stream body: a visitor closing the tab is the normal end

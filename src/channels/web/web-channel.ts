@@ -3,6 +3,7 @@ import type { WebAccount } from '../../config/env.ts';
 import type { Database } from '../../db/connect.ts';
 import { DeliveryError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
 import type { AcceptInbound, Channel } from '../types.ts';
 import { registerWebApiRoutes, type ResolvedWebAccount } from './api-routes.ts';
 import { StreamHub } from './stream-hub.ts';
@@ -23,6 +24,7 @@ export interface WebChannelDeps {
   dataDir: string;
   accept: AcceptInbound;
   logger: Logger;
+  metrics: Metrics;
   /** Public id of the widget shown on the demo page at GET /, if the demo is on. */
   demoPublicId?: string;
   heartbeatMs?: number;
@@ -52,6 +54,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         uploads: createUploadStore(deps.dataDir),
         accept: deps.accept,
         logger: deps.logger,
+        metrics: deps.metrics,
         stream: { heartbeatMs: deps.heartbeatMs ?? 15_000, open: openStreams },
       });
     },
