@@ -31,7 +31,8 @@ test.before(async () => {
   if (!chromiumInstalled()) throw new Error('Chromium is missing at /usr/bin/chromium: run scripts/ensure-services.sh');
   if (!existsSync(new URL('../../widget/dist/widget.js', import.meta.url)))
     throw new Error('widget/dist/widget.js is missing: `npm ci` or `npm run build` builds it');
-  h = await startHarness({ database: 'postgres', brain: demoBrain });
+  // The history test writes a long conversation quickly.
+  h = await startHarness({ database: 'postgres', brain: demoBrain, env: { WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE: '1000' } });
   proxy = new TcpProxy(h.service.port);
   site = await proxy.listen();
   browser = await launchChromium();
@@ -147,4 +148,32 @@ test.serial('two visitors in two browsers never see each other’s messages or p
   await picture.waitFor({ timeout: 10_000 });
   await eventually(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1), 5000, 'the picture loaded');
   t.is(await bobPage.locator('li.msg img').count(), 0);
+});
+
+test.serial('a long history shows its newest page first and older pages on request', async (t) => {
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${site}/`);
+  await page.getByRole('button', { name: '打开在线客服' }).click();
+  await say(page, '第0条');
+  await page.locator('li.msg.customer[data-id]').filter({ hasText: '第0条' }).waitFor({ timeout: 10_000 });
+  // The rest of a long conversation, written from another device of the same visitor.
+  const token = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('kefu-hub:'))?.[1]);
+  for (let i = 1; i <= 60; i++) {
+    const res = await fetch(`${h.baseUrl}/api/web/demo/messages`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ clientId: `long-history-${i}`, text: `第${i}条` }),
+    });
+    t.is(res.status, 202);
+  }
+  await page.reload();
+  await chatLog(page).getByText('第60条', { exact: true }).waitFor({ timeout: 10_000 });
+  t.is(await chatLog(page).getByText('第0条', { exact: true }).count(), 0, 'only the newest page at first');
+  await page.getByRole('button', { name: '查看更早的消息' }).click();
+  await chatLog(page).getByText('第0条', { exact: true }).waitFor({ timeout: 10_000 });
+  const texts = (await shownTexts(page)).filter((x) => x.startsWith('第'));
+  t.deepEqual(texts.slice(0, 3), ['第0条', '第1条', '第2条'], 'older messages above, in order');
+  t.is(new Set(texts).size, texts.length, 'nothing twice');
 });

@@ -62,8 +62,9 @@ export class ChatApi {
     });
   }
 
-  history(token: string, limit = 50): Promise<{ messages: ChatMessage[] }> {
-    return this.call(`/history?limit=${limit}`, { token });
+  /** The newest messages before `before` (or the newest of all), oldest first. */
+  history(token: string, before?: number, limit = 50): Promise<{ messages: ChatMessage[]; hasMore: boolean }> {
+    return this.call(`/history?limit=${limit}${before ? `&before=${before}` : ''}`, { token });
   }
 
   send(token: string, clientId: string, text: string): Promise<{ message: ChatMessage }> {

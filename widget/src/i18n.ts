@@ -27,6 +27,7 @@ const zh = {
   tooLarge: '文件太大，最大 {n} MB',
   rateLimited: '发送太频繁，请 {n} 秒后再试',
   unread: '{n} 条新消息',
+  earlier: '查看更早的消息',
 };
 const en: typeof zh = {
   lang: 'en',
@@ -56,6 +57,7 @@ const en: typeof zh = {
   tooLarge: 'File too large: at most {n} MB',
   rateLimited: 'Too many messages, try again in {n} s',
   unread: '{n} new messages',
+  earlier: 'Show earlier messages',
 };
 
 export type Texts = typeof zh;

@@ -23,6 +23,7 @@ function start(script: HTMLScriptElement): void {
   let session: Session | undefined;
   let starting: Promise<void> | undefined;
   let newestId = 0;
+  let oldestId = 0;
   const outbox = new Map<string, ShownMessage & { file?: File }>();
 
   // Storage can be off (private mode, blocked cookies): the chat still works for this page view.
@@ -56,6 +57,7 @@ function start(script: HTMLScriptElement): void {
 
   const receive = (message: ChatMessage, fresh = true) => {
     newestId = Math.max(newestId, message.id);
+    oldestId = oldestId ? Math.min(oldestId, message.id) : message.id;
     if (message.clientId) outbox.delete(message.clientId);
     if (!view.has(message.id)) view.show(message, fresh);
   };
@@ -71,8 +73,9 @@ function start(script: HTMLScriptElement): void {
   function ensureStarted(): Promise<void> {
     starting ??= (async () => {
       await renewSession();
-      const { messages } = await api.history(session!.token);
+      const { messages, hasMore } = await api.history(session!.token);
       for (const m of messages) receive(m, false);
+      view.offerEarlier(hasMore);
       await stream.open();
     })().catch((err) => {
       starting = undefined;
@@ -139,6 +142,16 @@ function start(script: HTMLScriptElement): void {
       });
     },
     closed: () => remember(openKey, undefined, 'sessionStorage'),
+    earlier: async () => {
+      try {
+        const { messages, hasMore } = await api.history(session!.token, oldestId);
+        oldestId = Math.min(oldestId, ...messages.map((m) => m.id));
+        view.showEarlier(messages.filter((m) => !view.has(m.id)));
+        view.offerEarlier(hasMore);
+      } catch (err) {
+        view.status(explanation(err));
+      }
+    },
     retry: (clientId) => void deliver(clientId),
     fileUrl: (path) => api.fileUrl(session?.token ?? '', path),
   });

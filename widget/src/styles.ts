@@ -26,6 +26,8 @@ header .close:hover { background: rgba(255,255,255,.15); }
 .msg .body a { color: inherit; }
 .msg .state { font-size: 11px; color: #656d76; margin: 2px 4px 0; border: 0; background: none; padding: 0; }
 .msg.failed .state { color: #d93025; text-decoration: underline; }
+.earlier { display: block; margin: 0 auto; padding: 6px 12px; border: 0; background: #f6f7f9; color: #1a73e8; font-size: 12px; width: 100%; }
+.earlier[hidden] { display: none; }
 .typing { padding: 0 14px 6px; font-size: 12px; color: #656d76; background: #f6f7f9; }
 .status { padding: 4px 12px; font-size: 12px; color: #8a4b00; background: #fff4e5; }
 .status:empty { display: none; }

@@ -11,6 +11,7 @@ export interface ShownMessage extends Omit<ChatMessage, 'id'> {
 export interface ViewHandlers {
   opened(): void;
   closed(): void;
+  earlier(): void;
   submit(text: string): void;
   attach(file: File): void;
   retry(clientId: string): void;
@@ -43,6 +44,7 @@ export class ChatView {
   private readonly typingLine: HTMLElement;
   private readonly statusLine: HTMLElement;
   private readonly input: HTMLTextAreaElement;
+  private readonly earlierButton: HTMLButtonElement;
   private readonly items = new Map<string, HTMLElement>();
   private unread = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -96,7 +98,9 @@ export class ChatView {
     send.innerHTML = sendIcon;
     form.append(label, attach, fileInput, this.input, send);
 
-    this.panel.append(header, this.statusLine, this.log, this.typingLine, form);
+    this.earlierButton = el('button', { class: 'earlier', type: 'button', hidden: '' }, t.earlier);
+    this.earlierButton.addEventListener('click', () => this.on.earlier());
+    this.panel.append(header, this.statusLine, this.earlierButton, this.log, this.typingLine, form);
     this.root.append(this.panel, this.bubble);
     shadow.append(style, this.root);
     document.body.append(host);
@@ -155,6 +159,18 @@ export class ChatView {
     this.on.closed();
   }
 
+  /** Offers older history (more than the first page exists). */
+  offerEarlier(more: boolean): void {
+    this.earlierButton.hidden = !more;
+  }
+
+  /** Shows older messages above the current ones, keeping what the visitor was reading in place. */
+  showEarlier(messages: ShownMessage[]): void {
+    const fromBottom = this.log.scrollHeight - this.log.scrollTop;
+    for (const m of messages) this.show(m, false, false);
+    this.log.scrollTop = this.log.scrollHeight - fromBottom;
+  }
+
   clearInput(): void {
     this.input.value = '';
   }
@@ -173,8 +189,9 @@ export class ChatView {
   /**
    * Adds or updates a message; a confirmed message replaces its pending copy (same clientId).
    * `fresh` replies count as unread while the panel is closed; restored history does not.
+   * `scroll` follows the conversation to its end (not when older messages are added above).
    */
-  show(message: ShownMessage, fresh = true): void {
+  show(message: ShownMessage, fresh = true, scroll = true): void {
     const key = message.id !== undefined ? `id:${message.id}` : `c:${message.clientId}`;
     const pendingKey = message.clientId ? `c:${message.clientId}` : undefined;
     if (message.id !== undefined && pendingKey && this.items.has(pendingKey)) {
@@ -206,7 +223,7 @@ export class ChatView {
         this.bubble.setAttribute('aria-label', `${this.t.open}（${fill(this.t.unread, this.unread)}）`);
       }
     }
-    this.scrollToEnd();
+    if (scroll) this.scrollToEnd();
   }
 
   has(id: number): boolean {
