@@ -1,0 +1,12 @@
+import type { SQL } from 'drizzle-orm';
+import type { Database } from './connect.ts';
+
+/**
+ * Runs one SQL statement and returns its rows. For the hot paths written as a single statement
+ * (one round trip instead of a transaction of several); node-postgres and PGlite both return
+ * `{ rows }`.
+ */
+export async function queryRows<T>(db: Database, statement: SQL): Promise<T[]> {
+  const result = (await db.execute(statement)) as unknown as { rows: T[] };
+  return result.rows;
+}
