@@ -35,6 +35,12 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   });
   for (const channel of deps.channels) channel.registerRoutes(router);
 
+  // Errors Koa meets outside the middleware chain — mostly a client gone mid-response, as every
+  // closed widget stream is — go to the logger rather than Koa's default stderr print.
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: { path?: string }) => {
+    const clientGone = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'].includes(err.code ?? '');
+    deps.logger[clientGone ? 'debug' : 'warn']({ err, path: ctx?.path }, 'response failed');
+  });
   app.use(errorMiddleware(deps.logger));
   app.use(router.routes());
   app.use(router.allowedMethods());
