@@ -199,6 +199,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       // The worker role serves health and metrics only.
       channels: role === 'worker' ? [] : channels,
       isAcceptingTraffic: () => accepting,
+      trustedProxyHops: env.TRUSTED_PROXY_HOPS,
       isReady: async () => {
         const checks = {
           database: await database.execute('select 1').then(() => true, () => false),

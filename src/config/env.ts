@@ -27,6 +27,8 @@ const onOff = (fallback: boolean) =>
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  /** Reverse proxies in front of the API that append to X-Forwarded-For; 0 = trust none. */
+  TRUSTED_PROXY_HOPS: nonNegativeInt(0),
   REDIS_URL: optionalString.pipe(z.string().url('must be a redis:// URL').optional()),
   /** Prefix of every Redis key and queue: several deployments (or test runs) can share one Redis. */
   REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('kefu')),

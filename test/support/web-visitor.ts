@@ -2,8 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * A web chat visitor as the widget is one: a session, messages, history and the event stream,
- * spoken over real HTTP to a harness. Each visitor has its own client address (X-Forwarded-For;
- * the app trusts the proxy header) so per-address rate limits of one test do not touch another.
+ * spoken over real HTTP to a harness. Each visitor has its own client address (X-Forwarded-For:
+ * the harness trusts one proxy hop) so per-address rate limits of one test do not touch another.
  */
 /** The data of a stream event: a message's fields, or typing's and ready's. */
 export interface StreamedData {
