@@ -25,7 +25,7 @@ export function splitEvalSet(items: readonly EvalItem[], devShare = DEV_SHARE): 
   const dev = new Set<EvalItem>();
   for (const stratum of strata.values()) {
     const ordered = [...stratum].sort((a, b) => fnv1a(a.question) - fnv1a(b.question) || a.question.localeCompare(b.question));
-    ordered.slice(0, Math.round(ordered.length * devShare)).forEach((item) => dev.add(item));
+    for (const item of ordered.slice(0, Math.round(ordered.length * devShare))) dev.add(item);
   }
   // Both parts keep the file's order, so reports read like the set.
   return { dev: items.filter((item) => dev.has(item)), heldOut: items.filter((item) => !dev.has(item)) };
