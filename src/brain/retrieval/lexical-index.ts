@@ -52,6 +52,8 @@ export class LexicalIndex implements Retriever {
     private readonly entries: LexicalField,
     entryChunks: readonly number[],
     private readonly entryWeight: number,
+    /** Multiplies every score of a query that never mentions the store's domain. */
+    private readonly outOfDomainFactor: number,
   ) {
     const n = chunks.length;
     this.hasEntryUnit = new Uint8Array(n);
@@ -64,7 +66,12 @@ export class LexicalIndex implements Retriever {
   }
 
   static build(chunks: readonly IndexedChunk[], analyzer: TextAnalyzer, options: LexicalIndexOptions = {}): LexicalIndex {
-    const settings = { ...DEFAULTS, ...options };
+    const concepts = analyzer.conceptSettings;
+    const settings = {
+      ...DEFAULTS,
+      ...options,
+      channelWeights: { concepts: concepts.weight, ...(options.channelWeights ?? DEFAULTS.channelWeights) },
+    };
     const keys = new LexicalFieldBuilder();
     const keyText: string[] = [];
     const entries = new LexicalFieldBuilder();
@@ -91,6 +98,7 @@ export class LexicalIndex implements Retriever {
       entries.build({ ...settings, unitCoverage: 0 }),
       entries.chunksWithUnits,
       settings.entryWeight,
+      concepts.outOfDomainFactor,
     );
   }
 
@@ -122,7 +130,10 @@ export class LexicalIndex implements Retriever {
       touch(chunk);
       this.entryScore[chunk] = score;
     });
-    return this.topChunks(touched, k);
+    // Negative evidence: a question that mentions nothing of the store's domain is probably out of
+    // scope, however many words it shares with some entry.
+    const scale = this.outOfDomainFactor < 1 && !this.analyzer.inDomain(query) ? this.outOfDomainFactor : 1;
+    return this.topChunks(touched, k, scale);
   }
 
   private combinedScore(chunk: number): number {
@@ -132,11 +143,11 @@ export class LexicalIndex implements Retriever {
   }
 
   /** Top k by insertion into a k-long list: k is small, the touched set may be large. */
-  private topChunks(touched: number, k: number): SearchHit[] {
+  private topChunks(touched: number, k: number, scale: number): SearchHit[] {
     const top: { chunk: number; score: number }[] = [];
     for (let i = 0; i < touched; i++) {
       const chunk = this.touched[i]!;
-      const score = this.combinedScore(chunk);
+      const score = this.combinedScore(chunk) * scale;
       if (top.length === k && score <= top[k - 1]!.score) continue;
       let at = top.length === k ? k - 1 : top.length;
       while (at > 0 && top[at - 1]!.score < score) {

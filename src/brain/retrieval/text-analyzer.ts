@@ -1,21 +1,25 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as defaultDictionary } from '@node-rs/jieba/dict.js';
+import { ConceptMatcher } from './concept-matcher.ts';
 import { DEFAULT_WORD_FREQUENCY, type Lexicon } from './lexicon.ts';
 import { PinyinTerms } from './pinyin-terms.ts';
 
 /**
- * Terms of one text for the three lexical channels. Each channel forgives a different mistake:
+ * Terms of one text for the four lexical channels. Each channel forgives a different mistake:
  * - words: jieba tokens rewritten to their synonym group's canonical form (快递费 → 运费), so
  *   paraphrases that swap words still match;
  * - charGrams: character bigrams of the canonical text, so a typo spoils one or two grams of a
  *   word instead of the whole word (物流信息好久没跟新 still shares 物流, 流信, 信息…);
  * - pinyinGrams: toneless syllable bigrams of the text as written, so homophone typos
- *   (发漂 → fa piao = 发票) match.
+ *   (发漂 → fa piao = 发票) match;
+ * - concepts: what the text is about, from the concept lexicon (寄了个红色的 → wrong_item;
+ *   漏了, 裂了 → quality_problem), so questions that share meaning but no words still match.
  */
 export interface AnalyzedText {
   words: string[];
   charGrams: string[];
   pinyinGrams: string[];
+  concepts: string[];
 }
 
 export interface TextAnalyzerOptions {
@@ -36,6 +40,7 @@ export class TextAnalyzer {
     private readonly jieba: Jieba,
     private readonly lexicon: Lexicon,
     private readonly pinyin: PinyinTerms | undefined,
+    private readonly conceptMatcher: ConceptMatcher,
   ) {}
 
   static create(lexicon: Lexicon, options: TextAnalyzerOptions = {}): TextAnalyzer {
@@ -45,7 +50,19 @@ export class TextAnalyzer {
     // and leave the frequency of words it already knows alone.
     const split = [...lexicon.synonyms.keys()].filter((word) => [...word].length > 1 && jieba.cut(word, false).length > 1);
     if (split.length > 0) jieba.loadDict(Buffer.from(split.map((w) => `${w} ${DEFAULT_WORD_FREQUENCY}`).join('\n'), 'utf8'));
-    return new TextAnalyzer(jieba, lexicon, (options.pinyin ?? true) ? new PinyinTerms() : undefined);
+    const pinyin = (options.pinyin ?? true) ? new PinyinTerms() : undefined;
+    return new TextAnalyzer(jieba, lexicon, pinyin, new ConceptMatcher(lexicon.concepts));
+  }
+
+  /** Weight of the concept channel and the out-of-scope evidence settings, from the concept lexicon. */
+  get conceptSettings(): { weight: number; outOfDomainFactor: number } {
+    const { weight, outOfDomainFactor } = this.lexicon.concepts;
+    return { weight, outOfDomainFactor: this.conceptMatcher.empty ? 1 : outOfDomainFactor };
+  }
+
+  /** Whether the text mentions the store's domain at all; always true without a concept lexicon. */
+  inDomain(text: string): boolean {
+    return this.conceptMatcher.empty || this.conceptMatcher.match(conceptText(text)).inDomain;
   }
 
   /** Full-width to half-width (NFKC), lower case, punctuation and spaces removed. */
@@ -76,12 +93,18 @@ export class TextAnalyzer {
       words,
       charGrams: charBigrams(words),
       pinyinGrams: this.pinyin?.bigrams(surface) ?? [],
+      concepts: this.conceptMatcher.empty ? [] : this.conceptMatcher.match(conceptText(text)).concepts,
     };
   }
 
   private canonical(token: string): string {
     return this.lexicon.synonyms.get(token) ?? token;
   }
+}
+
+/** Concept phrases are matched on the normalized text with spaces removed (寄 错 = 寄错). */
+function conceptText(text: string): string {
+  return TextAnalyzer.normalize(text).replace(/ /g, '');
 }
 
 /**
