@@ -8,9 +8,9 @@ import { demoBrain } from './support/brain-fixtures.ts';
 /**
  * Held-out figures measured when the configuration was last tuned (on the dev part only); a
  * change that lowers them is a regression. 22 held-out questions are out of scope, so recall
- * moves in steps of 4.5%: 17 of 22 declined today.
+ * moves in steps of 4.5%: 18 of 22 declined today.
  */
-const MEASURED_HELD_OUT = { hitAt1: 0.88, outOfScopeRecall: 0.77 };
+const MEASURED_HELD_OUT = { hitAt1: 0.88, outOfScopeRecall: 0.81 };
 
 async function evaluateDemo() {
   const { brain, settings, indexes } = await demoBrain();

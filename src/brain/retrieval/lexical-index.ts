@@ -52,8 +52,6 @@ export class LexicalIndex implements Retriever {
     private readonly entries: LexicalField,
     entryChunks: readonly number[],
     private readonly entryWeight: number,
-    /** Multiplies every score of a query that never mentions the store's domain. */
-    private readonly outOfDomainFactor: number,
   ) {
     const n = chunks.length;
     this.hasEntryUnit = new Uint8Array(n);
@@ -66,11 +64,10 @@ export class LexicalIndex implements Retriever {
   }
 
   static build(chunks: readonly IndexedChunk[], analyzer: TextAnalyzer, options: LexicalIndexOptions = {}): LexicalIndex {
-    const concepts = analyzer.conceptSettings;
     const settings = {
       ...DEFAULTS,
       ...options,
-      channelWeights: { concepts: concepts.weight, ...(options.channelWeights ?? DEFAULTS.channelWeights) },
+      channelWeights: { concepts: analyzer.conceptWeight, ...(options.channelWeights ?? DEFAULTS.channelWeights) },
     };
     const keys = new LexicalFieldBuilder();
     const keyText: string[] = [];
@@ -98,7 +95,6 @@ export class LexicalIndex implements Retriever {
       entries.build({ ...settings, unitCoverage: 0 }),
       entries.chunksWithUnits,
       settings.entryWeight,
-      concepts.outOfDomainFactor,
     );
   }
 
@@ -130,10 +126,9 @@ export class LexicalIndex implements Retriever {
       touch(chunk);
       this.entryScore[chunk] = score;
     });
-    // Negative evidence: a question that mentions nothing of the store's domain is probably out of
-    // scope, however many words it shares with some entry.
-    const scale = this.outOfDomainFactor < 1 && !this.analyzer.inDomain(query) ? this.outOfDomainFactor : 1;
-    return this.topChunks(touched, k, scale);
+    // Negative evidence: a question about nothing of the store's domain, or about another
+    // business's, is probably out of scope however many words it shares with some entry.
+    return this.topChunks(touched, k, this.analyzer.domainFactor(query));
   }
 
   private combinedScore(chunk: number): number {

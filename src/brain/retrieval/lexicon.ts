@@ -38,6 +38,13 @@ const conceptFileSchema = z.object({
    * is about shopping here, so it is probably out of scope however many words it shares.
    */
   outOfDomainFactor: z.number().min(0).max(1),
+  /**
+   * Words of other businesses' domains (机票, 贷款, 医保, 天气…): a question naming one is about
+   * something the store does not do, even when it also says 退款 or 怎么付. Its scores are
+   * multiplied by foreignDomainFactor. Never list a word the store's own questions use.
+   */
+  foreignWords: z.array(z.string().min(1)).default([]),
+  foreignDomainFactor: z.number().min(0).max(1).default(1),
   /** Words that put a question in the store's domain without saying what it is about (订单, 买). */
   domainWords: z.array(z.string().min(1)),
   /** Concept name → phrases that express it, matched as substrings of the normalized text. */
@@ -52,17 +59,26 @@ const conceptFileSchema = z.object({
 export interface ConceptLexicon {
   weight: number;
   outOfDomainFactor: number;
+  foreignDomainFactor: number;
+  foreignWords: string[];
   domainWords: string[];
   /** Phrase → the concepts it expresses (a phrase may express several). */
   phrases: Map<string, string[]>;
 }
 
-export const NO_CONCEPTS: ConceptLexicon = { weight: 0, outOfDomainFactor: 1, domainWords: [], phrases: new Map() };
+export const NO_CONCEPTS: ConceptLexicon = {
+  weight: 0,
+  outOfDomainFactor: 1,
+  foreignDomainFactor: 1,
+  foreignWords: [],
+  domainWords: [],
+  phrases: new Map(),
+};
 
 export function parseConcepts(json: string, source = 'concepts.json'): ConceptLexicon {
   const parsed = conceptFileSchema.safeParse(JSON.parse(json));
   if (!parsed.success) throw new ConfigError(`${source}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-  const { weight, outOfDomainFactor, domainWords, concepts } = parsed.data;
+  const { weight, outOfDomainFactor, foreignDomainFactor, foreignWords, domainWords, concepts } = parsed.data;
   const phrases = new Map<string, string[]>();
   for (const [concept, list] of Object.entries(concepts)) {
     for (const raw of list) {
@@ -71,7 +87,15 @@ export function parseConcepts(json: string, source = 'concepts.json'): ConceptLe
       if (!known.includes(concept)) phrases.set(phrase, [...known, concept]);
     }
   }
-  return { weight, outOfDomainFactor, domainWords: domainWords.map((w) => w.normalize('NFKC').toLowerCase()), phrases };
+  const normalize = (word: string) => word.normalize('NFKC').toLowerCase();
+  return {
+    weight,
+    outOfDomainFactor,
+    foreignDomainFactor,
+    foreignWords: foreignWords.map(normalize),
+    domainWords: domainWords.map(normalize),
+    phrases,
+  };
 }
 
 /**

@@ -54,15 +54,20 @@ export class TextAnalyzer {
     return new TextAnalyzer(jieba, lexicon, pinyin, new ConceptMatcher(lexicon.concepts));
   }
 
-  /** Weight of the concept channel and the out-of-scope evidence settings, from the concept lexicon. */
-  get conceptSettings(): { weight: number; outOfDomainFactor: number } {
-    const { weight, outOfDomainFactor } = this.lexicon.concepts;
-    return { weight, outOfDomainFactor: this.conceptMatcher.empty ? 1 : outOfDomainFactor };
+  /** Weight of the concept channel, from the concept lexicon. */
+  get conceptWeight(): number {
+    return this.lexicon.concepts.weight;
   }
 
-  /** Whether the text mentions the store's domain at all; always true without a concept lexicon. */
-  inDomain(text: string): boolean {
-    return this.conceptMatcher.empty || this.conceptMatcher.match(conceptText(text)).inDomain;
+  /**
+   * Negative evidence that a question is out of scope, as a multiplier of its scores: below 1
+   * when it mentions nothing of the store's domain, or names another business's domain.
+   */
+  domainFactor(text: string): number {
+    if (this.conceptMatcher.empty) return 1;
+    const { outOfDomainFactor, foreignDomainFactor } = this.lexicon.concepts;
+    const { inDomain, foreign } = this.conceptMatcher.match(conceptText(text));
+    return (inDomain ? 1 : outOfDomainFactor) * (foreign ? foreignDomainFactor : 1);
   }
 
   /** Full-width to half-width (NFKC), lower case, punctuation and spaces removed. */
@@ -72,7 +77,10 @@ export class TextAnalyzer {
 
   /** Content tokens as written: jieba segmentation minus stopwords and bare numbers. */
   surfaceTokens(text: string): string[] {
-    const normalized = TextAnalyzer.normalize(text);
+    return this.segment(TextAnalyzer.normalize(text));
+  }
+
+  private segment(normalized: string): string[] {
     if (normalized === '') return [];
     // HMM off: an unknown or misspelled word falls apart into single characters, which the
     // n-gram channels can still match, instead of being glued into a made-up word that cannot.
@@ -87,13 +95,14 @@ export class TextAnalyzer {
   }
 
   analyze(text: string): AnalyzedText {
-    const surface = this.surfaceTokens(text);
+    const normalized = TextAnalyzer.normalize(text);
+    const surface = this.segment(normalized);
     const words = surface.map((token) => this.canonical(token));
     return {
       words,
       charGrams: charBigrams(words),
       pinyinGrams: this.pinyin?.bigrams(surface) ?? [],
-      concepts: this.conceptMatcher.empty ? [] : this.conceptMatcher.match(conceptText(text)).concepts,
+      concepts: this.conceptMatcher.empty ? [] : this.conceptMatcher.match(normalized.replace(/ /g, '')).concepts,
     };
   }
 
