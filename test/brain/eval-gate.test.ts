@@ -33,6 +33,40 @@ test('the eval set is large, labels existing entries and copies no KB question',
   );
 });
 
+/** Distinct character bigrams of a text, punctuation and case aside. */
+function bigramSet(text: string): Set<string> {
+  const chars = [
+    ...text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]/gu, ''),
+  ];
+  const grams = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) grams.add(chars[i]! + chars[i + 1]!);
+  return grams;
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const gram of a) if (b.has(gram)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 1 : shared / union;
+}
+
+// The KB may gain similar questions the way a real author writes them, but never by copying eval
+// questions with a word changed: that would measure memory, not matching.
+test('no KB question is a near-duplicate of an eval question (bigram Jaccard < 0.8)', async (t) => {
+  const { items } = await evaluation;
+  const { indexes } = await demoBrain();
+  const keys = indexes.get('default')!.chunks.flatMap((chunk) => chunk.questions ?? []);
+  const keyGrams = keys.map((key) => ({ key, grams: bigramSet(key) }));
+  const nearDuplicates = items.flatMap((item) => {
+    const grams = bigramSet(item.question);
+    return keyGrams.filter((k) => jaccard(grams, k.grams) >= 0.8).map((k) => `${item.question} ~ ${k.key}`);
+  });
+  t.deepEqual(nearDuplicates, []);
+});
+
 test('the split is deterministic, disjoint, about 60/40 and stratified by intent', async (t) => {
   const { items, dev, heldOut } = await evaluation;
   const again = splitEvalSet([...items].reverse());
