@@ -8,18 +8,19 @@ import type { ConceptLexicon } from './lexicon.ts';
  * 50,000 chunks.
  */
 export class ConceptMatcher {
-  /** One-character phrase → its concepts ('' marks a domain word, FOREIGN a foreign word). */
-  private readonly single = new Map<string, string[]>();
-  /** First two characters → the longer phrases starting with them, with their concepts. */
-  private readonly byPrefix = new Map<string, { phrase: string; concepts: string[] }[]>();
+  /** One-character phrase (UTF-16 code) → its concepts ('' marks a domain word, FOREIGN a foreign word). */
+  private readonly single = new Map<number, string[]>();
+  /** First two UTF-16 codes → the longer phrases starting with them, with their concepts. */
+  private readonly byPrefix = new Map<number, { phrase: string; concepts: string[] }[]>();
 
   constructor(lexicon: ConceptLexicon) {
     const add = (phrase: string, concepts: string[]) => {
       if (phrase.length === 1) {
-        this.single.set(phrase, [...(this.single.get(phrase) ?? []), ...concepts]);
+        const code = phrase.charCodeAt(0);
+        this.single.set(code, [...(this.single.get(code) ?? []), ...concepts]);
         return;
       }
-      const prefix = phrase.slice(0, 2);
+      const prefix = pairKey(phrase, 0);
       const list = this.byPrefix.get(prefix) ?? [];
       list.push({ phrase, concepts });
       this.byPrefix.set(prefix, list);
@@ -50,14 +51,20 @@ export class ConceptMatcher {
       }
     };
     for (let i = 0; i < text.length; i++) {
-      const single = this.single.get(text[i]!);
+      const single = this.single.get(text.charCodeAt(i));
       if (single !== undefined) note(single);
-      const candidates = this.byPrefix.get(text.slice(i, i + 2));
+      if (i + 1 >= text.length) continue;
+      const candidates = this.byPrefix.get(pairKey(text, i));
       if (candidates === undefined) continue;
       for (const { phrase, concepts } of candidates) if (text.startsWith(phrase, i)) note(concepts);
     }
     return { concepts: [...found], inDomain, foreign };
   }
+}
+
+/** Two UTF-16 code units as one number: a map key without allocating a string per position. */
+function pairKey(text: string, at: number): number {
+  return text.charCodeAt(at) * 0x10000 + text.charCodeAt(at + 1);
 }
 
 const FOREIGN = '\u0000foreign';

@@ -43,6 +43,8 @@ export class TextAnalyzer {
     private readonly conceptMatcher: ConceptMatcher,
   ) {}
 
+  private lastConcepts: { text: string; match: ReturnType<ConceptMatcher['match']> } | undefined;
+
   static create(lexicon: Lexicon, options: TextAnalyzerOptions = {}): TextAnalyzer {
     const jieba = Jieba.withDict(defaultDictionary);
     if (lexicon.dictionary.length > 0) jieba.loadDict(Buffer.from(lexicon.dictionary.join('\n'), 'utf8'));
@@ -66,7 +68,7 @@ export class TextAnalyzer {
   domainFactor(text: string): number {
     if (this.conceptMatcher.empty) return 1;
     const { outOfDomainFactor, foreignDomainFactor } = this.lexicon.concepts;
-    const { inDomain, foreign } = this.conceptMatcher.match(conceptText(text));
+    const { inDomain, foreign } = this.matchConcepts(conceptText(text));
     return (inDomain ? 1 : outOfDomainFactor) * (foreign ? foreignDomainFactor : 1);
   }
 
@@ -102,8 +104,14 @@ export class TextAnalyzer {
       words,
       charGrams: charBigrams(words),
       pinyinGrams: this.pinyin?.bigrams(surface) ?? [],
-      concepts: this.conceptMatcher.empty ? [] : this.conceptMatcher.match(normalized.replace(/ /g, '')).concepts,
+      concepts: this.conceptMatcher.empty ? [] : this.matchConcepts(normalized.replace(/ /g, '')).concepts,
     };
+  }
+
+  /** The last text's match is kept: a search analyzes its query, then asks for its domain factor. */
+  private matchConcepts(text: string): ReturnType<ConceptMatcher['match']> {
+    if (this.lastConcepts?.text !== text) this.lastConcepts = { text, match: this.conceptMatcher.match(text) };
+    return this.lastConcepts.match;
   }
 
   private canonical(token: string): string {
