@@ -86,10 +86,15 @@ test('held-out figures do not fall below what the tuned configuration measured',
   t.true(metrics.outOfScopeRecall >= MEASURED_HELD_OUT.outOfScopeRecall, `held-out oos recall ${metrics.outOfScopeRecall.toFixed(3)}`);
 });
 
-// Known gap, measured on the held-out part (see npm run eval). ava reports this test as a known
-// failure and fails the run once it passes, so whoever closes the gap turns it into a plain test.
-test.failing('held-out hit@1 and out-of-scope recall reach the targets', async (t) => {
+test('held-out hit@1 reaches the 0.85 target', async (t) => {
   const { metrics } = (await evaluation).heldOut;
   t.true(metrics.hitAt1 >= TARGETS.hitAt1, `held-out hit@1 ${metrics.hitAt1.toFixed(3)}`);
+});
+
+// Known gap, measured on the held-out part (see npm run eval): 18 of 22 held-out out-of-scope
+// questions are declined, one short of the target. ava reports this test as a known failure and
+// fails the run once it passes, so whoever closes the gap turns it into a plain test.
+test.failing('held-out out-of-scope recall reaches the 0.85 target', async (t) => {
+  const { metrics } = (await evaluation).heldOut;
   t.true(metrics.outOfScopeRecall >= TARGETS.outOfScopeRecall, `held-out oos recall ${metrics.outOfScopeRecall.toFixed(3)}`);
 });
