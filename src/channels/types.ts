@@ -56,10 +56,11 @@ export interface ChannelSender {
   /** Splits a reply into parts this platform delivers whole, in order. */
   splitText(text: string): string[];
   /**
-   * Sends one part. Throws DeliveryError (retryable or not) on failure. Resending the same part
-   * after a crash must be safe where the platform offers a duplicate check.
+   * Sends one part. Throws DeliveryError (retryable or not) on failure. `deliveryId` identifies the
+   * part across resends: after a crash the same part is sent again with the same id, and channels
+   * whose platform offers a duplicate check use it to make that resend harmless.
    */
-  sendText(to: OutboundRecipient, text: string): Promise<SendReceipt>;
+  sendText(to: OutboundRecipient, text: string, deliveryId: number): Promise<SendReceipt>;
 }
 
 export interface Channel {

@@ -15,6 +15,8 @@ const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   REDIS_URL: optionalString.pipe(z.string().url('must be a redis:// URL').optional()),
+  /** Prefix of every Redis key and queue: several deployments (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('kefu')),
   DATABASE_URL: optionalString.pipe(z.string().url('must be a postgres:// URL').optional()),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -33,6 +35,8 @@ const envSchema = z.object({
   COALESCE_WINDOW_MS: nonNegativeInt(1200),
   JOB_ATTEMPTS: positiveInt(8),
   JOB_BACKOFF_MS: positiveInt(1000),
+  /** How long a worker may go silent before its jobs are taken back and rerun (kill -9 recovery time). */
+  JOB_LOCK_MS: positiveInt(30_000),
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
   FAQ_FILE: z.preprocess(emptyAsUndefined, z.string().default('config/faq.json')),
   FALLBACK_TEXT: z.preprocess(

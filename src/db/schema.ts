@@ -82,8 +82,8 @@ export const conversations = pgTable(
 );
 
 export const messageDirections = ['in', 'out'] as const;
-/** Inbound: pending → answered | held (a human owns the conversation). Outbound: queued → sent | failed. */
-export const messageStatuses = ['pending', 'answered', 'held', 'queued', 'sent', 'failed'] as const;
+/** Inbound: pending → answered | held (a human owns the conversation) | ignored (events the bot does not answer). Outbound: queued → sent | failed. */
+export const messageStatuses = ['pending', 'answered', 'held', 'ignored', 'queued', 'sent', 'failed'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
 export const messages = pgTable(

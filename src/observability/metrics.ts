@@ -1,11 +1,19 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Every metric kefu-hub exports, built once per process by the composition root. */
+export interface QueueStats {
+  counts: Record<string, number>;
+  oldestWaitingSeconds: number;
+}
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // The queue is read when Prometheus scrapes, by whichever role owns a queue handle.
+  const queueStats: { read?: () => Promise<QueueStats> } = {};
   return {
     registry,
+    queueStats,
     callbacks: new Counter({
       name: 'kefu_callbacks_total',
       help: 'Platform callbacks by channel and result (accepted, duplicate, rejected reason, error)',
@@ -24,11 +32,19 @@ export function createMetrics() {
       help: 'Jobs in the conversation queue by state',
       labelNames: ['state'] as const,
       registers: [registry],
+      async collect() {
+        const stats = await queueStats.read?.();
+        for (const [state, n] of Object.entries(stats?.counts ?? {})) this.set({ state }, n);
+      },
     }),
     oldestWaitingJobAge: new Gauge({
       name: 'kefu_queue_oldest_waiting_seconds',
       help: 'Age of the oldest job waiting in the conversation queue',
       registers: [registry],
+      async collect() {
+        const stats = await queueStats.read?.();
+        if (stats) this.set(stats.oldestWaitingSeconds);
+      },
     }),
     jobDuration: new Histogram({
       name: 'kefu_job_duration_seconds',

@@ -1,0 +1,58 @@
+# syntax=docker/dockerfile:1
+#
+# kefu-hub: one image, three roles (see docs/deployment.md).
+#   docker run ... kefu-hub                                     -> api + workers in one process
+#   docker run ... kefu-hub node --import tsx src/main.ts api     -> HTTP only
+#   docker run ... kefu-hub node --import tsx src/main.ts worker  -> queue workers only
+#   docker run ... kefu-hub node --import tsx scripts/migrate.ts  -> apply migrations and exit
+#
+# The code runs from TypeScript source through tsx (a production dependency), so there is no
+# build step: the runtime image is the production node_modules plus the source tree.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- deps: production node_modules, built where native addons can compile -------------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+# python3/make/g++ let node-gyp build an addon from source when no prebuilt binary matches the
+# platform (e.g. a new Node ABI or an unusual arch); they stay in this stage only.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+# --- runtime -----------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=3000 \
+    DATA_DIR=/data
+WORKDIR /app
+
+# Files stay owned by root and read-only for the service user: a compromised process cannot
+# rewrite its own code. Only DATA_DIR (embedded PGlite when DATABASE_URL is unset) is writable.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json package-lock.json ./
+COPY migrations ./migrations
+COPY config ./config
+COPY scripts ./scripts
+COPY src ./src
+RUN mkdir -p /data && chown node:node /data
+
+# "node" (uid 1000) ships with the official image.
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+
+# Liveness only (/healthz): /readyz also depends on PostgreSQL and Redis, and a container
+# restarted because its database is down would not help. The slim image has no curl, so Node's
+# own fetch does the probe.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
+# SIGTERM makes the service stop accepting, drain in-flight jobs and exit 0 within
+# SHUTDOWN_GRACE_MS (default 20 s); give the container at least that long to stop
+# (docker stop -t 30, compose stop_grace_period, k8s terminationGracePeriodSeconds).
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "src/main.ts", "all"]

@@ -1,0 +1,38 @@
+/**
+ * WeCom errcodes kefu-hub acts on, from 全局错误码 https://developer.work.weixin.qq.com/document/path/90313 .
+ * Anything not listed as retryable is treated as permanent: recorded with its code, not retried,
+ * and the conversation goes to a human — a loop of futile retries helps no customer.
+ */
+
+/** The access token is invalid or expired: refresh it and send again. */
+export const TOKEN_REJECTED = new Set([
+  40001, // 不合法的secret参数 / invalid credential
+  40014, // 不合法的access_token
+  42001, // access_token已过期
+]);
+
+/** Trying again later can succeed. */
+export const RETRYABLE = new Set([
+  -1, // 系统繁忙
+  45009, // 接口调用超过限制 (frequency limit)
+  45033, // 接口并发调用超过限制
+]);
+
+export const DESCRIPTIONS: Record<number, string> = {
+  [-1]: 'system busy',
+  40001: 'invalid credential',
+  40003: 'invalid UserID',
+  40014: 'invalid access_token',
+  42001: 'access_token expired',
+  44004: 'empty text content',
+  45009: 'API frequency limit',
+  45033: 'API concurrency limit',
+  48002: 'API not permitted for this app',
+  60020: 'caller IP is not in the trusted IP list (企业可信IP)',
+  81013: 'no valid recipient (UserID/party/tag all invalid or out of the app’s visible range)',
+  82001: 'recipient list empty',
+};
+
+export function describeErrcode(errcode: number, errmsg?: string): string {
+  return `errcode ${errcode}${DESCRIPTIONS[errcode] ? ` (${DESCRIPTIONS[errcode]})` : ''}${errmsg ? `: ${errmsg}` : ''}`;
+}

@@ -1,0 +1,185 @@
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import { FaqBrain, loadFaqFile } from './brain/faq-brain.ts';
+import type { Brain } from './brain/types.ts';
+import type { Channel } from './channels/types.ts';
+import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
+import type { Config } from './config/env.ts';
+import { syncChannelAccounts } from './conversations/channel-accounts.ts';
+import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/connect.ts';
+import { applyMigrations, migrationsApplied } from './db/migrate.ts';
+import { ConfigError } from './errors.ts';
+import { createHttpApp } from './http/app.ts';
+import { createAcceptInbound } from './intake/accept-inbound.ts';
+import { ensurePrivateRedis, redisAnswers } from './lib/private-redis.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { createConversationQueue } from './queue/conversation-queue.ts';
+import { registerQueueMetrics } from './queue/queue-metrics.ts';
+import { startConversationWorker } from './workers/conversation-worker.ts';
+import { createTurnProcessor } from './workers/conversation-turn-processor.ts';
+import { startRecoverySweep } from './workers/recovery-sweep.ts';
+
+/** all = API and workers in one process (one machine); api and worker scale apart. */
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Service {
+  /** The HTTP port actually bound (PORT=0 picks a free one). */
+  port: number;
+  logger: Logger;
+  /** The service's database (PGlite lives inside this process: this is the way in). */
+  db: DatabaseHandle['db'];
+  /** Stops accepting, drains in-flight jobs (up to SHUTDOWN_GRACE_MS), closes connections. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  brain?: Brain;
+  logger?: Logger;
+}
+
+/**
+ * The composition root: builds every dependency from config, hands them down, starts what the role
+ * runs. Nothing else in the code base creates connections or reads the environment.
+ */
+export async function startService(config: Config, role: Role, overrides: ServiceOverrides = {}): Promise<Service> {
+  const { env } = config;
+  const logger = overrides.logger ?? createLogger(env.LOG_LEVEL, { role });
+  if (role !== 'all' && config.embeddedDatabase) {
+    throw new ConfigError(
+      `DATABASE_URL: the ${role} role runs apart from the others and they must share PostgreSQL; the embedded PGlite lives inside one process. Set DATABASE_URL, or run both roles in one process with \`npm start\`.`,
+    );
+  }
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((err) => logger.warn({ err }, 'cleanup step failed'));
+  };
+  try {
+    let redisUrl = config.redisUrl;
+    if (config.defaultRedis && role === 'all') {
+      const privateRedis = await ensurePrivateRedis(env.DATA_DIR, redisUrl, logger);
+      redisUrl = privateRedis.url;
+      cleanups.push(privateRedis.stop);
+    } else if (!(await redisAnswers(redisUrl))) {
+      throw new ConfigError(`REDIS_URL: nothing answers at ${redisUrl}`);
+    }
+
+    const database: DatabaseHandle = await connectDatabase({ url: env.DATABASE_URL, pgliteDir: pgliteDirUnder(env.DATA_DIR) });
+    cleanups.push(() => database.close());
+    await applyMigrations(database);
+    const { db } = database;
+
+    const metrics = createMetrics();
+    // Commands fail fast while Redis is unreachable instead of queueing in memory: a callback must
+    // not wait on a dead connection, and every caller has a durable fallback (the database).
+    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: `${env.REDIS_PREFIX}:` });
+    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    cleanups.push(() => redis.disconnect());
+    await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+
+    // BullMQ prefixes its own keys; its connections must not carry an ioredis keyPrefix.
+    // BullMQ does not close connections it was handed, so each is closed here after its user.
+    const queueConnection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    cleanups.push(() => queueConnection.disconnect());
+    const queue = createConversationQueue(queueConnection, env.REDIS_PREFIX, env.JOB_ATTEMPTS);
+    queue.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
+    cleanups.push(() => queue.close());
+    await queue.waitUntilReady();
+    registerQueueMetrics(metrics, queue);
+
+    const limits = { replayWindowSeconds: env.CALLBACK_REPLAY_WINDOW_S, maxBodyBytes: env.CALLBACK_MAX_BODY_BYTES };
+    // The accept function is created after the account ids are known; channels call it late-bound.
+    let accept: ReturnType<typeof createAcceptInbound> = async () => {
+      throw new Error('intake is not ready');
+    };
+    const channels: Channel[] = [];
+    if (config.accounts.wecom.length > 0) {
+      channels.push(createWecomChannel({ accounts: config.accounts.wecom, redis, metrics, limits, accept: (m) => accept(m) }));
+    }
+    const accountIds = await syncChannelAccounts(
+      db,
+      channels.flatMap((c) => c.accounts().map((a) => ({ channel: c.kind, ...a }))),
+    );
+    accept = createAcceptInbound({ db, redis, queue, accountIds, logger, coalesceWindowMs: env.COALESCE_WINDOW_MS });
+
+    let worker: Worker | undefined;
+    if (role !== 'api') {
+      const brain = overrides.brain ?? new FaqBrain(loadFaqFile(env.FAQ_FILE), env.FALLBACK_TEXT);
+      const processTurn = createTurnProcessor({
+        db,
+        redis,
+        brain,
+        channels: new Map(channels.map((c) => [c.kind, c])),
+        metrics,
+        logger,
+        coalesceWindowMs: env.COALESCE_WINDOW_MS,
+        lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
+      });
+      const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+      cleanups.push(() => workerConnection.disconnect());
+      worker = startConversationWorker({
+        connection: workerConnection,
+        prefix: env.REDIS_PREFIX,
+        processTurn,
+        db,
+        metrics,
+        logger,
+        concurrency: env.WORKER_CONCURRENCY,
+        backoffBaseMs: env.JOB_BACKOFF_MS,
+        lockMs: env.JOB_LOCK_MS,
+      });
+      cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
+    }
+
+    let accepting = true;
+    const app = createHttpApp({
+      logger,
+      metrics,
+      // The worker role serves health and metrics only.
+      channels: role === 'worker' ? [] : channels,
+      isAcceptingTraffic: () => accepting,
+      isReady: async () => {
+        const checks = {
+          database: await database.execute('select 1').then(() => true, () => false),
+          migrations: await migrationsApplied(database).catch(() => false),
+          redis: await redis.ping().then((r) => r === 'PONG', () => false),
+        };
+        return { ready: Object.values(checks).every(Boolean), checks };
+      },
+    });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+      s.once('error', reject);
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    logger.info({ port, database: database.kind, channels: channels.map((c) => c.kind) }, 'kefu-hub started');
+
+    return {
+      port,
+      logger,
+      db,
+      async stop() {
+        accepting = false;
+        logger.info('shutting down: no new callbacks, draining jobs');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        if (worker) {
+          const drained = worker.close().then(() => true);
+          const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref());
+          if (!(await Promise.race([drained, timedOut]))) {
+            logger.warn('grace period over: jobs still running are handed back to the queue');
+            await worker.close(true);
+          }
+        }
+        await closed;
+        await cleanup();
+        logger.info('stopped');
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import type { ChannelKind } from '../channels/types.ts';
+import type { Database } from '../db/connect.ts';
+import { channelAccounts } from '../db/schema.ts';
+
+export type AccountIds = Map<string, number>;
+
+export const accountKey = (channel: ChannelKind, name: string) => `${channel}/${name}`;
+
+/**
+ * Makes sure every configured channel account has its row (messages and customers reference it)
+ * and returns their ids. Accounts live in config; the table records them for the data's sake.
+ */
+export async function syncChannelAccounts(
+  db: Database,
+  accounts: Array<{ channel: ChannelKind; name: string; settings: Record<string, unknown> }>,
+): Promise<AccountIds> {
+  const ids: AccountIds = new Map();
+  for (const a of accounts) {
+    const [row] = await db
+      .insert(channelAccounts)
+      .values({ channel: a.channel, name: a.name, settings: a.settings })
+      .onConflictDoUpdate({ target: [channelAccounts.channel, channelAccounts.name], set: { settings: sql`excluded.settings` } })
+      .returning({ id: channelAccounts.id });
+    ids.set(accountKey(a.channel, a.name), row!.id);
+  }
+  return ids;
+}

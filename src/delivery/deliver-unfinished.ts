@@ -1,0 +1,56 @@
+import type { ChannelSender } from '../channels/types.ts';
+import { loadUnfinishedDeliveries, markFailed, markRetry, markSending, markSent } from '../conversations/deliveries.ts';
+import type { ConversationHeader } from '../conversations/load-turn.ts';
+import { flagForHuman } from '../conversations/save-reply.ts';
+import type { Database } from '../db/connect.ts';
+import { DeliveryError } from '../errors.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+
+export interface DeliverDeps {
+  db: Database;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+/**
+ * Sends every part of this conversation not yet confirmed sent, oldest first. The caller holds the
+ * conversation lock, so parts leave in order and never twice at once. Each part is marked
+ * `sending` before its request and `sent` after; a crash between the two resends it, which the
+ * channel makes harmless where its platform has a duplicate check (docs/delivery-guarantees.md).
+ *
+ * A retryable failure is recorded and rethrown: the job retries later with backoff. A permanent
+ * one is recorded with the platform code and the conversation goes to a human.
+ */
+export async function deliverUnfinished(deps: DeliverDeps, conversation: ConversationHeader, sender: ChannelSender): Promise<void> {
+  const { db, metrics } = deps;
+  const channel = conversation.channel;
+  for (const delivery of await loadUnfinishedDeliveries(db, conversation.id)) {
+    await markSending(db, delivery.id);
+    try {
+      const receipt = await sender.sendText(
+        { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId },
+        delivery.body,
+        delivery.id,
+      );
+      await markSent(db, delivery, receipt.platformMessageId);
+      metrics.sends.inc({ channel, result: 'sent', code: '0' });
+      if (delivery.askedAt) metrics.replyLatency.observe({ channel }, (Date.now() - delivery.askedAt.getTime()) / 1000);
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      const log = deps.logger.child({ conversationId: conversation.id, deliveryId: delivery.id, code: err.platformCode });
+      if (err.retryable) {
+        await markRetry(db, delivery.id, err.platformCode, err.message);
+        metrics.sends.inc({ channel, result: 'retry', code: err.platformCode });
+        log.warn({ err: err.message }, 'send failed, will retry');
+        throw err;
+      }
+      await markFailed(db, conversation.id, delivery.id, err.platformCode, err.message);
+      await flagForHuman(db, conversation.id, `delivery_failed:${err.platformCode}`);
+      metrics.sends.inc({ channel, result: 'failed', code: err.platformCode });
+      metrics.handoffs.inc({ reason: 'delivery_failed' });
+      log.error({ err: err.message }, 'send failed permanently; conversation flagged for a human');
+      return;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { Middleware } from 'koa';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../observability/logger.ts';
+
+/**
+ * The one place errors become HTTP answers: an AppError keeps its status and code; anything else
+ * is a 500 that is logged with its stack. Platform callbacks get plain text (WeChat ignores the
+ * body of an error answer); the body still says why, for whoever reads the access log.
+ */
+export function errorMiddleware(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof AppError) {
+        ctx.status = err.status;
+        ctx.body = { error: err.code, message: err.message };
+        const level = err.status >= 500 ? 'error' : 'info';
+        logger[level]({ path: ctx.path, code: err.code, status: err.status, ...(err.status >= 500 ? { err } : {}) }, 'request refused');
+        return;
+      }
+      ctx.status = 500;
+      ctx.body = { error: 'internal', message: 'internal error' };
+      logger.error({ err, path: ctx.path }, 'unhandled error');
+    }
+  };
+}

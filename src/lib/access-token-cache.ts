@@ -1,0 +1,69 @@
+import type { Redis } from 'ioredis';
+import { sleep } from './backoff.ts';
+import { tryLock } from './redis-lock.ts';
+
+export interface FetchedToken {
+  token: string;
+  expiresInSeconds: number;
+}
+
+export interface AccessTokenCacheOptions {
+  redis: Redis;
+  /** Redis key of the cached token, one per platform credential (e.g. wecom:token:<corp>:<agent>). */
+  key: string;
+  /** Calls the platform. Only one process at a time does, under a Redis lock. */
+  fetchToken: () => Promise<FetchedToken>;
+  onFetched?: () => void;
+  /** Refresh this long before the platform's expiry, so no request carries an expiring token. */
+  earlyRefreshSeconds?: number;
+  lockTtlMs?: number;
+  waitTimeoutMs?: number;
+}
+
+// Delete the cached token only if it is still the one the caller saw rejected: twenty requests
+// failing on one stale token must cause one refresh, not twenty.
+const DELETE_IF_EQUAL = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Platform access tokens (WeCom gettoken, WeChat stable_token) are rate limited and shared by every
+ * process of one credential: cached in Redis until shortly before expiry, fetched by exactly one
+ * process at a time while the others wait for its result.
+ */
+export class AccessTokenCache {
+  private readonly lockKey: string;
+
+  constructor(private readonly options: AccessTokenCacheOptions) {
+    this.lockKey = `${options.key}:refresh-lock`;
+  }
+
+  async get(): Promise<string> {
+    const { redis, key } = this.options;
+    const deadline = Date.now() + (this.options.waitTimeoutMs ?? 15_000);
+    for (;;) {
+      const cached = await redis.get(key);
+      if (cached) return cached;
+      const lock = await tryLock(redis, this.lockKey, this.options.lockTtlMs ?? 10_000);
+      if (lock) {
+        try {
+          // Another process may have refreshed between our read and our lock.
+          const again = await redis.get(key);
+          if (again) return again;
+          const fetched = await this.options.fetchToken();
+          this.options.onFetched?.();
+          const ttl = Math.max(1, fetched.expiresInSeconds - (this.options.earlyRefreshSeconds ?? 300));
+          await redis.set(key, fetched.token, 'EX', ttl);
+          return fetched.token;
+        } finally {
+          await lock.release();
+        }
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for another process to refresh ${key}`);
+      await sleep(50);
+    }
+  }
+
+  /** The platform rejected `token` as expired or invalid: drop it unless it was already replaced. */
+  async invalidate(token: string): Promise<void> {
+    await this.options.redis.eval(DELETE_IF_EQUAL, 1, this.options.key, token);
+  }
+}

@@ -1,0 +1,169 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback stand-in for the WeCom server API, following the documented protocol and errcodes:
+ * gettoken (https://developer.work.weixin.qq.com/document/path/91039), message/send
+ * (https://developer.work.weixin.qq.com/document/path/90236) with its duplicate check, and the
+ * errcodes of 全局错误码 (https://developer.work.weixin.qq.com/document/path/90313). Used by the
+ * tests and by `npm run simulate`; faults are injected per call.
+ */
+
+export type Fault = { errcode: number; errmsg?: string } | { httpStatus: number } | { delayMs: number } | { dropConnection: true };
+
+export interface ReceivedText {
+  touser: string;
+  agentid: number;
+  content: string;
+  msgid: string;
+  at: number;
+}
+
+export interface FakeWecomOptions {
+  corpId: string;
+  secret: string;
+  agentId: number;
+  /** When set, sends to anyone else fail with 81013 (no valid recipient). */
+  knownUsers?: string[];
+}
+
+const TEXT_MAX_BYTES = 2048;
+
+export class FakeWecomApi {
+  /** Texts WeCom would have shown users, in arrival order (duplicates suppressed as WeCom does). */
+  readonly delivered: ReceivedText[] = [];
+  sendRequests = 0;
+  tokenFetches = 0;
+  duplicatesSuppressed = 0;
+  private readonly liveTokens = new Set<string>();
+  private readonly expiredTokens = new Set<string>();
+  private readonly faults: Fault[] = [];
+  private readonly recentRequests = new Map<string, number>();
+  private readonly waiters: Array<() => void> = [];
+  private server?: Server;
+  private nextMsgId = 1;
+
+  constructor(private readonly options: FakeWecomOptions) {}
+
+  async listen(port = 0): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The next `count` message/send calls meet `fault` instead of succeeding. */
+  failNext(count: number, fault: Fault): void {
+    for (let i = 0; i < count; i++) this.faults.push(fault);
+  }
+
+  /** Every token handed out so far now answers 42001, as after its 7200 s. */
+  expireTokens(): void {
+    for (const t of this.liveTokens) this.expiredTokens.add(t);
+    this.liveTokens.clear();
+  }
+
+  /** Resolves once `count` texts have been delivered in all. */
+  async waitForDelivered(count: number, timeoutMs = 10_000): Promise<ReceivedText[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.delivered.length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`expected ${count} delivered texts, got ${this.delivered.length}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, Math.min(left, 100));
+      });
+    }
+    return this.delivered.slice(0, count);
+  }
+
+  deliveredTo(user: string): string[] {
+    return this.delivered.filter((d) => d.touser === user).map((d) => d.content);
+  }
+
+  private json(res: ServerResponse, body: unknown): void {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(body));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return this.getToken(url, res);
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      return this.send(url, Buffer.concat(chunks).toString('utf8'), res);
+    }
+    res.statusCode = 404;
+    res.end();
+  }
+
+  private getToken(url: URL, res: ServerResponse): void {
+    if (url.searchParams.get('corpid') !== this.options.corpId) {
+      this.json(res, { errcode: 40013, errmsg: 'invalid corpid' });
+    } else if (url.searchParams.get('corpsecret') !== this.options.secret) {
+      this.json(res, { errcode: 40001, errmsg: 'invalid credential' });
+    } else {
+      this.tokenFetches++;
+      const token = `fake-token-${this.tokenFetches}-${Math.random().toString(36).slice(2)}`;
+      this.liveTokens.add(token);
+      this.json(res, { errcode: 0, errmsg: 'ok', access_token: token, expires_in: 7200 });
+    }
+  }
+
+  private async send(url: URL, raw: string, res: ServerResponse): Promise<void> {
+    this.sendRequests++;
+    const token = url.searchParams.get('access_token');
+    if (!token) return this.json(res, { errcode: 41001, errmsg: 'access_token missing' });
+    if (this.expiredTokens.has(token)) return this.json(res, { errcode: 42001, errmsg: 'access_token expired' });
+    if (!this.liveTokens.has(token)) return this.json(res, { errcode: 40014, errmsg: 'invalid access_token' });
+
+    const fault = this.faults.shift();
+    if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
+    else if (fault && 'dropConnection' in fault) return void res.socket?.destroy();
+    else if (fault && 'httpStatus' in fault) {
+      res.statusCode = fault.httpStatus;
+      return void res.end('upstream error');
+    } else if (fault) return this.json(res, { errcode: fault.errcode, errmsg: fault.errmsg ?? 'injected' });
+
+    let body: { touser?: string; msgtype?: string; agentid?: number; text?: { content?: string }; enable_duplicate_check?: number; duplicate_check_interval?: number };
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return this.json(res, { errcode: 47001, errmsg: 'data format error' });
+    }
+    if (body.agentid !== this.options.agentId) return this.json(res, { errcode: 40056, errmsg: 'invalid agentid' });
+    if (body.msgtype !== 'text') return this.json(res, { errcode: 40008, errmsg: 'invalid message type' });
+    const content = body.text?.content ?? '';
+    if (!content) return this.json(res, { errcode: 44004, errmsg: 'empty content' });
+    const touser = body.touser ?? '';
+    if (!touser || (this.options.knownUsers && !this.options.knownUsers.includes(touser))) {
+      return this.json(res, { errcode: 81013, errmsg: 'user & party & tag all invalid' });
+    }
+    const msgid = `msg-${this.nextMsgId++}`;
+    // Duplicate check: the same request JSON within the interval is accepted but not delivered again.
+    if (body.enable_duplicate_check === 1) {
+      const seenAt = this.recentRequests.get(raw);
+      const interval = (body.duplicate_check_interval ?? 1800) * 1000;
+      if (seenAt !== undefined && Date.now() - seenAt < interval) {
+        this.duplicatesSuppressed++;
+        return this.json(res, { errcode: 0, errmsg: 'ok', msgid });
+      }
+      this.recentRequests.set(raw, Date.now());
+    }
+    // WeCom truncates texts over 2048 bytes; record what the user would see.
+    const shown = Buffer.byteLength(content) > TEXT_MAX_BYTES ? Buffer.from(content).subarray(0, TEXT_MAX_BYTES).toString('utf8') : content;
+    this.delivered.push({ touser, agentid: body.agentid, content: shown, msgid, at: Date.now() });
+    for (const w of this.waiters.splice(0)) w();
+    this.json(res, { errcode: 0, errmsg: 'ok', msgid });
+  }
+}

@@ -1,0 +1,100 @@
+import { DelayedError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Brain } from '../brain/types.ts';
+import type { Channel } from '../channels/types.ts';
+import { loadConversationHeader, loadHistory, loadPendingMessages, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
+import { holdPendingMessages, saveReply } from '../conversations/save-reply.ts';
+import type { Database } from '../db/connect.ts';
+import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
+import { tryLock } from '../lib/redis-lock.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { TurnJobData } from '../queue/conversation-queue.ts';
+
+export interface TurnProcessorDeps {
+  db: Database;
+  redis: Redis;
+  brain: Brain;
+  channels: Map<string, Channel>;
+  metrics: Metrics;
+  logger: Logger;
+  /** A burst of messages is answered once this long after its last message. */
+  coalesceWindowMs: number;
+  /** TTL of the conversation lock: renewed while held, freed this long after a holder dies. */
+  lockMs: number;
+  historyTurns?: number;
+}
+
+export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 'delivered';
+
+/**
+ * One conversation turn: deliver what an earlier turn left unsent, then answer every pending
+ * customer message at once. Runs under a per-conversation Redis lock: a second job of the same
+ * conversation waits (is delayed) rather than running alongside, so replies keep their order.
+ */
+export function createTurnProcessor(deps: TurnProcessorDeps) {
+  const { db, logger } = deps;
+
+  async function postpone(job: Job<TurnJobData>, token: string | undefined, delayMs: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
+  }
+
+  async function answer(conversation: ConversationHeader, pending: StoredMessage[], channel: Channel): Promise<TurnOutcome> {
+    const history = await loadHistory(db, conversation.id, pending[0]!.id, deps.historyTurns ?? 20);
+    const decision = await deps.brain.answer(
+      {
+        conversationId: conversation.id,
+        customer: { id: conversation.customerId, displayName: conversation.customerName ?? undefined, tags: [] },
+        knowledgeBase: conversation.knowledgeBase,
+        history: history.map((m) => ({ from: m.direction === 'in' ? 'customer' : (m.sender as 'bot' | 'agent' | 'system'), text: m.text, at: m.createdAt })),
+      },
+      pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),
+    );
+    const handoffReason = decision.kind === 'handoff' ? decision.reason : undefined;
+    const { saved } = await saveReply(db, {
+      conversationId: conversation.id,
+      answers: pending.map((m) => m.id),
+      text: decision.text,
+      parts: channel.sender.splitText(decision.text),
+      meta: { ...decision.meta, ...(handoffReason ? { handoffReason } : {}) },
+      handoffReason,
+    });
+    if (saved && handoffReason) deps.metrics.handoffs.inc({ reason: handoffReason });
+    return handoffReason ? 'handoff' : 'answered';
+  }
+
+  return async function processTurn(job: Job<TurnJobData>, token?: string): Promise<TurnOutcome> {
+    const { conversationId } = job.data;
+    const lock = await tryLock(deps.redis, `conversation-lock:${conversationId}`, deps.lockMs);
+    if (!lock) return postpone(job, token, 100 + Math.floor(Math.random() * 200));
+    const stopTimer = deps.metrics.jobDuration.startTimer();
+    let outcome: TurnOutcome | 'postponed' | 'error' = 'error';
+    try {
+      const conversation = await loadConversationHeader(db, conversationId);
+      if (!conversation) throw new Error(`conversation ${conversationId} does not exist`);
+      const channel = deps.channels.get(conversation.channel);
+      if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
+
+      await deliverUnfinished(deps, conversation, channel.sender);
+      const pending = await loadPendingMessages(db, conversationId);
+      if (pending.length === 0) return (outcome = 'nothing_pending');
+      if (conversation.status !== 'bot') {
+        await holdPendingMessages(db, pending.map((m) => m.id));
+        return (outcome = 'held');
+      }
+      const quietFor = Date.now() - pending[pending.length - 1]!.createdAt.getTime();
+      if (quietFor < deps.coalesceWindowMs) {
+        outcome = 'postponed';
+        return await postpone(job, token, deps.coalesceWindowMs - quietFor);
+      }
+      outcome = await answer(conversation, pending, channel);
+      await deliverUnfinished(deps, conversation, channel.sender);
+      logger.debug({ conversationId, outcome }, 'turn done');
+      return outcome;
+    } finally {
+      await lock.release();
+      stopTimer({ outcome });
+    }
+  };
+}

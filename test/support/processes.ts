@@ -1,0 +1,45 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RoleProcess {
+  child: ChildProcess;
+  port: number;
+  /** Resolves with the exit code (or the signal name). */
+  exited: Promise<number | string>;
+  output: () => string;
+}
+
+/**
+ * Starts kefu-hub as operators do (`node --import tsx src/main.ts <role>`), and resolves once it
+ * logged that it started.
+ */
+export async function startRole(role: 'all' | 'api' | 'worker', env: Record<string, string>, timeoutMs = 20_000): Promise<RoleProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${role} did not start:\n${out}`)), timeoutMs);
+    const onData = () => {
+      const m = /"port":(\d+)[^\n]*"msg":"kefu-hub started"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${role} exited (${code}) before starting:\n${out}`));
+    });
+  });
+  return { child, port, exited, output: () => out };
+}

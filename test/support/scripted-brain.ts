@@ -1,0 +1,28 @@
+import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
+
+/**
+ * A brain for pipeline tests: echoes what it was given, optionally slowly, and records every call
+ * so tests can check what the brain saw and whether one conversation was ever answered twice at once.
+ */
+export class ScriptedBrain implements Brain {
+  readonly calls: Array<{ conversationId: number; texts: string[] }> = [];
+  private readonly inFlight = new Set<number>();
+  overlaps = 0;
+
+  constructor(
+    private readonly options: { delayMs?: number; decide?: (texts: string[]) => BrainDecision } = {},
+  ) {}
+
+  async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
+    if (this.inFlight.has(conversation.conversationId)) this.overlaps++;
+    this.inFlight.add(conversation.conversationId);
+    try {
+      const texts = newMessages.map((m) => m.text);
+      this.calls.push({ conversationId: conversation.conversationId, texts });
+      if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+      return this.options.decide?.(texts) ?? { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
+    } finally {
+      this.inFlight.delete(conversation.conversationId);
+    }
+  }
+}

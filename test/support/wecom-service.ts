@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import type { Brain } from '../../src/brain/types.ts';
+import { startService, type Role, type Service } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config/env.ts';
+import { FakeWecomApi } from '../../src/simulator/fake-wecom-api.ts';
+import { postCallback, sealWecomCallback, wecomTextXml } from '../../src/simulator/wecom-callback.ts';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+
+/** The official sample values of the callback crypto (../shared/wecom/vectors.json). */
+export const vectors = JSON.parse(readFileSync(new URL('../../../shared/wecom/vectors.json', import.meta.url), 'utf8')) as {
+  token: string;
+  encodingAESKey: string;
+  receiveId: string;
+  urlVerification: { msg_signature: string; timestamp: string; nonce: string; echostr: string; expectedResponse: string };
+  message: { msg_signature: string; timestamp: string; nonce: string; encrypt: string; expectedPlaintext: string };
+};
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A WeCom app configured like a real one, with the official test key. */
+export const app = { corpId: vectors.receiveId, agentId: 218, secret: 'test-secret', token: vectors.token, encodingAesKey: vectors.encodingAESKey };
+export const keys = { token: app.token, encodingAesKey: app.encodingAesKey, receiveId: app.corpId };
+
+export interface Harness {
+  service: Service;
+  baseUrl: string;
+  wecom: FakeWecomApi;
+  db: TestDatabase;
+  prefix: string;
+  env: Record<string, string>;
+  /** Posts an encrypted text callback as WeCom would. */
+  sendText(from: string, text: string, msgId?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+let msgCounter = 0;
+export const nextMsgId = () => `${Date.now()}${String(++msgCounter).padStart(6, '0')}`;
+
+export interface HarnessOptions {
+  database: DatabaseKind;
+  brain?: Brain;
+  role?: Role;
+  env?: Record<string, string>;
+  wecom?: FakeWecomApi;
+}
+
+/**
+ * Starts the real service in-process — real Redis (a key prefix of its own), a real database — with
+ * WeCom faked on loopback.
+ */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const wecom = options.wecom ?? new FakeWecomApi({ corpId: app.corpId, secret: app.secret, agentId: app.agentId });
+  const apiBase = await wecom.listen();
+  const db = await createTestDatabase(options.database);
+  const prefix = `t${randomBytes(5).toString('hex')}`;
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    DATABASE_URL: db.url,
+    DATA_DIR: db.dataDir,
+    WECOM_CORP_ID: app.corpId,
+    WECOM_AGENT_ID: String(app.agentId),
+    WECOM_SECRET: app.secret,
+    WECOM_TOKEN: app.token,
+    WECOM_ENCODING_AES_KEY: app.encodingAesKey,
+    WECOM_API_BASE: apiBase,
+    COALESCE_WINDOW_MS: '50',
+    JOB_BACKOFF_MS: '50',
+    ...options.env,
+  };
+  const service = await startService(loadConfig(env), options.role ?? 'all', { brain: options.brain });
+  const baseUrl = `http://127.0.0.1:${service.port}`;
+  return {
+    service,
+    baseUrl,
+    wecom,
+    db,
+    prefix,
+    env,
+    sendText: (from, text, msgId = nextMsgId()) =>
+      postCallback(baseUrl, '/callbacks/wecom/default', sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from, text, msgId }))),
+    async close() {
+      await service.stop();
+      await wecom.close();
+      await deleteRedisPrefix(prefix);
+      await db.drop();
+    },
+  };
+}
+
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (found.length) await redis.del(...found);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls `check` until it returns a value or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
