@@ -76,6 +76,8 @@ const wecomAccountSchema = z.object({
   token: z.string().min(1),
   encodingAesKey: z.string().length(43, 'EncodingAESKey is 43 characters'),
   apiBase: z.string().url().default('https://qyapi.weixin.qq.com'),
+  /** The knowledge base this app answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
+  knowledgeBase: z.string().min(1).optional(),
 });
 export type WecomAccount = z.infer<typeof wecomAccountSchema>;
 

@@ -1,7 +1,4 @@
 import { extname } from 'node:path';
-import ExcelJS from 'exceljs';
-import mammoth from 'mammoth';
-import { extractText, getDocumentProxy } from 'unpdf';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { IndexedChunk } from '../retrieval/types.ts';
@@ -78,6 +75,8 @@ function toDraft(chunk: IndexedChunk, extra: Record<string, unknown> = {}): Chun
 
 /** Every worksheet whose first row is an FAQ header; other sheets (notes, lookups) are skipped. */
 async function xlsxRows(name: string, content: Buffer): Promise<Array<{ sheet: string; rows: string[][] }>> {
+  // The parsers load on first use: listing or removing documents should not pay for them.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);
@@ -150,6 +149,7 @@ async function parseJson(name: string, json: string, chunking: ChunkingOptions):
  * headings survive and chunks can carry them. Mammoth emits a small, regular set of tags.
  */
 async function docxToMarkdown(name: string, content: Buffer): Promise<string> {
+  const { default: mammoth } = await import('mammoth');
   let html: string;
   try {
     html = (await mammoth.convertToHtml({ buffer: content })).value;
@@ -167,6 +167,7 @@ async function docxToMarkdown(name: string, content: Buffer): Promise<string> {
 
 /** PDF text page by page (pdf.js via unpdf, bundled: nothing is fetched at runtime). */
 async function pdfChunks(name: string, content: Buffer, chunking: ChunkingOptions): Promise<ChunkDraft[]> {
+  const { extractText, getDocumentProxy } = await import('unpdf');
   let pages: string[];
   try {
     const pdf = await getDocumentProxy(new Uint8Array(content));
