@@ -38,14 +38,19 @@ export interface BrainSetup {
   logger?: Logger;
 }
 
-export interface LoadedBrain {
-  brain: Brain;
+export interface LoadedKnowledge {
   offline: OfflineBrain;
+  handoff: HandoffPolicy;
+  smallTalk: SmallTalk;
   store: KnowledgeStore;
   indexes: KnowledgeIndexes;
   embedder?: Embedder;
   /** A LangChain retriever over one knowledge base's hybrid search. */
   retriever(kbName: string, k?: number): KnowledgeRetriever;
+}
+
+export interface LoadedBrain extends LoadedKnowledge {
+  brain: Brain;
 }
 
 export const DEFAULT_MEMORY: MemoryBudget = { recentTokens: 600, summaryTokens: 300 };
@@ -55,6 +60,12 @@ export const DEFAULT_MEMORY: MemoryBudget = { recentTokens: 600, summaryTokens: 
  * (it is also the model brain's fallback), the LlmBrain in front of it when a model is configured.
  */
 export async function loadBrain(setup: BrainSetup): Promise<LoadedBrain> {
+  const knowledge = await loadKnowledge(setup);
+  return { ...knowledge, brain: setup.model ? await createModelBrain(knowledge, { ...setup, model: setup.model }) : knowledge.offline };
+}
+
+/** The knowledge bases, their indexes and the offline brain: everything that needs no model. */
+export async function loadKnowledge(setup: Omit<BrainSetup, 'model'>): Promise<LoadedKnowledge> {
   const settings = await loadRetrievalSettings(setup.configDir);
   const [analyzer, rules, smallTalk] = await Promise.all([
     createTextAnalyzer(setup.configDir, settings),
@@ -71,7 +82,6 @@ export async function loadBrain(setup: BrainSetup): Promise<LoadedBrain> {
     buildLexical: (chunks) => buildLexicalIndex(chunks, analyzer, settings),
   });
   await indexes.loadAll();
-
   const handoff = new HandoffPolicy(rules);
   const offline = new OfflineBrain({
     retrievers: indexes.lexical,
@@ -80,35 +90,37 @@ export async function loadBrain(setup: BrainSetup): Promise<LoadedBrain> {
     handoff,
     smallTalk,
   });
-  let brain: Brain = offline;
-  if (setup.model) {
-    const persona = await loadPersona(join(setup.configDir, 'persona.json'));
-    const prompts = await loadPrompts(setup.promptsDir, persona);
-    const model = createChatModel(setup.model);
-    brain = new LlmBrain({
-      model,
-      settings: setup.model,
-      prompts,
-      search: (kb, query, k) => indexes.search(kb, query, k),
-      offline,
-      handoff,
-      smallTalk,
-      memory: new ConversationMemory(
-        new DatabaseSummaryStore(setup.db),
-        createSummarizer(model, prompts.summarize),
-        setup.memory ?? DEFAULT_MEMORY,
-      ),
-      fallbackText: setup.fallbackText,
-      observer: setup.observer,
-      logger: setup.logger,
-    });
-  }
   return {
-    brain,
     offline,
+    handoff,
+    smallTalk,
     store,
     indexes,
     embedder,
     retriever: (kbName, k) => new KnowledgeRetriever({ search: (query, n) => indexes.search(kbName, query, n), k }),
   };
+}
+
+/** The model brain over loaded knowledge: prompts and persona from config, memory on the conversation rows. */
+export async function createModelBrain(knowledge: LoadedKnowledge, setup: BrainSetup & { model: ModelSettings }): Promise<LlmBrain> {
+  const persona = await loadPersona(join(setup.configDir, 'persona.json'));
+  const prompts = await loadPrompts(setup.promptsDir, persona);
+  const model = createChatModel(setup.model);
+  return new LlmBrain({
+    model,
+    settings: setup.model,
+    prompts,
+    search: (kb, query, k) => knowledge.indexes.search(kb, query, k),
+    offline: knowledge.offline,
+    handoff: knowledge.handoff,
+    smallTalk: knowledge.smallTalk,
+    memory: new ConversationMemory(
+      new DatabaseSummaryStore(setup.db),
+      createSummarizer(model, prompts.summarize),
+      setup.memory ?? DEFAULT_MEMORY,
+    ),
+    fallbackText: setup.fallbackText,
+    observer: setup.observer,
+    logger: setup.logger,
+  });
 }

@@ -38,6 +38,8 @@ export class FakeOpenAiApi {
   readonly dimensions = 64;
   private readonly faults: InjectedFault[] = [];
   private server?: Server;
+  /** The base URL clients use (…/v1), once listening. */
+  baseUrl = '';
 
   /** The next `count` chat calls fail with this status (after the delay). */
   failNext(count: number, fault: InjectedFault): void {
@@ -52,7 +54,8 @@ export class FakeOpenAiApi {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return this.baseUrl;
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,5 @@ export function createChatModel(settings: ModelSettings): ChatOpenAI {
     timeout: settings.timeoutMs,
     maxRetries: settings.maxRetries,
     maxConcurrency: settings.maxConcurrency,
-    streaming: false,
   });
 }
