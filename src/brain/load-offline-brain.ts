@@ -24,6 +24,7 @@ const retrievalSettingsSchema = z.object({
       channelWeights: channelWeights.optional(),
       answerKeyWeight: z.number().min(0).optional(),
       entryWeight: z.number().min(0).max(1).optional(),
+      unitCoverage: z.number().min(0).max(1).optional(),
       unknownTermWeight: z.number().min(0).max(1).optional(),
     })
     .default({}),
@@ -38,20 +39,31 @@ export async function loadRetrievalSettings(configDir: string): Promise<Retrieva
   return parsed.data;
 }
 
-export async function createTextAnalyzer(configDir: string, settings: RetrievalSettings): Promise<TextAnalyzer> {
+/** What every index of a process shares: the analyzer and the word prior (~35 MB, load once). */
+export interface RetrievalContext {
+  settings: RetrievalSettings;
+  analyzer: TextAnalyzer;
+  prior?: TermPrior;
+}
+
+export async function createRetrievalContext(configDir: string, settings: RetrievalSettings): Promise<RetrievalContext> {
   const lexicon = await loadLexicon({
     dictionaryPath: join(configDir, 'dictionary.txt'),
     synonymsPath: join(configDir, 'synonyms.txt'),
     stopwordsPath: join(configDir, 'stopwords.txt'),
   });
-  return TextAnalyzer.create(lexicon, { pinyin: settings.pinyin });
+  return {
+    settings,
+    analyzer: TextAnalyzer.create(lexicon, { pinyin: settings.pinyin }),
+    ...(settings.wordPriorExponent > 0 && { prior: TermPrior.fromJiebaIdf(settings.wordPriorExponent) }),
+  };
 }
 
-/** Builds the lexical index the way the service does, so eval and bench measure the real thing. */
-export function buildLexicalIndex(chunks: readonly IndexedChunk[], analyzer: TextAnalyzer, settings: RetrievalSettings): LexicalIndex {
-  const prior = settings.wordPriorExponent > 0 ? TermPrior.fromJiebaIdf(settings.wordPriorExponent) : undefined;
-  return LexicalIndex.build(chunks, analyzer, {
-    ...settings.index,
+/** Builds a lexical index the way the service does, so eval and bench measure the real thing. */
+export function buildLexicalIndex(chunks: readonly IndexedChunk[], context: RetrievalContext): LexicalIndex {
+  const { prior } = context;
+  return LexicalIndex.build(chunks, context.analyzer, {
+    ...context.settings.index,
     ...(prior && { wordWeight: (term: string) => prior.weight(term) }),
   });
 }
@@ -75,15 +87,15 @@ export interface LoadedOfflineBrain {
 
 export async function loadOfflineBrain(setup: OfflineBrainSetup): Promise<LoadedOfflineBrain> {
   const settings = await loadRetrievalSettings(setup.configDir);
-  const [analyzer, rules, smallTalk] = await Promise.all([
-    createTextAnalyzer(setup.configDir, settings),
+  const [context, rules, smallTalk] = await Promise.all([
+    createRetrievalContext(setup.configDir, settings),
     loadHandoffRules(join(setup.configDir, 'handoff.json')),
     SmallTalk.load(join(setup.configDir, 'smalltalk.json')),
   ]);
   const retrievers = new Map<string, LexicalIndex>();
   for (const [kbName, files] of Object.entries(setup.knowledgeBases)) {
     const chunks = (await Promise.all(files.map((file) => loadFaqCsvFile(file, kbName)))).flat();
-    retrievers.set(kbName, buildLexicalIndex(chunks, analyzer, settings));
+    retrievers.set(kbName, buildLexicalIndex(chunks, context));
   }
   const brain = new OfflineBrain({
     retrievers,

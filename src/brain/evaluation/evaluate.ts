@@ -85,7 +85,13 @@ export function scoreEval(items: readonly EvalItem[], lookups: readonly RankedLo
 }
 
 /** Metrics at each threshold from `from` to `to`, to show the trade-off the threshold makes. */
-export function sweepThresholds(items: readonly EvalItem[], lookups: readonly RankedLookup[], from = 0.1, to = 0.5, step = 0.02): EvalMetrics[] {
+export function sweepThresholds(
+  items: readonly EvalItem[],
+  lookups: readonly RankedLookup[],
+  from = 0.1,
+  to = 0.5,
+  step = 0.02,
+): EvalMetrics[] {
   const sweep: EvalMetrics[] = [];
   for (let t = from; t <= to + 1e-9; t += step) sweep.push(scoreEval(items, lookups, Math.round(t * 1000) / 1000));
   return sweep;

@@ -17,7 +17,10 @@ export function formatReport(run: EvalRun): string {
     `out-of-scope recall                    ${percent(m.outOfScopeRecall).padStart(6)}   target ≥ ${percent(TARGETS.outOfScopeRecall)}  ${mark(m.outOfScopeRecall >= TARGETS.outOfScopeRecall)}`,
     '',
     'intent          questions  correct  accuracy',
-    ...m.perIntent.map((i) => `${i.intent.padEnd(16)}${String(i.count).padStart(9)}${String(i.correct).padStart(9)}${percent(i.correct / i.count).padStart(10)}`),
+    ...m.perIntent.map(
+      (i) =>
+        `${i.intent.padEnd(16)}${String(i.count).padStart(9)}${String(i.correct).padStart(9)}${percent(i.correct / i.count).padStart(10)}`,
+    ),
     '',
     'threshold sweep  hit@1   oos recall  oos precision',
     ...run.sweep.map((s) => sweepLine(s, m.threshold)),

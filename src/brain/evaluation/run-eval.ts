@@ -13,12 +13,25 @@ export interface EvalRun {
  * Looks every eval question up with the offline brain (the same small-talk stripping and
  * retrieval the service runs) and scores the result at the brain's threshold and over a sweep.
  */
-export function runEval(brain: OfflineBrain, knowledgeBase: string, items: readonly EvalItem[], threshold: number, entries: ReadonlySet<string>): EvalRun {
+export function runEval(
+  brain: OfflineBrain,
+  knowledgeBase: string,
+  items: readonly EvalItem[],
+  threshold: number,
+  entries: ReadonlySet<string>,
+): EvalRun {
   const lookups: RankedLookup[] = items.map((item) => {
     // Ten hits, so MRR sees entries ranked below the three the brain keeps as sources.
     const { hits } = brain.match(knowledgeBase, item.question, 10);
     return { ranked: hits.map((hit) => hit.chunk.questions?.[0] ?? hit.chunkId), topScore: hits[0]?.score ?? 0 };
   });
-  const unknownLabels = [...new Set(items.flatMap((item) => (item.expected !== null && !entries.has(item.expected) ? [item.expected] : [])))];
-  return { metrics: scoreEval(items, lookups, threshold), sweep: sweepThresholds(items, lookups), unknownLabels };
+  const unknownLabels = [
+    ...new Set(items.flatMap((item) => (item.expected !== null && !entries.has(item.expected) ? [item.expected] : []))),
+  ];
+  const metrics = scoreEval(items, lookups, threshold);
+  // The configured threshold is shown in the sweep even when it falls between its steps.
+  const sweep = sweepThresholds(items, lookups);
+  if (!sweep.some((s) => Math.abs(s.threshold - threshold) < 1e-9)) sweep.push(metrics);
+  sweep.sort((a, b) => a.threshold - b.threshold);
+  return { metrics, sweep, unknownLabels };
 }

@@ -56,45 +56,64 @@ export class Bm25Postings {
     return score;
   }
 
-  private saturation(tf: number, length: number): number {
+  /** BM25's term-frequency factor for a unit of `length` terms. */
+  saturation(tf: number, length: number): number {
     const { k1, b } = this.params;
     return (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / this.averageLength));
   }
+}
 
-  static build(
-    unitTerms: readonly (readonly string[])[],
-    params: Bm25Parameters = DEFAULT_BM25,
-    termWeight: TermWeight = UNIFORM,
-  ): Bm25Postings {
-    const termIds = new Map<string, number>();
-    const postingUnits: number[][] = [];
-    const postingTfs: number[][] = [];
-    const lengths = new Int32Array(unitTerms.length);
-    unitTerms.forEach((terms, unit) => {
-      lengths[unit] = terms.length;
-      const tf = new Map<string, number>();
-      for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
-      for (const [term, count] of tf) {
-        let id = termIds.get(term);
-        if (id === undefined) {
-          id = termIds.size;
-          termIds.set(term, id);
-          postingUnits.push([]);
-          postingTfs.push([]);
-        }
-        postingUnits[id]!.push(unit);
-        postingTfs[id]!.push(count);
+/**
+ * Collects units one at a time, keeping only term ids and counts, so the analyzed text of a unit
+ * is garbage as soon as it is added: holding 50,000 chunks' term strings until the end would
+ * need gigabytes.
+ */
+export class Bm25PostingsBuilder {
+  private readonly termIds = new Map<string, number>();
+  private readonly postingUnits: number[][] = [];
+  private readonly postingTfs: number[][] = [];
+  private readonly lengths: number[] = [];
+  private readonly tf = new Map<number, number>();
+
+  /** Adds the next unit (units are numbered in the order added). */
+  add(terms: readonly string[]): void {
+    const unit = this.lengths.length;
+    this.lengths.push(terms.length);
+    this.tf.clear();
+    for (const term of terms) {
+      let id = this.termIds.get(term);
+      if (id === undefined) {
+        id = this.termIds.size;
+        this.termIds.set(term, id);
+        this.postingUnits.push([]);
+        this.postingTfs.push([]);
       }
-    });
+      this.tf.set(id, (this.tf.get(id) ?? 0) + 1);
+    }
+    for (const [id, count] of this.tf) {
+      this.postingUnits[id]!.push(unit);
+      this.postingTfs[id]!.push(count);
+    }
+  }
 
-    const unitCount = unitTerms.length;
+  /**
+   * `unitNormalization` (0..1) divides each unit's weights by its self-score to that power, so a
+   * unit's score also reflects how much of the *unit* the query covers. Folding it into the
+   * weights here keeps the query loop a plain sum.
+   */
+  build(params: Bm25Parameters = DEFAULT_BM25, termWeight: TermWeight = UNIFORM, unitNormalization = 0): Bm25Postings {
+    const { termIds, postingUnits, postingTfs, lengths } = this;
+    const unitCount = lengths.length;
     const totalLength = lengths.reduce((sum, n) => sum + n, 0);
     const averageLength = unitCount === 0 || totalLength === 0 ? 1 : totalLength / unitCount;
     const offsets = new Int32Array(termIds.size + 1);
-    postingUnits.forEach((list, id) => (offsets[id + 1] = offsets[id]! + list.length));
+    postingUnits.forEach((list, id) => {
+      offsets[id + 1] = offsets[id]! + list.length;
+    });
     const units = new Int32Array(offsets[termIds.size]!);
     const weights = new Float32Array(units.length);
     const idfs = new Float32Array(termIds.size);
+    const unitSelfScores = new Float32Array(unitCount);
     const postings = new Bm25Postings(termIds, offsets, units, weights, idfs, unitCount, averageLength, params, termWeight);
 
     const terms = [...termIds.keys()];
@@ -106,9 +125,13 @@ export class Bm25Postings {
       list.forEach((unit, i) => {
         units[at] = unit;
         weights[at] = idf * postings.saturation(tfs[i]!, lengths[unit]!);
+        unitSelfScores[unit] = unitSelfScores[unit]! + weights[at]!;
         at++;
       });
     });
+    if (unitNormalization > 0) {
+      for (let p = 0; p < units.length; p++) weights[p] = weights[p]! * unitSelfScores[units[p]!]! ** -unitNormalization;
+    }
     return postings;
   }
 }

@@ -1,4 +1,4 @@
-import { Bm25Postings, type Bm25Parameters, type TermWeight } from './bm25-postings.ts';
+import { Bm25PostingsBuilder, type Bm25Postings, type Bm25Parameters, type TermWeight } from './bm25-postings.ts';
 import type { AnalyzedText } from './text-analyzer.ts';
 
 export type Channel = keyof AnalyzedText;
@@ -12,12 +12,20 @@ export interface FieldScoring {
   bm25: Bm25Parameters;
   /** Prior informativeness of words; applies to the word channel only. */
   wordWeight: TermWeight;
+  /**
+   * 0..1: how much a unit's score also depends on how much of the *unit* the query covers.
+   * 0 = query coverage only; 0.5 = their geometric mean, like a cosine. Short FAQ keys need
+   * some: otherwise 「你叫什么名字」 fully "covers" itself in 「收件人名字写错了」.
+   */
+  unitCoverage: number;
 }
 
 /**
  * A set of searchable units (an FAQ key, an FAQ entry as a whole, a passage) scored on the three
- * lexical channels. A unit's score is the weighted sum of its per-channel BM25 scores, each
- * divided by the query's self-score on that channel, so 1 means "contains all the query says".
+ * lexical channels. Per channel, the BM25 score divided by the query's self-score says how much of
+ * the query the unit covers (1 = all of it), divided by the unit's self-score how much of the
+ * unit the query covers; a unit's score is the weighted sum over channels of a blend of the two,
+ * so scores are comparable across queries and can be thresholded.
  */
 export class LexicalField {
   private readonly postings: Record<Channel, Bm25Postings>;
@@ -28,19 +36,14 @@ export class LexicalField {
   private stamp = 0;
 
   constructor(
-    unitTerms: readonly AnalyzedText[],
+    postings: Record<Channel, Bm25Postings>,
     /** Chunk index of each unit. */
-    readonly unitChunk: Int32Array,
+    private readonly unitChunk: Int32Array,
     /** Multiplier of each unit's score (FAQ answers count less than questions). */
     private readonly unitWeight: Float32Array,
     private readonly scoring: FieldScoring,
   ) {
-    const { bm25, wordWeight } = scoring;
-    this.postings = {
-      words: Bm25Postings.build(unitTerms.map((t) => t.words), bm25, wordWeight),
-      charGrams: Bm25Postings.build(unitTerms.map((t) => t.charGrams), bm25),
-      pinyinGrams: Bm25Postings.build(unitTerms.map((t) => t.pinyinGrams), bm25),
-    };
+    this.postings = postings;
     this.unitScore = new Float32Array(unitChunk.length);
     this.unitStamp = new Int32Array(unitChunk.length);
     this.touched = new Int32Array(unitChunk.length);
@@ -49,17 +52,18 @@ export class LexicalField {
   /** Calls `visit` once for every unit sharing a term with the query, with its score. */
   score(query: AnalyzedText, visit: (chunk: number, unit: number, score: number) => void): void {
     const stamp = ++this.stamp;
-    const weights = this.scoring.channelWeights;
-    const weightSum = CHANNELS.reduce((sum, c) => sum + weights[c], 0);
+    const { channelWeights, unknownTermWeight, unitCoverage } = this.scoring;
+    const weightSum = CHANNELS.reduce((sum, c) => sum + channelWeights[c], 0);
     let touched = 0;
     for (const channel of CHANNELS) {
       const terms = query[channel];
       const unique = [...new Set(terms)];
       const postings = this.postings[channel];
-      const self = postings.selfScore(unique, terms.length, this.scoring.unknownTermWeight);
-      if (self === 0 || weights[channel] === 0) continue;
-      // Folding the channel's normalization into the increment lets all channels share one sum.
-      const scale = weights[channel] / weightSum / self;
+      const querySelf = postings.selfScore(unique, terms.length, unknownTermWeight);
+      if (querySelf === 0 || channelWeights[channel] === 0) continue;
+      // Postings already carry the unit's share of the normalization (see Bm25PostingsBuilder);
+      // the query's share is folded in here, so all channels add into one sum.
+      const scale = channelWeights[channel] / weightSum / querySelf ** (1 - unitCoverage);
       for (const term of unique) {
         const id = postings.termId(term);
         if (id === undefined) continue;
@@ -78,5 +82,38 @@ export class LexicalField {
       const unit = this.touched[i]!;
       visit(this.unitChunk[unit]!, unit, this.unitScore[unit]! * this.unitWeight[unit]!);
     }
+  }
+}
+
+/** Adds units one by one (see Bm25PostingsBuilder for why), then freezes them into a field. */
+export class LexicalFieldBuilder {
+  private readonly builders: Record<Channel, Bm25PostingsBuilder> = {
+    words: new Bm25PostingsBuilder(),
+    charGrams: new Bm25PostingsBuilder(),
+    pinyinGrams: new Bm25PostingsBuilder(),
+  };
+  private readonly unitChunk: number[] = [];
+  private readonly unitWeight: number[] = [];
+
+  /** Adds a unit and returns its number. */
+  add(chunk: number, weight: number, terms: AnalyzedText): number {
+    for (const channel of CHANNELS) this.builders[channel].add(terms[channel]);
+    this.unitChunk.push(chunk);
+    this.unitWeight.push(weight);
+    return this.unitChunk.length - 1;
+  }
+
+  get chunksWithUnits(): readonly number[] {
+    return this.unitChunk;
+  }
+
+  build(scoring: FieldScoring): LexicalField {
+    const { bm25, wordWeight, unitCoverage } = scoring;
+    const postings = {
+      words: this.builders.words.build(bm25, wordWeight, unitCoverage),
+      charGrams: this.builders.charGrams.build(bm25, undefined, unitCoverage),
+      pinyinGrams: this.builders.pinyinGrams.build(bm25, undefined, unitCoverage),
+    };
+    return new LexicalField(postings, Int32Array.from(this.unitChunk), Float32Array.from(this.unitWeight), scoring);
   }
 }

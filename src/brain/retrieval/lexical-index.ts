@@ -1,6 +1,6 @@
 import { DEFAULT_BM25 } from './bm25-postings.ts';
-import { LexicalField, type FieldScoring } from './lexical-field.ts';
-import type { AnalyzedText, TextAnalyzer } from './text-analyzer.ts';
+import { LexicalFieldBuilder, type FieldScoring, type LexicalField } from './lexical-field.ts';
+import type { TextAnalyzer } from './text-analyzer.ts';
 import type { IndexedChunk, Retriever, SearchHit } from './types.ts';
 
 export interface LexicalIndexOptions extends Partial<FieldScoring> {
@@ -25,6 +25,7 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
   wordWeight: () => 1,
   answerKeyWeight: 0.6,
   entryWeight: 0.7,
+  unitCoverage: 0.5,
 };
 
 /**
@@ -33,11 +34,7 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
  * passage is one key. Scores are comparable across queries, so the top one can be thresholded.
  */
 export class LexicalIndex implements Retriever {
-  private readonly keys: LexicalField;
-  /** Whole-entry units, FAQ entries only. */
-  private readonly entries: LexicalField;
   private readonly hasEntryUnit: Uint8Array;
-  private readonly entryWeight: number;
   // Per-chunk scratch, allocated once.
   private readonly keyScore: Float32Array;
   private readonly keyUnit: Int32Array;
@@ -49,20 +46,16 @@ export class LexicalIndex implements Retriever {
   private constructor(
     private readonly analyzer: TextAnalyzer,
     readonly chunks: readonly IndexedChunk[],
-    private readonly keyText: string[],
-    keyTerms: AnalyzedText[],
-    keyChunk: number[],
-    keyWeight: number[],
-    entryTerms: AnalyzedText[],
-    entryChunk: number[],
-    options: Required<LexicalIndexOptions>,
+    private readonly keys: LexicalField,
+    private readonly keyText: readonly string[],
+    /** Whole-entry units, FAQ entries only. */
+    private readonly entries: LexicalField,
+    entryChunks: readonly number[],
+    private readonly entryWeight: number,
   ) {
-    this.keys = new LexicalField(keyTerms, Int32Array.from(keyChunk), Float32Array.from(keyWeight), options);
-    this.entries = new LexicalField(entryTerms, Int32Array.from(entryChunk), new Float32Array(entryChunk.length).fill(1), options);
-    this.entryWeight = options.entryWeight;
     const n = chunks.length;
     this.hasEntryUnit = new Uint8Array(n);
-    for (const chunk of entryChunk) this.hasEntryUnit[chunk] = 1;
+    for (const chunk of entryChunks) this.hasEntryUnit[chunk] = 1;
     this.keyScore = new Float32Array(n);
     this.keyUnit = new Int32Array(n);
     this.entryScore = new Float32Array(n);
@@ -72,17 +65,12 @@ export class LexicalIndex implements Retriever {
 
   static build(chunks: readonly IndexedChunk[], analyzer: TextAnalyzer, options: LexicalIndexOptions = {}): LexicalIndex {
     const settings = { ...DEFAULTS, ...options };
+    const keys = new LexicalFieldBuilder();
     const keyText: string[] = [];
-    const keyTerms: AnalyzedText[] = [];
-    const keyChunk: number[] = [];
-    const keyWeight: number[] = [];
-    const entryTerms: AnalyzedText[] = [];
-    const entryChunk: number[] = [];
+    const entries = new LexicalFieldBuilder();
     const addKey = (chunk: number, text: string, weight: number) => {
+      keys.add(chunk, weight, analyzer.analyze(text));
       keyText.push(text);
-      keyTerms.push(analyzer.analyze(text));
-      keyChunk.push(chunk);
-      keyWeight.push(weight);
     };
     chunks.forEach((chunk, index) => {
       const questions = chunk.questions ?? [];
@@ -92,10 +80,18 @@ export class LexicalIndex implements Retriever {
       }
       for (const question of questions) addKey(index, question, 1);
       if (chunk.answer && settings.answerKeyWeight > 0) addKey(index, chunk.answer, settings.answerKeyWeight);
-      entryTerms.push(analyzer.analyze([...questions, chunk.answer ?? ''].join('\n')));
-      entryChunk.push(index);
+      entries.add(index, 1, analyzer.analyze([...questions, chunk.answer ?? ''].join('\n')));
     });
-    return new LexicalIndex(analyzer, chunks, keyText, keyTerms, keyChunk, keyWeight, entryTerms, entryChunk, settings);
+    return new LexicalIndex(
+      analyzer,
+      chunks,
+      keys.build(settings),
+      keyText,
+      // A whole entry is long: only how much of the query it covers counts.
+      entries.build({ ...settings, unitCoverage: 0 }),
+      entries.chunksWithUnits,
+      settings.entryWeight,
+    );
   }
 
   get size(): number {

@@ -46,7 +46,10 @@ export function parseDictionary(text: string): string[] {
 export function parseSynonyms(text: string): Map<string, string> {
   const canonical = new Map<string, string>();
   for (const line of contentLines(text)) {
-    const words = line.split(/[\s,，]+/).filter(Boolean).map((w) => w.toLowerCase());
+    const words = line
+      .split(/[\s,，]+/)
+      .filter(Boolean)
+      .map((w) => w.toLowerCase());
     const head = words[0];
     if (head === undefined) continue;
     // A word in two groups keeps its first group: rewriting must be deterministic.

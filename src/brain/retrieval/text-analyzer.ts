@@ -1,7 +1,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as defaultDictionary } from '@node-rs/jieba/dict.js';
 import { DEFAULT_WORD_FREQUENCY, type Lexicon } from './lexicon.ts';
-import { pinyinBigrams } from './pinyin-terms.ts';
+import { PinyinTerms } from './pinyin-terms.ts';
 
 /**
  * Terms of one text for the three lexical channels. Each channel forgives a different mistake:
@@ -19,7 +19,7 @@ export interface AnalyzedText {
 }
 
 export interface TextAnalyzerOptions {
-  /** Pinyin costs ~15 µs per text; turn it off for languages or KBs where it does not help. */
+  /** Pinyin costs time at indexing; turn it off for KBs where homophone typos do not matter. */
   pinyin?: boolean;
 }
 
@@ -35,7 +35,7 @@ export class TextAnalyzer {
   private constructor(
     private readonly jieba: Jieba,
     private readonly lexicon: Lexicon,
-    private readonly usePinyin: boolean,
+    private readonly pinyin: PinyinTerms | undefined,
   ) {}
 
   static create(lexicon: Lexicon, options: TextAnalyzerOptions = {}): TextAnalyzer {
@@ -45,7 +45,7 @@ export class TextAnalyzer {
     // and leave the frequency of words it already knows alone.
     const split = [...lexicon.synonyms.keys()].filter((word) => [...word].length > 1 && jieba.cut(word, false).length > 1);
     if (split.length > 0) jieba.loadDict(Buffer.from(split.map((w) => `${w} ${DEFAULT_WORD_FREQUENCY}`).join('\n'), 'utf8'));
-    return new TextAnalyzer(jieba, lexicon, options.pinyin ?? true);
+    return new TextAnalyzer(jieba, lexicon, (options.pinyin ?? true) ? new PinyinTerms() : undefined);
   }
 
   /** Full-width to half-width (NFKC), lower case, punctuation and spaces removed. */
@@ -75,7 +75,7 @@ export class TextAnalyzer {
     return {
       words,
       charGrams: charBigrams(words),
-      pinyinGrams: this.usePinyin ? pinyinBigrams(surface) : [],
+      pinyinGrams: this.pinyin?.bigrams(surface) ?? [],
     };
   }
 

@@ -55,7 +55,11 @@ export class SmallTalk {
   }
 
   classify(message: string): SmallTalkResult {
-    const segments = message.normalize('NFKC').toLowerCase().split(/[，,。.！!？?；;、\s]+/).filter(Boolean);
+    const segments = message
+      .normalize('NFKC')
+      .toLowerCase()
+      .split(/[，,。.！!？?；;、\s]+/)
+      .filter(Boolean);
     let kind: Kind | undefined;
     const kept: string[] = [];
     for (const segment of segments) {
