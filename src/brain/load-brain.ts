@@ -8,7 +8,7 @@ import { loadHandoffRules } from './handoff/handoff-rules.ts';
 import { KnowledgeIndexes } from './knowledge/knowledge-indexes.ts';
 import { KnowledgeStore } from './knowledge/knowledge-store.ts';
 import { seedDemoKnowledgeBase } from './knowledge/seed-demo.ts';
-import { buildLexicalIndex, createTextAnalyzer, loadRetrievalSettings } from './load-offline-brain.ts';
+import { buildLexicalIndex, createRetrievalContext, loadRetrievalSettings } from './load-offline-brain.ts';
 import { createChatModel } from './model/chat-model.ts';
 import { ConversationMemory, type MemoryBudget } from './model/conversation-memory.ts';
 import { LlmBrain } from './model/llm-brain.ts';
@@ -67,8 +67,8 @@ export async function loadBrain(setup: BrainSetup): Promise<LoadedBrain> {
 /** The knowledge bases, their indexes and the offline brain: everything that needs no model. */
 export async function loadKnowledge(setup: Omit<BrainSetup, 'model'>): Promise<LoadedKnowledge> {
   const settings = await loadRetrievalSettings(setup.configDir);
-  const [analyzer, rules, smallTalk] = await Promise.all([
-    createTextAnalyzer(setup.configDir, settings),
+  const [retrieval, rules, smallTalk] = await Promise.all([
+    createRetrievalContext(setup.configDir, settings),
     loadHandoffRules(join(setup.configDir, 'handoff.json')),
     SmallTalk.load(join(setup.configDir, 'smalltalk.json')),
   ]);
@@ -79,7 +79,7 @@ export async function loadKnowledge(setup: Omit<BrainSetup, 'model'>): Promise<L
     store,
     embedder,
     logger: setup.logger,
-    buildLexical: (chunks) => buildLexicalIndex(chunks, analyzer, settings),
+    buildLexical: (chunks) => buildLexicalIndex(chunks, retrieval),
   });
   await indexes.loadAll();
   const handoff = new HandoffPolicy(rules);
