@@ -3,21 +3,30 @@ import { importDocument } from '../../src/brain/knowledge/import-document.ts';
 import { KnowledgeStore } from '../../src/brain/knowledge/knowledge-store.ts';
 import { docxFixture, migratedDatabase, pdfFixture, tempDir, writeFixture, xlsxFixture } from '../support/kb-fixtures.ts';
 
+// One embedded database for the file (PGlite takes seconds to create); each test its own knowledge base.
+let db: Awaited<ReturnType<typeof migratedDatabase>>;
+let store: KnowledgeStore;
+test.before(async () => {
+  db = await migratedDatabase('pglite');
+  store = new KnowledgeStore(db.handle.db);
+});
+test.after.always(() => db?.close());
+
+let kbCounter = 0;
+
 async function importInto(files: Record<string, string | Buffer>) {
-  const db = await migratedDatabase('pglite');
-  const store = new KnowledgeStore(db.handle.db);
+  const kbName = `kb${++kbCounter}`;
   const dir = tempDir();
   const results = [];
   for (const [name, content] of Object.entries(files))
-    results.push(await importDocument(writeFixture(dir, name, content), { kbName: 'default', store }));
-  return { db, store, results, chunks: await store.loadActiveChunks('default') };
+    results.push(await importDocument(writeFixture(dir, name, content), { kbName, store }));
+  return { kbName, results, chunks: await store.loadActiveChunks(kbName) };
 }
 
 test('a CSV FAQ sheet with Chinese headers becomes one chunk per entry, similar questions split on | and line breaks', async (t) => {
-  const { db, chunks } = await importInto({
+  const { chunks } = await importInto({
     'faq.csv': '问题,答案,相似问题\n多久发货？,48小时内发货,"几天发货|什么时候发\n发货要多久"\n能开发票吗？,可以开电子发票,\n',
   });
-  t.teardown(() => db.close());
   t.is(chunks.length, 2);
   t.deepEqual(chunks[0]!.questions, ['多久发货？', '几天发货', '什么时候发', '发货要多久']);
   t.is(chunks[0]!.answer, '48小时内发货');
@@ -37,8 +46,7 @@ test('an XLSX FAQ workbook imports every sheet with an FAQ header and skips the 
       ['How do I get an invoice?', 'Request it in the order page', 'invoice\nreceipt'],
     ],
   });
-  const { db, chunks } = await importInto({ 'faq.xlsx': xlsx });
-  t.teardown(() => db.close());
+  const { chunks } = await importInto({ 'faq.xlsx': xlsx });
   t.deepEqual(
     chunks.map((c) => [c.questions, c.answer, c.metadata.sheet]),
     [
@@ -50,10 +58,9 @@ test('an XLSX FAQ workbook imports every sheet with an FAQ header and skips the 
 
 test('Markdown is chunked at headings and Chinese sentence ends, each chunk carrying its heading trail', async (t) => {
   const long = '签收后七天内可以无理由退货，商品需保持完好。'.repeat(30);
-  const { db, chunks } = await importInto({
+  const { chunks } = await importInto({
     'returns.md': `# 售后政策\n\n## 退货\n\n${long}\n\n## 运费\n\n质量问题的退货运费由我们承担。\n`,
   });
-  t.teardown(() => db.close());
   t.true(chunks.length >= 3);
   for (const chunk of chunks.slice(0, -1)) {
     t.true(chunk.text.startsWith('售后政策 > 退货\n'));
@@ -65,7 +72,7 @@ test('Markdown is chunked at headings and Chinese sentence ends, each chunk carr
 });
 
 test('plain text, JSON FAQ entries and JSON passages import', async (t) => {
-  const { db, chunks } = await importInto({
+  const { chunks } = await importInto({
     'hours.txt': '门店营业时间为每天10:00至22:00。节假日照常营业。',
     'faq.json': JSON.stringify([
       { question: '支持花呗吗？', answer: '支持花呗分期', similar: ['能用花呗吗', '可以分期吗'] },
@@ -73,7 +80,6 @@ test('plain text, JSON FAQ entries and JSON passages import', async (t) => {
     ]),
     'notes.json': JSON.stringify({ entries: [{ title: '发票', text: '电子发票在确认收货后24小时内开具。' }] }),
   });
-  t.teardown(() => db.close());
   t.deepEqual(
     chunks.map((c) => c.questions ?? c.text),
     [
@@ -91,8 +97,7 @@ test('DOCX keeps its headings; PDF text is read page by page', async (t) => {
     { heading: '换货', paragraphs: ['质量问题十五天内包换。'] },
   ]);
   const pdf = pdfFixture(['Returns are accepted within 7 days.', 'Invoices are issued within 24 hours.']);
-  const { db, chunks } = await importInto({ 'policy.docx': docx, 'policy.pdf': pdf });
-  t.teardown(() => db.close());
+  const { chunks } = await importInto({ 'policy.docx': docx, 'policy.pdf': pdf });
   const byDoc = (name: string) => chunks.filter((c) => c.documentId === name);
   t.deepEqual(
     byDoc('policy.docx').map((c) => c.text),
@@ -108,9 +113,6 @@ test('DOCX keeps its headings; PDF text is read page by page', async (t) => {
 });
 
 test('a bad file fails with a message naming it, and nothing of it is stored', async (t) => {
-  const db = await migratedDatabase('pglite');
-  t.teardown(() => db.close());
-  const store = new KnowledgeStore(db.handle.db);
   const dir = tempDir();
   const cases: Record<string, string | Buffer> = {
     'broken.json': '{"entries": [',
@@ -120,8 +122,8 @@ test('a bad file fails with a message naming it, and nothing of it is stored', a
     'slides.pptx': 'x',
   };
   for (const [name, content] of Object.entries(cases)) {
-    const err = await t.throwsAsync(importDocument(writeFixture(dir, name, content), { kbName: 'default', store }));
+    const err = await t.throwsAsync(importDocument(writeFixture(dir, name, content), { kbName: 'bad-files', store }));
     t.true(err!.message.includes(name), `${name}: ${err!.message}`);
   }
-  t.deepEqual(await store.listDocuments(), []);
+  t.deepEqual(await store.listDocuments('bad-files'), []);
 });
