@@ -66,6 +66,15 @@ test('older turns are folded into a summary within its budget, recent ones kept 
   // Nothing new left the window: no call.
   await memory.recall(7, [...history, ...turns(2, 20)]);
   t.is(fake.chatRequests.length, 2);
+
+  // A failed summary call keeps the old summary and leaves the turns for the next time.
+  const through = store.saved.get(7)!.through;
+  fake.failNext(1, { status: 500 });
+  const failed = await memory.recall(7, [...history, ...turns(4, 20)]);
+  t.regex(failed.summary!, /^客户多次询问/);
+  t.deepEqual(store.saved.get(7)!.through, through);
+  await memory.recall(7, [...history, ...turns(4, 20)]);
+  t.true(store.saved.get(7)!.through > through);
 });
 
 test('the model sees the summary and only the recent turns', async (t) => {

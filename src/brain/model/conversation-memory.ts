@@ -78,8 +78,15 @@ export class ConversationMemory {
     const stored = await this.store.load(conversationId);
     const unfolded = older.filter((turn) => !stored || turn.at > stored.through);
     if (unfolded.length === 0) return { ...(stored && { summary: stored.text }), recent };
-    const maxChars = this.budget.summaryTokens;
-    const text = clampToTokens((await this.summarize(stored?.text, unfolded, maxChars)).trim(), this.budget.summaryTokens);
+    let folded: string;
+    try {
+      folded = await this.summarize(stored?.text, unfolded, this.budget.summaryTokens);
+    } catch {
+      // The answer matters more than the summary: carry on with the old one; these turns are
+      // folded on a later turn, when the model answers again.
+      return { ...(stored && { summary: stored.text }), recent };
+    }
+    const text = clampToTokens(folded.trim(), this.budget.summaryTokens);
     const summary = { text, through: unfolded[unfolded.length - 1]!.at };
     await this.store.save(conversationId, summary);
     return { summary: summary.text, recent };
