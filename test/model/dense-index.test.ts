@@ -23,7 +23,7 @@ test('dense search returns the k nearest chunks by cosine, best first, whatever 
     hits.map((h) => h.chunkId),
     expected.map((e) => e.id),
   );
-  hits.forEach((h, i) => t.true(Math.abs(h.score - expected[i]!.score) < 1e-5));
+  for (const [i, h] of hits.entries()) t.true(Math.abs(h.score - expected[i]!.score) < 1e-5);
 });
 
 test('chunks without a vector, or with another length, are left out; no vectors means no dense index', (t) => {
