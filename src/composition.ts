@@ -7,6 +7,8 @@ import type { Brain } from './brain/types.ts';
 import type { Database } from './db/connect.ts';
 import type { Channel } from './channels/types.ts';
 import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
+import { createWechatMpChannel } from './channels/wechat-mp/wechat-mp-channel.ts';
+import { createWecomKfChannel, type WecomKfChannel } from './channels/wecom-kf/wecom-kf-channel.ts';
 import type { Config } from './config/env.ts';
 import { syncChannelAccounts } from './conversations/channel-accounts.ts';
 import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/connect.ts';
@@ -99,6 +101,29 @@ export async function startService(config: Config, role: Role, overrides: Servic
     if (config.accounts.wecom.length > 0) {
       channels.push(createWecomChannel({ accounts: config.accounts.wecom, redis, metrics, limits, accept: (m) => accept(m) }));
     }
+    if (config.accounts.wechatMp.length > 0) {
+      channels.push(
+        createWechatMpChannel({ accounts: config.accounts.wechatMp, redis, metrics, logger, limits, dataDir: env.DATA_DIR, accept: (m) => accept(m) }),
+      );
+    }
+    let wecomKf: WecomKfChannel | undefined;
+    if (config.accounts.wecomKf.length > 0) {
+      const kfQueueConnection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      cleanups.push(() => kfQueueConnection.disconnect());
+      wecomKf = createWecomKfChannel({
+        accounts: config.accounts.wecomKf,
+        db,
+        redis,
+        queueConnection: kfQueueConnection,
+        redisPrefix: env.REDIS_PREFIX,
+        metrics,
+        logger,
+        limits,
+        accept: (m) => accept(m),
+      });
+      cleanups.push(() => wecomKf!.close());
+      channels.push(wecomKf);
+    }
     const accountIds = await syncChannelAccounts(
       db,
       channels.flatMap((c) => c.accounts().map((a) => ({ channel: c.kind, ...a }))),
@@ -132,6 +157,15 @@ export async function startService(config: Config, role: Role, overrides: Servic
         lockMs: env.JOB_LOCK_MS,
       });
       cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
+      // kf messages arrive by sync_msg, not by callback: the worker roles run those syncs.
+      if (wecomKf) {
+        const syncConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        const stopSync = wecomKf.startSyncWorker(syncConnection);
+        cleanups.push(async () => {
+          await stopSync();
+          syncConnection.disconnect();
+        });
+      }
     }
 
     let accepting = true;

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import {
+  mergeAccounts,
+  wechatMpAccountSchema,
+  wechatMpFromEnv,
+  wecomKfAccountSchema,
+  wecomKfFromEnv,
+  type WechatMpAccount,
+  type WecomKfAccount,
+} from './wechat-accounts.ts';
 
 /**
  * The public configuration contract. Variable names are relied on by operators and scripts:
@@ -28,6 +37,21 @@ const envSchema = z.object({
   WECOM_TOKEN: optionalString,
   WECOM_ENCODING_AES_KEY: optionalString,
   WECOM_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://qyapi.weixin.qq.com')),
+
+  WECHAT_MP_APP_ID: optionalString,
+  WECHAT_MP_APP_SECRET: optionalString,
+  WECHAT_MP_TOKEN: optionalString,
+  WECHAT_MP_ENCODING_AES_KEY: optionalString,
+  WECHAT_MP_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://api.weixin.qq.com')),
+  WECHAT_MP_WELCOME_TEXT: optionalString,
+
+  WECOM_KF_CORP_ID: optionalString,
+  WECOM_KF_SECRET: optionalString,
+  WECOM_KF_TOKEN: optionalString,
+  WECOM_KF_ENCODING_AES_KEY: optionalString,
+  WECOM_KF_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://qyapi.weixin.qq.com')),
+  WECOM_KF_WELCOME_TEXT: optionalString,
+  WECOM_KF_SERVICER_USERID: optionalString,
 
   CALLBACK_REPLAY_WINDOW_S: positiveInt(300),
   CALLBACK_MAX_BODY_BYTES: positiveInt(64 * 1024),
@@ -84,6 +108,8 @@ export type WecomAccount = z.infer<typeof wecomAccountSchema>;
 /** The optional CONFIG_FILE: several accounts per channel; the env-configured one is `default`. */
 const configFileSchema = z.object({
   wecom: z.array(wecomAccountSchema).default([]),
+  wechatMp: z.array(wechatMpAccountSchema).default([]),
+  wecomKf: z.array(wecomKfAccountSchema).default([]),
 });
 
 /** The chat model (LLM_*), when configured. */
@@ -116,7 +142,7 @@ export interface Config {
   /** True when REDIS_URL is unset: a private redis-server may be started under DATA_DIR. */
   defaultRedis: boolean;
   redisUrl: string;
-  accounts: { wecom: WecomAccount[] };
+  accounts: { wecom: WecomAccount[]; wechatMp: WechatMpAccount[]; wecomKf: WecomKfAccount[] };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -199,7 +225,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(describeIssue(parsed.error.issues[0]!));
   const env = parsed.data;
-  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [] };
+  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [], wechatMp: [], wecomKf: [] };
   const envWecom = wecomFromEnv(env);
   const wecom = [...(envWecom ? [envWecom] : []), ...file.wecom];
   const duplicate = wecom.find((a, i) => wecom.findIndex((b) => b.name === a.name) !== i);
@@ -213,6 +239,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     embeddedDatabase: env.DATABASE_URL === undefined,
     defaultRedis: env.REDIS_URL === undefined,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    accounts: { wecom },
+    accounts: {
+      wecom,
+      wechatMp: mergeAccounts('wechatMp', wechatMpFromEnv(env), file.wechatMp),
+      wecomKf: mergeAccounts('wecomKf', wecomKfFromEnv(env), file.wecomKf),
+    },
   };
 }

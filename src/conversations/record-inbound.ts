@@ -1,9 +1,9 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { InboundContent, InboundMessage } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
-import { conversations, customers, messages } from '../db/schema.ts';
+import { queryRows, storedAtMs } from '../db/rows.ts';
 
-export type RecordResult = { duplicate: boolean; messageId: number; conversationId: number };
+export type RecordResult = { duplicate: boolean; messageId: number; conversationId: number; storedAt: number };
 
 /** The text the brain and agents read for a piece of content. */
 export function readableText(content: InboundContent): string {
@@ -22,60 +22,49 @@ export function readableText(content: InboundContent): string {
 }
 
 /**
- * Stores one inbound message with its customer and open conversation, in one transaction. A retry
- * of a callback already stored hits the (account, dedupe key) unique index and reports a duplicate:
- * whatever the platform resends, a message exists once and so is answered once.
+ * Stores one inbound message with its customer and open conversation in ONE statement — this is
+ * the callback's critical path, so it costs one round trip and is atomic by itself:
+ * upsert the customer, find or open the conversation (the partial unique index allows one open per
+ * customer), insert the message unless its (account, dedupe key) exists — a platform retry of a
+ * stored callback reports a duplicate, so a message exists once and is answered once.
  */
 export async function recordInbound(db: Database, channelAccountId: number, msg: InboundMessage): Promise<RecordResult> {
-  return db.transaction(async (tx) => {
-    const [customer] = await tx
-      .insert(customers)
-      .values({ channelAccountId, externalId: msg.customerExternalId })
-      .onConflictDoUpdate({ target: [customers.channelAccountId, customers.externalId], set: { lastSeenAt: sql`now()` } })
-      .returning({ id: customers.id });
-    const customerId = customer!.id;
+  const status = msg.content.type === 'event' ? 'ignored' : 'pending'; // events are history, not questions
+  const statement = sql`
+    with customer as (
+      insert into customers (channel_account_id, external_id) values (${channelAccountId}, ${msg.customerExternalId})
+      on conflict (channel_account_id, external_id) do update set last_seen_at = now()
+      returning id
+    ), open_conversation as (
+      select c.id from conversations c, customer where c.customer_id = customer.id and c.status <> 'closed' limit 1
+    ), opened as (
+      insert into conversations (customer_id, channel_account_id)
+      select customer.id, ${channelAccountId} from customer where not exists (select 1 from open_conversation)
+      on conflict do nothing
+      returning id
+    ), conversation as (
+      select id from open_conversation union all select id from opened
+    ), touched as (
+      update conversations set last_message_at = now(), updated_at = now() where id in (select id from open_conversation)
+    ), message as (
+      insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, platform_message_id, dedupe_key, platform_sent_at)
+      select conversation.id, ${channelAccountId}, 'in', 'customer', ${msg.content.type}, ${readableText(msg.content)}, ${JSON.stringify(msg.content)}::jsonb,
+             ${status}, ${msg.platformMessageId ?? null}, ${msg.dedupeKey}, ${msg.sentAt.toISOString()}::timestamptz
+      from conversation
+      on conflict (channel_account_id, dedupe_key) do nothing
+      returning id, conversation_id, created_at
+    )
+    select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')} from message`;
+  const [inserted] = await queryRows<Omit<RecordResult, 'duplicate'>>(db, statement);
+  if (inserted) return { duplicate: false, ...inserted };
 
-    const openConversation = () =>
-      tx
-        .select({ id: conversations.id })
-        .from(conversations)
-        .where(and(eq(conversations.customerId, customerId), ne(conversations.status, 'closed')))
-        .limit(1);
-    let [conversation] = await openConversation();
-    if (!conversation) {
-      // The partial unique index allows one open conversation per customer; a concurrent first
-      // message of the same customer loses the insert and reads the winner's row.
-      [conversation] = await tx.insert(conversations).values({ customerId, channelAccountId }).onConflictDoNothing().returning({ id: conversations.id });
-      if (!conversation) [conversation] = await openConversation();
-    }
-    const conversationId = conversation!.id;
-
-    const [inserted] = await tx
-      .insert(messages)
-      .values({
-        conversationId,
-        channelAccountId,
-        direction: 'in',
-        sender: 'customer',
-        kind: msg.content.type,
-        text: readableText(msg.content),
-        content: msg.content as unknown as Record<string, unknown>,
-        // Events are recorded for the history; the bot answers messages, not events.
-        status: msg.content.type === 'event' ? 'ignored' : 'pending',
-        platformMessageId: msg.platformMessageId,
-        dedupeKey: msg.dedupeKey,
-        platformSentAt: msg.sentAt,
-      })
-      .onConflictDoNothing({ target: [messages.channelAccountId, messages.dedupeKey] })
-      .returning({ id: messages.id });
-    if (!inserted) {
-      const [existing] = await tx
-        .select({ id: messages.id, conversationId: messages.conversationId })
-        .from(messages)
-        .where(and(eq(messages.channelAccountId, channelAccountId), eq(messages.dedupeKey, msg.dedupeKey)));
-      return { duplicate: true, messageId: existing!.id, conversationId: existing!.conversationId };
-    }
-    await tx.update(conversations).set({ lastMessageAt: sql`now()`, updatedAt: sql`now()` }).where(eq(conversations.id, conversationId));
-    return { duplicate: false, messageId: inserted.id, conversationId };
-  });
+  const [existing] = await queryRows<Omit<RecordResult, 'duplicate'>>(
+    db,
+    sql`select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')} from messages
+        where channel_account_id = ${channelAccountId} and dedupe_key = ${msg.dedupeKey}`,
+  );
+  if (existing) return { duplicate: true, ...existing };
+  // Neither inserted nor found: a concurrent first message of the same customer opened the
+  // conversation after this statement's snapshot. Now it is visible; go again.
+  return recordInbound(db, channelAccountId, msg);
 }

@@ -163,6 +163,34 @@ export const deliveries = pgTable(
 );
 
 /**
+ * WeCom Customer Service (微信客服) message sync, one row per (account, open_kfid). A callback only
+ * says "there is something new" and bumps requested_generation; the sync job pulls kf/sync_msg
+ * pages from `cursor`, stores each page's messages, then saves that page's next_cursor — so a
+ * restart resumes where the stored messages end: nothing lost, nothing fetched twice into the
+ * pipeline. A sync is due while requested_generation > synced_generation.
+ */
+export const wecomKfSyncState = pgTable(
+  'wecom_kf_sync_state',
+  {
+    id: serial('id').primaryKey(),
+    accountName: text('account_name').notNull(),
+    openKfId: text('open_kfid').notNull(),
+    /** next_cursor after the last page whose messages are all stored; null = from the start. */
+    cursor: text('cursor'),
+    requestedGeneration: integer('requested_generation').notNull().default(0),
+    syncedGeneration: integer('synced_generation').notNull().default(0),
+    /** Token of the latest callback: sync_msg with it has a looser rate limit; valid 10 minutes. */
+    callbackToken: text('callback_token'),
+    callbackTokenAt: timestamp('callback_token_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('wecom_kf_sync_state_account_kf').on(t.accountName, t.openKfId),
+    index('wecom_kf_sync_state_due').on(t.updatedAt).where(sql`requested_generation > synced_generation`),
+  ],
+);
+
+/**
  * Knowledge bases the brain answers from. A channel account names one in its settings
  * (`knowledgeBase`); `default` otherwise. Each import of a file is a document version.
  */

@@ -44,7 +44,7 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
     const log = deps.logger.child({ conversationId: recorded.conversationId, messageId: recorded.messageId });
     if (!recorded.duplicate && message.content.type !== 'event') {
       try {
-        await enqueueTurn(deps.queue, { conversationId: recorded.conversationId, messageId: recorded.messageId }, deps.coalesceWindowMs);
+        await enqueueTurn(deps.queue, { conversationId: recorded.conversationId, messageId: recorded.messageId, messageStoredAt: recorded.storedAt }, deps.coalesceWindowMs);
       } catch (err) {
         // Stored, so not lost: the recovery sweep queues pending messages that have no job.
         log.warn({ err }, 'stored but could not queue; the recovery sweep will queue it');

@@ -7,7 +7,7 @@ import type { AcceptInbound, Channel } from '../types.ts';
 import { WecomApiClient } from './api-client.ts';
 import { registerWecomCallbackRoutes } from './callback-routes.ts';
 import { sendWecomText } from './send-text.ts';
-import { splitUtf8Text } from './split-text.ts';
+import { splitForWecom } from './split-text.ts';
 
 export interface WecomChannelDeps {
   accounts: WecomAccount[];
@@ -28,7 +28,7 @@ export function createWecomChannel(deps: WecomChannelDeps): Channel {
     accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { corpId: a.corpId, agentId: a.agentId, ...(a.knowledgeBase && { knowledgeBase: a.knowledgeBase }) } })),
     registerRoutes: (router) => registerWecomCallbackRoutes(router, deps),
     sender: {
-      splitText: (text) => splitUtf8Text(text),
+      splitText: splitForWecom,
       sendText: (to, text, deliveryId) => {
         const account = accountsByName.get(to.accountName);
         const client = clients.get(to.accountName);
