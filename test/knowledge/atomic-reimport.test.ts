@@ -113,6 +113,25 @@ for (const database of DATABASE_KINDS) {
   });
 }
 
+test('a version left half-written by a killed import is never served and is cleared by the next import', async (t) => {
+  const db = await migratedDatabase('pglite');
+  t.teardown(() => db.close());
+  const store = new KnowledgeStore(db.handle.db);
+  const path = writeFixture(tempDir(), 'faq.csv', 'question,answer\n多久发货？,48小时内发货\n');
+  const orphan = await store.beginVersion({ kbName: 'default', name: 'faq.csv', source: path, contentHash: 'x', format: 'faq-csv' });
+  await store.addChunks(orphan, [{ text: '半截', metadata: {} }]);
+  t.deepEqual(await store.loadActiveChunks('default'), []);
+  await importDocument(path, { kbName: 'default', store });
+  t.deepEqual(
+    (await store.listDocuments('default')).map((d) => [d.version, d.status]),
+    [[2, 'active']],
+  );
+  t.deepEqual(
+    (await store.loadActiveChunks('default')).map((c) => c.answer),
+    ['48小时内发货'],
+  );
+});
+
 test('importing identical content again changes nothing; knowledge bases are separate', async (t) => {
   const db = await migratedDatabase('pglite');
   t.teardown(() => db.close());

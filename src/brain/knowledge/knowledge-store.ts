@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/connect.ts';
 import { type KbDocumentStatus, kbChunks, kbDocuments, knowledgeBases } from '../../db/schema.ts';
 import type { IndexedChunk } from '../retrieval/types.ts';
@@ -122,7 +122,7 @@ export class KnowledgeStore {
   async activate(documentId: number): Promise<void> {
     await this.db.transaction(async (tx) => {
       const [doc] = await tx
-        .select({ kbId: kbDocuments.knowledgeBaseId, name: kbDocuments.name })
+        .select({ kbId: kbDocuments.knowledgeBaseId, name: kbDocuments.name, version: kbDocuments.version })
         .from(kbDocuments)
         .where(and(eq(kbDocuments.id, documentId), eq(kbDocuments.status, 'importing')))
         .for('update');
@@ -132,6 +132,17 @@ export class KnowledgeStore {
         .set({ status: 'replaced' })
         .where(and(eq(kbDocuments.knowledgeBaseId, doc.kbId), eq(kbDocuments.name, doc.name), eq(kbDocuments.status, 'active')))
         .returning({ id: kbDocuments.id });
+      // Versions an earlier, killed import left half-written: never served, now superseded.
+      await tx
+        .delete(kbDocuments)
+        .where(
+          and(
+            eq(kbDocuments.knowledgeBaseId, doc.kbId),
+            eq(kbDocuments.name, doc.name),
+            eq(kbDocuments.status, 'importing'),
+            lt(kbDocuments.version, doc.version),
+          ),
+        );
       if (old.length > 0) {
         await tx.delete(kbChunks).where(
           inArray(
