@@ -41,6 +41,8 @@ export interface BrainSetup {
 export interface LoadedKnowledge {
   offline: OfflineBrain;
   handoff: HandoffPolicy;
+  /** Sensitive intents by name → what the customer is told (handoff.json `sensitive`). */
+  sensitiveIntents: ReadonlyMap<string, string>;
   smallTalk: SmallTalk;
   store: KnowledgeStore;
   indexes: KnowledgeIndexes;
@@ -93,6 +95,8 @@ export async function loadKnowledge(setup: Omit<BrainSetup, 'model'>): Promise<L
   return {
     offline,
     handoff,
+    // An amount rule needs the amount, which only the message text shows: the policy checks those.
+    sensitiveIntents: new Map(rules.sensitive.filter((rule) => rule.amountAbove === undefined).map((rule) => [rule.name, rule.reply])),
     smallTalk,
     store,
     indexes,
@@ -113,6 +117,7 @@ export async function createModelBrain(knowledge: LoadedKnowledge, setup: BrainS
     search: (kb, query, k) => knowledge.indexes.search(kb, query, k),
     offline: knowledge.offline,
     handoff: knowledge.handoff,
+    sensitiveIntents: knowledge.sensitiveIntents,
     smallTalk: knowledge.smallTalk,
     memory: new ConversationMemory(
       new DatabaseSummaryStore(setup.db),

@@ -96,6 +96,16 @@ test('the handoff policy runs before the model, and greetings need no model call
   t.is(f.fake.chatRequests.length, 0);
 });
 
+test('after the model, an intent configured as sensitive hands off even when no phrase matched', async (t) => {
+  const f = await modelBrain(shared);
+  t.teardown(() => f.close());
+  f.fake.onChat = (request) => groundedAnswer(request, { intent: 'account_security', answer: '您可以在设置里修改密码。' });
+  const decision = await f.brain.answer(conversation(), says('别人好像用了我的号'));
+  t.is(decision.kind === 'handoff' && decision.reason, 'sensitive');
+  t.not(decision.text, '您可以在设置里修改密码。');
+  t.is(decision.meta.intent, 'account_security');
+});
+
 test('a 429 with retry-after is retried and then answered', async (t) => {
   const f = await modelBrain(shared);
   t.teardown(() => f.close());

@@ -21,6 +21,8 @@ export interface LlmBrainOptions {
   /** Answers when the model fails or is unsure: customers still get knowledge-base answers. */
   offline: OfflineBrain;
   handoff: HandoffPolicy;
+  /** Intents the model may name that go to a person (legal, account_security…) → the customer's text. */
+  sensitiveIntents?: ReadonlyMap<string, string>;
   smallTalk: SmallTalk;
   memory: ConversationMemory;
   fallbackText: string;
@@ -102,6 +104,10 @@ export class LlmBrain implements Brain {
       confidence: answer.confidence,
       sources: cited.map((id) => ({ chunkId: id, kbName: byId.get(id)!.chunk.kbName, documentId: byId.get(id)!.chunk.documentId })),
     };
+    // The policy after the model: an intent configured as sensitive goes to a person even when
+    // the customer's words did not match the rule's phrases.
+    const sensitiveReply = this.options.sensitiveIntents?.get(answer.intent);
+    if (sensitiveReply !== undefined) return { kind: 'handoff', reason: 'sensitive', text: sensitiveReply, meta };
     if (answer.handoffReason !== 'none' || answer.answer.trim() === '') {
       const reason = answer.handoffReason === 'none' ? 'no_answer' : answer.handoffReason;
       // A refusal is worded by us, not by the model: it must not promise anything.
