@@ -6,6 +6,8 @@ import { loadBrain } from './brain/load-brain.ts';
 import type { Brain } from './brain/types.ts';
 import type { Database } from './db/connect.ts';
 import type { Channel } from './channels/types.ts';
+import { createWebChannel } from './channels/web/web-channel.ts';
+import { loadOrCreateWidgetSecret } from './channels/web/widget-secret.ts';
 import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
 import { createWechatMpChannel } from './channels/wechat-mp/wechat-mp-channel.ts';
 import { createWecomKfChannel, type WecomKfChannel } from './channels/wecom-kf/wecom-kf-channel.ts';
@@ -124,6 +126,30 @@ export async function startService(config: Config, role: Role, overrides: Servic
       cleanups.push(() => wecomKf!.close());
       channels.push(wecomKf);
     }
+    if (config.accounts.web.length > 0) {
+      // Streams are served by API processes; workers only publish replies.
+      const subscriber = role === 'worker' ? undefined : new Redis(redisUrl, { maxRetriesPerRequest: null });
+      if (subscriber) {
+        subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber connection error'));
+        cleanups.push(() => subscriber.disconnect());
+      }
+      const defaultAccount = config.accounts.web.find((a) => a.name === 'default');
+      channels.push(
+        createWebChannel({
+          accounts: config.accounts.web,
+          fallbackSecret: () => loadOrCreateWidgetSecret(env.DATA_DIR),
+          db,
+          redis,
+          subscriber,
+          redisPrefix: env.REDIS_PREFIX,
+          dataDir: env.DATA_DIR,
+          accept: (m) => accept(m),
+          logger,
+          metrics,
+          demoPublicId: env.WEB_CHAT_DEMO_PAGE ? defaultAccount?.publicId : undefined,
+        }),
+      );
+    }
     const accountIds = await syncChannelAccounts(
       db,
       channels.flatMap((c) => c.accounts().map((a) => ({ channel: c.kind, ...a }))),
@@ -175,6 +201,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       // The worker role serves health and metrics only.
       channels: role === 'worker' ? [] : channels,
       isAcceptingTraffic: () => accepting,
+      trustedProxyHops: env.TRUSTED_PROXY_HOPS,
       isReady: async () => {
         const checks = {
           database: await database.execute('select 1').then(() => true, () => false),
@@ -201,6 +228,8 @@ export async function startService(config: Config, role: Role, overrides: Servic
         logger.info('shutting down: no new callbacks, draining jobs');
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Long-lived connections (the widget's event streams) end now; browsers reconnect elsewhere.
+        await Promise.all(channels.map((c) => c.endLiveConnections?.()));
         if (worker) {
           const drained = worker.close().then(() => true);
           const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref());

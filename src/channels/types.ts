@@ -81,4 +81,9 @@ export interface Channel {
    * there. Best effort: a failure is logged; the conversation stays flagged either way.
    */
   onHandoff?(to: OutboundRecipient, reason: string): Promise<void>;
+  /**
+   * Optional: ends long-lived client connections (the web widget's event streams) when shutdown
+   * begins, so the HTTP server can close; clients reconnect to another process.
+   */
+  endLiveConnections?(): Promise<void>;
 }

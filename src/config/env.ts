@@ -19,10 +19,16 @@ const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
 const nonNegativeInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(fallback));
+const onOff = (fallback: boolean) =>
+  z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0', 'on', 'off']).optional())
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'on'].includes(v)));
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  /** Reverse proxies in front of the API that append to X-Forwarded-For; 0 = trust none. */
+  TRUSTED_PROXY_HOPS: nonNegativeInt(0),
   REDIS_URL: optionalString.pipe(z.string().url('must be a redis:// URL').optional()),
   /** Prefix of every Redis key and queue: several deployments (or test runs) can share one Redis. */
   REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('kefu')),
@@ -62,6 +68,25 @@ const envSchema = z.object({
   /** How long a worker may go silent before its jobs are taken back and rerun (kill -9 recovery time). */
   JOB_LOCK_MS: positiveInt(30_000),
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
+  /** The web chat widget's `default` account: on unless turned off, so `npm start` shows the demo. */
+  WEB_CHAT_ENABLED: onOff(true),
+  WEB_CHAT_PUBLIC_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
+      .default('demo'),
+  ),
+  /** Signs session tokens and company-signed user ids; generated under DATA_DIR when unset. */
+  WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  /** Comma-separated origins allowed to embed the widget; empty = the service's own origin only. */
+  WEB_CHAT_ALLOWED_ORIGINS: optionalString,
+  WEB_CHAT_MAX_MESSAGE_CHARS: positiveInt(2000),
+  WEB_CHAT_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * 1024),
+  WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE: positiveInt(20),
+  WEB_CHAT_IP_REQUESTS_PER_MINUTE: positiveInt(600),
+  /** GET / serves the demo store page with the widget. */
+  WEB_CHAT_DEMO_PAGE: onOff(true),
   /** retrieval.json, handoff.json, smalltalk.json, persona.json and the lexicon files. */
   BRAIN_CONFIG_DIR: z.preprocess(emptyAsUndefined, z.string().default('config/brain')),
   PROMPTS_DIR: z.preprocess(emptyAsUndefined, z.string().default('config/prompts')),
@@ -105,11 +130,25 @@ const wecomAccountSchema = z.object({
 });
 export type WecomAccount = z.infer<typeof wecomAccountSchema>;
 
+/** A web chat widget: embedded on a company's site with its public id. Limits default to the WEB_CHAT_* values. */
+const webAccountSchema = z.object({
+  name: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account names are lowercase letters, digits, - and _'),
+  publicId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only'),
+  secret: z.string().min(16, 'at least 16 characters').optional(),
+  allowedOrigins: z.array(z.string()).default([]),
+  maxMessageChars: z.number().int().positive().optional(),
+  maxUploadBytes: z.number().int().positive().optional(),
+  visitorMessagesPerMinute: z.number().int().positive().optional(),
+  ipRequestsPerMinute: z.number().int().positive().optional(),
+});
+export type WebAccount = Required<Omit<z.infer<typeof webAccountSchema>, 'secret'>> & { secret?: string };
+
 /** The optional CONFIG_FILE: several accounts per channel; the env-configured one is `default`. */
 const configFileSchema = z.object({
   wecom: z.array(wecomAccountSchema).default([]),
   wechatMp: z.array(wechatMpAccountSchema).default([]),
   wecomKf: z.array(wecomKfAccountSchema).default([]),
+  web: z.array(webAccountSchema).default([]),
 });
 
 /** The chat model (LLM_*), when configured. */
@@ -142,7 +181,7 @@ export interface Config {
   /** True when REDIS_URL is unset: a private redis-server may be started under DATA_DIR. */
   defaultRedis: boolean;
   redisUrl: string;
-  accounts: { wecom: WecomAccount[]; wechatMp: WechatMpAccount[]; wecomKf: WecomKfAccount[] };
+  accounts: { wecom: WecomAccount[]; wechatMp: WechatMpAccount[]; wecomKf: WecomKfAccount[]; web: WebAccount[] };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -178,6 +217,35 @@ function wecomFromEnv(env: Env): WecomAccount | undefined {
     throw new ConfigError(`${names[key] ?? key}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+const parseOrigins = (list: string | undefined) => (list ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+
+function webAccounts(env: Env, fileAccounts: Array<z.infer<typeof webAccountSchema>>): WebAccount[] {
+  const withDefaults = (a: z.infer<typeof webAccountSchema>): WebAccount => ({
+    maxMessageChars: env.WEB_CHAT_MAX_MESSAGE_CHARS,
+    maxUploadBytes: env.WEB_CHAT_MAX_UPLOAD_BYTES,
+    visitorMessagesPerMinute: env.WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE,
+    ipRequestsPerMinute: env.WEB_CHAT_IP_REQUESTS_PER_MINUTE,
+    ...a,
+    secret: a.secret ?? env.WEB_CHAT_SECRET,
+  });
+  const envAccount = { name: 'default', publicId: env.WEB_CHAT_PUBLIC_ID, allowedOrigins: parseOrigins(env.WEB_CHAT_ALLOWED_ORIGINS) };
+  const fromEnv = env.WEB_CHAT_ENABLED ? [withDefaults(envAccount)] : [];
+  const all = [...fromEnv, ...fileAccounts.map(withDefaults)];
+  for (const [i, a] of all.entries()) {
+    if (all.findIndex((b) => b.name === a.name) !== i) {
+      throw new ConfigError(`web account "${a.name}" is defined twice (the env-configured widget is "default")`);
+    }
+    if (all.findIndex((b) => b.publicId === a.publicId) !== i) throw new ConfigError(`web account public id "${a.publicId}" is used twice`);
+    for (const origin of a.allowedOrigins) {
+      if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+        const where = a.name === 'default' ? 'WEB_CHAT_ALLOWED_ORIGINS' : `web account "${a.name}"`;
+        throw new ConfigError(`${where}: "${origin}" is not an origin like https://shop.example.com`);
+      }
+    }
+  }
+  return all;
 }
 
 /** Local servers (Ollama, vLLM) take any key, but the client refuses an empty one. */
@@ -225,7 +293,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(describeIssue(parsed.error.issues[0]!));
   const env = parsed.data;
-  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [], wechatMp: [], wecomKf: [] };
+  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [], wechatMp: [], wecomKf: [], web: [] };
   const envWecom = wecomFromEnv(env);
   const wecom = [...(envWecom ? [envWecom] : []), ...file.wecom];
   const duplicate = wecom.find((a, i) => wecom.findIndex((b) => b.name === a.name) !== i);
@@ -243,6 +311,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       wecom,
       wechatMp: mergeAccounts('wechatMp', wechatMpFromEnv(env), file.wechatMp),
       wecomKf: mergeAccounts('wecomKf', wecomKfFromEnv(env), file.wecomKf),
+      web: webAccounts(env, file.web),
     },
   };
 }

@@ -82,6 +82,8 @@ export const conversations = pgTable(
   (t) => [
     // At most one open conversation per customer: makes "find or open" race-free.
     uniqueIndex('conversations_one_open_per_customer').on(t.customerId).where(sql`status <> 'closed'`),
+    // A customer's whole history (closed conversations too), e.g. the web widget's history.
+    index('conversations_customer').on(t.customerId, t.id),
     index('conversations_status_last_message').on(t.status, t.lastMessageAt),
   ],
 );

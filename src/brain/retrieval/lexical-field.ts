@@ -2,11 +2,14 @@ import { Bm25PostingsBuilder, type Bm25Postings, type Bm25Parameters, type TermW
 import type { AnalyzedText } from './text-analyzer.ts';
 
 export type Channel = keyof AnalyzedText;
-export const CHANNELS: readonly Channel[] = ['words', 'charGrams', 'pinyinGrams'];
+export const CHANNELS: readonly Channel[] = ['words', 'charGrams', 'pinyinGrams', 'concepts'];
+
+/** The concept channel's weight usually comes with the concept lexicon, so it may be left out. */
+export type ChannelWeights = Record<Exclude<Channel, 'concepts'>, number> & { concepts?: number };
 
 export interface FieldScoring {
   /** Relative weight of each channel; they are normalized to sum 1. */
-  channelWeights: Record<Channel, number>;
+  channelWeights: ChannelWeights;
   /** How much a query term the field has never seen counts against a match (0..1). */
   unknownTermWeight: number;
   bm25: Bm25Parameters;
@@ -21,7 +24,7 @@ export interface FieldScoring {
 }
 
 /**
- * A set of searchable units (an FAQ key, an FAQ entry as a whole, a passage) scored on the three
+ * A set of searchable units (an FAQ key, an FAQ entry as a whole, a passage) scored on the four
  * lexical channels. Per channel, the BM25 score divided by the query's self-score says how much of
  * the query the unit covers (1 = all of it), divided by the unit's self-score how much of the
  * unit the query covers; a unit's score is the weighted sum over channels of a blend of the two,
@@ -53,17 +56,18 @@ export class LexicalField {
   score(query: AnalyzedText, visit: (chunk: number, unit: number, score: number) => void): void {
     const stamp = ++this.stamp;
     const { channelWeights, unknownTermWeight, unitCoverage } = this.scoring;
-    const weightSum = CHANNELS.reduce((sum, c) => sum + channelWeights[c], 0);
+    const weightOf = (channel: Channel) => channelWeights[channel] ?? 0;
+    const weightSum = CHANNELS.reduce((sum, c) => sum + weightOf(c), 0);
     let touched = 0;
     for (const channel of CHANNELS) {
       const terms = query[channel];
       const unique = [...new Set(terms)];
       const postings = this.postings[channel];
       const querySelf = postings.selfScore(unique, terms.length, unknownTermWeight);
-      if (querySelf === 0 || channelWeights[channel] === 0) continue;
+      if (querySelf === 0 || weightOf(channel) === 0) continue;
       // Postings already carry the unit's share of the normalization (see Bm25PostingsBuilder);
       // the query's share is folded in here, so all channels add into one sum.
-      const scale = channelWeights[channel] / weightSum / querySelf ** (1 - unitCoverage);
+      const scale = weightOf(channel) / weightSum / querySelf ** (1 - unitCoverage);
       for (const term of unique) {
         const id = postings.termId(term);
         if (id === undefined) continue;
@@ -91,6 +95,7 @@ export class LexicalFieldBuilder {
     words: new Bm25PostingsBuilder(),
     charGrams: new Bm25PostingsBuilder(),
     pinyinGrams: new Bm25PostingsBuilder(),
+    concepts: new Bm25PostingsBuilder(),
   };
   private readonly unitChunk: number[] = [];
   private readonly unitWeight: number[] = [];
@@ -113,6 +118,7 @@ export class LexicalFieldBuilder {
       words: this.builders.words.build(bm25, wordWeight, unitCoverage),
       charGrams: this.builders.charGrams.build(bm25, undefined, unitCoverage),
       pinyinGrams: this.builders.pinyinGrams.build(bm25, undefined, unitCoverage),
+      concepts: this.builders.concepts.build(bm25, undefined, unitCoverage),
     };
     return new LexicalField(postings, Int32Array.from(this.unitChunk), Float32Array.from(this.unitWeight), scoring);
   }

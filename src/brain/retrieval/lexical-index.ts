@@ -64,7 +64,11 @@ export class LexicalIndex implements Retriever {
   }
 
   static build(chunks: readonly IndexedChunk[], analyzer: TextAnalyzer, options: LexicalIndexOptions = {}): LexicalIndex {
-    const settings = { ...DEFAULTS, ...options };
+    const settings = {
+      ...DEFAULTS,
+      ...options,
+      channelWeights: { concepts: analyzer.conceptWeight, ...(options.channelWeights ?? DEFAULTS.channelWeights) },
+    };
     const keys = new LexicalFieldBuilder();
     const keyText: string[] = [];
     const entries = new LexicalFieldBuilder();
@@ -122,7 +126,9 @@ export class LexicalIndex implements Retriever {
       touch(chunk);
       this.entryScore[chunk] = score;
     });
-    return this.topChunks(touched, k);
+    // Negative evidence: a question about nothing of the store's domain, or about another
+    // business's, is probably out of scope however many words it shares with some entry.
+    return this.topChunks(touched, k, this.analyzer.domainFactor(query));
   }
 
   private combinedScore(chunk: number): number {
@@ -132,11 +138,11 @@ export class LexicalIndex implements Retriever {
   }
 
   /** Top k by insertion into a k-long list: k is small, the touched set may be large. */
-  private topChunks(touched: number, k: number): SearchHit[] {
+  private topChunks(touched: number, k: number, scale: number): SearchHit[] {
     const top: { chunk: number; score: number }[] = [];
     for (let i = 0; i < touched; i++) {
       const chunk = this.touched[i]!;
-      const score = this.combinedScore(chunk);
+      const score = this.combinedScore(chunk) * scale;
       if (top.length === k && score <= top[k - 1]!.score) continue;
       let at = top.length === k ? k - 1 : top.length;
       while (at > 0 && top[at - 1]!.score < score) {
