@@ -254,7 +254,14 @@ export async function startService(config: Config, role: Role, overrides: Servic
  * imported first when `default` is empty), kept current by the kb-changed feed, and the model
  * brain in front when LLM_* is configured.
  */
-async function startBrain(config: Config, db: Database, redisUrl: string, metrics: Metrics, logger: Logger, cleanups: Array<() => Promise<void> | void>): Promise<Brain> {
+async function startBrain(
+  config: Config,
+  db: Database,
+  redisUrl: string,
+  metrics: Metrics,
+  logger: Logger,
+  cleanups: Array<() => Promise<void> | void>,
+): Promise<Brain> {
   const { env } = config;
   const loaded = await loadBrain({
     db,
@@ -273,17 +280,27 @@ async function startBrain(config: Config, db: Database, redisUrl: string, metric
     logger,
   });
   const reload = (kbName: string) =>
-    loaded.indexes.reload(kbName).catch((err) => logger.error({ err, knowledgeBase: kbName }, 'reloading a knowledge base failed; the previous index keeps serving'));
+    loaded.indexes
+      .reload(kbName)
+      .catch((err) => logger.error({ err, knowledgeBase: kbName }, 'reloading a knowledge base failed; the previous index keeps serving'));
   const subscription = await subscribeKbChanges(
     redisUrl,
     env.REDIS_PREFIX,
     {
       changed: (kbName) => void reload(kbName),
-      reconnected: () => void loaded.indexes.loadAll().catch((err) => logger.error({ err }, 'reloading knowledge bases after a reconnect failed')),
+      reconnected: () =>
+        void loaded.indexes.loadAll().catch((err) => logger.error({ err }, 'reloading knowledge bases after a reconnect failed')),
     },
     logger,
   );
   cleanups.push(() => subscription.close());
-  logger.info({ mode: config.model ? `model ${config.model.model}` : 'offline', embeddings: config.embeddings?.model ?? null, feed: kbChangedChannel(env.REDIS_PREFIX) }, 'brain ready');
+  logger.info(
+    {
+      mode: config.model ? `model ${config.model.model}` : 'offline',
+      embeddings: config.embeddings?.model ?? null,
+      feed: kbChangedChannel(env.REDIS_PREFIX),
+    },
+    'brain ready',
+  );
   return loaded.brain;
 }

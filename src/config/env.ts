@@ -254,7 +254,9 @@ const NO_API_KEY = 'not-needed';
 function modelFromEnv(env: Env): ModelConfig | undefined {
   if (env.LLM_BASE_URL === undefined && env.LLM_MODEL === undefined) return undefined;
   if (env.LLM_BASE_URL === undefined || env.LLM_MODEL === undefined) {
-    throw new ConfigError(`${env.LLM_BASE_URL === undefined ? 'LLM_BASE_URL' : 'LLM_MODEL'}: required when ${env.LLM_BASE_URL === undefined ? 'LLM_MODEL' : 'LLM_BASE_URL'} is set (unset both for offline mode)`);
+    throw new ConfigError(
+      `${env.LLM_BASE_URL === undefined ? 'LLM_BASE_URL' : 'LLM_MODEL'}: required when ${env.LLM_BASE_URL === undefined ? 'LLM_MODEL' : 'LLM_BASE_URL'} is set (unset both for offline mode)`,
+    );
   }
   return {
     baseUrl: env.LLM_BASE_URL,
@@ -271,9 +273,17 @@ function modelFromEnv(env: Env): ModelConfig | undefined {
 function embeddingsFromEnv(env: Env): EmbeddingConfig | undefined {
   if (env.EMBEDDING_BASE_URL === undefined && env.EMBEDDING_MODEL === undefined) return undefined;
   if (env.EMBEDDING_BASE_URL === undefined || env.EMBEDDING_MODEL === undefined) {
-    throw new ConfigError(`${env.EMBEDDING_BASE_URL === undefined ? 'EMBEDDING_BASE_URL' : 'EMBEDDING_MODEL'}: required when the other EMBEDDING_* variables are set`);
+    throw new ConfigError(
+      `${env.EMBEDDING_BASE_URL === undefined ? 'EMBEDDING_BASE_URL' : 'EMBEDDING_MODEL'}: required when the other EMBEDDING_* variables are set`,
+    );
   }
-  return { baseUrl: env.EMBEDDING_BASE_URL, apiKey: env.EMBEDDING_API_KEY ?? NO_API_KEY, model: env.EMBEDDING_MODEL, timeoutMs: env.LLM_TIMEOUT_MS, maxRetries: env.LLM_MAX_RETRIES };
+  return {
+    baseUrl: env.EMBEDDING_BASE_URL,
+    apiKey: env.EMBEDDING_API_KEY ?? NO_API_KEY,
+    model: env.EMBEDDING_MODEL,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    maxRetries: env.LLM_MAX_RETRIES,
+  };
 }
 
 function readConfigFile(path: string): z.infer<typeof configFileSchema> {
