@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
-import { FaqBrain, loadFaqFile } from './brain/faq-brain.ts';
+import { kbChangedChannel, subscribeKbChanges } from './brain/knowledge/kb-change-feed.ts';
+import { loadBrain } from './brain/load-brain.ts';
 import type { Brain } from './brain/types.ts';
+import type { Database } from './db/connect.ts';
 import type { Channel } from './channels/types.ts';
 import { createWebChannel } from './channels/web/web-channel.ts';
 import { loadOrCreateWidgetSecret } from './channels/web/widget-secret.ts';
@@ -18,7 +20,7 @@ import { createHttpApp } from './http/app.ts';
 import { createAcceptInbound } from './intake/accept-inbound.ts';
 import { ensurePrivateRedis, redisAnswers } from './lib/private-redis.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
-import { createMetrics } from './observability/metrics.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createConversationQueue } from './queue/conversation-queue.ts';
 import { registerQueueMetrics } from './queue/queue-metrics.ts';
 import { startConversationWorker } from './workers/conversation-worker.ts';
@@ -156,7 +158,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
 
     let worker: Worker | undefined;
     if (role !== 'api') {
-      const brain = overrides.brain ?? new FaqBrain(loadFaqFile(env.FAQ_FILE), env.FALLBACK_TEXT);
+      const brain = overrides.brain ?? (await startBrain(config, db, redisUrl, metrics, logger, cleanups));
       const processTurn = createTurnProcessor({
         db,
         redis,
@@ -245,4 +247,60 @@ export async function startService(config: Config, role: Role, overrides: Servic
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * The brain of a worker process: knowledge-base indexes loaded from the database (the demo KB
+ * imported first when `default` is empty), kept current by the kb-changed feed, and the model
+ * brain in front when LLM_* is configured.
+ */
+async function startBrain(
+  config: Config,
+  db: Database,
+  redisUrl: string,
+  metrics: Metrics,
+  logger: Logger,
+  cleanups: Array<() => Promise<void> | void>,
+): Promise<Brain> {
+  const { env } = config;
+  const loaded = await loadBrain({
+    db,
+    configDir: env.BRAIN_CONFIG_DIR,
+    promptsDir: env.PROMPTS_DIR,
+    fallbackText: env.FALLBACK_TEXT,
+    ...(env.KB_DEMO_FILE !== 'none' && { demoFile: env.KB_DEMO_FILE }),
+    ...(config.embeddings && { embeddings: config.embeddings }),
+    ...(config.model && { model: config.model }),
+    memory: { recentTokens: env.MEMORY_RECENT_TOKENS, summaryTokens: env.MEMORY_SUMMARY_TOKENS },
+    observer: {
+      latency: (model, seconds) => metrics.modelLatency.observe({ model }, seconds),
+      tokens: (model, kind, count) => metrics.modelTokens.inc({ model, kind }, count),
+      error: (model, code) => metrics.modelErrors.inc({ model, code }),
+    },
+    logger,
+  });
+  const reload = (kbName: string) =>
+    loaded.indexes
+      .reload(kbName)
+      .catch((err) => logger.error({ err, knowledgeBase: kbName }, 'reloading a knowledge base failed; the previous index keeps serving'));
+  const subscription = await subscribeKbChanges(
+    redisUrl,
+    env.REDIS_PREFIX,
+    {
+      changed: (kbName) => void reload(kbName),
+      reconnected: () =>
+        void loaded.indexes.loadAll().catch((err) => logger.error({ err }, 'reloading knowledge bases after a reconnect failed')),
+    },
+    logger,
+  );
+  cleanups.push(() => subscription.close());
+  logger.info(
+    {
+      mode: config.model ? `model ${config.model.model}` : 'offline',
+      embeddings: config.embeddings?.model ?? null,
+      feed: kbChangedChannel(env.REDIS_PREFIX),
+    },
+    'brain ready',
+  );
+  return loaded.brain;
 }

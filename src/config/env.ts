@@ -87,7 +87,27 @@ const envSchema = z.object({
   WEB_CHAT_IP_REQUESTS_PER_MINUTE: positiveInt(600),
   /** GET / serves the demo store page with the widget. */
   WEB_CHAT_DEMO_PAGE: onOff(true),
-  FAQ_FILE: z.preprocess(emptyAsUndefined, z.string().default('config/faq.json')),
+  /** retrieval.json, handoff.json, smalltalk.json, persona.json and the lexicon files. */
+  BRAIN_CONFIG_DIR: z.preprocess(emptyAsUndefined, z.string().default('config/brain')),
+  PROMPTS_DIR: z.preprocess(emptyAsUndefined, z.string().default('config/prompts')),
+  /** Imported into the `default` knowledge base on start when it is empty; `none` = never. */
+  KB_DEMO_FILE: z.preprocess(emptyAsUndefined, z.string().default('config/kb/demo-store.csv')),
+  /** Any OpenAI-compatible chat endpoint; unset LLM_BASE_URL and LLM_MODEL = offline mode. */
+  LLM_BASE_URL: optionalString.pipe(z.string().url('must be an http(s):// URL').optional()),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  LLM_TIMEOUT_MS: positiveInt(30_000),
+  LLM_MAX_RETRIES: nonNegativeInt(2),
+  LLM_MAX_CONCURRENCY: positiveInt(16),
+  LLM_TEMPERATURE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(2).default(0.2)),
+  LLM_STRUCTURED_OUTPUT: z.preprocess(emptyAsUndefined, z.enum(['functionCalling', 'jsonMode', 'jsonSchema']).default('functionCalling')),
+  /** Tokens of recent turns quoted verbatim to the model, and of the rolling summary of older ones. */
+  MEMORY_RECENT_TOKENS: positiveInt(600),
+  MEMORY_SUMMARY_TOKENS: positiveInt(300),
+  /** Any OpenAI-compatible embeddings endpoint; unset = lexical retrieval only. */
+  EMBEDDING_BASE_URL: optionalString.pipe(z.string().url('must be an http(s):// URL').optional()),
+  EMBEDDING_API_KEY: optionalString,
+  EMBEDDING_MODEL: optionalString,
   FALLBACK_TEXT: z.preprocess(
     emptyAsUndefined,
     z.string().default('这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。'),
@@ -105,6 +125,8 @@ const wecomAccountSchema = z.object({
   token: z.string().min(1),
   encodingAesKey: z.string().length(43, 'EncodingAESKey is 43 characters'),
   apiBase: z.string().url().default('https://qyapi.weixin.qq.com'),
+  /** The knowledge base this app answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
+  knowledgeBase: z.string().min(1).optional(),
 });
 export type WecomAccount = z.infer<typeof wecomAccountSchema>;
 
@@ -129,8 +151,31 @@ const configFileSchema = z.object({
   web: z.array(webAccountSchema).default([]),
 });
 
+/** The chat model (LLM_*), when configured. */
+export interface ModelConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+  maxConcurrency: number;
+  temperature: number;
+  structuredOutput: 'functionCalling' | 'jsonMode' | 'jsonSchema';
+}
+
+/** The embeddings endpoint (EMBEDDING_*), when configured. */
+export interface EmbeddingConfig {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+}
+
 export interface Config {
   env: Env;
+  model?: ModelConfig;
+  embeddings?: EmbeddingConfig;
   /** True when DATABASE_URL is unset: the database is PGlite inside this process. */
   embeddedDatabase: boolean;
   /** True when REDIS_URL is unset: a private redis-server may be started under DATA_DIR. */
@@ -203,6 +248,44 @@ function webAccounts(env: Env, fileAccounts: Array<z.infer<typeof webAccountSche
   return all;
 }
 
+/** Local servers (Ollama, vLLM) take any key, but the client refuses an empty one. */
+const NO_API_KEY = 'not-needed';
+
+function modelFromEnv(env: Env): ModelConfig | undefined {
+  if (env.LLM_BASE_URL === undefined && env.LLM_MODEL === undefined) return undefined;
+  if (env.LLM_BASE_URL === undefined || env.LLM_MODEL === undefined) {
+    throw new ConfigError(
+      `${env.LLM_BASE_URL === undefined ? 'LLM_BASE_URL' : 'LLM_MODEL'}: required when ${env.LLM_BASE_URL === undefined ? 'LLM_MODEL' : 'LLM_BASE_URL'} is set (unset both for offline mode)`,
+    );
+  }
+  return {
+    baseUrl: env.LLM_BASE_URL,
+    apiKey: env.LLM_API_KEY ?? NO_API_KEY,
+    model: env.LLM_MODEL,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    maxRetries: env.LLM_MAX_RETRIES,
+    maxConcurrency: env.LLM_MAX_CONCURRENCY,
+    temperature: env.LLM_TEMPERATURE,
+    structuredOutput: env.LLM_STRUCTURED_OUTPUT,
+  };
+}
+
+function embeddingsFromEnv(env: Env): EmbeddingConfig | undefined {
+  if (env.EMBEDDING_BASE_URL === undefined && env.EMBEDDING_MODEL === undefined) return undefined;
+  if (env.EMBEDDING_BASE_URL === undefined || env.EMBEDDING_MODEL === undefined) {
+    throw new ConfigError(
+      `${env.EMBEDDING_BASE_URL === undefined ? 'EMBEDDING_BASE_URL' : 'EMBEDDING_MODEL'}: required when the other EMBEDDING_* variables are set`,
+    );
+  }
+  return {
+    baseUrl: env.EMBEDDING_BASE_URL,
+    apiKey: env.EMBEDDING_API_KEY ?? NO_API_KEY,
+    model: env.EMBEDDING_MODEL,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    maxRetries: env.LLM_MAX_RETRIES,
+  };
+}
+
 function readConfigFile(path: string): z.infer<typeof configFileSchema> {
   let raw: unknown;
   try {
@@ -225,8 +308,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const wecom = [...(envWecom ? [envWecom] : []), ...file.wecom];
   const duplicate = wecom.find((a, i) => wecom.findIndex((b) => b.name === a.name) !== i);
   if (duplicate) throw new ConfigError(`wecom account "${duplicate.name}" is defined twice (the env-configured app is "default")`);
+  const model = modelFromEnv(env);
+  const embeddings = embeddingsFromEnv(env);
   return {
     env,
+    ...(model && { model }),
+    ...(embeddings && { embeddings }),
     embeddedDatabase: env.DATABASE_URL === undefined,
     defaultRedis: env.REDIS_URL === undefined,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',

@@ -19,6 +19,8 @@ export const wechatMpAccountSchema = z.object({
   apiBase: z.string().url().default('https://api.weixin.qq.com'),
   /** Sent through custom/send when someone follows the account; unset = no welcome. */
   welcomeText: z.string().min(1).optional(),
+  /** The knowledge base this account answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
+  knowledgeBase: z.string().min(1).optional(),
 });
 export type WechatMpAccount = z.infer<typeof wechatMpAccountSchema>;
 
@@ -34,6 +36,8 @@ export const wecomKfAccountSchema = z.object({
   welcomeText: z.string().min(1).optional(),
   /** On handoff, the session goes to this servicer (service_state 3); unset = WeCom's queue (2). */
   servicerUserId: z.string().min(1).optional(),
+  /** The knowledge base this account answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
+  knowledgeBase: z.string().min(1).optional(),
 });
 export type WecomKfAccount = z.infer<typeof wecomKfAccountSchema>;
 

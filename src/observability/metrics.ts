@@ -83,6 +83,25 @@ export function createMetrics() {
       labelNames: ['channel'] as const,
       registers: [registry],
     }),
+    modelLatency: new Histogram({
+      name: 'kefu_model_latency_seconds',
+      help: 'Duration of a model call, retries included, by model',
+      labelNames: ['model'] as const,
+      buckets: [0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60],
+      registers: [registry],
+    }),
+    modelTokens: new Counter({
+      name: 'kefu_model_tokens_total',
+      help: 'Tokens used by model calls, by model and kind (prompt, completion)',
+      labelNames: ['model', 'kind'] as const,
+      registers: [registry],
+    }),
+    modelErrors: new Counter({
+      name: 'kefu_model_errors_total',
+      help: 'Model calls that failed after retries (the turn was answered offline), by model and code (HTTP status, timeout, invalid_output, network)',
+      labelNames: ['model', 'code'] as const,
+      registers: [registry],
+    }),
   };
 }
 

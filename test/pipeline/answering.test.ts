@@ -14,7 +14,7 @@ for (const database of DATABASE_KINDS) {
     t.is(await res.text(), '');
     const [reply] = await h.wecom.waitForDelivered(1);
     t.is(reply!.touser, 'lisi');
-    t.regex(reply!.content, /24 小时内发货/);
+    t.regex(reply!.content, /48小时内发货/);
     // The send is recorded right after WeCom answers it.
     const rows = await eventually(async () => {
       const all = await h.service.db.select().from(messages).orderBy(messages.id);

@@ -38,6 +38,9 @@ const refusals: Array<[string, Record<string, string>, RegExp]> = [
   ['a half-configured WeCom app', { WECOM_CORP_ID: 'ww1', WECOM_SECRET: 's' }, /WECOM_AGENT_ID, WECOM_TOKEN, WECOM_ENCODING_AES_KEY/],
   ['an EncodingAESKey of the wrong length', { ...wecom, WECOM_ENCODING_AES_KEY: 'short' }, /^WECOM_ENCODING_AES_KEY: .*43/],
   ['a non-numeric agent id', { ...wecom, WECOM_AGENT_ID: 'abc' }, /^WECOM_AGENT_ID: /],
+  ['a model without a base URL', { LLM_MODEL: 'deepseek-chat' }, /^LLM_BASE_URL: required when LLM_MODEL is set/],
+  ['an unknown structured-output method', { LLM_STRUCTURED_OUTPUT: 'xml' }, /^LLM_STRUCTURED_OUTPUT: /],
+  ['an embeddings endpoint without a model', { EMBEDDING_BASE_URL: 'http://127.0.0.1:11434/v1' }, /^EMBEDDING_MODEL: required/],
   ['a missing CONFIG_FILE', { CONFIG_FILE: '/nonexistent/kefu.json' }, /^CONFIG_FILE \/nonexistent\/kefu.json: /],
 ];
 for (const [what, env, message] of refusals) {
@@ -47,3 +50,11 @@ for (const [what, env, message] of refusals) {
     t.false(err!.message.includes('\n'));
   });
 }
+
+test('no LLM_* means offline mode; LLM_BASE_URL and LLM_MODEL configure the model, with defaults for the rest', (t) => {
+  t.is(loadConfig({}).model, undefined);
+  t.is(loadConfig({}).embeddings, undefined);
+  const config = loadConfig({ LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MODEL: 'qwen2.5:7b', EMBEDDING_BASE_URL: 'http://127.0.0.1:11434/v1', EMBEDDING_MODEL: 'bge-m3' });
+  t.like(config.model, { baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b', apiKey: 'not-needed', timeoutMs: 30_000, maxRetries: 2, maxConcurrency: 16, structuredOutput: 'functionCalling' });
+  t.like(config.embeddings, { model: 'bge-m3' });
+});

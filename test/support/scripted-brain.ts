@@ -9,9 +9,7 @@ export class ScriptedBrain implements Brain {
   private readonly inFlight = new Set<number>();
   overlaps = 0;
 
-  constructor(
-    private readonly options: { delayMs?: number; decide?: (texts: string[]) => BrainDecision } = {},
-  ) {}
+  constructor(private readonly options: { delayMs?: number; decide?: (texts: string[]) => BrainDecision } = {}) {}
 
   async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
     if (this.inFlight.has(conversation.conversationId)) this.overlaps++;

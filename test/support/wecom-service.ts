@@ -20,7 +20,13 @@ export const vectors = JSON.parse(readFileSync(new URL('../../../shared/wecom/ve
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A WeCom app configured like a real one, with the official test key. */
-export const app = { corpId: vectors.receiveId, agentId: 218, secret: 'test-secret', token: vectors.token, encodingAesKey: vectors.encodingAESKey };
+export const app = {
+  corpId: vectors.receiveId,
+  agentId: 218,
+  secret: 'test-secret',
+  token: vectors.token,
+  encodingAesKey: vectors.encodingAESKey,
+};
 export const keys = { token: app.token, encodingAesKey: app.encodingAesKey, receiveId: app.corpId };
 
 export interface Harness {
@@ -86,7 +92,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     prefix,
     env,
     sendText: (from, text, msgId = nextMsgId()) =>
-      postCallback(baseUrl, '/callbacks/wecom/default', sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from, text, msgId }))),
+      postCallback(
+        baseUrl,
+        '/callbacks/wecom/default',
+        sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from, text, msgId })),
+      ),
     async close() {
       await service.stop();
       await wecom.close();

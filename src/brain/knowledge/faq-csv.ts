@@ -32,6 +32,11 @@ export interface FaqSheetSource {
 
 export function parseFaqCsv(csv: string, source: FaqSheetSource): IndexedChunk[] {
   const rows: string[][] = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  return parseFaqRows(rows, source);
+}
+
+/** The rows of an FAQ sheet, header first, from CSV or a spreadsheet; cells already trimmed. */
+export function parseFaqRows(rows: string[][], source: FaqSheetSource): IndexedChunk[] {
   const [header, ...body] = rows;
   if (!header) throw new FaqSheetError(`${source.documentId}: the sheet is empty`);
   const columns = header.map((name) => HEADER_ALIASES[name.toLowerCase()]);

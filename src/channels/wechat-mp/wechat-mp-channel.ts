@@ -51,7 +51,15 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
 
   return {
     kind: 'wechat-mp',
-    accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { appId: a.appId, mode: a.encodingAesKey ? 'encrypted' : 'plain' } })),
+    accounts: () =>
+      deps.accounts.map((a) => ({
+        name: a.name,
+        settings: {
+          appId: a.appId,
+          mode: a.encodingAesKey ? 'encrypted' : 'plain',
+          ...(a.knowledgeBase && { knowledgeBase: a.knowledgeBase }),
+        },
+      })),
     registerRoutes: (router) => registerMpCallbackRoutes(router, { ...deps, clients, onSubscribed }),
     sender: {
       splitText: (text) => splitUtf8Text(text, MP_TEXT_MAX_BYTES),

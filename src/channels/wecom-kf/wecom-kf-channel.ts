@@ -52,7 +52,15 @@ export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
 
   return {
     kind: 'wecom-kf',
-    accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { corpId: a.corpId, servicerUserId: a.servicerUserId ?? null } })),
+    accounts: () =>
+      deps.accounts.map((a) => ({
+        name: a.name,
+        settings: {
+          corpId: a.corpId,
+          servicerUserId: a.servicerUserId ?? null,
+          ...(a.knowledgeBase && { knowledgeBase: a.knowledgeBase }),
+        },
+      })),
     registerRoutes: (router) => registerKfCallbackRoutes(router, { ...deps, queue }),
     sender: {
       splitText: splitForKf,

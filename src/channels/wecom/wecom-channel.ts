@@ -30,7 +30,11 @@ export function createWecomChannel(deps: WecomChannelDeps): Channel {
   const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
   return {
     kind: 'wecom',
-    accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { corpId: a.corpId, agentId: a.agentId } })),
+    accounts: () =>
+      deps.accounts.map((a) => ({
+        name: a.name,
+        settings: { corpId: a.corpId, agentId: a.agentId, ...(a.knowledgeBase && { knowledgeBase: a.knowledgeBase }) },
+      })),
     registerRoutes: (router) => registerWecomCallbackRoutes(router, deps),
     sender: {
       splitText: splitForWecom,

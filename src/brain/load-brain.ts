@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Database } from '../db/connect.ts';
+import { createEmbedder, type Embedder, type EmbeddingSettings } from './embeddings/embedder.ts';
+import { KnowledgeRetriever } from './embeddings/knowledge-retriever.ts';
+import { HandoffPolicy } from './handoff/handoff-policy.ts';
+import { loadHandoffRules } from './handoff/handoff-rules.ts';
+import { KnowledgeIndexes } from './knowledge/knowledge-indexes.ts';
+import { KnowledgeStore } from './knowledge/knowledge-store.ts';
+import { seedDemoKnowledgeBase } from './knowledge/seed-demo.ts';
+import { buildLexicalIndex, createRetrievalContext, loadRetrievalSettings } from './load-offline-brain.ts';
+import { createChatModel } from './model/chat-model.ts';
+import { ConversationMemory, type MemoryBudget } from './model/conversation-memory.ts';
+import { LlmBrain } from './model/llm-brain.ts';
+import type { ModelObserver, ModelSettings } from './model/model-settings.ts';
+import { loadPersona } from './model/persona.ts';
+import { loadPrompts } from './model/prompts.ts';
+import { createSummarizer } from './model/summarize-turns.ts';
+import { DatabaseSummaryStore } from './model/summary-store.ts';
+import { OfflineBrain } from './offline-brain.ts';
+import { SmallTalk } from './smalltalk/small-talk.ts';
+import type { Brain } from './types.ts';
+
+export interface BrainSetup {
+  db: Database;
+  /** retrieval.json, handoff.json, smalltalk.json, persona.json and the lexicon (config/brain). */
+  configDir: string;
+  /** The model prompts (config/prompts). */
+  promptsDir: string;
+  fallbackText: string;
+  /** Imported into `default` when it is empty; undefined = no demo. */
+  demoFile?: string;
+  embeddings?: EmbeddingSettings;
+  /** Unset = offline mode. */
+  model?: ModelSettings;
+  memory?: MemoryBudget;
+  observer?: ModelObserver;
+  logger?: Logger;
+}
+
+export interface LoadedKnowledge {
+  offline: OfflineBrain;
+  handoff: HandoffPolicy;
+  /** Sensitive intents by name → what the customer is told (handoff.json `sensitive`). */
+  sensitiveIntents: ReadonlyMap<string, string>;
+  smallTalk: SmallTalk;
+  store: KnowledgeStore;
+  indexes: KnowledgeIndexes;
+  embedder?: Embedder;
+  /** A LangChain retriever over one knowledge base's hybrid search. */
+  retriever(kbName: string, k?: number): KnowledgeRetriever;
+}
+
+export interface LoadedBrain extends LoadedKnowledge {
+  brain: Brain;
+}
+
+export const DEFAULT_MEMORY: MemoryBudget = { recentTokens: 600, summaryTokens: 300 };
+
+/**
+ * Builds the service's brain from the database-backed knowledge bases: the OfflineBrain always
+ * (it is also the model brain's fallback), the LlmBrain in front of it when a model is configured.
+ */
+export async function loadBrain(setup: BrainSetup): Promise<LoadedBrain> {
+  const knowledge = await loadKnowledge(setup);
+  return { ...knowledge, brain: setup.model ? await createModelBrain(knowledge, { ...setup, model: setup.model }) : knowledge.offline };
+}
+
+/** The knowledge bases, their indexes and the offline brain: everything that needs no model. */
+export async function loadKnowledge(setup: Omit<BrainSetup, 'model'>): Promise<LoadedKnowledge> {
+  const settings = await loadRetrievalSettings(setup.configDir);
+  const [retrieval, rules, smallTalk] = await Promise.all([
+    createRetrievalContext(setup.configDir, settings),
+    loadHandoffRules(join(setup.configDir, 'handoff.json')),
+    SmallTalk.load(join(setup.configDir, 'smalltalk.json')),
+  ]);
+  const embedder = setup.embeddings ? createEmbedder(setup.embeddings) : undefined;
+  const store = new KnowledgeStore(setup.db);
+  if (setup.demoFile) await seedDemoKnowledgeBase(store, setup.demoFile, { embedder, logger: setup.logger });
+  const indexes = new KnowledgeIndexes({
+    store,
+    embedder,
+    logger: setup.logger,
+    buildLexical: (chunks) => buildLexicalIndex(chunks, retrieval),
+  });
+  await indexes.loadAll();
+  const handoff = new HandoffPolicy(rules);
+  const offline = new OfflineBrain({
+    retrievers: indexes.lexical,
+    threshold: settings.threshold,
+    fallbackText: setup.fallbackText,
+    handoff,
+    smallTalk,
+  });
+  return {
+    offline,
+    handoff,
+    // An amount rule needs the amount, which only the message text shows: the policy checks those.
+    sensitiveIntents: new Map(rules.sensitive.filter((rule) => rule.amountAbove === undefined).map((rule) => [rule.name, rule.reply])),
+    smallTalk,
+    store,
+    indexes,
+    embedder,
+    retriever: (kbName, k) => new KnowledgeRetriever({ search: (query, n) => indexes.search(kbName, query, n), k }),
+  };
+}
+
+/** The model brain over loaded knowledge: prompts and persona from config, memory on the conversation rows. */
+export async function createModelBrain(knowledge: LoadedKnowledge, setup: BrainSetup & { model: ModelSettings }): Promise<LlmBrain> {
+  const persona = await loadPersona(join(setup.configDir, 'persona.json'));
+  const prompts = await loadPrompts(setup.promptsDir, persona);
+  const model = createChatModel(setup.model);
+  return new LlmBrain({
+    model,
+    settings: setup.model,
+    prompts,
+    search: (kb, query, k) => knowledge.indexes.search(kb, query, k),
+    offline: knowledge.offline,
+    handoff: knowledge.handoff,
+    sensitiveIntents: knowledge.sensitiveIntents,
+    smallTalk: knowledge.smallTalk,
+    memory: new ConversationMemory(
+      new DatabaseSummaryStore(setup.db),
+      createSummarizer(model, prompts.summarize),
+      setup.memory ?? DEFAULT_MEMORY,
+    ),
+    fallbackText: setup.fallbackText,
+    observer: setup.observer,
+    logger: setup.logger,
+  });
+}

@@ -1,0 +1,186 @@
+import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
+import type { ChatOpenAI } from '@langchain/openai';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { HandoffPolicy } from '../handoff/handoff-policy.ts';
+import type { OfflineBrain } from '../offline-brain.ts';
+import type { SearchHit } from '../retrieval/types.ts';
+import type { SmallTalk } from '../smalltalk/small-talk.ts';
+import type { Brain, BrainDecision, ConversationContext, ConversationTurn, CustomerMessage } from '../types.ts';
+import { clampToTokens, type ConversationMemory, estimateTokens } from './conversation-memory.ts';
+import { type ModelAnswer, modelAnswerSchema } from './model-answer.ts';
+import type { ModelObserver, ModelSettings } from './model-settings.ts';
+import { fillTemplate, type Prompts } from './prompts.ts';
+
+export interface LlmBrainOptions {
+  model: ChatOpenAI;
+  settings: Pick<ModelSettings, 'model' | 'structuredOutput'>;
+  prompts: Prompts;
+  /** Hybrid search of a knowledge base. */
+  search: (kbName: string, query: string, k: number) => Promise<SearchHit[]>;
+  /** Answers when the model fails or is unsure: customers still get knowledge-base answers. */
+  offline: OfflineBrain;
+  handoff: HandoffPolicy;
+  /** Intents the model may name that go to a person (legal, account_security…) → the customer's text. */
+  sensitiveIntents?: ReadonlyMap<string, string>;
+  smallTalk: SmallTalk;
+  memory: ConversationMemory;
+  fallbackText: string;
+  observer?: ModelObserver;
+  logger?: Logger;
+  /** Below this confidence the offline brain decides (and counts low-confidence turns). */
+  minConfidence?: number;
+  /** Chunks retrieved into the prompt, and their token budget. */
+  contextChunks?: number;
+  contextTokens?: number;
+}
+
+/**
+ * The brain with a language model: one structured call per turn (intent, entities, answer,
+ * citations, confidence, handoff reason), grounded in retrieved chunks, with conversation memory.
+ * The handoff policy runs before the model; after it, low confidence goes to the offline brain's
+ * rules, and any model failure (after the client's retries) falls back to the offline answer.
+ */
+export class LlmBrain implements Brain {
+  private readonly structured;
+
+  constructor(private readonly options: LlmBrainOptions) {
+    this.structured = options.model.withStructuredOutput(modelAnswerSchema, {
+      name: 'reply_to_customer',
+      method: options.settings.structuredOutput,
+      includeRaw: true,
+    });
+  }
+
+  async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
+    const { handoff, smallTalk, offline } = this.options;
+    const text = newMessages
+      .map((m) => m.text.trim())
+      .filter(Boolean)
+      .join('\n');
+    if (text === '') return offline.answer(conversation, newMessages);
+    const flag = handoff.check({
+      text,
+      customerTags: conversation.customer.tags,
+      agentHasReplied: conversation.history.some((turn) => turn.from === 'agent'),
+    });
+    if (flag) return { kind: 'handoff', reason: flag.reason, text: flag.text, meta: flag.detail };
+    const chat = smallTalk.classify(text);
+    if (chat.kind) return { kind: 'reply', text: chat.reply!, meta: { smallTalk: chat.kind } };
+
+    const modelName = this.options.settings.model;
+    let hits: SearchHit[] = [];
+    let answer: ModelAnswer;
+    try {
+      hits = await this.options.search(conversation.knowledgeBase, chat.question || text, this.options.contextChunks ?? 5);
+      const memory = await this.options.memory.recall(conversation.conversationId, conversation.history);
+      answer = await this.call(this.messages(hits, memory.summary, memory.recent, text));
+    } catch (err) {
+      const code = errorCode(err);
+      this.options.observer?.error(modelName, code);
+      this.options.logger?.warn(
+        { err: (err as Error).message, code, conversationId: conversation.conversationId },
+        'model call failed; answering offline',
+      );
+      const decision = await offline.answer(conversation, newMessages);
+      return { ...decision, meta: { ...decision.meta, brain: 'offline', modelError: code } };
+    }
+    return this.decide(conversation, newMessages, answer, hits);
+  }
+
+  private async decide(
+    conversation: ConversationContext,
+    newMessages: CustomerMessage[],
+    answer: ModelAnswer,
+    hits: SearchHit[],
+  ): Promise<BrainDecision> {
+    const byId = new Map(hits.map((h) => [h.chunkId, h]));
+    const cited = answer.citedChunkIds.filter((id) => byId.has(id));
+    const meta = {
+      brain: 'model',
+      model: this.options.settings.model,
+      intent: answer.intent,
+      entities: Object.fromEntries(Object.entries(answer.entities).filter(([, v]) => v !== null && v !== '')),
+      confidence: answer.confidence,
+      sources: cited.map((id) => ({ chunkId: id, kbName: byId.get(id)!.chunk.kbName, documentId: byId.get(id)!.chunk.documentId })),
+    };
+    // The policy after the model: an intent configured as sensitive goes to a person even when
+    // the customer's words did not match the rule's phrases.
+    const sensitiveReply = this.options.sensitiveIntents?.get(answer.intent);
+    if (sensitiveReply !== undefined) return { kind: 'handoff', reason: 'sensitive', text: sensitiveReply, meta };
+    if (answer.handoffReason !== 'none' || answer.answer.trim() === '') {
+      const reason = answer.handoffReason === 'none' ? 'no_answer' : answer.handoffReason;
+      // A refusal is worded by us, not by the model: it must not promise anything.
+      const text = reason === 'no_answer' || answer.answer.trim() === '' ? this.options.fallbackText : answer.answer.trim();
+      return { kind: 'handoff', reason, text, meta };
+    }
+    if (answer.confidence < (this.options.minConfidence ?? 0.5)) {
+      const decision = await this.options.offline.answer(conversation, newMessages);
+      return { ...decision, meta: { ...decision.meta, brain: 'offline', lowModelConfidence: answer.confidence, intent: answer.intent } };
+    }
+    return { kind: 'reply', text: answer.answer.trim(), meta };
+  }
+
+  private messages(hits: SearchHit[], summary: string | undefined, recent: ConversationTurn[], text: string): BaseMessage[] {
+    let system = fillTemplate(this.options.prompts.answer, {
+      knowledge: formatKnowledge(hits, this.options.contextTokens ?? 1500),
+      summary: summary ?? '（无）',
+    });
+    if (this.options.settings.structuredOutput === 'jsonMode') {
+      // json_object mode constrains the syntax only: the shape must be in the prompt.
+      system += `\n\n## 输出格式\n只输出一个 JSON 对象，符合以下 JSON Schema：\n${JSON.stringify(z.toJSONSchema(modelAnswerSchema))}`;
+    }
+    return [new SystemMessage(system), ...recent.flatMap(turnToMessage), new HumanMessage(text)];
+  }
+
+  private async call(messages: BaseMessage[]): Promise<ModelAnswer> {
+    const model = this.options.settings.model;
+    const started = performance.now();
+    const result = (await this.structured.invoke(messages)) as { raw: AIMessage; parsed: unknown };
+    this.options.observer?.latency(model, (performance.now() - started) / 1000);
+    const usage = result.raw.usage_metadata;
+    if (usage) {
+      this.options.observer?.tokens(model, 'prompt', usage.input_tokens);
+      this.options.observer?.tokens(model, 'completion', usage.output_tokens);
+    }
+    const parsed = modelAnswerSchema.safeParse(result.parsed);
+    if (!parsed.success) throw new InvalidModelOutputError(parsed.error.issues[0]?.message ?? 'no structured output');
+    return parsed.data;
+  }
+}
+
+class InvalidModelOutputError extends Error {
+  readonly code = 'invalid_output';
+}
+
+function turnToMessage(turn: ConversationTurn): BaseMessage[] {
+  if (turn.from === 'customer') return [new HumanMessage(turn.text)];
+  if (turn.from === 'bot') return [new AIMessage(turn.text)];
+  if (turn.from === 'agent') return [new AIMessage(`（人工客服）${turn.text}`)];
+  return [];
+}
+
+/** Each chunk under its id, best first, until the token budget is spent. */
+export function formatKnowledge(hits: SearchHit[], tokenBudget: number): string {
+  const parts: string[] = [];
+  let used = 0;
+  for (const hit of hits) {
+    const { chunk } = hit;
+    const body = chunk.answer !== undefined && chunk.questions?.length ? `问：${chunk.questions[0]}\n答：${chunk.answer}` : chunk.text;
+    const part = clampToTokens(`[${hit.chunkId}] ${body}`, Math.max(tokenBudget - used, 0));
+    if (part.length === 0) break;
+    parts.push(part);
+    used += estimateTokens(part);
+  }
+  return parts.length > 0 ? parts.join('\n\n') : '（没有找到相关资料）';
+}
+
+/** A stable label for metrics: HTTP status, timeout, invalid output or network. */
+export function errorCode(err: unknown): string {
+  const e = err as { status?: unknown; code?: unknown; name?: unknown; message?: unknown };
+  if (typeof e?.status === 'number') return String(e.status);
+  if (e?.code === 'invalid_output') return 'invalid_output';
+  if (e?.name === 'APIConnectionTimeoutError' || /timed? ?out/i.test(String(e?.message ?? ''))) return 'timeout';
+  if (e?.name === 'OutputParserException') return 'invalid_output';
+  return 'network';
+}

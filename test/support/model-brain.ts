@@ -1,0 +1,86 @@
+import { connectDatabase, type DatabaseHandle } from '../../src/db/connect.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
+import { createModelBrain, type LoadedKnowledge, loadKnowledge } from '../../src/brain/load-brain.ts';
+import type { LlmBrain } from '../../src/brain/model/llm-brain.ts';
+import type { ModelObserver, ModelSettings } from '../../src/brain/model/model-settings.ts';
+import type { ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
+import { FakeOpenAiApi } from './fake-openai-api.ts';
+
+export const FALLBACK = '这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。';
+
+export interface ObservedModel {
+  latencies: number;
+  tokens: Record<string, number>;
+  errors: string[];
+}
+
+/** The demo knowledge base in a throwaway embedded database: loaded once per test file (it takes seconds). */
+export interface KnowledgeFixture {
+  database: DatabaseHandle;
+  knowledge: LoadedKnowledge;
+  close(): Promise<void>;
+}
+
+export async function demoKnowledge(options: { embeddingsBaseUrl?: string } = {}): Promise<KnowledgeFixture> {
+  const database = await connectDatabase({ pgliteDir: 'memory://' });
+  await applyMigrations(database);
+  const knowledge = await loadKnowledge({
+    db: database.db,
+    configDir: 'config/brain',
+    promptsDir: 'config/prompts',
+    fallbackText: FALLBACK,
+    demoFile: 'config/kb/demo-store.csv',
+    ...(options.embeddingsBaseUrl && {
+      embeddings: { baseUrl: options.embeddingsBaseUrl, apiKey: 'test-key', model: 'fake-embedding', timeoutMs: 5000, maxRetries: 0 },
+    }),
+  });
+  return { database, knowledge, close: () => database.close() };
+}
+
+export interface ModelBrainFixture {
+  fake: FakeOpenAiApi;
+  brain: LlmBrain;
+  observed: ObservedModel;
+  close(): Promise<void>;
+}
+
+/** A model brain over the shared knowledge, talking to a fake of its own. */
+export async function modelBrain(fixture: KnowledgeFixture, settings: Partial<ModelSettings> = {}): Promise<ModelBrainFixture> {
+  const fake = new FakeOpenAiApi();
+  const baseUrl = await fake.listen();
+  const observed: ObservedModel = { latencies: 0, tokens: {}, errors: [] };
+  const observer: ModelObserver = {
+    latency: () => void observed.latencies++,
+    tokens: (_model, kind, count) => void (observed.tokens[kind] = (observed.tokens[kind] ?? 0) + count),
+    error: (_model, code) => void observed.errors.push(code),
+  };
+  const brain = await createModelBrain(fixture.knowledge, {
+    db: fixture.database.db,
+    configDir: 'config/brain',
+    promptsDir: 'config/prompts',
+    fallbackText: FALLBACK,
+    model: {
+      baseUrl,
+      apiKey: 'test-key',
+      model: 'fake-model',
+      timeoutMs: 5000,
+      maxRetries: 1,
+      maxConcurrency: 4,
+      temperature: 0,
+      structuredOutput: 'functionCalling',
+      ...settings,
+    },
+    observer,
+  });
+  return { fake, brain, observed, close: () => fake.close() };
+}
+
+let nextConversation = 1;
+
+export function conversation(history: ConversationContext['history'] = [], knowledgeBase = 'default'): ConversationContext {
+  return { conversationId: nextConversation++, customer: { id: 1, tags: [] }, knowledgeBase, history };
+}
+
+export function says(text: string): CustomerMessage[] {
+  return [{ kind: 'text', text, at: new Date() }];
+}
