@@ -11,6 +11,7 @@ import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/conne
 import { applyMigrations, migrationsApplied } from './db/migrate.ts';
 import { ConfigError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
+import { QUEUE_BOARD_PATH, queueBoard } from './http/queue-board.ts';
 import { createAcceptInbound } from './intake/accept-inbound.ts';
 import { ensurePrivateRedis, redisAnswers } from './lib/private-redis.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -131,8 +132,15 @@ export async function startService(config: Config, role: Role, overrides: Servic
       cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
     }
 
+    const admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined;
+    if (role !== 'worker') {
+      if (admin) logger.info({ path: QUEUE_BOARD_PATH }, 'queue board on, behind the admin login');
+      else logger.info('queue board off: set ADMIN_USER and ADMIN_PASSWORD to serve it at /admin/queues');
+    }
+
     let accepting = true;
     const app = createHttpApp({
+      extraMiddleware: role !== 'worker' && admin ? queueBoard([queue], admin) : [],
       logger,
       metrics,
       // The worker role serves health and metrics only.

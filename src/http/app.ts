@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { Channel } from '../channels/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -14,6 +14,8 @@ export interface HttpAppDeps {
   isReady: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
   /** False once shutdown began: readiness fails so the load balancer stops sending traffic. */
   isAcceptingTraffic: () => boolean;
+  /** Mounted before the routes, e.g. the admin queue board (src/http/queue-board.ts). */
+  extraMiddleware?: Middleware[];
 }
 
 export function createHttpApp(deps: HttpAppDeps): Koa {
@@ -36,6 +38,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   for (const channel of deps.channels) channel.registerRoutes(router);
 
   app.use(errorMiddleware(deps.logger));
+  for (const mw of deps.extraMiddleware ?? []) app.use(mw);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
