@@ -3,7 +3,13 @@ import type { InboundContent, InboundMessage } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
 import { conversations, customers, messages } from '../db/schema.ts';
 
-export type RecordResult = { duplicate: boolean; messageId: number; conversationId: number };
+export type RecordResult = {
+  duplicate: boolean;
+  messageId: number;
+  conversationId: number;
+  /** A duplicate whose original is still waiting for an answer (it may never have been queued). */
+  stillPending?: boolean;
+};
 
 /** The text the brain and agents read for a piece of content. */
 export function readableText(content: InboundContent): string {
@@ -70,10 +76,10 @@ export async function recordInbound(db: Database, channelAccountId: number, msg:
       .returning({ id: messages.id });
     if (!inserted) {
       const [existing] = await tx
-        .select({ id: messages.id, conversationId: messages.conversationId })
+        .select({ id: messages.id, conversationId: messages.conversationId, status: messages.status })
         .from(messages)
         .where(and(eq(messages.channelAccountId, channelAccountId), eq(messages.dedupeKey, msg.dedupeKey)));
-      return { duplicate: true, messageId: existing!.id, conversationId: existing!.conversationId };
+      return { duplicate: true, messageId: existing!.id, conversationId: existing!.conversationId, stillPending: existing!.status === 'pending' };
     }
     await tx.update(conversations).set({ lastMessageAt: sql`now()`, updatedAt: sql`now()` }).where(eq(conversations.id, conversationId));
     return { duplicate: false, messageId: inserted.id, conversationId };

@@ -42,7 +42,11 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
       throw new UnavailableError('the message could not be stored; the platform will retry', { cause: err });
     }
     const log = deps.logger.child({ conversationId: recorded.conversationId, messageId: recorded.messageId });
-    if (!recorded.duplicate && message.content.type !== 'event') {
+    // A retry of a message still pending is queued again too: the first attempt may have committed
+    // and then died (process killed, connection cut) before queueing. The job id derives from the
+    // message id, so a message that has its job is not queued twice; without this the message
+    // waited for the recovery sweep (30 s and more).
+    if ((!recorded.duplicate || recorded.stillPending) && message.content.type !== 'event') {
       try {
         await enqueueTurn(deps.queue, { conversationId: recorded.conversationId, messageId: recorded.messageId }, deps.coalesceWindowMs);
       } catch (err) {
