@@ -161,6 +161,7 @@ test('10,000 malformed and hostile callbacks: every one a 4xx, nothing stored, n
     answeredUnacked: 0,
     wrong: 0,
     p99AckMs: Math.round(percentile(latencies, 99)),
+    p99ReplyS: 0,
     note: `all 4xx, 0 stored; api RSS ${rssBefore} → ${rssAfter} MB (p99 is of the 4xx answer)`,
   });
 });

@@ -29,6 +29,8 @@ export interface SentMessage {
   attempts: number;
   /** Latency of the attempt that was answered 200. */
   ackMs?: number;
+  /** When (Date.now()) that 200 arrived. */
+  ackedAt?: number;
   statuses: Array<number | string>;
 }
 
@@ -77,6 +79,7 @@ export async function pushLoad(options: LoadOptions): Promise<SentMessage[]> {
         if (status === 200) {
           sent.acked = true;
           sent.ackMs = performance.now() - started;
+          sent.ackedAt = Date.now();
           return;
         }
         if (typeof status === 'number' && status < 500) return;

@@ -22,6 +22,8 @@ export interface Verdict {
   /** Replies that are not the expected answer (a wrong or fallback text). */
   wrong: number;
   p99AckMs: number;
+  /** From the ack to the reply reaching the customer, 99th percentile, in seconds. */
+  p99ReplyS: number;
   note?: string;
 }
 
@@ -31,10 +33,12 @@ export interface Verdict {
  */
 export function judge(scenario: string, sent: SentMessage[], wecom: FakeWecomApi): Verdict {
   const byUser = new Map<string, string[]>();
+  const firstAt = new Map<string, number>();
   for (const d of wecom.delivered) {
     const list = byUser.get(d.touser) ?? [];
     list.push(d.content);
     byUser.set(d.touser, list);
+    if (!firstAt.has(d.touser)) firstAt.set(d.touser, d.at);
   }
   let answered = 0;
   let lost = 0;
@@ -59,6 +63,7 @@ export function judge(scenario: string, sent: SentMessage[], wecom: FakeWecomApi
     answeredUnacked,
     wrong,
     p99AckMs: Math.round(percentile(acked.map((s) => s.ackMs!), 99)),
+    p99ReplyS: Number((percentile(acked.filter((s) => firstAt.has(s.customer)).map((s) => Math.max(0, firstAt.get(s.customer)! - s.ackedAt!)), 99) / 1000).toFixed(1)),
   };
 }
 
