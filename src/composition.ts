@@ -66,7 +66,11 @@ export async function startService(config: Config, role: Role, overrides: Servic
       throw new ConfigError(`REDIS_URL: nothing answers at ${redisUrl}`);
     }
 
-    const database: DatabaseHandle = await connectDatabase({ url: env.DATABASE_URL, pgliteDir: pgliteDirUnder(env.DATA_DIR) });
+    const database: DatabaseHandle = await connectDatabase({
+      url: env.DATABASE_URL,
+      pgliteDir: pgliteDirUnder(env.DATA_DIR),
+      onConnectionError: (err) => logger.warn({ err: err.message }, 'database connection lost; the pool will reconnect'),
+    });
     cleanups.push(() => database.close());
     await applyMigrations(database);
     const { db } = database;

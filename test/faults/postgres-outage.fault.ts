@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Cluster } from './support/cluster.ts';
 import { RATE, runScenario } from './support/scenario.ts';
-import { TcpProxy, viaProxy } from './support/tcp-proxy.ts';
+import { TcpProxy, viaProxy } from '../support/tcp-proxy.ts';
 
 test('PostgreSQL unreachable for 30 s: callbacks answered 5xx, nothing acknowledged is lost, recovery without an operator', async (t) => {
   const proxy = new TcpProxy('127.0.0.1', 5432);
