@@ -28,11 +28,73 @@ export function readableText(content: InboundContent): string {
 }
 
 /**
- * Stores one inbound message with its customer and open conversation, in one transaction. A retry
- * of a callback already stored hits the (account, dedupe key) unique index and reports a duplicate:
+ * Stores one inbound message with its customer and open conversation, atomically. A retry of a
+ * callback already stored hits the (account, dedupe key) unique index and reports a duplicate:
  * whatever the platform resends, a message exists once and so is answered once.
+ *
+ * Callbacks wait on this before their ack, so the common case is one statement (one round trip);
+ * the transaction below handles what one snapshot cannot: two first messages of one customer
+ * opening its conversation at the same moment.
  */
 export async function recordInbound(db: Database, channelAccountId: number, msg: InboundMessage): Promise<RecordResult> {
+  return (await recordInOneStatement(db, channelAccountId, msg)) ?? recordInTransaction(db, channelAccountId, msg);
+}
+
+/**
+ * The common case of recordInbound in one statement (one round trip, no BEGIN/COMMIT): upsert the
+ * customer, find or open its conversation, insert the message, touch the conversation. A single
+ * statement is atomic, so the guarantees are the transaction's. Returns undefined when the
+ * conversation could not be found or opened in this snapshot (two first messages of one customer
+ * racing): the caller falls back to the transaction, which resolves that race.
+ */
+async function recordInOneStatement(db: Database, channelAccountId: number, msg: InboundMessage): Promise<RecordResult | undefined> {
+  const status = msg.content.type === 'event' ? 'ignored' : 'pending';
+  const result = await db.execute(sql`
+    with cust as (
+      insert into customers (channel_account_id, external_id) values (${channelAccountId}::int, ${msg.customerExternalId}::text)
+      on conflict (channel_account_id, external_id) do update set last_seen_at = now()
+      returning id
+    ), open_conv as (
+      select c.id from conversations c join cust on c.customer_id = cust.id where c.status <> 'closed' limit 1
+    ), new_conv as (
+      insert into conversations (customer_id, channel_account_id)
+      select id, ${channelAccountId}::int from cust where not exists (select 1 from open_conv)
+      on conflict do nothing
+      returning id
+    ), conv as (
+      select id from open_conv union all select id from new_conv
+    ), msg as (
+      insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, platform_message_id, dedupe_key, platform_sent_at)
+      select id, ${channelAccountId}::int, 'in', 'customer', ${msg.content.type}::text, ${readableText(msg.content)}::text, ${JSON.stringify(msg.content)}::jsonb,
+             ${status}::text, ${msg.platformMessageId ?? null}::text, ${msg.dedupeKey}::text, ${msg.sentAt.toISOString()}::timestamptz
+      from conv limit 1
+      on conflict (channel_account_id, dedupe_key) do nothing
+      returning id, conversation_id
+    ), touched as (
+      update conversations set last_message_at = now(), updated_at = now()
+      where id in (select conversation_id from msg) and id in (select id from open_conv)
+      returning id
+    ), existing as (
+      select id, conversation_id, status from messages
+      where channel_account_id = ${channelAccountId}::int and dedupe_key = ${msg.dedupeKey}::text and not exists (select 1 from msg)
+    )
+    select
+      (select id from msg) as message_id,
+      (select conversation_id from msg) as conversation_id,
+      (select id from existing) as existing_id,
+      (select conversation_id from existing) as existing_conversation_id,
+      (select status from existing) as existing_status,
+      (select count(*) from touched) as touched`);
+  const row = (result as unknown as { rows: Array<Record<string, string | number | null>> }).rows[0]!;
+  if (row.message_id != null) return { duplicate: false, messageId: Number(row.message_id), conversationId: Number(row.conversation_id) };
+  if (row.existing_id != null) {
+    return { duplicate: true, messageId: Number(row.existing_id), conversationId: Number(row.existing_conversation_id), stillPending: row.existing_status === 'pending' };
+  }
+  return undefined;
+}
+
+/** The general case, statement by statement in one transaction. */
+async function recordInTransaction(db: Database, channelAccountId: number, msg: InboundMessage): Promise<RecordResult> {
   return db.transaction(async (tx) => {
     const [customer] = await tx
       .insert(customers)

@@ -1,5 +1,8 @@
 import test from 'ava';
-import { startHarness } from '../support/wecom-service.ts';
+import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';
+
+/** Every connection up (database, Redis, queue) before the test runs and then closes them. */
+const ready = (h: Harness) => eventually(async () => (await fetch(`${h.baseUrl}/readyz`)).status === 200, 20_000, 'readiness');
 
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
@@ -7,6 +10,7 @@ test('the queue board at /admin/queues refuses without the admin login (401) and
   // The api role, as operators run it (it needs PostgreSQL).
   const h = await startHarness({ database: 'postgres', role: 'api', env: { ADMIN_USER: 'ops', ADMIN_PASSWORD: 's3cret' } });
   t.teardown(() => h.close());
+  await ready(h);
 
   const anonymous = await fetch(`${h.baseUrl}/admin/queues`);
   t.is(anonymous.status, 401);
@@ -26,5 +30,6 @@ test('the queue board at /admin/queues refuses without the admin login (401) and
 test('without ADMIN_USER and ADMIN_PASSWORD there is no queue board', async (t) => {
   const h = await startHarness({ database: 'pglite' });
   t.teardown(() => h.close());
+  await ready(h);
   t.is((await fetch(`${h.baseUrl}/admin/queues`)).status, 404);
 });

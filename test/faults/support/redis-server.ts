@@ -37,6 +37,7 @@ export class DedicatedRedis {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => {}); // refused while the server starts: the loop below retries
       const ok = await probe.connect().then(() => probe.ping(), () => undefined).catch(() => undefined);
       probe.disconnect();
       if (ok === 'PONG') return;
