@@ -1,10 +1,12 @@
 import test from 'ava';
 import { Cluster } from './support/cluster.ts';
 import { RATE, runScenario } from './support/scenario.ts';
+import { POSTGRES_ADMIN_URL } from '../support/databases.ts';
 import { TcpProxy, viaProxy } from '../support/tcp-proxy.ts';
 
 test('PostgreSQL unreachable for 30 s: callbacks answered 5xx, nothing acknowledged is lost, recovery without an operator', async (t) => {
-  const proxy = new TcpProxy('127.0.0.1', 5432);
+  const server = new URL(POSTGRES_ADMIN_URL);
+  const proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
   const proxyPort = await proxy.listen();
   t.teardown(() => proxy.close());
   const cluster = await new Cluster({ apis: 2, workers: 2, env: { JOB_BACKOFF_MS: '1000' }, databaseUrlFor: (url) => viaProxy(url, proxyPort) }).start();
@@ -28,6 +30,7 @@ test('PostgreSQL unreachable for 30 s: callbacks answered 5xx, nothing acknowled
     note: () => 'platform retries 3×, 2 s apart',
   });
   t.true(cutAt >= 0);
+  t.is(cluster.apis.length + cluster.workers.length, 4, 'no process died of the outage');
   const refused = sent.flatMap((s) => s.statuses).filter((s) => s === 503).length;
   t.log(`${refused} callback attempts answered 503 while the database was away`);
   t.true(refused > 0, 'the service refused what it could not store');
