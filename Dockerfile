@@ -20,6 +20,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# npm ci runs the prepare script, which builds the web chat widget (widget/src -> widget/dist)
+# with esbuild (installed with tsx, a production dependency).
+COPY scripts/build-widget.ts ./scripts/
+COPY widget ./widget
 RUN npm ci --omit=dev --no-audit --no-fund \
  && npm cache clean --force
 
@@ -38,6 +42,7 @@ COPY migrations ./migrations
 COPY config ./config
 COPY scripts ./scripts
 COPY src ./src
+COPY --from=deps /app/widget ./widget
 RUN mkdir -p /data && chown node:node /data
 
 # "node" (uid 1000) ships with the official image.

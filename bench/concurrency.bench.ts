@@ -10,7 +10,9 @@ import { startRole } from '../test/support/processes.ts';
 import { benchEnvironment, CALLBACK_PATH, sealedCallbacks, table } from './support/environment.ts';
 import { startTarget } from './support/processes.ts';
 
-const { values } = parseArgs({ options: { conversations: { type: 'string', default: '2500' }, 'brain-ms': { type: 'string', default: '2000' } } });
+const { values } = parseArgs({
+  options: { conversations: { type: 'string', default: '2500' }, 'brain-ms': { type: 'string', default: '2000' } },
+});
 const conversations = Number(values.conversations);
 
 const environment = await benchEnvironment({ WORKER_CONCURRENCY: String(conversations), JOB_LOCK_MS: '60000' });
@@ -23,15 +25,23 @@ try {
     connections: 32,
     amount: conversations,
     timeout: 30,
-    requests: [{ method: 'POST', setupRequest: (req) => ({ ...req, path: `${CALLBACK_PATH}?${callbacks[i]!.query}`, body: callbacks[i++]!.body }) }],
+    requests: [
+      { method: 'POST', setupRequest: (req) => ({ ...req, path: `${CALLBACK_PATH}?${callbacks[i]!.query}`, body: callbacks[i++]!.body }) },
+    ],
   });
   const started = performance.now();
-  const worker = await startTarget('bench/targets/slow-brain-worker.ts', { ...environment.env, PORT: '0', BENCH_BRAIN_MS: values['brain-ms'] });
+  const worker = await startTarget('bench/targets/slow-brain-worker.ts', {
+    ...environment.env,
+    PORT: '0',
+    BENCH_BRAIN_MS: values['brain-ms'],
+  });
   let last = { inFlight: 0, maxInFlight: 0, answered: 0, rssMb: 0, maxRssMb: 0 };
   worker.lines((line) => (last = line as typeof last));
   await environment.wecom.waitForDelivered(conversations, 300_000);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`\n### Conversations in flight in one worker (brain answers in ${values['brain-ms']} ms, WORKER_CONCURRENCY=${conversations})\n`);
+  console.log(
+    `\n### Conversations in flight in one worker (brain answers in ${values['brain-ms']} ms, WORKER_CONCURRENCY=${conversations})\n`,
+  );
   console.log(
     table(
       ['conversations', 'peak in flight', 'peak RSS MB', 'all answered after s'],

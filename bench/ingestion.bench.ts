@@ -43,7 +43,14 @@ async function hammer(target: string, baseUrl: string, extraQuery = '', duration
       },
     ],
   });
-  return { target, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
+  return {
+    target,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }
 
 const environment = await benchEnvironment({ LOG_LEVEL: 'warn' });
@@ -54,9 +61,15 @@ try {
   results.push(await hammer('bare Koa hello-world (floor)', `http://127.0.0.1:${koa.port}`));
   koa.child.kill();
 
-  const peer = await startTarget('bench/targets/wechat-middleware.ts', { BENCH_TOKEN: keys.token, BENCH_AES_KEY: keys.encodingAesKey, BENCH_RECEIVE_ID: keys.receiveId });
+  const peer = await startTarget('bench/targets/wechat-middleware.ts', {
+    BENCH_TOKEN: keys.token,
+    BENCH_AES_KEY: keys.encodingAesKey,
+    BENCH_RECEIVE_ID: keys.receiveId,
+  });
   await hammer('warm-up', `http://127.0.0.1:${peer.port}`, '&encrypt_type=aes', 2);
-  results.push(await hammer('node-webot wechat middleware (verify + decrypt + parse)', `http://127.0.0.1:${peer.port}`, '&encrypt_type=aes'));
+  results.push(
+    await hammer('node-webot wechat middleware (verify + decrypt + parse)', `http://127.0.0.1:${peer.port}`, '&encrypt_type=aes'),
+  );
   peer.child.kill();
 
   const api = await startRole('api', { ...environment.env, LOG_LEVEL: 'warn' });
@@ -78,5 +91,7 @@ console.log(
   ),
 );
 const goal = ours.rps >= 1.5 * peer.rps && ours.p99 < 20;
-console.log(`\ngoal (≥ 1.5× the wechat middleware, p99 < 20 ms): ${goal ? 'met' : 'not met'} — ${(ours.rps / peer.rps).toFixed(2)}×, p99 ${ours.p99} ms`);
+console.log(
+  `\ngoal (≥ 1.5× the wechat middleware, p99 < 20 ms): ${goal ? 'met' : 'not met'} — ${(ours.rps / peer.rps).toFixed(2)}×, p99 ${ours.p99} ms`,
+);
 console.log(`BENCH_RESULT ${JSON.stringify({ bench: 'ingestion', results })}`);

@@ -10,7 +10,11 @@ import { startRole } from '../test/support/processes.ts';
 import { benchEnvironment, CALLBACK_PATH, sealedCallbacks, table } from './support/environment.ts';
 
 const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '6000' }, connections: { type: 'string', default: '32' }, concurrency: { type: 'string', default: '100' } },
+  options: {
+    messages: { type: 'string', default: '6000' },
+    connections: { type: 'string', default: '32' },
+    concurrency: { type: 'string', default: '100' },
+  },
 });
 const messages = Number(values.messages);
 
@@ -43,12 +47,23 @@ try {
   const seconds = (doneAt - started) / 1000;
   const rows = [
     ['callbacks acknowledged', ingest['2xx'], Math.round(ingest['2xx'] / ((ackedAt - started) / 1000)), `p99 ack ${ingest.latency.p99} ms`],
-    ['replies delivered (end to end)', environment.wecom.delivered.length, Math.round(messages / seconds), `last reply ${seconds.toFixed(1)} s after the first callback`],
+    [
+      'replies delivered (end to end)',
+      environment.wecom.delivered.length,
+      Math.round(messages / seconds),
+      `last reply ${seconds.toFixed(1)} s after the first callback`,
+    ],
   ];
-  console.log(`\n### End-to-end pipeline (${messages} messages from ${messages} customers; 1 api + 1 worker, WORKER_CONCURRENCY=${values.concurrency})\n`);
+  console.log(
+    `\n### End-to-end pipeline (${messages} messages from ${messages} customers; 1 api + 1 worker, WORKER_CONCURRENCY=${values.concurrency})\n`,
+  );
   console.log(table(['stage', 'count', 'per second', 'note'], rows));
-  console.log(`\ngoal ≥ 3,000 msg/s end to end: ${messages / seconds >= 3000 ? 'met' : 'not met'} (${Math.round(messages / seconds)} msg/s)`);
-  console.log(`BENCH_RESULT ${JSON.stringify({ bench: 'pipeline', messages, ackPerSecond: Math.round(ingest['2xx'] / ((ackedAt - started) / 1000)), endToEndPerSecond: Math.round(messages / seconds), p99AckMs: ingest.latency.p99 })}`);
+  console.log(
+    `\ngoal ≥ 3,000 msg/s end to end: ${messages / seconds >= 3000 ? 'met' : 'not met'} (${Math.round(messages / seconds)} msg/s)`,
+  );
+  console.log(
+    `BENCH_RESULT ${JSON.stringify({ bench: 'pipeline', messages, ackPerSecond: Math.round(ingest['2xx'] / ((ackedAt - started) / 1000)), endToEndPerSecond: Math.round(messages / seconds), p99AckMs: ingest.latency.p99 })}`,
+  );
   api.child.kill('SIGKILL');
   worker.child.kill('SIGKILL');
   await Promise.all([api.exited, worker.exited]);

@@ -25,7 +25,12 @@ for (const bench of benches) {
     continue;
   }
   console.log(`\n## ${bench.file}`);
-  const run = spawnSync(process.execPath, [...(bench.node ?? []), '--import', 'tsx', bench.file, ...(bench.args ?? [])], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(process.execPath, [...(bench.node ?? []), '--import', 'tsx', bench.file, ...(bench.args ?? [])], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
   const lines = run.stdout.split('\n');
   console.log(lines.filter((l) => !l.startsWith('BENCH_RESULT ') && !l.startsWith('{"level"')).join('\n'));
   for (const l of lines) if (l.startsWith('BENCH_RESULT ')) results.push(JSON.parse(l.slice('BENCH_RESULT '.length)));
@@ -42,10 +47,20 @@ const concurrency = results.find((r) => r.bench === 'concurrency') as { maxInFli
 const rows: Array<Array<string | number>> = [];
 if (ingestion) {
   const [floor, peer, ours] = ingestion.results;
-  rows.push(['ingestion vs wechat middleware', '≥ 1.5×, p99 < 20 ms', `${(ours!.rps / peer!.rps).toFixed(2)}× (${ours!.rps} vs ${peer!.rps} req/s), p99 ${ours!.p99} ms`]);
+  rows.push([
+    'ingestion vs wechat middleware',
+    '≥ 1.5×, p99 < 20 ms',
+    `${(ours!.rps / peer!.rps).toFixed(2)}× (${ours!.rps} vs ${peer!.rps} req/s), p99 ${ours!.p99} ms`,
+  ]);
   rows.push(['ingestion vs bare Koa', '(floor)', `${(ours!.rps / floor!.rps).toFixed(2)}× (${ours!.rps} vs ${floor!.rps} req/s)`]);
 }
-if (pipeline) rows.push(['end-to-end, zero-latency brain', '≥ 3,000 msg/s', `${pipeline.endToEndPerSecond} msg/s (acks ${pipeline.ackPerSecond}/s)`]);
-if (concurrency) rows.push(['in flight, one worker, 2 s brain', '≥ 2,000 under 512 MB', `${concurrency.maxInFlight} in flight, ${concurrency.maxRssMb} MB RSS`]);
+if (pipeline)
+  rows.push(['end-to-end, zero-latency brain', '≥ 3,000 msg/s', `${pipeline.endToEndPerSecond} msg/s (acks ${pipeline.ackPerSecond}/s)`]);
+if (concurrency)
+  rows.push([
+    'in flight, one worker, 2 s brain',
+    '≥ 2,000 under 512 MB',
+    `${concurrency.maxInFlight} in flight, ${concurrency.maxRssMb} MB RSS`,
+  ]);
 console.log(`\n## Summary\n\n${table(['benchmark', 'goal', 'measured'], rows)}`);
 process.exit(failed ? 1 : 0);

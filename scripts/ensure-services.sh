@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes PostgreSQL (127.0.0.1:5432, trust auth for local connections) and Redis (127.0.0.1:6379)
-# answer, installing them from Debian's packages when missing. Used by CI and by developers before
+# answer, installing them from Debian's packages when missing; installs Chromium (/usr/bin/chromium)
+# for the widget's browser tests. Used by CI and by developers before
 # `npm test`; idempotent. Needs root (or sudo) only when something must be installed or started.
 set -euo pipefail
 
@@ -44,4 +45,10 @@ if ! redis_ready; then
 fi
 for _ in $(seq 1 30); do redis_ready && break; sleep 1; done
 redis_ready || { echo "Redis does not answer on 127.0.0.1:6379" >&2; exit 1; }
-echo "PostgreSQL and Redis are up"
+
+# The web widget's end-to-end tests drive Debian's Chromium through playwright-core.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Chromium"
+  apt_install chromium
+fi
+echo "PostgreSQL and Redis are up; Chromium is installed"

@@ -4,7 +4,11 @@ import type { Worker } from 'bullmq';
 import { FaqBrain, loadFaqFile } from './brain/faq-brain.ts';
 import type { Brain } from './brain/types.ts';
 import type { Channel } from './channels/types.ts';
+import { createWebChannel } from './channels/web/web-channel.ts';
+import { loadOrCreateWidgetSecret } from './channels/web/widget-secret.ts';
 import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
+import { createWechatMpChannel } from './channels/wechat-mp/wechat-mp-channel.ts';
+import { createWecomKfChannel, type WecomKfChannel } from './channels/wecom-kf/wecom-kf-channel.ts';
 import type { Config } from './config/env.ts';
 import { syncChannelAccounts } from './conversations/channel-accounts.ts';
 import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/connect.ts';
@@ -90,6 +94,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const queue = createConversationQueue(queueConnection, env.REDIS_PREFIX, env.JOB_ATTEMPTS);
     queue.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
     cleanups.push(() => queue.close());
+    await queue.waitUntilReady();
     registerQueueMetrics(metrics, queue);
 
     const limits = { replayWindowSeconds: env.CALLBACK_REPLAY_WINDOW_S, maxBodyBytes: env.CALLBACK_MAX_BODY_BYTES };
@@ -100,6 +105,53 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const channels: Channel[] = [];
     if (config.accounts.wecom.length > 0) {
       channels.push(createWecomChannel({ accounts: config.accounts.wecom, redis, metrics, limits, accept: (m) => accept(m) }));
+    }
+    if (config.accounts.wechatMp.length > 0) {
+      channels.push(
+        createWechatMpChannel({ accounts: config.accounts.wechatMp, redis, metrics, logger, limits, dataDir: env.DATA_DIR, accept: (m) => accept(m) }),
+      );
+    }
+    let wecomKf: WecomKfChannel | undefined;
+    if (config.accounts.wecomKf.length > 0) {
+      const kfQueueConnection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      cleanups.push(() => kfQueueConnection.disconnect());
+      wecomKf = createWecomKfChannel({
+        accounts: config.accounts.wecomKf,
+        db,
+        redis,
+        queueConnection: kfQueueConnection,
+        redisPrefix: env.REDIS_PREFIX,
+        metrics,
+        logger,
+        limits,
+        accept: (m) => accept(m),
+      });
+      cleanups.push(() => wecomKf!.close());
+      channels.push(wecomKf);
+    }
+    if (config.accounts.web.length > 0) {
+      // Streams are served by API processes; workers only publish replies.
+      const subscriber = role === 'worker' ? undefined : new Redis(redisUrl, { maxRetriesPerRequest: null });
+      if (subscriber) {
+        subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber connection error'));
+        cleanups.push(() => subscriber.disconnect());
+      }
+      const defaultAccount = config.accounts.web.find((a) => a.name === 'default');
+      channels.push(
+        createWebChannel({
+          accounts: config.accounts.web,
+          fallbackSecret: () => loadOrCreateWidgetSecret(env.DATA_DIR),
+          db,
+          redis,
+          subscriber,
+          redisPrefix: env.REDIS_PREFIX,
+          dataDir: env.DATA_DIR,
+          accept: (m) => accept(m),
+          logger,
+          metrics,
+          demoPublicId: env.WEB_CHAT_DEMO_PAGE ? defaultAccount?.publicId : undefined,
+        }),
+      );
     }
     const accountIds = await syncChannelAccounts(
       db,
@@ -134,6 +186,15 @@ export async function startService(config: Config, role: Role, overrides: Servic
         lockMs: env.JOB_LOCK_MS,
       });
       cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
+      // kf messages arrive by sync_msg, not by callback: the worker roles run those syncs.
+      if (wecomKf) {
+        const syncConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        const stopSync = wecomKf.startSyncWorker(syncConnection);
+        cleanups.push(async () => {
+          await stopSync();
+          syncConnection.disconnect();
+        });
+      }
     }
 
     const admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined;
@@ -150,6 +211,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       // The worker role serves health and metrics only.
       channels: role === 'worker' ? [] : channels,
       isAcceptingTraffic: () => accepting,
+      trustedProxyHops: env.TRUSTED_PROXY_HOPS,
       isReady: async () => {
         const checks = {
           database: await database.execute('select 1').then(() => true, () => false),
@@ -176,6 +238,8 @@ export async function startService(config: Config, role: Role, overrides: Servic
         logger.info('shutting down: no new callbacks, draining jobs');
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Long-lived connections (the widget's event streams) end now; browsers reconnect elsewhere.
+        await Promise.all(channels.map((c) => c.endLiveConnections?.()));
         if (worker) {
           const drained = worker.close().then(() => true);
           const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref());

@@ -23,6 +23,16 @@ export class ConfigError extends AppError {
 /** A request we refuse: bad signature, undecryptable body, stale timestamp, … */
 export class RejectedRequestError extends AppError {}
 
+/** Too many requests from one visitor or address; the HTTP layer answers 429 with Retry-After. */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message, 429);
+  }
+}
+
 /** Something we depend on (database, Redis) is not available: the caller should retry later. */
 export class UnavailableError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -21,6 +21,9 @@ async function main() {
       },
     );
   };
+  // A promise nobody awaited (a client library's background reconnect, say) must not take the
+  // process and its in-flight jobs down: log it loudly and carry on.
+  process.on('unhandledRejection', (reason) => service.logger.error({ err: reason }, 'unhandled promise rejection'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

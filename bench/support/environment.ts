@@ -54,7 +54,17 @@ export async function benchEnvironment(extra: Record<string, string> = {}): Prom
 export function sealedCallbacks(count: number, customers = count, text = '营业时间'): SealedCallback[] {
   const run = randomBytes(3).toString('hex');
   return Array.from({ length: count }, (_, i) =>
-    sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: `b${run}-${i % customers}`, text, msgId: `${Date.now()}${String(i).padStart(8, '0')}` })),
+    sealWecomCallback(
+      keys,
+      app.agentId,
+      wecomTextXml({
+        toCorp: app.corpId,
+        agentId: app.agentId,
+        from: `b${run}-${i % customers}`,
+        text,
+        msgId: `${Date.now()}${String(i).padStart(8, '0')}`,
+      }),
+    ),
   );
 }
 

@@ -4,8 +4,15 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Starts a bench target script (bench/targets/*.ts) and resolves with its first JSON line. */
-export async function startTarget(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; lines: (fn: (line: unknown) => void) => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startTarget(
+  script: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; port: number; lines: (fn: (line: unknown) => void) => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const listeners: Array<(line: unknown) => void> = [];
@@ -34,4 +41,3 @@ export async function startTarget(script: string, env: Record<string, string> = 
   const { port } = await first;
   return { child, port, lines: (fn) => listeners.push(fn) };
 }
-

@@ -8,13 +8,19 @@ import { createServer, type IncomingMessage } from 'node:http';
 import wechat from 'wechat';
 
 const config = { token: process.env.BENCH_TOKEN!, appid: process.env.BENCH_RECEIVE_ID!, encodingAESKey: process.env.BENCH_AES_KEY! };
-type Middleware = (req: IncomingMessage & { query?: Record<string, string> }, res: import('node:http').ServerResponse, next: (err?: Error) => void) => void;
+type Middleware = (
+  req: IncomingMessage & { query?: Record<string, string> },
+  res: import('node:http').ServerResponse,
+  next: (err?: Error) => void,
+) => void;
 const middleware: Middleware = wechat(config, (_req: unknown, res: import('node:http').ServerResponse) => {
   res.writeHead(200);
   res.end('');
 });
 const server = createServer((req, res) => {
-  (req as IncomingMessage & { query?: Record<string, string> }).query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
+  (req as IncomingMessage & { query?: Record<string, string> }).query = Object.fromEntries(
+    new URL(req.url ?? '/', 'http://x').searchParams,
+  );
   middleware(req, res, (err) => {
     res.writeHead(err ? 400 : 404);
     res.end();

@@ -10,10 +10,10 @@ export type ChannelKind = 'wecom' | 'wechat-mp' | 'wecom-kf' | 'web';
 
 export type InboundContent =
   | { type: 'text'; text: string }
-  | { type: 'image'; mediaId?: string; url?: string }
-  | { type: 'voice'; mediaId: string; format?: string; recognition?: string }
-  | { type: 'video'; mediaId: string; thumbMediaId?: string }
-  | { type: 'file'; mediaId?: string; fileName?: string; url?: string }
+  | { type: 'image'; mediaId?: string; url?: string; localPath?: string }
+  | { type: 'voice'; mediaId: string; format?: string; recognition?: string; localPath?: string }
+  | { type: 'video'; mediaId: string; thumbMediaId?: string; localPath?: string }
+  | { type: 'file'; mediaId?: string; fileName?: string; url?: string; localPath?: string }
   | { type: 'location'; latitude: number; longitude: number; scale?: number; label?: string }
   | { type: 'link'; title: string; description?: string; url: string }
   | { type: 'event'; event: string; eventKey?: string; detail?: Record<string, string> };
@@ -70,4 +70,20 @@ export interface Channel {
   /** Registers the inbound routes (callbacks) on the API router. */
   registerRoutes(router: Router): void;
   sender: ChannelSender;
+  /**
+   * Optional: the bot starts working on a turn (e.g. show "typing"). Best effort: a failure is
+   * logged and never delays or fails the turn.
+   */
+  onTurnStart?(to: OutboundRecipient): Promise<void>;
+  /**
+   * Optional: the conversation was flagged for a human (brain handoff or permanent delivery
+   * failure). Platforms with their own agent routing (WeCom kf service_state) move the session
+   * there. Best effort: a failure is logged; the conversation stays flagged either way.
+   */
+  onHandoff?(to: OutboundRecipient, reason: string): Promise<void>;
+  /**
+   * Optional: ends long-lived client connections (the web widget's event streams) when shutdown
+   * begins, so the HTTP server can close; clients reconnect to another process.
+   */
+  endLiveConnections?(): Promise<void>;
 }

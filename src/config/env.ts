@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import {
+  mergeAccounts,
+  wechatMpAccountSchema,
+  wechatMpFromEnv,
+  wecomKfAccountSchema,
+  wecomKfFromEnv,
+  type WechatMpAccount,
+  type WecomKfAccount,
+} from './wechat-accounts.ts';
 
 /**
  * The public configuration contract. Variable names are relied on by operators and scripts:
@@ -10,10 +19,16 @@ const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
 const nonNegativeInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(fallback));
+const onOff = (fallback: boolean) =>
+  z
+    .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0', 'on', 'off']).optional())
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'on'].includes(v)));
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+  /** Reverse proxies in front of the API that append to X-Forwarded-For; 0 = trust none. */
+  TRUSTED_PROXY_HOPS: nonNegativeInt(0),
   REDIS_URL: optionalString.pipe(z.string().url('must be a redis:// URL').optional()),
   /** Prefix of every Redis key and queue: several deployments (or test runs) can share one Redis. */
   REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('kefu')),
@@ -29,6 +44,21 @@ const envSchema = z.object({
   WECOM_ENCODING_AES_KEY: optionalString,
   WECOM_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://qyapi.weixin.qq.com')),
 
+  WECHAT_MP_APP_ID: optionalString,
+  WECHAT_MP_APP_SECRET: optionalString,
+  WECHAT_MP_TOKEN: optionalString,
+  WECHAT_MP_ENCODING_AES_KEY: optionalString,
+  WECHAT_MP_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://api.weixin.qq.com')),
+  WECHAT_MP_WELCOME_TEXT: optionalString,
+
+  WECOM_KF_CORP_ID: optionalString,
+  WECOM_KF_SECRET: optionalString,
+  WECOM_KF_TOKEN: optionalString,
+  WECOM_KF_ENCODING_AES_KEY: optionalString,
+  WECOM_KF_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://qyapi.weixin.qq.com')),
+  WECOM_KF_WELCOME_TEXT: optionalString,
+  WECOM_KF_SERVICER_USERID: optionalString,
+
   CALLBACK_REPLAY_WINDOW_S: positiveInt(300),
   CALLBACK_MAX_BODY_BYTES: positiveInt(64 * 1024),
   WORKER_CONCURRENCY: positiveInt(50),
@@ -41,6 +71,25 @@ const envSchema = z.object({
   /** HTTP Basic login of the admin pages (Bull Board at /admin/queues); both unset = pages off. */
   ADMIN_USER: optionalString,
   ADMIN_PASSWORD: optionalString,
+  /** The web chat widget's `default` account: on unless turned off, so `npm start` shows the demo. */
+  WEB_CHAT_ENABLED: onOff(true),
+  WEB_CHAT_PUBLIC_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
+      .default('demo'),
+  ),
+  /** Signs session tokens and company-signed user ids; generated under DATA_DIR when unset. */
+  WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  /** Comma-separated origins allowed to embed the widget; empty = the service's own origin only. */
+  WEB_CHAT_ALLOWED_ORIGINS: optionalString,
+  WEB_CHAT_MAX_MESSAGE_CHARS: positiveInt(2000),
+  WEB_CHAT_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * 1024),
+  WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE: positiveInt(20),
+  WEB_CHAT_IP_REQUESTS_PER_MINUTE: positiveInt(600),
+  /** GET / serves the demo store page with the widget. */
+  WEB_CHAT_DEMO_PAGE: onOff(true),
   FAQ_FILE: z.preprocess(emptyAsUndefined, z.string().default('config/faq.json')),
   FALLBACK_TEXT: z.preprocess(
     emptyAsUndefined,
@@ -62,9 +111,25 @@ const wecomAccountSchema = z.object({
 });
 export type WecomAccount = z.infer<typeof wecomAccountSchema>;
 
+/** A web chat widget: embedded on a company's site with its public id. Limits default to the WEB_CHAT_* values. */
+const webAccountSchema = z.object({
+  name: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account names are lowercase letters, digits, - and _'),
+  publicId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only'),
+  secret: z.string().min(16, 'at least 16 characters').optional(),
+  allowedOrigins: z.array(z.string()).default([]),
+  maxMessageChars: z.number().int().positive().optional(),
+  maxUploadBytes: z.number().int().positive().optional(),
+  visitorMessagesPerMinute: z.number().int().positive().optional(),
+  ipRequestsPerMinute: z.number().int().positive().optional(),
+});
+export type WebAccount = Required<Omit<z.infer<typeof webAccountSchema>, 'secret'>> & { secret?: string };
+
 /** The optional CONFIG_FILE: several accounts per channel; the env-configured one is `default`. */
 const configFileSchema = z.object({
   wecom: z.array(wecomAccountSchema).default([]),
+  wechatMp: z.array(wechatMpAccountSchema).default([]),
+  wecomKf: z.array(wecomKfAccountSchema).default([]),
+  web: z.array(webAccountSchema).default([]),
 });
 
 export interface Config {
@@ -74,7 +139,7 @@ export interface Config {
   /** True when REDIS_URL is unset: a private redis-server may be started under DATA_DIR. */
   defaultRedis: boolean;
   redisUrl: string;
-  accounts: { wecom: WecomAccount[] };
+  accounts: { wecom: WecomAccount[]; wechatMp: WechatMpAccount[]; wecomKf: WecomKfAccount[]; web: WebAccount[] };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -112,6 +177,35 @@ function wecomFromEnv(env: Env): WecomAccount | undefined {
   return parsed.data;
 }
 
+const parseOrigins = (list: string | undefined) => (list ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+
+function webAccounts(env: Env, fileAccounts: Array<z.infer<typeof webAccountSchema>>): WebAccount[] {
+  const withDefaults = (a: z.infer<typeof webAccountSchema>): WebAccount => ({
+    maxMessageChars: env.WEB_CHAT_MAX_MESSAGE_CHARS,
+    maxUploadBytes: env.WEB_CHAT_MAX_UPLOAD_BYTES,
+    visitorMessagesPerMinute: env.WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE,
+    ipRequestsPerMinute: env.WEB_CHAT_IP_REQUESTS_PER_MINUTE,
+    ...a,
+    secret: a.secret ?? env.WEB_CHAT_SECRET,
+  });
+  const envAccount = { name: 'default', publicId: env.WEB_CHAT_PUBLIC_ID, allowedOrigins: parseOrigins(env.WEB_CHAT_ALLOWED_ORIGINS) };
+  const fromEnv = env.WEB_CHAT_ENABLED ? [withDefaults(envAccount)] : [];
+  const all = [...fromEnv, ...fileAccounts.map(withDefaults)];
+  for (const [i, a] of all.entries()) {
+    if (all.findIndex((b) => b.name === a.name) !== i) {
+      throw new ConfigError(`web account "${a.name}" is defined twice (the env-configured widget is "default")`);
+    }
+    if (all.findIndex((b) => b.publicId === a.publicId) !== i) throw new ConfigError(`web account public id "${a.publicId}" is used twice`);
+    for (const origin of a.allowedOrigins) {
+      if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+        const where = a.name === 'default' ? 'WEB_CHAT_ALLOWED_ORIGINS' : `web account "${a.name}"`;
+        throw new ConfigError(`${where}: "${origin}" is not an origin like https://shop.example.com`);
+      }
+    }
+  }
+  return all;
+}
+
 function readConfigFile(path: string): z.infer<typeof configFileSchema> {
   let raw: unknown;
   try {
@@ -129,7 +223,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) throw new ConfigError(describeIssue(parsed.error.issues[0]!));
   const env = parsed.data;
-  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [] };
+  const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [], wechatMp: [], wecomKf: [], web: [] };
   const envWecom = wecomFromEnv(env);
   const wecom = [...(envWecom ? [envWecom] : []), ...file.wecom];
   if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
@@ -142,6 +236,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     embeddedDatabase: env.DATABASE_URL === undefined,
     defaultRedis: env.REDIS_URL === undefined,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    accounts: { wecom },
+    accounts: {
+      wecom,
+      wechatMp: mergeAccounts('wechatMp', wechatMpFromEnv(env), file.wechatMp),
+      wecomKf: mergeAccounts('wecomKf', wecomKfFromEnv(env), file.wecomKf),
+      web: webAccounts(env, file.web),
+    },
   };
 }

@@ -43,17 +43,15 @@ export async function markSending(db: Database, id: number): Promise<void> {
 }
 
 export async function markSent(db: Database, delivery: UnfinishedDelivery, platformMessageId: string | undefined): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(deliveries)
-      .set({ status: 'sent', platformMessageId, sentAt: sql`now()`, updatedAt: sql`now()` })
-      .where(eq(deliveries.id, delivery.id));
-    // The message is sent once its last part is.
-    await tx.execute(sql`
-      update messages set status = 'sent'
-      where id = ${delivery.messageId}
-        and not exists (select 1 from deliveries where message_id = ${delivery.messageId} and status <> 'sent')`);
-  });
+  // One statement: the part is sent, and its message too once no other part is left unsent.
+  await db.execute(sql`
+    with sent as (
+      update deliveries set status = 'sent', platform_message_id = ${platformMessageId ?? null}, sent_at = now(), updated_at = now()
+      where id = ${delivery.id}
+    )
+    update messages set status = 'sent'
+    where id = ${delivery.messageId}
+      and not exists (select 1 from deliveries where message_id = ${delivery.messageId} and id <> ${delivery.id} and status <> 'sent')`);
 }
 
 /** A retryable failure: back to pending with the error, for the next attempt. */

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
-import { conversations, deliveries, messages } from '../db/schema.ts';
+import { queryRows } from '../db/rows.ts';
+import { conversations, messages } from '../db/schema.ts';
 
 export interface ReplyToSave {
   conversationId: number;
@@ -15,49 +16,42 @@ export interface ReplyToSave {
 
 /**
  * Stores the bot's reply, its deliveries (one per part) and marks the answered messages — in one
- * transaction, so a crash leaves either no reply (the turn runs again) or a reply whose deliveries
- * are still to send. The unique index on reply_to_id makes a second reply to the same turn
- * impossible; the loser of such a race learns it and sends nothing.
+ * statement, so it is atomic and costs one round trip: a crash leaves either no reply (the turn
+ * runs again) or a reply whose deliveries are still to send. The unique index on reply_to_id makes
+ * a second reply to the same turn impossible; the loser of such a race learns it and sends nothing.
  */
 export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ saved: boolean }> {
   const turnId = reply.answers[reply.answers.length - 1]!;
-  return db.transaction(async (tx) => {
-    const [conversation] = await tx
-      .select({ channelAccountId: conversations.channelAccountId })
-      .from(conversations)
-      .where(eq(conversations.id, reply.conversationId));
-    const [out] = await tx
-      .insert(messages)
-      .values({
-        conversationId: reply.conversationId,
-        channelAccountId: conversation!.channelAccountId,
-        direction: 'out',
-        sender: 'bot',
-        kind: 'text',
-        text: reply.text,
-        content: { type: 'text', text: reply.text },
-        status: 'queued',
-        replyToId: turnId,
-        meta: reply.meta,
-      })
-      .onConflictDoNothing({ target: messages.replyToId })
-      .returning({ id: messages.id });
-    if (!out) return { saved: false };
-    await tx.insert(deliveries).values(reply.parts.map((body, part) => ({ messageId: out.id, conversationId: reply.conversationId, part, body })));
-    await tx
-      .update(messages)
-      .set({ status: 'answered', answeredById: out.id })
-      .where(and(inArray(messages.id, reply.answers), eq(messages.status, 'pending')));
-    await tx
-      .update(conversations)
-      .set({
-        lastMessageAt: sql`now()`,
-        updatedAt: sql`now()`,
-        ...(reply.handoffReason ? { status: 'needs_human' as const, handoffReason: reply.handoffReason } : {}),
-      })
-      .where(eq(conversations.id, reply.conversationId));
-    return { saved: true };
-  });
+  const handoff = reply.handoffReason ?? null;
+  const rows = await queryRows<{ replyId: number }>(
+    db,
+    sql`
+    with conversation as (
+      select id, channel_account_id from conversations where id = ${reply.conversationId}
+    ), reply as (
+      insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, reply_to_id, meta)
+      select id, channel_account_id, 'out', 'bot', 'text', ${reply.text}, jsonb_build_object('type', 'text', 'text', ${reply.text}::text),
+             'queued', ${turnId}, ${JSON.stringify(reply.meta)}::jsonb
+      from conversation
+      on conflict (reply_to_id) do nothing
+      returning id
+    ), parts as (
+      insert into deliveries (message_id, conversation_id, part, body)
+      select reply.id, ${reply.conversationId}, (p.ord - 1)::smallint, p.body
+      from reply, jsonb_array_elements_text(${JSON.stringify(reply.parts)}::jsonb) with ordinality as p(body, ord)
+    ), answered as (
+      update messages set status = 'answered', answered_by_id = reply.id from reply
+      where messages.id in (select jsonb_array_elements_text(${JSON.stringify(reply.answers)}::jsonb)::bigint) and messages.status = 'pending'
+    ), touched as (
+      update conversations
+      set last_message_at = now(), updated_at = now(),
+          status = case when ${handoff}::text is null then conversations.status else 'needs_human' end,
+          handoff_reason = coalesce(${handoff}::text, conversations.handoff_reason)
+      from reply where conversations.id = ${reply.conversationId}
+    )
+    select id::int as "replyId" from reply`,
+  );
+  return { saved: rows.length > 0 };
 }
 
 /** Pending messages of a conversation a person owns are held for that person, not answered. */

@@ -77,6 +77,8 @@ export const conversations = pgTable(
   (t) => [
     // At most one open conversation per customer: makes "find or open" race-free.
     uniqueIndex('conversations_one_open_per_customer').on(t.customerId).where(sql`status <> 'closed'`),
+    // A customer's whole history (closed conversations too), e.g. the web widget's history.
+    index('conversations_customer').on(t.customerId, t.id),
     index('conversations_status_last_message').on(t.status, t.lastMessageAt),
   ],
 );
@@ -154,5 +156,33 @@ export const deliveries = pgTable(
   (t) => [
     uniqueIndex('deliveries_message_part').on(t.messageId, t.part),
     index('deliveries_unfinished').on(t.conversationId, t.id).where(sql`status in ('pending', 'sending')`),
+  ],
+);
+
+/**
+ * WeCom Customer Service (微信客服) message sync, one row per (account, open_kfid). A callback only
+ * says "there is something new" and bumps requested_generation; the sync job pulls kf/sync_msg
+ * pages from `cursor`, stores each page's messages, then saves that page's next_cursor — so a
+ * restart resumes where the stored messages end: nothing lost, nothing fetched twice into the
+ * pipeline. A sync is due while requested_generation > synced_generation.
+ */
+export const wecomKfSyncState = pgTable(
+  'wecom_kf_sync_state',
+  {
+    id: serial('id').primaryKey(),
+    accountName: text('account_name').notNull(),
+    openKfId: text('open_kfid').notNull(),
+    /** next_cursor after the last page whose messages are all stored; null = from the start. */
+    cursor: text('cursor'),
+    requestedGeneration: integer('requested_generation').notNull().default(0),
+    syncedGeneration: integer('synced_generation').notNull().default(0),
+    /** Token of the latest callback: sync_msg with it has a looser rate limit; valid 10 minutes. */
+    callbackToken: text('callback_token'),
+    callbackTokenAt: timestamp('callback_token_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('wecom_kf_sync_state_account_kf').on(t.accountName, t.openKfId),
+    index('wecom_kf_sync_state_due').on(t.updatedAt).where(sql`requested_generation > synced_generation`),
   ],
 );

@@ -1,4 +1,4 @@
-import type { ChannelSender } from '../channels/types.ts';
+import type { Channel, ChannelSender } from '../channels/types.ts';
 import { loadUnfinishedDeliveries, markFailed, markRetry, markSending, markSent } from '../conversations/deliveries.ts';
 import type { ConversationHeader } from '../conversations/load-turn.ts';
 import { flagForHuman } from '../conversations/save-reply.ts';
@@ -22,7 +22,12 @@ export interface DeliverDeps {
  * A retryable failure is recorded and rethrown: the job retries later with backoff. A permanent
  * one is recorded with the platform code and the conversation goes to a human.
  */
-export async function deliverUnfinished(deps: DeliverDeps, conversation: ConversationHeader, sender: ChannelSender): Promise<void> {
+export async function deliverUnfinished(
+  deps: DeliverDeps,
+  conversation: ConversationHeader,
+  sender: ChannelSender,
+  onHandoff?: Channel['onHandoff'],
+): Promise<void> {
   const { db, metrics } = deps;
   const channel = conversation.channel;
   for (const delivery of await loadUnfinishedDeliveries(db, conversation.id)) {
@@ -50,6 +55,9 @@ export async function deliverUnfinished(deps: DeliverDeps, conversation: Convers
       metrics.sends.inc({ channel, result: 'failed', code: err.platformCode });
       metrics.handoffs.inc({ reason: 'delivery_failed' });
       log.error({ err: err.message }, 'send failed permanently; conversation flagged for a human');
+      await onHandoff?.({ accountName: conversation.accountName, customerExternalId: conversation.customerExternalId }, `delivery_failed:${err.platformCode}`).catch(
+        (e) => log.warn({ err: e }, 'handoff hook failed'),
+      );
       return;
     }
   }

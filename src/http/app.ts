@@ -16,10 +16,16 @@ export interface HttpAppDeps {
   isAcceptingTraffic: () => boolean;
   /** Mounted before the routes, e.g. the admin queue board (src/http/queue-board.ts). */
   extraMiddleware?: Middleware[];
+  /**
+   * How many reverse proxies in front of us append to X-Forwarded-For (TRUSTED_PROXY_HOPS). Only
+   * that many entries, counted from the right, are believed: entries further left were written by
+   * the client and would let it choose its own IP for rate limits. 0 = use the socket address.
+   */
+  trustedProxyHops: number;
 }
 
 export function createHttpApp(deps: HttpAppDeps): Koa {
-  const app = new Koa({ proxy: true });
+  const app = new Koa({ proxy: deps.trustedProxyHops > 0, maxIpsCount: deps.trustedProxyHops });
   const router = new Router();
 
   router.get('/healthz', (ctx) => {
@@ -37,6 +43,12 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   });
   for (const channel of deps.channels) channel.registerRoutes(router);
 
+  // Errors Koa meets outside the middleware chain — mostly a client gone mid-response, as every
+  // closed widget stream is — go to the logger rather than Koa's default stderr print.
+  app.on('error', (err: NodeJS.ErrnoException, ctx?: { path?: string }) => {
+    const clientGone = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'].includes(err.code ?? '');
+    deps.logger[clientGone ? 'debug' : 'warn']({ err, path: ctx?.path }, 'response failed');
+  });
   app.use(errorMiddleware(deps.logger));
   for (const mw of deps.extraMiddleware ?? []) app.use(mw);
   app.use(router.routes());

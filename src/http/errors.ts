@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError } from '../errors.ts';
+import { AppError, RateLimitedError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 
 /**
@@ -15,6 +15,10 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (err instanceof AppError) {
         ctx.status = err.status;
         ctx.body = { error: err.code, message: err.message };
+        if (err instanceof RateLimitedError) {
+          ctx.set('Retry-After', String(err.retryAfterSeconds));
+          ctx.body = { ...ctx.body, retryAfterSeconds: err.retryAfterSeconds };
+        }
         const level = err.status >= 500 ? 'error' : 'info';
         logger[level]({ path: ctx.path, code: err.code, status: err.status, ...(err.status >= 500 ? { err } : {}) }, 'request refused');
         return;

@@ -26,7 +26,8 @@ export function requireBasicAuth(path: string, credentials: AdminCredentials): M
     const [scheme, encoded] = (ctx.get('authorization') || '').split(' ');
     const decoded = scheme?.toLowerCase() === 'basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
-    const ok = colon > 0 && sameSecret(decoded.slice(0, colon), credentials.user) && sameSecret(decoded.slice(colon + 1), credentials.password);
+    const ok =
+      colon > 0 && sameSecret(decoded.slice(0, colon), credentials.user) && sameSecret(decoded.slice(colon + 1), credentials.password);
     if (!ok) {
       ctx.status = 401;
       ctx.set('WWW-Authenticate', 'Basic realm="kefu-hub admin", charset="UTF-8"');

@@ -34,7 +34,7 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
     const seen = await deps.redis.exists(seenKey).catch(() => 0);
     if (seen) return { outcome: 'duplicate' };
 
-    let recorded;
+    let recorded: Awaited<ReturnType<typeof recordInbound>>;
     try {
       recorded = await recordInbound(deps.db, accountId, message);
     } catch (err) {
@@ -48,7 +48,11 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
     // waited for the recovery sweep (30 s and more).
     if ((!recorded.duplicate || recorded.stillPending) && message.content.type !== 'event') {
       try {
-        await enqueueTurn(deps.queue, { conversationId: recorded.conversationId, messageId: recorded.messageId }, deps.coalesceWindowMs);
+        await enqueueTurn(
+          deps.queue,
+          { conversationId: recorded.conversationId, messageId: recorded.messageId, messageStoredAt: recorded.storedAt },
+          deps.coalesceWindowMs,
+        );
       } catch (err) {
         // Stored, so not lost: the recovery sweep queues pending messages that have no job.
         log.warn({ err }, 'stored but could not queue; the recovery sweep will queue it');
@@ -56,6 +60,8 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
     }
     await deps.redis.set(seenKey, '1', 'EX', SEEN_TTL_SECONDS).catch((err) => log.warn({ err }, 'could not mark callback as seen'));
     log.debug({ duplicate: recorded.duplicate }, 'inbound message accepted');
-    return recorded.duplicate ? { outcome: 'duplicate', messageId: recorded.messageId } : { outcome: 'accepted', messageId: recorded.messageId, conversationId: recorded.conversationId };
+    return recorded.duplicate
+      ? { outcome: 'duplicate', messageId: recorded.messageId }
+      : { outcome: 'accepted', messageId: recorded.messageId, conversationId: recorded.conversationId };
   };
 }

@@ -20,6 +20,11 @@ export function createMetrics() {
       labelNames: ['channel', 'result'] as const,
       registers: [registry],
     }),
+    webStreams: new Gauge({
+      name: 'kefu_web_streams_open',
+      help: 'Web widget event streams this process holds open',
+      registers: [registry],
+    }),
     ackLatency: new Histogram({
       name: 'kefu_callback_ack_seconds',
       help: 'Time from callback arrival to acknowledgement',

@@ -10,10 +10,16 @@ export const CONVERSATION_QUEUE = 'conversation-turns';
 export interface TurnJobData {
   conversationId: number;
   messageId: number;
+  /** When the message was stored (epoch ms): with the id, it names the message across databases. */
+  messageStoredAt: number;
 }
 
-/** Job ids are derived from the message, so enqueueing the same message twice adds one job. */
-export const turnJobId = (messageId: number) => `turn-${messageId}`;
+/**
+ * Job ids are derived from the message, so enqueueing the same message twice adds one job. The
+ * storage time is part of the id because ids alone repeat when a database is recreated (a fresh
+ * PGlite directory, a restore) while Redis still remembers jobs of the old one.
+ */
+export const turnJobId = (data: TurnJobData) => `turn-${data.messageId}-${data.messageStoredAt}`;
 
 export function createConversationQueue(connection: ConnectionOptions, prefix: string, attempts: number): Queue<TurnJobData> {
   return new Queue<TurnJobData>(CONVERSATION_QUEUE, {
@@ -30,5 +36,5 @@ export function createConversationQueue(connection: ConnectionOptions, prefix: s
 }
 
 export function enqueueTurn(queue: Queue<TurnJobData>, data: TurnJobData, delayMs: number) {
-  return queue.add('turn', data, { jobId: turnJobId(data.messageId), delay: delayMs });
+  return queue.add('turn', data, { jobId: turnJobId(data), delay: delayMs });
 }

@@ -117,12 +117,16 @@ export class FakeWecomApi {
   }
 
   private getToken(url: URL, res: ServerResponse): void {
-    if (url.searchParams.get('corpid') !== this.options.corpId) return this.json(res, { errcode: 40013, errmsg: 'invalid corpid' });
-    if (url.searchParams.get('corpsecret') !== this.options.secret) return this.json(res, { errcode: 40001, errmsg: 'invalid credential' });
-    this.tokenFetches++;
-    const token = `fake-token-${this.tokenFetches}-${Math.random().toString(36).slice(2)}`;
-    this.liveTokens.add(token);
-    this.json(res, { errcode: 0, errmsg: 'ok', access_token: token, expires_in: 7200 });
+    if (url.searchParams.get('corpid') !== this.options.corpId) {
+      this.json(res, { errcode: 40013, errmsg: 'invalid corpid' });
+    } else if (url.searchParams.get('corpsecret') !== this.options.secret) {
+      this.json(res, { errcode: 40001, errmsg: 'invalid credential' });
+    } else {
+      this.tokenFetches++;
+      const token = `fake-token-${this.tokenFetches}-${Math.random().toString(36).slice(2)}`;
+      this.liveTokens.add(token);
+      this.json(res, { errcode: 0, errmsg: 'ok', access_token: token, expires_in: 7200 });
+    }
   }
 
   private async send(url: URL, raw: string, res: ServerResponse): Promise<void> {

@@ -1,23 +1,89 @@
+import { FakeWechatMpApi } from './fake-wechat-mp-api.ts';
+import { FakeWecomApi } from './fake-wecom-api.ts';
+import { FakeWecomKfApi } from './fake-wecom-kf-api.ts';
+import { postCallback, sealWecomCallback, wecomTextXml } from './wecom-callback.ts';
+import { mpTextXml, sealMpCallback } from './wechat-mp-callback.ts';
+
 /**
- * The WeCom app the simulator pretends to be. The crypto values are the official sample values
+ * The platforms `npm run simulate` pretends to be. The crypto values are the official sample values
  * (../shared/wecom/vectors.json), so anyone can check a callback by hand against the docs.
  */
-export const simulatedApp = {
-  corpId: 'wx5823bf96d3bd56c7',
-  agentId: 1000002,
-  secret: 'simulator-secret',
-  token: 'QDG6eK',
-  encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
-};
+const sample = { token: 'QDG6eK', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', id: 'wx5823bf96d3bd56c7' };
 
-/** The environment that points a kefu-hub service at the simulator's fake WeCom API. */
-export function simulatedAppEnv(apiBase: string): Record<string, string> {
+export interface SimulatedPlatform {
+  /** Starts the fake platform API; returns the environment that points kefu-hub at it. */
+  start(port: number): Promise<Record<string, string>>;
+  /** Delivers what the customer typed to the service as the platform would. */
+  say(serviceUrl: string, user: string, text: string): Promise<Response>;
+  /** Replies the service has sent so far, in order. */
+  replies(): string[];
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+const nextMsgId = () => `${Date.now()}${String(++counter).padStart(4, '0')}`;
+
+function wecomApp(): SimulatedPlatform {
+  const app = { corpId: sample.id, agentId: 1000002, secret: 'simulator-secret' };
+  const api = new FakeWecomApi({ corpId: app.corpId, secret: app.secret, agentId: app.agentId });
+  const keys = { token: sample.token, encodingAesKey: sample.encodingAesKey, receiveId: app.corpId };
   return {
-    WECOM_CORP_ID: simulatedApp.corpId,
-    WECOM_AGENT_ID: String(simulatedApp.agentId),
-    WECOM_SECRET: simulatedApp.secret,
-    WECOM_TOKEN: simulatedApp.token,
-    WECOM_ENCODING_AES_KEY: simulatedApp.encodingAesKey,
-    WECOM_API_BASE: apiBase,
+    start: async (port) => ({
+      WECOM_CORP_ID: app.corpId,
+      WECOM_AGENT_ID: String(app.agentId),
+      WECOM_SECRET: app.secret,
+      WECOM_TOKEN: sample.token,
+      WECOM_ENCODING_AES_KEY: sample.encodingAesKey,
+      WECOM_API_BASE: await api.listen(port),
+    }),
+    say: (url, user, text) =>
+      postCallback(url, '/callbacks/wecom/default', sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: user, text, msgId: nextMsgId() }))),
+    replies: () => api.delivered.map((d) => d.content),
+    stop: () => api.close(),
   };
 }
+
+function officialAccount(): SimulatedPlatform {
+  const app = { appId: sample.id, appSecret: 'simulator-secret' };
+  const api = new FakeWechatMpApi(app);
+  const keys = { appId: app.appId, token: sample.token, encodingAesKey: sample.encodingAesKey };
+  return {
+    start: async (port) => ({
+      WECHAT_MP_APP_ID: app.appId,
+      WECHAT_MP_APP_SECRET: app.appSecret,
+      WECHAT_MP_TOKEN: sample.token,
+      WECHAT_MP_ENCODING_AES_KEY: sample.encodingAesKey,
+      WECHAT_MP_API_BASE: await api.listen(port),
+    }),
+    say: (url, user, text) => {
+      const sealed = sealMpCallback(keys, mpTextXml({ toUser: 'gh_simulated', from: user, text, msgId: nextMsgId() }), 'safe');
+      return fetch(`${url}/callbacks/wechat-mp/default?${sealed.query}`, { method: 'POST', body: sealed.body, headers: { 'content-type': 'text/xml' } });
+    },
+    replies: () => api.delivered.map((d) => d.content),
+    stop: () => api.close(),
+  };
+}
+
+function customerService(): SimulatedPlatform {
+  const app = { corpId: 'wwsimulatedcorp', secret: 'simulator-secret' };
+  const openKfId = 'wkSimulatedKf';
+  const api = new FakeWecomKfApi({ ...app, callbackToken: sample.token, encodingAesKey: sample.encodingAesKey });
+  return {
+    start: async (port) => ({
+      WECOM_KF_CORP_ID: app.corpId,
+      WECOM_KF_SECRET: app.secret,
+      WECOM_KF_TOKEN: sample.token,
+      WECOM_KF_ENCODING_AES_KEY: sample.encodingAesKey,
+      WECOM_KF_API_BASE: await api.listen(port),
+    }),
+    say: (url, user, text) => {
+      api.customerSays(openKfId, user, text);
+      return api.notify(`${url}/callbacks/wecom-kf/default`, openKfId);
+    },
+    replies: () => [...api.welcomes.map((w) => w.content), ...api.delivered.map((d) => d.content)],
+    stop: () => api.close(),
+  };
+}
+
+export const simulatedPlatforms = { wecom: wecomApp, 'wechat-mp': officialAccount, 'wecom-kf': customerService } as const;
+export type SimulatedChannel = keyof typeof simulatedPlatforms;

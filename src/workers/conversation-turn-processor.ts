@@ -76,7 +76,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       const channel = deps.channels.get(conversation.channel);
       if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
 
-      await deliverUnfinished(deps, conversation, channel.sender);
+      await deliverUnfinished(deps, conversation, channel.sender, channel.onHandoff?.bind(channel));
       const pending = await loadPendingMessages(db, conversationId);
       if (pending.length === 0) return (outcome = 'nothing_pending');
       if (conversation.status !== 'bot') {
@@ -88,8 +88,14 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
         outcome = 'postponed';
         return await postpone(job, token, deps.coalesceWindowMs - quietFor);
       }
+      const to = { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId };
+      await channel.onTurnStart?.(to).catch((err) => logger.warn({ err, conversationId }, 'turn-start hook failed'));
       outcome = await answer(conversation, pending, channel);
-      await deliverUnfinished(deps, conversation, channel.sender);
+      await deliverUnfinished(deps, conversation, channel.sender, channel.onHandoff?.bind(channel));
+      // After the handoff reply went out: some platforms stop accepting bot sends once transferred.
+      if (outcome === 'handoff') {
+        await channel.onHandoff?.(to, 'brain_handoff').catch((err) => logger.warn({ err, conversationId }, 'handoff hook failed'));
+      }
       logger.debug({ conversationId, outcome }, 'turn done');
       return outcome;
     } finally {

@@ -1,7 +1,7 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Queue } from 'bullmq';
 import type { Database } from '../db/connect.ts';
-import { deliveries, messages } from '../db/schema.ts';
+import { queryRows, storedAtMs } from '../db/rows.ts';
 import type { Logger } from '../observability/logger.ts';
 import { enqueueTurn, type TurnJobData } from '../queue/conversation-queue.ts';
 
@@ -12,20 +12,19 @@ import { enqueueTurn, type TurnJobData } from '../queue/conversation-queue.ts';
  * still has a job is not queued twice.
  */
 export async function sweepLostWork(db: Database, queue: Queue<TurnJobData>, olderThanMs: number, logger: Logger): Promise<number> {
-  const cutoff = new Date(Date.now() - olderThanMs);
-  const pending = await db
-    .select({ id: messages.id, conversationId: messages.conversationId })
-    .from(messages)
-    .where(and(eq(messages.direction, 'in'), eq(messages.status, 'pending'), lt(messages.createdAt, cutoff)))
-    .limit(1000);
-  const unsent = await db
-    .selectDistinct({ id: messages.replyToId, conversationId: deliveries.conversationId })
-    .from(deliveries)
-    .innerJoin(messages, eq(messages.id, deliveries.messageId))
-    .where(and(inArray(deliveries.status, ['pending', 'sending']), lt(deliveries.updatedAt, cutoff), sql`${messages.replyToId} is not null`))
-    .limit(1000);
-  const work = [...pending, ...unsent.map((u) => ({ id: u.id!, conversationId: u.conversationId }))];
-  for (const w of work) await enqueueTurn(queue, { conversationId: w.conversationId, messageId: w.id }, 0);
+  const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+  // Pending customer messages, and the turns whose reply still has parts to send.
+  const work = await queryRows<TurnJobData>(
+    db,
+    sql`
+    (select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')}
+       from messages where direction = 'in' and status = 'pending' and created_at < ${cutoff}::timestamptz limit 1000)
+    union
+    (select asked.id::int, asked.conversation_id::int, ${storedAtMs('asked.created_at')}
+       from deliveries d join messages reply on reply.id = d.message_id join messages asked on asked.id = reply.reply_to_id
+      where d.status in ('pending', 'sending') and d.updated_at < ${cutoff}::timestamptz limit 1000)`,
+  );
+  for (const w of work) await enqueueTurn(queue, w, 0);
   if (work.length > 0) logger.info({ count: work.length }, 'recovery sweep queued lost work');
   return work.length;
 }

@@ -15,7 +15,8 @@ const PATH = '/callbacks/wecom/default';
 const BILLION_LAUGHS = `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]><xml><ToUserName>&lol9;</ToUserName><Encrypt>&lol9;</Encrypt></xml>`;
 const HUGE = Buffer.alloc(1024 * 1024, 'a');
 const otherKeys = { token: 'not-our-token', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', receiveId: app.corpId };
-const validInner = () => wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: 'mallory', text: '营业时间', msgId: String(Date.now()) });
+const validInner = () =>
+  wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: 'mallory', text: '营业时间', msgId: String(Date.now()) });
 
 interface Hostile {
   kind: string;
@@ -28,13 +29,18 @@ interface Hostile {
 
 function mutate(s: string): string {
   const chars = [...s];
-  for (let n = 0; n < 1 + Math.floor(Math.random() * 8); n++) chars[Math.floor(Math.random() * chars.length)] = String.fromCharCode(Math.floor(Math.random() * 0x3000));
+  for (let n = 0; n < 1 + Math.floor(Math.random() * 8); n++)
+    chars[Math.floor(Math.random() * chars.length)] = String.fromCharCode(Math.floor(Math.random() * 0x3000));
   return chars.join('');
 }
 
 /** Thirteen kinds of bad callback, taken in turn. None may be stored or answered 2xx/5xx. */
 const makers: Array<() => Hostile> = [
-  () => ({ kind: 'random bytes', query: sealWecomCallback(keys, app.agentId, validInner()).query, body: randomBytes(64 + Math.floor(Math.random() * 2000)) }),
+  () => ({
+    kind: 'random bytes',
+    query: sealWecomCallback(keys, app.agentId, validInner()).query,
+    body: randomBytes(64 + Math.floor(Math.random() * 2000)),
+  }),
   () => {
     // Mutations outside the signed Encrypt field alone would leave a valid callback: always hit it too.
     const cb = sealWecomCallback(keys, app.agentId, validInner());
@@ -43,7 +49,12 @@ const makers: Array<() => Hostile> = [
     return { kind: 'mutated body', query: cb.query, body: mutate(cb.body.slice(0, at) + swapped + cb.body.slice(at + 1)) };
   },
   () => ({ kind: 'huge body (1 MiB, Content-Length)', query: sealWecomCallback(keys, app.agentId, validInner()).query, body: HUGE }),
-  () => ({ kind: 'huge body (1 MiB, chunked)', query: sealWecomCallback(keys, app.agentId, validInner()).query, body: HUGE, chunked: true }),
+  () => ({
+    kind: 'huge body (1 MiB, chunked)',
+    query: sealWecomCallback(keys, app.agentId, validInner()).query,
+    body: HUGE,
+    chunked: true,
+  }),
   () => {
     const cb = sealWecomCallback({ ...keys, token: otherKeys.token }, app.agentId, validInner());
     return { kind: 'signed with another token', query: cb.query, body: cb.body };
@@ -78,7 +89,9 @@ const makers: Array<() => Hostile> = [
 ];
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
   return Math.round(Number(line.split(/\s+/)[1]) / 1024);
 }
 
@@ -141,7 +154,10 @@ test('10,000 malformed and hostile callbacks: every one a 4xx, nothing stored, n
     for (const [status, n] of m) {
       total += n;
       // A connection reset is acceptable only for a huge body the server refused before reading it.
-      const refused = typeof status === 'number' ? status >= 400 && status < 500 : kind.startsWith('huge') && status === 'EPIPE' || status === 'ECONNRESET';
+      const refused =
+        typeof status === 'number'
+          ? status >= 400 && status < 500
+          : (kind.startsWith('huge') && status === 'EPIPE') || status === 'ECONNRESET';
       t.true(refused, `${kind}: ${n} answered ${status}`);
     }
   }

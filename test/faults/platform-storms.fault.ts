@@ -27,7 +27,8 @@ test('platform storms (42001 for all, 45009, HTTP 500, -1, 10 s answers): every 
       }
     },
     drainMs: 150_000,
-    note: () => `${wecom.sendRequests} send requests, ${wecom.duplicatesSuppressed} resends swallowed by the duplicate check, ${wecom.tokenFetches} token fetches`,
+    note: () =>
+      `${wecom.sendRequests} send requests, ${wecom.duplicatesSuppressed} resends swallowed by the duplicate check, ${wecom.tokenFetches} token fetches`,
   });
   t.is(storms.length, 5);
 });

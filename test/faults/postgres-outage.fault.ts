@@ -6,10 +6,15 @@ import { TcpProxy, viaProxy } from '../support/tcp-proxy.ts';
 
 test('PostgreSQL unreachable for 30 s: callbacks answered 5xx, nothing acknowledged is lost, recovery without an operator', async (t) => {
   const server = new URL(POSTGRES_ADMIN_URL);
-  const proxy = new TcpProxy(server.hostname, Number(server.port || 5432));
-  const proxyPort = await proxy.listen();
+  const proxy = new TcpProxy(Number(server.port || 5432));
+  const proxyUrl = await proxy.listen();
   t.teardown(() => proxy.close());
-  const cluster = await new Cluster({ apis: 2, workers: 2, env: { JOB_BACKOFF_MS: '1000' }, databaseUrlFor: (url) => viaProxy(url, proxyPort) }).start();
+  const cluster = await new Cluster({
+    apis: 2,
+    workers: 2,
+    env: { JOB_BACKOFF_MS: '1000' },
+    databaseUrlFor: (url) => viaProxy(url, proxyUrl),
+  }).start();
   t.teardown(() => cluster.close());
   // 45 s of load: 5 s healthy, 30 s without a database, 10 s after it is back.
   let cutAt = -1;

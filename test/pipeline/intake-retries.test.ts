@@ -12,7 +12,10 @@ test('a platform retry of a message stored but never queued (the first attempt d
   const msgId = nextMsgId();
   // The first attempt: committed, then the process died before queueing and before its 200.
   const [account] = await h.service.db.select().from(channelAccounts);
-  const inbound = parseWecomMessage(await parseWxXml(wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: 'zhaoliu', text: '营业时间', msgId })), 'default');
+  const inbound = parseWecomMessage(
+    await parseWxXml(wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: 'zhaoliu', text: '营业时间', msgId })),
+    'default',
+  );
   await recordInbound(h.service.db, account!.id, inbound);
 
   // WeCom retries the same callback; the recovery sweep would only look after 30 s.

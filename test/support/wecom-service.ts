@@ -70,6 +70,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     WECOM_ENCODING_AES_KEY: app.encodingAesKey,
     WECOM_API_BASE: apiBase,
     COALESCE_WINDOW_MS: '50',
+    // Tests reach the service as if through one reverse proxy: a client's address is the last
+    // X-Forwarded-For entry, so each simulated visitor can have its own.
+    TRUSTED_PROXY_HOPS: '1',
     JOB_BACKOFF_MS: '50',
     ...options.env,
   };

@@ -55,16 +55,16 @@ const PLAUSIBLE_RECEIVE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Decrypts a verified Encrypt field and checks that it was meant for us. */
 export function decryptForReceiver(keys: CallbackCryptoKeys, encrypted: string): string {
-  const undecryptable = new RejectedRequestError('undecryptable', 'Encrypt does not decrypt with the configured EncodingAESKey', 400);
+  const undecryptable = () => new RejectedRequestError('undecryptable', 'Encrypt does not decrypt with the configured EncodingAESKey', 400);
   let opened: { message: string; id: string };
   try {
     opened = decrypt(keys.encodingAesKey, encrypted);
   } catch {
-    throw undecryptable;
+    throw undecryptable();
   }
   // @wecom/crypto does not check the padding or the length field, so ciphertext under another key
   // "decrypts" to noise. A real receiveid (corpid, appid) is a short ASCII id; noise is not.
-  if (!PLAUSIBLE_RECEIVE_ID.test(opened.id)) throw undecryptable;
+  if (!PLAUSIBLE_RECEIVE_ID.test(opened.id)) throw undecryptable();
   if (opened.id !== keys.receiveId) {
     throw new RejectedRequestError('foreign_receiver', 'the message was encrypted for another receiveid', 403);
   }

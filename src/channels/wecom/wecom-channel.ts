@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { WecomAccount } from '../../config/env.ts';
+import { DeliveryError } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { CallbackLimits } from '../shared/wx-callback.ts';
 import type { AcceptInbound, Channel } from '../types.ts';
 import { WecomApiClient } from './api-client.ts';
 import { registerWecomCallbackRoutes } from './callback-routes.ts';
 import { sendWecomText } from './send-text.ts';
-import { splitUtf8Text } from './split-text.ts';
+import { splitForWecom } from './split-text.ts';
 
 export interface WecomChannelDeps {
   accounts: WecomAccount[];
@@ -27,11 +28,12 @@ export function createWecomChannel(deps: WecomChannelDeps): Channel {
     accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { corpId: a.corpId, agentId: a.agentId } })),
     registerRoutes: (router) => registerWecomCallbackRoutes(router, deps),
     sender: {
-      splitText: (text) => splitUtf8Text(text),
+      splitText: splitForWecom,
       sendText: (to, text, deliveryId) => {
         const account = accountsByName.get(to.accountName);
         const client = clients.get(to.accountName);
-        if (!account || !client) throw new Error(`no WeCom app named "${to.accountName}" is configured`);
+        // A conversation of an app since removed from the configuration cannot be answered: permanent.
+        if (!account || !client) throw new DeliveryError(false, 'config:unknown_account', `no WeCom app named "${to.accountName}" is configured`);
         return sendWecomText(client, account, deps.redis, to, text, deliveryId);
       },
     },

@@ -113,15 +113,21 @@ export class Cluster {
 
   /** For a failure report: a few pending messages with the state of their turn job. */
   async describePending(limit = 5): Promise<unknown[]> {
-    const rows = await this.query<{ id: number; conversation_id: number; created_at: Date }>(
-      `select id, conversation_id, created_at from messages where direction = 'in' and status = 'pending' order by id limit ${limit}`,
+    const rows = await this.query<{ id: number; conversation_id: number; created_at: Date; storedAt: number }>(
+      `select id, conversation_id, created_at, floor(extract(epoch from created_at) * 1000)::float8 as "storedAt"
+       from messages where direction = 'in' and status = 'pending' order by id limit ${limit}`,
     );
     const queue = new Queue(CONVERSATION_QUEUE, { connection: { url: this.redisUrl }, prefix: this.prefix });
     try {
       return await Promise.all(
         rows.map(async (r) => {
-          const job = await queue.getJob(turnJobId(r.id));
-          return { ...r, job: job ? { state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason } : 'no job' };
+          const job = await queue.getJob(
+            turnJobId({ conversationId: Number(r.conversation_id), messageId: Number(r.id), messageStoredAt: r.storedAt }),
+          );
+          return {
+            ...r,
+            job: job ? { state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason } : 'no job',
+          };
         }),
       );
     } finally {

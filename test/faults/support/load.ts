@@ -38,11 +38,20 @@ export interface SentMessage {
 export function postOnce(baseUrl: string, path: string, cb: SealedCallback, timeoutMs = 5000): Promise<number | string> {
   return new Promise((resolve) => {
     const url = new URL(`${baseUrl}${path}?${cb.query}`);
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(cb.body) }, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve('reset'));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(cb.body) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve('reset'));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? err.message));
     req.end(cb.body);
@@ -64,7 +73,11 @@ export async function pushLoad(options: LoadOptions): Promise<SentMessage[]> {
   const one = async (i: number): Promise<void> => {
     const customer = `${options.tag}-c${i}`;
     const msgId = `${Date.now()}${String(i).padStart(7, '0')}`;
-    const cb = sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: customer, text: QUESTION, msgId }));
+    const cb = sealWecomCallback(
+      keys,
+      app.agentId,
+      wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: customer, text: QUESTION, msgId }),
+    );
     const sent: SentMessage = { customer, msgId, acked: false, attempts: 0, statuses: [] };
     results.push(sent);
     while (sent.attempts < maxAttempts) {

@@ -38,7 +38,13 @@ export class DedicatedRedis {
     for (;;) {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => {}); // refused while the server starts: the loop below retries
-      const ok = await probe.connect().then(() => probe.ping(), () => undefined).catch(() => undefined);
+      const ok = await probe
+        .connect()
+        .then(
+          () => probe.ping(),
+          () => undefined,
+        )
+        .catch(() => undefined);
       probe.disconnect();
       if (ok === 'PONG') return;
       if (Date.now() > deadline) throw new Error('dedicated redis-server did not start');

@@ -54,6 +54,10 @@ export async function runScenario(t: ExecutionContext, options: ScenarioOptions)
   t.is(verdict.wrong, 0, 'every reply is the FAQ answer');
   t.true(verdict.acked > 0, 'callbacks were acknowledged');
   t.is(counts.pending, 0, 'nothing stored was left unanswered');
-  t.is(counts.stored, verdict.acked + verdict.answeredUnacked, 'what is stored is what was acknowledged, plus answered unacknowledged retries');
+  t.is(
+    counts.stored,
+    verdict.acked + verdict.answeredUnacked,
+    'what is stored is what was acknowledged, plus answered unacknowledged retries',
+  );
   return { verdict, sent };
 }

@@ -62,8 +62,20 @@ export function judge(scenario: string, sent: SentMessage[], wecom: FakeWecomApi
     lost,
     answeredUnacked,
     wrong,
-    p99AckMs: Math.round(percentile(acked.map((s) => s.ackMs!), 99)),
-    p99ReplyS: Number((percentile(acked.filter((s) => firstAt.has(s.customer)).map((s) => Math.max(0, firstAt.get(s.customer)! - s.ackedAt!)), 99) / 1000).toFixed(1)),
+    p99AckMs: Math.round(
+      percentile(
+        acked.map((s) => s.ackMs!),
+        99,
+      ),
+    ),
+    p99ReplyS: Number(
+      (
+        percentile(
+          acked.filter((s) => firstAt.has(s.customer)).map((s) => Math.max(0, firstAt.get(s.customer)! - s.ackedAt!)),
+          99,
+        ) / 1000
+      ).toFixed(1),
+    ),
   };
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX "conversations_customer" ON "conversations" USING btree ("customer_id","id");

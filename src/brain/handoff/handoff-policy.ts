@@ -1,0 +1,86 @@
+import type { HandoffRules } from './handoff-rules.ts';
+
+/** Stable reason codes stored with each flag. */
+export type HandoffReason = 'customer_asked' | 'sensitive' | 'complaint' | 'vip' | 'low_confidence';
+
+export interface HandoffFlag {
+  reason: HandoffReason;
+  /** What the customer is told while they wait. */
+  text: string;
+  /** Which rule fired and on what, for the record (sensitive intent name, matched phrase…). */
+  detail: Record<string, unknown>;
+}
+
+export interface HandoffCheck {
+  /** The customer's new message(s). */
+  text: string;
+  customerTags: readonly string[];
+  /** A person already answered in this conversation (the bot got it back after a handoff). */
+  agentHasReplied: boolean;
+}
+
+/**
+ * Amounts the customer names: 1500元, 1,500块, ¥1500, 1500 rmb. Bare numbers are not amounts:
+ * order and phone numbers would otherwise read as huge refunds.
+ */
+const AMOUNT = /[¥￥]\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:元|块|rmb)/gi;
+
+/**
+ * Decides from config rules whether a person must take over. Pure: no I/O, no state; the brain
+ * supplies what it knows (message, tags, history facts) and acts on the flag.
+ */
+export class HandoffPolicy {
+  private readonly rules: HandoffRules;
+
+  constructor(rules: HandoffRules) {
+    this.rules = {
+      ...rules,
+      vip: { ...rules.vip, tags: rules.vip.tags.map((t) => t.toLowerCase()) },
+    };
+  }
+
+  /** Rules that apply before looking for an answer, in priority order. */
+  check(input: HandoffCheck): HandoffFlag | null {
+    const text = input.text.normalize('NFKC').toLowerCase();
+    const { customerAsked, sensitive, complaint, vip } = this.rules;
+
+    const asked = findPhrase(text, customerAsked.phrases);
+    if (asked && !findPhrase(text, customerAsked.unless)) {
+      return { reason: 'customer_asked', text: customerAsked.reply, detail: { phrase: asked } };
+    }
+    for (const rule of sensitive) {
+      const phrase = findPhrase(text, rule.phrases);
+      if (!phrase) continue;
+      const amount = largestAmount(text);
+      if (rule.amountAbove !== undefined && !(amount !== undefined && amount > rule.amountAbove)) continue;
+      return { reason: 'sensitive', text: rule.reply, detail: { intent: rule.name, phrase, ...(amount !== undefined && { amount }) } };
+    }
+    const complained = findPhrase(text, complaint.phrases);
+    if (complained) return { reason: 'complaint', text: complaint.reply, detail: { phrase: complained } };
+
+    // A VIP is greeted by a person once; after an agent hands the conversation back, the bot may
+    // answer, or every message would bounce straight back to the queue.
+    const tag = input.customerTags.find((t) => vip.tags.includes(t.toLowerCase()));
+    if (tag !== undefined && !input.agentHasReplied) return { reason: 'vip', text: vip.reply, detail: { tag } };
+    return null;
+  }
+
+  /** `streak` counts consecutive customer turns without a confident answer, this one included. */
+  checkLowConfidence(streak: number): HandoffFlag | null {
+    const { consecutive, reply } = this.rules.lowConfidence;
+    return streak >= consecutive ? { reason: 'low_confidence', text: reply, detail: { streak } } : null;
+  }
+}
+
+function findPhrase(text: string, phrases: readonly string[]): string | undefined {
+  return phrases.find((phrase) => text.includes(phrase.toLowerCase()));
+}
+
+function largestAmount(text: string): number | undefined {
+  let largest: number | undefined;
+  for (const match of text.matchAll(AMOUNT)) {
+    const value = Number((match[1] ?? match[2]!).replace(/,/g, ''));
+    if (Number.isFinite(value) && (largest === undefined || value > largest)) largest = value;
+  }
+  return largest;
+}

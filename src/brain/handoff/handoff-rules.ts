@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ConfigError } from '../../errors.ts';
+
+const phrases = z.array(z.string().min(1)).min(1);
+const reply = z.string().min(1);
+
+/** The shape of config/brain/handoff.json. */
+export const handoffRulesSchema = z.object({
+  customerAsked: z.object({ phrases, unless: z.array(z.string().min(1)).default([]), reply }),
+  sensitive: z
+    .array(
+      z.object({
+        /** Names the intent in the flag, e.g. 'legal', 'large_refund'. */
+        name: z.string().min(1),
+        phrases,
+        /** Only when the message also names an amount (¥, 元, 块) above this. */
+        amountAbove: z.number().positive().optional(),
+        reply,
+      }),
+    )
+    .default([]),
+  complaint: z.object({ phrases, reply }),
+  vip: z.object({ tags: z.array(z.string().min(1)), reply }),
+  lowConfidence: z.object({ consecutive: z.number().int().min(1), reply }),
+});
+
+export type HandoffRules = z.infer<typeof handoffRulesSchema>;
+
+export async function loadHandoffRules(path: string): Promise<HandoffRules> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${path}: ${(err as Error).message}`);
+  }
+  const parsed = handoffRulesSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

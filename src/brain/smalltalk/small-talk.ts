@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ConfigError } from '../../errors.ts';
+
+const smallTalkSchema = z.object({
+  fillers: z.string(),
+  kinds: z.array(
+    z.object({
+      kind: z.string().min(1),
+      phrases: z.array(z.string().min(1)).min(1),
+      reply: z.string().min(1),
+      /** Also cut these phrases from the start and end of a question. */
+      strip: z.boolean().default(true),
+    }),
+  ),
+});
+export type SmallTalkConfig = z.infer<typeof smallTalkSchema>;
+
+export interface SmallTalkResult {
+  /** Set when the message is nothing but small talk: answer with `reply`, skip retrieval. */
+  kind?: string;
+  reply?: string;
+  /** The message without greetings and thanks: what to search for. Empty for pure small talk. */
+  question: string;
+}
+
+/**
+ * Greetings, thanks and acknowledgements, recognized by phrase lists from config. Matching is by
+ * removal rather than by "contains", so 「你好，我要退货」 is a question, not a greeting.
+ */
+export class SmallTalk {
+  /** Every phrase → its kind; the first kind listing a phrase wins. */
+  private readonly wholeSegment = new Map<string, Kind>();
+  /** Phrases that may be cut off a question, longest first (谢谢你 before 谢谢). */
+  private readonly strippable: { phrase: string; kind: Kind }[] = [];
+  private readonly fillers: Set<string>;
+
+  constructor(config: SmallTalkConfig) {
+    for (const { kind, phrases, reply, strip } of config.kinds) {
+      for (const raw of phrases) {
+        const phrase = raw.toLowerCase();
+        if (!this.wholeSegment.has(phrase)) this.wholeSegment.set(phrase, { kind, reply });
+        // One character is too often part of a word (好久, 银行) to be cut off a question.
+        if (strip && [...phrase].length > 1) this.strippable.push({ phrase, kind: { kind, reply } });
+      }
+    }
+    this.strippable.sort((a, b) => b.phrase.length - a.phrase.length);
+    this.fillers = new Set([...config.fillers.toLowerCase()]);
+  }
+
+  static async load(path: string): Promise<SmallTalk> {
+    const parsed = smallTalkSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues[0]?.message}`);
+    return new SmallTalk(parsed.data);
+  }
+
+  classify(message: string): SmallTalkResult {
+    const segments = message
+      .normalize('NFKC')
+      .toLowerCase()
+      .split(/[，,。.！!？?；;、\s]+/)
+      .filter(Boolean);
+    let kind: Kind | undefined;
+    const kept: string[] = [];
+    for (const segment of segments) {
+      const whole = this.wholeSegment.get(this.trimFillers(segment));
+      if (whole) {
+        kind = kind ?? whole;
+        continue;
+      }
+      const leading = this.stripLeading(segment);
+      const trailing = this.stripTrailing(leading.rest);
+      const rest = this.trimFillers(trailing.rest);
+      const found = leading.found ?? trailing.found;
+      if (rest === '' || this.wholeSegment.has(rest)) {
+        kind = kind ?? found ?? this.wholeSegment.get(rest);
+        continue;
+      }
+      kept.push(trailing.rest);
+    }
+    const question = kept.join('，');
+    if (question === '' && kind) return { kind: kind.kind, reply: kind.reply, question };
+    return { question };
+  }
+
+  /** Cuts small-talk phrases off the start of a segment (「你好请问…」). */
+  private stripLeading(segment: string): { rest: string; found?: Kind } {
+    let rest = segment;
+    let found: Kind | undefined;
+    for (let hit = this.leadingPhrase(rest); hit; hit = this.leadingPhrase(rest)) {
+      rest = this.trimFillers(rest).slice(hit.phrase.length);
+      found = found ?? hit.kind;
+    }
+    return { rest, found };
+  }
+
+  /** Cuts small-talk phrases off the end of a segment (「…发货了吗谢谢」). */
+  private stripTrailing(segment: string): { rest: string; found?: Kind } {
+    let rest = segment;
+    let found: Kind | undefined;
+    for (let hit = this.trailingPhrase(rest); hit; hit = this.trailingPhrase(rest)) {
+      const trimmed = this.trimFillers(rest);
+      rest = trimmed.slice(0, trimmed.length - hit.phrase.length);
+      found = found ?? hit.kind;
+    }
+    return { rest, found };
+  }
+
+  private leadingPhrase(text: string) {
+    const trimmed = this.trimFillers(text);
+    return this.strippable.find(({ phrase }) => trimmed.startsWith(phrase));
+  }
+
+  private trailingPhrase(text: string) {
+    const trimmed = this.trimFillers(text);
+    return this.strippable.find(({ phrase }) => trimmed.endsWith(phrase));
+  }
+
+  private trimFillers(text: string): string {
+    let start = 0;
+    let end = text.length;
+    while (start < end && this.fillers.has(text[start]!)) start++;
+    while (end > start && this.fillers.has(text[end - 1]!)) end--;
+    return text.slice(start, end);
+  }
+}
+
+interface Kind {
+  kind: string;
+  reply: string;
+}

@@ -1,0 +1,278 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { WebAccount } from '../../config/env.ts';
+import { AppError, RateLimitedError, RejectedRequestError } from '../../errors.ts';
+import { readBody } from '../../http/read-body.ts';
+import { hitRateLimit } from '../../lib/rate-limit.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { AcceptInbound, InboundContent } from '../types.ts';
+import { openEventStream, type EventStreamDeps } from './event-stream.ts';
+import { answerPreflight, applyOriginPolicy } from './origin-policy.ts';
+import {
+  newAnonymousVisitorId,
+  SESSION_TTL_SECONDS,
+  signedInVisitorId,
+  signSessionToken,
+  userSignatureIsValid,
+  verifySessionToken,
+} from './session-token.ts';
+import type { StreamHub } from './stream-hub.ts';
+import type { UploadStore } from './uploads.ts';
+import type { VisitorMessages } from './visitor-messages.ts';
+
+export type ResolvedWebAccount = WebAccount & { secret: string };
+
+export interface WebApiDeps {
+  accounts: ResolvedWebAccount[];
+  redis: Redis;
+  hub: StreamHub;
+  messages: VisitorMessages;
+  uploads: UploadStore;
+  accept: AcceptInbound;
+  logger: Logger;
+  metrics: Metrics;
+  stream: Omit<EventStreamDeps, 'hub' | 'messages' | 'logger' | 'metrics'>;
+}
+
+const sessionBody = z.union([z.object({ userId: z.string().min(1).max(128), signature: z.string() }), z.object({}).strict()]);
+const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, - or _');
+const messageBody = z.object({ clientId, text: z.string() });
+const historyQuery = z.object({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+const cursor = z.coerce.number().int().min(0);
+
+const base = '/api/web/:publicId';
+
+/**
+ * The widget's API, under /api/web/:publicId/. Every route checks the page's origin and the
+ * caller's address rate first; all but `session` then read the visitor from the session token,
+ * and only ever touch that visitor's messages and files.
+ */
+export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
+  const byPublicId = new Map(deps.accounts.map((a) => [a.publicId, a]));
+
+  async function limit(key: string, max: number, what: string): Promise<void> {
+    const decision = await hitRateLimit(deps.redis, key, max, 60_000).catch((err) => {
+      // Without Redis nothing else works either; do not turn a Redis hiccup into refused chats.
+      deps.logger.warn({ err: (err as Error).message }, 'rate limit unavailable; request allowed');
+      return { allowed: true as const };
+    });
+    if (!decision.allowed)
+      throw new RateLimitedError(`too many ${what}; try again in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
+  }
+
+  async function enter(ctx: Context): Promise<ResolvedWebAccount> {
+    const account = byPublicId.get(String(ctx.params.publicId));
+    if (!account) throw new RejectedRequestError('unknown_widget', `no chat widget has the id "${String(ctx.params.publicId)}"`, 404);
+    applyOriginPolicy(ctx, account);
+    await limit(`web:ip:${account.name}:${ctx.ip}`, account.ipRequestsPerMinute, 'requests from this address');
+    return account;
+  }
+
+  function visitorOf(ctx: Context, account: ResolvedWebAccount, allowQueryToken = false): string {
+    const header = ctx.get('Authorization');
+    const token = header.startsWith('Bearer ')
+      ? header.slice(7).trim()
+      : allowQueryToken && typeof ctx.query.token === 'string'
+        ? ctx.query.token
+        : '';
+    if (!token) throw new RejectedRequestError('token_missing', 'a session token is required (POST session first)', 401);
+    const check = verifySessionToken(account.secret, account.name, token);
+    if (!check.ok) {
+      throw new RejectedRequestError(
+        check.reason === 'expired' ? 'token_expired' : 'token_invalid',
+        `the session token is ${check.reason === 'expired' ? 'expired' : 'not valid for this widget'}; start a new session`,
+        401,
+      );
+    }
+    return check.claims.sub;
+  }
+
+  async function readJson(ctx: Context, maxBytes: number): Promise<unknown> {
+    const raw = await readBody(ctx.req, maxBytes);
+    try {
+      return raw.trim() === '' ? {} : JSON.parse(raw);
+    } catch {
+      throw new RejectedRequestError('bad_json', 'the body is not JSON', 400);
+    }
+  }
+
+  function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new RejectedRequestError('bad_request', `${issue.path.join('.') || 'body'}: ${issue.message}`, 400);
+    }
+    return result.data;
+  }
+
+  /** Visitor messages count in the callback metrics like every channel's inbound (channel="web"). */
+  async function counted(handle: () => Promise<{ duplicate: boolean }>): Promise<void> {
+    const stopTimer = deps.metrics.ackLatency.startTimer({ channel: 'web' });
+    try {
+      const { duplicate } = await handle();
+      deps.metrics.callbacks.inc({ channel: 'web', result: duplicate ? 'duplicate' : 'accepted' });
+      stopTimer();
+    } catch (err) {
+      deps.metrics.callbacks.inc({ channel: 'web', result: err instanceof AppError && err.status < 500 ? err.code : 'error' });
+      throw err;
+    }
+  }
+
+  /** Stores the visitor's message like any channel's, then shows it in their other tabs at once. */
+  async function acceptFromVisitor(account: ResolvedWebAccount, visitorId: string, id: string, content: InboundContent) {
+    const dedupeKey = `${visitorId}#${id}`;
+    const result = await deps.accept({
+      channel: 'web',
+      accountName: account.name,
+      customerExternalId: visitorId,
+      platformMessageId: id,
+      dedupeKey,
+      sentAt: new Date(),
+      content,
+    });
+    const message = result.messageId
+      ? await deps.messages.byId(result.messageId)
+      : await deps.messages.byDedupeKey(account.name, dedupeKey);
+    if (result.outcome === 'accepted' && message) {
+      // Stored is what counts; the visitor's other tabs also catch up from the database.
+      await deps.hub
+        .publish(account.name, visitorId, { type: 'message', message })
+        .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'could not publish a visitor message'));
+    }
+    return { message, duplicate: result.outcome === 'duplicate' };
+  }
+
+  for (const path of ['/session', '/messages', '/history', '/stream', '/uploads', '/uploads/:fileId']) {
+    router.options(base + path, (ctx) => {
+      const account = byPublicId.get(String(ctx.params.publicId));
+      if (!account) throw new RejectedRequestError('unknown_widget', 'no such chat widget', 404);
+      answerPreflight(ctx, account);
+    });
+  }
+
+  router.post(`${base}/session`, async (ctx) => {
+    const account = await enter(ctx);
+    const body = parse(sessionBody, await readJson(ctx, 4096));
+    let visitorId: string;
+    let kind: 'user' | 'anonymous';
+    if ('userId' in body) {
+      if (!userSignatureIsValid(account.secret, body.userId, body.signature)) {
+        throw new RejectedRequestError(
+          'bad_user_signature',
+          'signature is not HMAC-SHA256(secret, userId) in hex; compute it on your server',
+          401,
+        );
+      }
+      visitorId = signedInVisitorId(body.userId);
+      kind = 'user';
+    } else if (ctx.get('Authorization')) {
+      // A returning visitor renews their token and keeps their history.
+      visitorId = visitorOf(ctx, account);
+      kind = visitorId.startsWith('u:') ? 'user' : 'anonymous';
+    } else {
+      visitorId = newAnonymousVisitorId();
+      kind = 'anonymous';
+    }
+    const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS;
+    ctx.body = {
+      token: signSessionToken(account.secret, { acc: account.name, sub: visitorId, exp }),
+      visitor: { id: visitorId, kind },
+      expiresAt: new Date(exp * 1000).toISOString(),
+      limits: { maxMessageChars: account.maxMessageChars, maxUploadBytes: account.maxUploadBytes },
+    };
+  });
+
+  router.post(`${base}/messages`, (ctx) =>
+    counted(async () => {
+      const account = await enter(ctx);
+      const visitorId = visitorOf(ctx, account);
+      // Room for the longest allowed text in 4-byte characters plus JSON escaping and the clientId.
+      const body = parse(messageBody, await readJson(ctx, account.maxMessageChars * 6 + 1024));
+      const text = body.text.trim();
+      if (text === '') throw new RejectedRequestError('empty_message', 'text is empty', 400);
+      if ([...text].length > account.maxMessageChars) {
+        throw new RejectedRequestError('message_too_long', `messages may be at most ${account.maxMessageChars} characters`, 413);
+      }
+      await limit(`web:visitor:${account.name}:${visitorId}`, account.visitorMessagesPerMinute, 'messages');
+      const { message, duplicate } = await acceptFromVisitor(account, visitorId, body.clientId, { type: 'text', text });
+      ctx.status = duplicate ? 200 : 202;
+      ctx.body = { message, duplicate };
+      return { duplicate };
+    }),
+  );
+
+  router.get(`${base}/history`, async (ctx) => {
+    const account = await enter(ctx);
+    const visitorId = visitorOf(ctx, account);
+    const query = parse(historyQuery, ctx.query);
+    const messages = await deps.messages.page(account.name, visitorId, query.before, query.limit);
+    ctx.body = { messages, hasMore: messages.length === query.limit };
+  });
+
+  router.get(`${base}/stream`, async (ctx) => {
+    const account = await enter(ctx);
+    // EventSource cannot send headers: the token comes in the query string, and the cursor either
+    // from the browser's own reconnect (Last-Event-ID) or from the widget's (?lastEventId=).
+    const visitorId = visitorOf(ctx, account, true);
+    const raw = ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
+    const lastEventId = raw === '' ? undefined : parse(cursor, raw);
+    await openEventStream(
+      ctx,
+      { ...deps.stream, hub: deps.hub, messages: deps.messages, logger: deps.logger, metrics: deps.metrics },
+      account.name,
+      visitorId,
+      lastEventId,
+    );
+  });
+
+  router.post(`${base}/uploads`, (ctx) =>
+    counted(async () => {
+      const account = await enter(ctx);
+      const visitorId = visitorOf(ctx, account);
+      const id = parse(clientId, ctx.get('X-Client-Id') || ctx.query.clientId);
+      await limit(`web:visitor:${account.name}:${visitorId}`, account.visitorMessagesPerMinute, 'messages');
+      // A retried upload (same client id) is answered with the message already stored.
+      const existing = await deps.messages.byDedupeKey(account.name, `${visitorId}#${id}`);
+      if (existing) {
+        ctx.req.resume();
+        ctx.body = { message: existing, duplicate: true };
+        return { duplicate: true };
+      }
+      let fileName = 'file';
+      try {
+        fileName = decodeURIComponent(ctx.get('X-File-Name') || 'file');
+      } catch {
+        // A name that is not valid percent-encoding keeps the default.
+      }
+      const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, account.maxUploadBytes);
+      const url = `/api/web/${account.publicId}/uploads/${upload.id}`;
+      const content: InboundContent = upload.kind === 'image' ? { type: 'image', url } : { type: 'file', url, fileName: upload.name };
+      const { message, duplicate } = await acceptFromVisitor(account, visitorId, id, content);
+      ctx.status = duplicate ? 200 : 202;
+      ctx.body = { message, duplicate };
+      return { duplicate };
+    }),
+  );
+
+  router.get(`${base}/uploads/:fileId`, async (ctx) => {
+    const account = await enter(ctx);
+    const visitorId = visitorOf(ctx, account, true);
+    const found = await deps.uploads.find(account.name, visitorId, String(ctx.params.fileId));
+    // Another visitor's file and a missing one look the same.
+    if (!found) throw new RejectedRequestError('not_found', 'no such file', 404);
+    const { upload } = found;
+    ctx.type = upload.contentType;
+    ctx.length = upload.size;
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
+    ctx.set('Cache-Control', 'private, max-age=3600');
+    if (upload.kind === 'file') ctx.attachment(upload.name);
+    ctx.body = found.open();
+  });
+}

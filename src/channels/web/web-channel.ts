@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis';
+import type { WebAccount } from '../../config/env.ts';
+import type { Database } from '../../db/connect.ts';
+import { DeliveryError } from '../../errors.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { AcceptInbound, Channel } from '../types.ts';
+import { registerWebApiRoutes, type ResolvedWebAccount } from './api-routes.ts';
+import { StreamHub } from './stream-hub.ts';
+import { createUploadStore } from './uploads.ts';
+import { createVisitorMessages } from './visitor-messages.ts';
+import { registerWidgetAssetRoutes } from './widget-assets.ts';
+
+export interface WebChannelDeps {
+  accounts: WebAccount[];
+  /** The secret of accounts configured without one (read or generated only where routes are served). */
+  fallbackSecret: () => string;
+  db: Database;
+  /** Commands and publishing (keyPrefix applied). */
+  redis: Redis;
+  /** A connection in subscriber mode; only processes that serve streams (the API) have one. */
+  subscriber?: Redis;
+  redisPrefix: string;
+  dataDir: string;
+  accept: AcceptInbound;
+  logger: Logger;
+  metrics: Metrics;
+  /** Public id of the widget shown on the demo page at GET /, if the demo is on. */
+  demoPublicId?: string;
+  heartbeatMs?: number;
+}
+
+/**
+ * The web chat widget channel: visitors write through the widget's API; "sending" a reply means
+ * publishing the stored message to the visitor's stream, wherever their connection is held. The
+ * messages table is the record: history and reconnects read it, so a visitor offline when the
+ * reply was sent sees it when they come back.
+ */
+export function createWebChannel(deps: WebChannelDeps): Channel {
+  const hub = new StreamHub(deps.redis, deps.subscriber, deps.redisPrefix, deps.logger);
+  const messages = createVisitorMessages(deps.db);
+  const openStreams = new Set<() => void>();
+  return {
+    kind: 'web',
+    accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { publicId: a.publicId, allowedOrigins: a.allowedOrigins } })),
+    registerRoutes(router) {
+      registerWidgetAssetRoutes(router, { demoPublicId: deps.demoPublicId });
+      const accounts: ResolvedWebAccount[] = deps.accounts.map((a) => ({ ...a, secret: a.secret ?? deps.fallbackSecret() }));
+      registerWebApiRoutes(router, {
+        accounts,
+        redis: deps.redis,
+        hub,
+        messages,
+        uploads: createUploadStore(deps.dataDir),
+        accept: deps.accept,
+        logger: deps.logger,
+        metrics: deps.metrics,
+        stream: { heartbeatMs: deps.heartbeatMs ?? 15_000, open: openStreams },
+      });
+    },
+    sender: {
+      // The widget shows a reply whole, however long; the stored message is the unit.
+      splitText: (text) => [text],
+      async sendText(to, _text, deliveryId) {
+        const message = await messages.forDelivery(deliveryId);
+        if (!message) throw new DeliveryError(false, 'web:no_message', `delivery ${deliveryId} has no stored message`);
+        try {
+          // Nobody listening is fine: the visitor reads it from history when they return.
+          await hub.publish(to.accountName, to.customerExternalId, { type: 'message', message });
+        } catch (err) {
+          throw new DeliveryError(true, 'web:redis_unavailable', `could not publish to the visitor's stream: ${(err as Error).message}`);
+        }
+        return { platformMessageId: String(message.id) };
+      },
+    },
+    // The worker took up the visitor's messages: show the bot typing until its reply arrives.
+    async onTurnStart(to) {
+      await hub.publish(to.accountName, to.customerExternalId, { type: 'typing', from: 'bot', active: true });
+    },
+    async endLiveConnections() {
+      for (const end of [...openStreams]) end();
+    },
+  };
+}

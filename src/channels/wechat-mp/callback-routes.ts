@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
+import { RejectedRequestError } from '../../errors.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import { runCallback, type CallbackLimits } from '../shared/wx-callback.ts';
+import type { AcceptInbound, InboundMessage } from '../types.ts';
+import type { WechatMpApiClient } from './api-client.ts';
+import { downloadMedia } from './download-media.ts';
+import { parseMpMessage } from './parse-message.ts';
+import { answerMpUrlVerification, openMpCallback } from './verify-callback.ts';
+
+export interface MpRouteDeps {
+  accounts: WechatMpAccount[];
+  clients: Map<string, WechatMpApiClient>;
+  limits: CallbackLimits;
+  metrics: Metrics;
+  logger: Logger;
+  accept: AcceptInbound;
+  dataDir: string;
+  /** Sends the configured welcome after a new follower's subscribe event was stored. */
+  onSubscribed: (account: WechatMpAccount, openid: string) => void;
+}
+
+/** Budget for fetching a user's media before the ack; WeChat retries after 5 s. */
+const MEDIA_BUDGET_MS = 2_000;
+
+/**
+ * GET and POST /callbacks/wechat-mp/:account — the URL set under 设置与开发 → 基本配置 → 服务器配置
+ * (https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html).
+ * The answer is an empty 200 once the message is stored ("直接回复空串" is a valid answer, 被动回复
+ * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Passive_user_reply_message.html);
+ * replies go out later through custom/send.
+ */
+export function registerMpCallbackRoutes(router: Router, deps: MpRouteDeps): void {
+  const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
+  const accountFor = (ctx: Context): WechatMpAccount => {
+    const account = accountsByName.get(String(ctx.params.account));
+    if (!account) throw new RejectedRequestError('unknown_account', `no Official Account named "${String(ctx.params.account)}" is configured`, 404);
+    return account;
+  };
+
+  /** Keeps a copy of the user's image/voice/video; without it the message still goes through. */
+  async function attachMedia(account: WechatMpAccount, message: InboundMessage): Promise<InboundMessage> {
+    const content = message.content;
+    if ((content.type !== 'image' && content.type !== 'voice' && content.type !== 'video') || !content.mediaId) return message;
+    try {
+      const dir = join(deps.dataDir, 'media', 'wechat-mp', account.name);
+      const localPath = await downloadMedia(deps.clients.get(account.name)!, dir, content.mediaId, MEDIA_BUDGET_MS);
+      return { ...message, content: { ...content, localPath } };
+    } catch (err) {
+      deps.logger.warn({ err: (err as Error).message, account: account.name }, 'could not download media; keeping the MediaId only (WeChat keeps it 3 days)');
+      return message;
+    }
+  }
+
+  router.get('/callbacks/wechat-mp/:account', (ctx) => {
+    answerMpUrlVerification(ctx, accountFor(ctx), deps.limits);
+  });
+
+  router.post('/callbacks/wechat-mp/:account', async (ctx) => {
+    const account = accountFor(ctx);
+    const accept: AcceptInbound = async (message) => {
+      const result = await deps.accept(message);
+      if (result.outcome === 'accepted' && message.content.type === 'event' && message.content.event === 'subscribe') {
+        deps.onSubscribed(account, message.customerExternalId);
+      }
+      return result;
+    };
+    await runCallback(ctx, 'wechat-mp', deps.metrics, accept, async () =>
+      attachMedia(account, parseMpMessage(await openMpCallback(ctx, account, deps.limits), account.name)),
+    );
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * Official Account errcodes kefu-hub acts on, from 全局返回码
+ * https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html and the
+ * customer-service message page (客服消息)
+ * https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html .
+ * Anything not listed as retryable is permanent: recorded with its code, not retried, and the
+ * conversation goes to a human.
+ */
+
+/** The access token is invalid or expired: refresh it and send again. */
+export const TOKEN_REJECTED = new Set([
+  40001, // invalid credential / access_token invalid or not latest
+  40014, // 不合法的 access_token
+  42001, // access_token 超时
+]);
+
+/**
+ * Trying again later can succeed; the value is the least delay worth waiting (ms). 45047 means the
+ * quota of customer-service messages per user action is used up (5 per user message within 48 h,
+ * 3 within a minute after follow/menu/scan): only a later user action refills it, so we wait long.
+ */
+export const RETRY_AFTER_MS = new Map<number, number>([
+  [-1, 1_000], // 系统繁忙
+  [45009, 10 * 60_000], // 接口调用超过限制 (daily API quota)
+  [45047, 5 * 60_000], // 客服接口下行条数超过上限
+]);
+
+export const DESCRIPTIONS: Record<number, string> = {
+  [-1]: 'system busy',
+  40001: 'invalid credential',
+  40003: 'invalid openid',
+  40014: 'invalid access_token',
+  42001: 'access_token expired',
+  43004: 'recipient does not follow the account',
+  45009: 'API daily quota reached',
+  45015: 'outside the 48-hour reply window (回复时间超过限制)',
+  45047: 'too many customer-service messages for this user action (客服接口下行条数超过上限)',
+  48001: 'API not authorized for this account',
+  61004: 'caller IP is not in the IP whitelist',
+};
+
+export function describeErrcode(errcode: number, errmsg?: string): string {
+  return `errcode ${errcode}${DESCRIPTIONS[errcode] ? ` (${DESCRIPTIONS[errcode]})` : ''}${errmsg ? `: ${errmsg}` : ''}`;
+}

@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { CallbackLimits } from '../shared/wx-callback.ts';
+import { splitUtf8Text } from '../shared/split-utf8-text.ts';
+import type { AcceptInbound, Channel, OutboundRecipient } from '../types.ts';
+import { WechatMpApiClient } from './api-client.ts';
+import { registerMpCallbackRoutes } from './callback-routes.ts';
+import { MP_TEXT_MAX_BYTES, sendMpText, sendMpTyping } from './send-text.ts';
+
+export interface WechatMpChannelDeps {
+  accounts: WechatMpAccount[];
+  redis: Redis;
+  metrics: Metrics;
+  logger: Logger;
+  limits: CallbackLimits;
+  accept: AcceptInbound;
+  /** Media users send is kept under DATA_DIR/media. */
+  dataDir: string;
+}
+
+/**
+ * The Official Account channel (公众号): callbacks in any of the three message modes, replies
+ * through custom/send, "typing" while the brain works, a welcome text to new followers.
+ */
+export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
+  const clients = new Map(
+    deps.accounts.map((a) => [a.name, new WechatMpApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wechat-mp' }))]),
+  );
+  const clientFor = (to: OutboundRecipient): WechatMpApiClient => {
+    const client = clients.get(to.accountName);
+    if (!client) throw new Error(`no Official Account named "${to.accountName}" is configured`);
+    return client;
+  };
+
+  // The welcome goes straight through custom/send rather than the conversation pipeline: it answers
+  // an event (the pipeline answers messages), and the follow quota lasts only 1 minute. Best effort:
+  // a failure is logged and counted, and the follower simply gets no welcome.
+  const onSubscribed = (account: WechatMpAccount, openid: string) => {
+    if (!account.welcomeText) return;
+    const to = { accountName: account.name, customerExternalId: openid };
+    sendMpText(clients.get(account.name)!, to, account.welcomeText).then(
+      () => deps.metrics.sends.inc({ channel: 'wechat-mp', result: 'sent', code: 'welcome' }),
+      (err) => {
+        deps.metrics.sends.inc({ channel: 'wechat-mp', result: 'failed', code: 'welcome' });
+        deps.logger.warn({ err: (err as Error).message, account: account.name }, 'welcome message not sent');
+      },
+    );
+  };
+
+  return {
+    kind: 'wechat-mp',
+    accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { appId: a.appId, mode: a.encodingAesKey ? 'encrypted' : 'plain' } })),
+    registerRoutes: (router) => registerMpCallbackRoutes(router, { ...deps, clients, onSubscribed }),
+    sender: {
+      splitText: (text) => splitUtf8Text(text, MP_TEXT_MAX_BYTES),
+      sendText: async (to, text) => sendMpText(clientFor(to), to, text),
+    },
+    onTurnStart: async (to) => sendMpTyping(clientFor(to), to),
+  };
+}

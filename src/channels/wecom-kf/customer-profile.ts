@@ -1,0 +1,44 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../../db/connect.ts';
+import { channelAccounts, customers } from '../../db/schema.ts';
+import type { KfResponse, WecomKfApiClient } from './api-client.ts';
+import { parseKfCustomerId } from './customer-id.ts';
+
+/**
+ * kf/customer/batchget (获取客户基础信息 https://developer.work.weixin.qq.com/document/path/95159):
+ * nickname, avatar, gender and unionid of up to 100 external_userids. Fetched once per customer
+ * (while display_name is empty) and stored on customers.display_name / profile.
+ */
+interface BatchGetResponse extends KfResponse {
+  customer_list?: Array<{ external_userid: string; nickname?: string; avatar?: string; gender?: number; unionid?: string }>;
+}
+
+export async function fillCustomerProfiles(db: Database, client: WecomKfApiClient, accountName: string, customerIds: string[]): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const account = db
+    .select({ id: channelAccounts.id })
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.channel, 'wecom-kf'), eq(channelAccounts.name, accountName)));
+  const unknown = await db
+    .select({ id: customers.id, externalId: customers.externalId })
+    .from(customers)
+    .where(and(eq(customers.channelAccountId, sql`(${account})`), inArray(customers.externalId, customerIds), isNull(customers.displayName)));
+  if (unknown.length === 0) return 0;
+  const byExternalUser = new Map(unknown.map((c) => [parseKfCustomerId(c.externalId).externalUserId, c]));
+  const res = await client.post<BatchGetResponse>('/cgi-bin/kf/customer/batchget', {
+    external_userid_list: [...byExternalUser.keys()].slice(0, 100),
+    need_enter_session_context: 0,
+  });
+  let filled = 0;
+  for (const info of res.customer_list ?? []) {
+    const customer = byExternalUser.get(info.external_userid);
+    if (!customer) continue;
+    const profile = { avatar: info.avatar, gender: info.gender, unionid: info.unionid };
+    await db
+      .update(customers)
+      .set({ displayName: info.nickname ?? null, profile: sql`${customers.profile} || ${JSON.stringify(profile)}::jsonb` })
+      .where(eq(customers.id, customer.id));
+    filled++;
+  }
+  return filled;
+}

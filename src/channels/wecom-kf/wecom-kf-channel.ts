@@ -1,0 +1,77 @@
+import type { ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { WecomKfAccount } from '../../config/wechat-accounts.ts';
+import type { Database } from '../../db/connect.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { Metrics } from '../../observability/metrics.ts';
+import type { CallbackLimits } from '../shared/wx-callback.ts';
+import type { AcceptInbound, Channel, OutboundRecipient } from '../types.ts';
+import { WecomKfApiClient } from './api-client.ts';
+import { registerKfCallbackRoutes } from './callback-routes.ts';
+import { sendKfText, splitForKf } from './send-messages.ts';
+import { transferToHuman } from './service-state.ts';
+import { createKfSyncQueue, startKfSyncWorker } from './sync-worker.ts';
+
+export interface WecomKfChannelDeps {
+  accounts: WecomKfAccount[];
+  db: Database;
+  redis: Redis;
+  /** A connection for the sync queue (BullMQ: no ioredis keyPrefix). */
+  queueConnection: ConnectionOptions;
+  redisPrefix: string;
+  metrics: Metrics;
+  logger: Logger;
+  limits: CallbackLimits;
+  accept: AcceptInbound;
+}
+
+export interface WecomKfChannel extends Channel {
+  /** Runs kf/sync_msg jobs (worker roles); returns the stop function. */
+  startSyncWorker(connection: ConnectionOptions): () => Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * WeCom Customer Service (微信客服): callbacks announce messages, a sync job fetches them with
+ * kf/sync_msg into the pipeline, replies go out with kf/send_msg, and a handoff moves the WeCom
+ * session to the human queue or a configured servicer.
+ */
+export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
+  const clients = new Map(
+    deps.accounts.map((a) => [a.name, new WecomKfApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom-kf' }))]),
+  );
+  const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
+  const clientFor = (to: OutboundRecipient): WecomKfApiClient => {
+    const client = clients.get(to.accountName);
+    if (!client) throw new Error(`no WeCom kf account named "${to.accountName}" is configured`);
+    return client;
+  };
+  const queue = createKfSyncQueue(deps.queueConnection, deps.redisPrefix);
+  queue.on('error', (err) => deps.logger.warn({ err: err.message }, 'kf sync queue connection error'));
+
+  return {
+    kind: 'wecom-kf',
+    accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { corpId: a.corpId, servicerUserId: a.servicerUserId ?? null } })),
+    registerRoutes: (router) => registerKfCallbackRoutes(router, { ...deps, queue }),
+    sender: {
+      splitText: splitForKf,
+      sendText: (to, text, deliveryId) => sendKfText(clientFor(to), to, text, deliveryId),
+    },
+    onHandoff: async (to) => transferToHuman(clientFor(to), accountsByName.get(to.accountName)!, to),
+    startSyncWorker: (connection) =>
+      startKfSyncWorker({
+        connection,
+        prefix: deps.redisPrefix,
+        queue,
+        redis: deps.redis,
+        db: deps.db,
+        logger: deps.logger,
+        syncDepsFor: (name) => {
+          const account = accountsByName.get(name);
+          const client = clients.get(name);
+          return account && client ? { db: deps.db, client, account, accept: deps.accept, logger: deps.logger } : undefined;
+        },
+      }),
+    close: () => queue.close(),
+  };
+}

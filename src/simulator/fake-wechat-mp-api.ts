@@ -1,0 +1,170 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback stand-in for the Official Account server API, following the documented protocol and
+ * errcodes: stable_token (https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/getStableAccessToken.html),
+ * custom/send and custom/typing (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html)
+ * with 45015 for users outside the 48-hour window, media/get
+ * (https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html)
+ * and the errcodes of 全局返回码. Used by the tests and by `npm run simulate`; faults are injected per call.
+ */
+
+export type MpFault = { errcode: number; errmsg?: string } | { httpStatus: number } | { delayMs: number };
+
+export interface MpSentText {
+  touser: string;
+  content: string;
+  at: number;
+}
+
+export interface FakeWechatMpOptions {
+  appId: string;
+  appSecret: string;
+}
+
+export class FakeWechatMpApi {
+  /** Texts WeChat would have shown users, in arrival order. */
+  readonly delivered: MpSentText[] = [];
+  readonly typing: string[] = [];
+  sendRequests = 0;
+  tokenFetches = 0;
+  forcedRefreshes = 0;
+  mediaDownloads = 0;
+  /** openids whose 48-hour window is closed: custom/send answers 45015. */
+  readonly outsideWindow = new Set<string>();
+  private liveToken?: string;
+  private readonly expiredTokens = new Set<string>();
+  private readonly faults: MpFault[] = [];
+  private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
+  private server?: Server;
+
+  constructor(private readonly options: FakeWechatMpOptions) {}
+
+  async listen(port = 0): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The next `count` custom/send calls meet `fault` instead of succeeding. */
+  failNext(count: number, fault: MpFault): void {
+    for (let i = 0; i < count; i++) this.faults.push(fault);
+  }
+
+  /** The current token now answers 42001, as after its 7200 s (normal-mode stable_token then issues a new one). */
+  expireTokens(): void {
+    if (this.liveToken) this.expiredTokens.add(this.liveToken);
+    this.liveToken = undefined;
+  }
+
+  addMedia(mediaId: string, bytes: Buffer, contentType: string): void {
+    this.media.set(mediaId, { bytes, contentType });
+  }
+
+  deliveredTo(openid: string): string[] {
+    return this.delivered.filter((d) => d.touser === openid).map((d) => d.content);
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`fake WeChat: condition not met within ${timeoutMs} ms (delivered: ${JSON.stringify(this.delivered)})`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  private json(res: ServerResponse, body: unknown): void {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(body));
+  }
+
+  private async readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** errcode for a request's access_token, 0 when valid. */
+  private tokenError(url: URL): number {
+    const token = url.searchParams.get('access_token');
+    if (!token) return 41001;
+    if (this.expiredTokens.has(token)) return 42001;
+    return token === this.liveToken ? 0 : 40001;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') return this.stableToken(await this.readJson(req), res);
+    if (req.method === 'GET' && url.pathname === '/cgi-bin/media/get') return this.mediaGet(url, res);
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/send') return this.customSend(url, await this.readJson(req), res);
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/typing') {
+      const body = await this.readJson(req);
+      const tokenError = this.tokenError(url);
+      if (tokenError) return this.json(res, { errcode: tokenError, errmsg: 'token' });
+      this.typing.push(String(body?.touser));
+      return this.json(res, { errcode: 0, errmsg: 'ok' });
+    }
+    res.statusCode = 404;
+    res.end();
+  }
+
+  private stableToken(body: Record<string, unknown> | undefined, res: ServerResponse): void {
+    if (body?.grant_type !== 'client_credential') return this.json(res, { errcode: 40002, errmsg: 'invalid grant_type' });
+    if (body.appid !== this.options.appId) return this.json(res, { errcode: 40013, errmsg: 'invalid appid' });
+    if (body.secret !== this.options.appSecret) return this.json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
+    this.tokenFetches++;
+    // Normal mode hands back the live token; force_refresh invalidates it and issues a new one.
+    if (body.force_refresh === true) {
+      this.forcedRefreshes++;
+      if (this.liveToken) this.expiredTokens.add(this.liveToken);
+      this.liveToken = undefined;
+    }
+    this.liveToken ??= `mp-token-${this.tokenFetches}-${Math.random().toString(36).slice(2)}`;
+    this.json(res, { access_token: this.liveToken, expires_in: 7200 });
+  }
+
+  private mediaGet(url: URL, res: ServerResponse): void {
+    const tokenError = this.tokenError(url);
+    if (tokenError) return this.json(res, { errcode: tokenError, errmsg: 'token' });
+    const item = this.media.get(url.searchParams.get('media_id') ?? '');
+    if (!item) return this.json(res, { errcode: 40007, errmsg: 'invalid media_id' });
+    this.mediaDownloads++;
+    res.setHeader('content-type', item.contentType);
+    res.end(item.bytes);
+  }
+
+  private async customSend(url: URL, body: Record<string, unknown> | undefined, res: ServerResponse): Promise<void> {
+    this.sendRequests++;
+    const tokenError = this.tokenError(url);
+    if (tokenError) return this.json(res, { errcode: tokenError, errmsg: 'access_token invalid or expired' });
+    const fault = this.faults.shift();
+    if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
+    else if (fault && 'httpStatus' in fault) {
+      res.statusCode = fault.httpStatus;
+      return void res.end('upstream error');
+    } else if (fault) return this.json(res, { errcode: fault.errcode, errmsg: fault.errmsg ?? 'injected' });
+    if (!body) return this.json(res, { errcode: 47001, errmsg: 'data format error' });
+    const touser = String(body.touser ?? '');
+    if (body.msgtype !== 'text') return this.json(res, { errcode: 40008, errmsg: 'invalid message type' });
+    const content = (body.text as { content?: string } | undefined)?.content ?? '';
+    if (!touser) return this.json(res, { errcode: 40003, errmsg: 'invalid openid' });
+    if (this.outsideWindow.has(touser)) return this.json(res, { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' });
+    this.delivered.push({ touser, content, at: Date.now() });
+    this.json(res, { errcode: 0, errmsg: 'ok' });
+  }
+}

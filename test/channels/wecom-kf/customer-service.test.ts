@@ -1,0 +1,149 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import type { Service } from '../../../src/composition.ts';
+import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { EchoBrain, eventually, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
+
+/**
+ * WeCom Customer Service end to end, on the real service with PGlite (on disk, so a restart keeps
+ * it) and Redis, WeCom faked on loopback. Redis logical DB 12 belongs to this file (flushed first).
+ */
+const REDIS_URL = 'redis://127.0.0.1:6379/12';
+const corp = { corpId: 'wwkfcorp0001', secret: 'kf-secret', token: 'kftoken', encodingAesKey: 'kfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfk' };
+const KF = 'wkDEFAULT01';
+const VIP_KF = 'wkVIP0001';
+
+const kf = new FakeWecomKfApi({ corpId: corp.corpId, secret: corp.secret, callbackToken: corp.token, encodingAesKey: corp.encodingAesKey });
+const brain = new EchoBrain();
+let db: TestDatabase;
+let env: Record<string, string>;
+let service: Service;
+let baseUrl: string;
+
+test.before(async () => {
+  await flushOwnRedisDb(REDIS_URL);
+  const apiBase = await kf.listen();
+  db = await createTestDatabase('pglite');
+  const configFile = join(db.dataDir, 'accounts.json');
+  writeFileSync(configFile, JSON.stringify({ wecomKf: [{ name: 'vip', ...corp, apiBase, servicerUserId: 'zhangsan' }] }));
+  env = {
+    REDIS_URL,
+    REDIS_PREFIX: 'kefu-test-wecom-kf',
+    DATA_DIR: db.dataDir,
+    CONFIG_FILE: configFile,
+    WECOM_KF_CORP_ID: corp.corpId,
+    WECOM_KF_SECRET: corp.secret,
+    WECOM_KF_TOKEN: corp.token,
+    WECOM_KF_ENCODING_AES_KEY: corp.encodingAesKey,
+    WECOM_KF_API_BASE: apiBase,
+    WECOM_KF_WELCOME_TEXT: '您好，我是悦享生活馆智能客服',
+  };
+  ({ service, baseUrl } = await startTestService(env, brain));
+});
+
+test.after.always(async () => {
+  await service?.stop();
+  await kf.close();
+  await db?.drop();
+});
+
+const notify = async (account = 'default', openKfId = KF) => {
+  const res = await kf.notify(`${baseUrl}/callbacks/wecom-kf/${account}`, openKfId);
+  if (res.status !== 200) throw new Error(`callback answered ${res.status}: ${await res.text()}`);
+  return res;
+};
+
+test.serial('enter_session gets the welcome; a message is fetched by sync_msg and answered by send_msg; the profile is stored', async (t) => {
+  kf.customerEnters(KF, 'wm-alice');
+  kf.customerSays(KF, 'wm-alice', '多久发货');
+  const res = await notify();
+  t.is(await res.text(), '');
+  await kf.waitFor(() => kf.deliveredTo('wm-alice').length === 1);
+  t.deepEqual(kf.welcomes.map((w) => w.content), ['您好，我是悦享生活馆智能客服']);
+  t.deepEqual(kf.deliveredTo('wm-alice'), ['答：多久发货']);
+  t.regex(kf.delivered[0]!.msgid, /^kh\d+_[0-9a-f]{12}$/, 'msgid derived from the delivery');
+  t.is(kf.syncCalls[0]!.token !== undefined, true, 'the callback Token is passed to sync_msg');
+  t.true(kf.batchGets >= 1);
+
+  kf.customerSays(KF, 'wm-alice', '几天能到');
+  await notify();
+  await kf.waitFor(() => kf.deliveredTo('wm-alice').length === 2);
+  t.is(brain.calls.at(-1)!.customerName, '客户wm-alice', 'customer/batchget nickname stored on the customer');
+});
+
+test.serial('has_more is followed through empty pages; every message answered exactly once', async (t) => {
+  kf.pageSize = 2;
+  const users = ['wm-p1', 'wm-p2', 'wm-p3', 'wm-p4', 'wm-p5'];
+  for (const u of users) kf.customerSays(KF, u, `问题-${u}`);
+  kf.injectEmptyPages(2);
+  const callsBefore = kf.syncCalls.length;
+  await notify();
+  await kf.waitFor(() => users.every((u) => kf.deliveredTo(u).length === 1));
+  const calls = kf.syncCalls.slice(callsBefore);
+  t.true(calls.some((c) => c.returned === 0 && c.hasMore === 1), 'an empty page with has_more = 1 was seen');
+  t.is(calls.at(-1)!.hasMore, 0, 'synced to the end');
+  t.is(calls.reduce((n, c) => n + c.returned, 0), 5);
+  await new Promise((r) => setTimeout(r, 300));
+  for (const u of users) t.deepEqual(kf.deliveredTo(u), [`答：问题-${u}`]);
+  kf.pageSize = 1000;
+});
+
+test.serial('repeated callbacks fetch nothing twice', async (t) => {
+  const delivered = kf.delivered.length;
+  const brainCalls = brain.calls.length;
+  await Promise.all([notify(), notify(), notify()]);
+  await new Promise((r) => setTimeout(r, 800));
+  t.is(kf.delivered.length, delivered);
+  t.is(brain.calls.length, brainCalls);
+});
+
+test.serial('-1 from sync_msg is retried and nothing is lost', async (t) => {
+  kf.customerSays(KF, 'wm-busy', '能开发票吗');
+  kf.failNext(1, { errcode: -1 });
+  await notify();
+  await kf.waitFor(() => kf.deliveredTo('wm-busy').length === 1, 15_000);
+  t.deepEqual(kf.deliveredTo('wm-busy'), ['答：能开发票吗']);
+});
+
+test.serial('the sync cursor survives a restart: nothing lost, nothing repeated', async (t) => {
+  await service.stop();
+  // While we are down, customers keep writing.
+  kf.customerSays(KF, 'wm-alice', '退款多久到账');
+  kf.customerSays(KF, 'wm-late', '营业时间');
+  const deliveredBefore = kf.delivered.length;
+  const callsBefore = kf.syncCalls.length;
+  ({ service, baseUrl } = await startTestService(env, brain));
+  await notify();
+  await kf.waitFor(() => kf.deliveredTo('wm-late').length === 1);
+  await new Promise((r) => setTimeout(r, 500));
+  const firstAfterRestart = kf.syncCalls[callsBefore]!;
+  t.truthy(firstAfterRestart.cursor, 'resumed from the stored cursor, not from the start');
+  t.deepEqual(
+    kf.delivered.slice(deliveredBefore).map((d) => `${d.touser}:${d.content}`),
+    ['wm-alice:答：退款多久到账', 'wm-late:答：营业时间'],
+  );
+});
+
+test.serial('a handoff moves the kf session to the human queue and the bot falls silent', async (t) => {
+  kf.customerSays(KF, 'wm-bob', '我要转人工');
+  await notify();
+  await kf.waitFor(() => kf.serviceState(KF, 'wm-bob') === 2);
+  t.deepEqual(kf.deliveredTo('wm-bob'), ['正在为您转接人工客服']);
+  t.like(kf.transfers.at(-1), { openKfId: KF, externalUserId: 'wm-bob', state: 2 });
+
+  const brainCalls = brain.calls.length;
+  kf.customerSays(KF, 'wm-bob', '在吗');
+  await notify();
+  await new Promise((r) => setTimeout(r, 800));
+  t.is(brain.calls.length, brainCalls, 'the bot does not answer a conversation a person owns');
+  t.deepEqual(kf.deliveredTo('wm-bob'), ['正在为您转接人工客服']);
+});
+
+test.serial('with a servicer configured the session goes to that servicer (service_state 3)', async (t) => {
+  kf.customerSays(VIP_KF, 'wm-vip', '人工客服');
+  await notify('vip', VIP_KF);
+  await kf.waitFor(() => kf.serviceState(VIP_KF, 'wm-vip') === 3);
+  t.like(kf.transfers.at(-1), { openKfId: VIP_KF, externalUserId: 'wm-vip', state: 3, servicerUserId: 'zhangsan' });
+});

@@ -1,0 +1,171 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * A web chat visitor as the widget is one: a session, messages, history and the event stream,
+ * spoken over real HTTP to a harness. Each visitor has its own client address (X-Forwarded-For:
+ * the harness trusts one proxy hop) so per-address rate limits of one test do not touch another.
+ */
+/** The data of a stream event: a message's fields, or typing's and ready's. */
+export interface StreamedData {
+  id: number;
+  from: string;
+  text: string;
+  clientId?: string;
+  active?: boolean;
+  [field: string]: unknown;
+}
+
+export interface StreamedEvent {
+  event: string;
+  id?: string;
+  data: StreamedData;
+}
+
+export interface OpenStream {
+  events: StreamedEvent[];
+  /** Resolves with the events seen once `predicate` holds for them. */
+  waitFor(predicate: (events: StreamedEvent[]) => boolean, timeoutMs?: number, what?: string): Promise<StreamedEvent[]>;
+  messages(): StreamedData[];
+  close(): void;
+  closed: Promise<void>;
+}
+
+let addressCounter = 0;
+export const nextClientAddress = () => `10.${(process.pid >> 8) & 255}.${process.pid & 255}.${++addressCounter}`;
+export const newClientId = () => randomBytes(8).toString('hex');
+export const signUserId = (secret: string, userId: string) => createHmac('sha256', secret).update(userId).digest('hex');
+
+export class WebVisitor {
+  token = '';
+  visitorId = '';
+  readonly address = nextClientAddress();
+
+  constructor(
+    readonly baseUrl: string,
+    readonly publicId = 'demo',
+    readonly origin?: string,
+  ) {}
+
+  get api(): string {
+    return `${this.baseUrl}/api/web/${this.publicId}`;
+  }
+
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      'X-Forwarded-For': this.address,
+      ...(this.origin ? { Origin: this.origin } : {}),
+      ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+      ...extra,
+    };
+  }
+
+  async startSession(body: Record<string, unknown> = {}): Promise<Response> {
+    const res = await fetch(`${this.api}/session`, {
+      method: 'POST',
+      headers: this.headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+    });
+    if (res.ok) {
+      const session = (await res.clone().json()) as { token: string; visitor: { id: string } };
+      this.token = session.token;
+      this.visitorId = session.visitor.id;
+    }
+    return res;
+  }
+
+  send(text: string, clientId = newClientId()): Promise<Response> {
+    return fetch(`${this.api}/messages`, {
+      method: 'POST',
+      headers: this.headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ clientId, text }),
+    });
+  }
+
+  upload(bytes: Buffer, name: string, clientId = newClientId()): Promise<Response> {
+    return fetch(`${this.api}/uploads`, {
+      method: 'POST',
+      headers: this.headers({
+        'Content-Type': 'application/octet-stream',
+        'X-File-Name': encodeURIComponent(name),
+        'X-Client-Id': clientId,
+      }),
+      body: new Blob([new Uint8Array(bytes)]),
+    });
+  }
+
+  async history(): Promise<Array<{ id: number; from: string; text: string }>> {
+    const res = await fetch(`${this.api}/history`, { headers: this.headers() });
+    if (!res.ok) throw new Error(`history: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { messages: Array<{ id: number; from: string; text: string }> }).messages;
+  }
+
+  /** Opens the event stream as EventSource does (token in the query; Last-Event-ID header on resume). */
+  async stream(options: { lastEventId?: number; header?: boolean } = {}): Promise<OpenStream> {
+    const abort = new AbortController();
+    const query = new URLSearchParams({ token: this.token });
+    const headers: Record<string, string> = {
+      'X-Forwarded-For': this.address,
+      Accept: 'text/event-stream',
+      ...(this.origin ? { Origin: this.origin } : {}),
+    };
+    if (options.lastEventId !== undefined) {
+      if (options.header === false) query.set('lastEventId', String(options.lastEventId));
+      else headers['Last-Event-ID'] = String(options.lastEventId);
+    }
+    const res = await fetch(`${this.api}/stream?${query}`, { headers, signal: abort.signal });
+    if (!res.ok || !res.body) throw new Error(`stream: ${res.status} ${await res.text()}`);
+    const events: StreamedEvent[] = [];
+    const waiters = new Set<() => void>();
+    const closed = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const fields = Object.fromEntries(
+              block
+                .split('\n')
+                .filter((l) => l && !l.startsWith(':'))
+                .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]),
+            );
+            if (fields.data === undefined) continue;
+            events.push({ event: fields.event ?? 'message', id: fields.id, data: JSON.parse(fields.data) });
+            for (const wake of waiters) wake();
+          }
+        }
+      } catch (err) {
+        if ((err as Error).name !== 'AbortError') throw err;
+      }
+    })();
+    return {
+      events,
+      closed,
+      messages: () => events.filter((e) => e.event === 'message').map((e) => e.data),
+      close: () => abort.abort(),
+      waitFor(predicate, timeoutMs = 10_000, what = 'stream events') {
+        return new Promise((resolve, reject) => {
+          const check = () => {
+            if (!predicate(events)) return;
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(events);
+          };
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(events)}`));
+          }, timeoutMs);
+          waiters.add(check);
+          check();
+        });
+      },
+    };
+  }
+}
+
+/** How many message events the stream delivered from `from` (e.g. 'bot'). */
+export const countFrom = (events: StreamedEvent[], from: string) =>
+  events.filter((e) => e.event === 'message' && e.data.from === from).length;

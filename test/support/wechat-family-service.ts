@@ -1,0 +1,51 @@
+import { Redis } from 'ioredis';
+import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
+import { startService, type Service } from '../../src/composition.ts';
+import { loadConfig } from '../../src/config/env.ts';
+
+/**
+ * Fixtures for the WeChat-family channel tests (databases come from ./databases.ts): a Redis
+ * logical DB owned by one test file, a deterministic brain, and the real service in-process.
+ */
+/** Empties the Redis logical DB this test file owns (never another one: files run in parallel). */
+export async function flushOwnRedisDb(redisUrl: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  await redis.flushdb();
+  redis.disconnect();
+}
+
+/**
+ * Answers deterministically: "答：<texts>" — or a handoff when a message asks for a person
+ * (contains 人工). Records what it saw.
+ */
+export class EchoBrain implements Brain {
+  readonly calls: Array<{ conversationId: number; customerName?: string; kinds: string[]; texts: string[] }> = [];
+
+  async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
+    const texts = newMessages.map((m) => m.text);
+    this.calls.push({ conversationId: conversation.conversationId, customerName: conversation.customer.displayName, kinds: newMessages.map((m) => m.kind), texts });
+    if (texts.some((t) => t.includes('人工'))) return { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} };
+    return { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
+  }
+
+  sawText(text: string): boolean {
+    return this.calls.some((c) => c.texts.includes(text));
+  }
+}
+
+export async function startTestService(env: Record<string, string>, brain: Brain): Promise<{ service: Service; baseUrl: string }> {
+  const service = await startService(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', COALESCE_WINDOW_MS: '50', JOB_BACKOFF_MS: '50', SHUTDOWN_GRACE_MS: '2000', ...env }),
+    'all',
+    { brain },
+  );
+  return { service, baseUrl: `http://127.0.0.1:${service.port}` };
+}
+
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,101 @@
+/** The widget's API client: /api/web/:publicId/… on the server that served widget.js. */
+export interface ChatMessage {
+  id: number;
+  from: 'customer' | 'bot' | 'agent' | 'system';
+  kind: string;
+  text: string;
+  clientId?: string;
+  attachment?: { url: string; name?: string };
+  at: string;
+}
+
+export interface Session {
+  token: string;
+  visitor: { id: string; kind: 'user' | 'anonymous' };
+  limits: { maxMessageChars: number; maxUploadBytes: number };
+}
+
+/** An answer other than 2xx, with the server's error code and, for 429, when to try again. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class ChatApi {
+  readonly root: string;
+
+  constructor(
+    readonly origin: string,
+    publicId: string,
+  ) {
+    this.root = `${origin}/api/web/${encodeURIComponent(publicId)}`;
+  }
+
+  private async call<T>(path: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('Authorization', `Bearer ${init.token}`);
+    let res: Response;
+    try {
+      res = await fetch(this.root + path, { ...init, headers });
+    } catch {
+      throw new ApiError(0, 'network', 'network error');
+    }
+    const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string; retryAfterSeconds?: number };
+    if (!res.ok) throw new ApiError(res.status, body.error ?? 'http_error', body.message ?? res.statusText, body.retryAfterSeconds);
+    return body as T;
+  }
+
+  /** A new anonymous session, a renewed one (token), or a signed-in user's (userId + signature). */
+  session(options: { token?: string; userId?: string; signature?: string }): Promise<Session> {
+    const body = options.userId ? { userId: options.userId, signature: options.signature } : {};
+    return this.call('/session', {
+      method: 'POST',
+      token: options.token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** The newest messages before `before` (or the newest of all), oldest first. */
+  history(token: string, before?: number, limit = 50): Promise<{ messages: ChatMessage[]; hasMore: boolean }> {
+    return this.call(`/history?limit=${limit}${before ? `&before=${before}` : ''}`, { token });
+  }
+
+  send(token: string, clientId: string, text: string): Promise<{ message: ChatMessage }> {
+    return this.call('/messages', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ clientId, text }),
+    });
+  }
+
+  upload(token: string, clientId: string, file: File): Promise<{ message: ChatMessage }> {
+    const headers = {
+      'Content-Type': file.type || 'application/octet-stream',
+      'X-File-Name': encodeURIComponent(file.name),
+      'X-Client-Id': clientId,
+    };
+    return this.call('/uploads', { method: 'POST', token, headers, body: file });
+  }
+
+  streamUrl(token: string, lastEventId: number): string {
+    return `${this.root}/stream?token=${encodeURIComponent(token)}&lastEventId=${lastEventId}`;
+  }
+
+  /** Files are served only to their owner: the token rides in the URL because <img> sends no headers. */
+  fileUrl(token: string, path: string): string {
+    return `${this.origin}${path}?token=${encodeURIComponent(token)}`;
+  }
+}
+
+export const newClientId = () => {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+};
