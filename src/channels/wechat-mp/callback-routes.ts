@@ -9,7 +9,7 @@ import { runCallback, type CallbackLimits } from '../shared/wx-callback.ts';
 import type { AcceptInbound, InboundMessage } from '../types.ts';
 import type { WechatMpApiClient } from './api-client.ts';
 import { downloadMedia } from './download-media.ts';
-import { parseMpMessage } from './parse-message.ts';
+import { parseWxMessage } from '../shared/wx-message.ts';
 import { answerMpUrlVerification, openMpCallback } from './verify-callback.ts';
 
 export interface MpRouteDeps {
@@ -70,7 +70,7 @@ export function registerMpCallbackRoutes(router: Router, deps: MpRouteDeps): voi
       return result;
     };
     await runCallback(ctx, 'wechat-mp', deps.metrics, accept, async () =>
-      attachMedia(account, parseMpMessage(await openMpCallback(ctx, account, deps.limits), account.name)),
+      attachMedia(account, parseWxMessage(await openMpCallback(ctx, account, deps.limits), 'wechat-mp', account.name)),
     );
   });
 }

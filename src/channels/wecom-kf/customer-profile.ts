@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/connect.ts';
 import { channelAccounts, customers } from '../../db/schema.ts';
-import type { KfResponse, WecomKfApiClient } from './api-client.ts';
+import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { parseKfCustomerId } from './customer-id.ts';
 
 /**
@@ -9,11 +9,11 @@ import { parseKfCustomerId } from './customer-id.ts';
  * nickname, avatar, gender and unionid of up to 100 external_userids. Fetched once per customer
  * (while display_name is empty) and stored on customers.display_name / profile.
  */
-interface BatchGetResponse extends KfResponse {
+interface BatchGetResponse extends WecomResponse {
   customer_list?: Array<{ external_userid: string; nickname?: string; avatar?: string; gender?: number; unionid?: string }>;
 }
 
-export async function fillCustomerProfiles(db: Database, client: WecomKfApiClient, accountName: string, customerIds: string[]): Promise<number> {
+export async function fillCustomerProfiles(db: Database, client: WecomApiClient, accountName: string, customerIds: string[]): Promise<number> {
   if (customerIds.length === 0) return 0;
   const account = db
     .select({ id: channelAccounts.id })

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { splitUtf8Text } from '../shared/split-utf8-text.ts';
 import type { OutboundRecipient, SendReceipt } from '../types.ts';
-import type { KfResponse, WecomKfApiClient } from './api-client.ts';
+import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { parseKfCustomerId } from './customer-id.ts';
 
 /**
@@ -34,9 +34,9 @@ export function splitForKf(text: string): string[] {
   return parts.slice(0, KF_MAX_MESSAGES_PER_TURN);
 }
 
-export async function sendKfText(client: WecomKfApiClient, to: OutboundRecipient, text: string, deliveryId: number): Promise<SendReceipt> {
+export async function sendKfText(client: WecomApiClient, to: OutboundRecipient, text: string, deliveryId: number): Promise<SendReceipt> {
   const { openKfId, externalUserId } = parseKfCustomerId(to.customerExternalId);
-  const res = await client.post<KfResponse & { msgid?: string }>('/cgi-bin/kf/send_msg', {
+  const res = await client.post<WecomResponse & { msgid?: string }>('/cgi-bin/kf/send_msg', {
     touser: externalUserId,
     open_kfid: openKfId,
     msgid: deliveryMsgId(deliveryId, to, text),
@@ -50,6 +50,6 @@ export async function sendKfText(client: WecomKfApiClient, to: OutboundRecipient
  * kf/send_msg_on_event (发送欢迎语等事件响应消息 https://developer.work.weixin.qq.com/document/path/95122):
  * the welcome_code of an enter_session event allows one message within 20 s.
  */
-export async function sendKfWelcome(client: WecomKfApiClient, welcomeCode: string, text: string): Promise<void> {
-  await client.post<KfResponse>('/cgi-bin/kf/send_msg_on_event', { code: welcomeCode, msgtype: 'text', text: { content: text } });
+export async function sendKfWelcome(client: WecomApiClient, welcomeCode: string, text: string): Promise<void> {
+  await client.post<WecomResponse>('/cgi-bin/kf/send_msg_on_event', { code: welcomeCode, msgtype: 'text', text: { content: text } });
 }

@@ -1,6 +1,6 @@
 import type { WecomKfAccount } from '../../config/wechat-accounts.ts';
 import type { OutboundRecipient } from '../types.ts';
-import type { KfResponse, WecomKfApiClient } from './api-client.ts';
+import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { parseKfCustomerId } from './customer-id.ts';
 
 /**
@@ -10,9 +10,9 @@ import { parseKfCustomerId } from './customer-id.ts';
  */
 export const SERVICE_STATE = { untreated: 0, bot: 1, queued: 2, human: 3, ended: 4 } as const;
 
-export async function getServiceState(client: WecomKfApiClient, to: OutboundRecipient): Promise<{ state: number; servicerUserId?: string }> {
+export async function getServiceState(client: WecomApiClient, to: OutboundRecipient): Promise<{ state: number; servicerUserId?: string }> {
   const { openKfId, externalUserId } = parseKfCustomerId(to.customerExternalId);
-  const res = await client.post<KfResponse & { service_state: number; servicer_userid?: string }>('/cgi-bin/kf/service_state/get', {
+  const res = await client.post<WecomResponse & { service_state: number; servicer_userid?: string }>('/cgi-bin/kf/service_state/get', {
     open_kfid: openKfId,
     external_userid: externalUserId,
   });
@@ -24,11 +24,11 @@ export async function getServiceState(client: WecomKfApiClient, to: OutboundReci
  * companies keep their agents' WeCom tools: to the configured servicer (3) or the queue (2). A
  * session already queued, with a person or ended is left alone.
  */
-export async function transferToHuman(client: WecomKfApiClient, account: WecomKfAccount, to: OutboundRecipient): Promise<void> {
+export async function transferToHuman(client: WecomApiClient, account: WecomKfAccount, to: OutboundRecipient): Promise<void> {
   const { state } = await getServiceState(client, to);
   if (state !== SERVICE_STATE.untreated && state !== SERVICE_STATE.bot) return;
   const { openKfId, externalUserId } = parseKfCustomerId(to.customerExternalId);
-  await client.post<KfResponse>('/cgi-bin/kf/service_state/trans', {
+  await client.post<WecomResponse>('/cgi-bin/kf/service_state/trans', {
     open_kfid: openKfId,
     external_userid: externalUserId,
     service_state: account.servicerUserId ? SERVICE_STATE.human : SERVICE_STATE.queued,

@@ -3,7 +3,7 @@ import type { Database } from '../../db/connect.ts';
 import { DeliveryError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { AcceptInbound } from '../types.ts';
-import type { KfResponse, WecomKfApiClient } from './api-client.ts';
+import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { fillCustomerProfiles } from './customer-profile.ts';
 import { MSG_TOKEN_REJECTED } from './errcodes.ts';
 import { ORIGIN_CUSTOMER, parseKfSyncItem, type KfSyncItem } from './parse-sync-message.ts';
@@ -20,7 +20,7 @@ import { loadSyncState, markSynced, saveCursor } from './sync-state.ts';
  * then the page's next_cursor is saved. A crash in between refetches the page and the stored
  * messages dedupe; a crash never skips a message, because the cursor never runs ahead of storage.
  */
-interface SyncMsgResponse extends KfResponse {
+interface SyncMsgResponse extends WecomResponse {
   next_cursor?: string;
   has_more?: number;
   msg_list?: KfSyncItem[];
@@ -28,7 +28,7 @@ interface SyncMsgResponse extends KfResponse {
 
 export interface SyncDeps {
   db: Database;
-  client: WecomKfApiClient;
+  client: WecomApiClient;
   account: WecomKfAccount;
   accept: AcceptInbound;
   logger: Logger;

@@ -6,7 +6,8 @@ import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { CallbackLimits } from '../shared/wx-callback.ts';
 import type { AcceptInbound, Channel, OutboundRecipient } from '../types.ts';
-import { WecomKfApiClient } from './api-client.ts';
+import type { WecomApiClient } from '../shared/wecom-api-client.ts';
+import { createKfApiClient } from './kf-api-client.ts';
 import { registerKfCallbackRoutes } from './callback-routes.ts';
 import { sendKfText, splitForKf } from './send-messages.ts';
 import { transferToHuman } from './service-state.ts';
@@ -38,10 +39,10 @@ export interface WecomKfChannel extends Channel {
  */
 export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
   const clients = new Map(
-    deps.accounts.map((a) => [a.name, new WecomKfApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom-kf' }))]),
+    deps.accounts.map((a) => [a.name, createKfApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom-kf' }))]),
   );
   const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
-  const clientFor = (to: OutboundRecipient): WecomKfApiClient => {
+  const clientFor = (to: OutboundRecipient): WecomApiClient => {
     const client = clients.get(to.accountName);
     if (!client) throw new Error(`no WeCom kf account named "${to.accountName}" is configured`);
     return client;

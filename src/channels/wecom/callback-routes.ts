@@ -6,7 +6,7 @@ import type { Metrics } from '../../observability/metrics.ts';
 import { answerUrlVerification, openEncryptedCallback, runCallback, type CallbackLimits } from '../shared/wx-callback.ts';
 import type { CallbackCryptoKeys } from '../shared/wxbiz-msg-crypt.ts';
 import type { AcceptInbound } from '../types.ts';
-import { parseWecomMessage } from './parse-message.ts';
+import { parseWxMessage } from '../shared/wx-message.ts';
 
 /**
  * GET and POST /callbacks/wecom/:account — the URL configured as the app's 接收消息 server
@@ -34,7 +34,7 @@ export function registerWecomCallbackRoutes(
   router.post('/callbacks/wecom/:account', async (ctx) => {
     const { name, keys } = keysFor(ctx);
     await runCallback(ctx, 'wecom', deps.metrics, deps.accept, async () =>
-      parseWecomMessage(await openEncryptedCallback(ctx, keys, deps.limits), name),
+      parseWxMessage(await openEncryptedCallback(ctx, keys, deps.limits), 'wecom', name),
     );
   });
 }

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { WecomAccount } from '../../config/env.ts';
 import { DeliveryError } from '../../errors.ts';
 import type { OutboundRecipient, SendReceipt } from '../types.ts';
-import type { WecomApiClient } from './api-client.ts';
+import type { WecomApiClient } from '../shared/wecom-api-client.ts';
 
 /**
  * message/send for one text part (https://developer.work.weixin.qq.com/document/path/90236).

@@ -4,7 +4,7 @@ import { DeliveryError } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { CallbackLimits } from '../shared/wx-callback.ts';
 import type { AcceptInbound, Channel } from '../types.ts';
-import { WecomApiClient } from './api-client.ts';
+import { WecomApiClient } from '../shared/wecom-api-client.ts';
 import { registerWecomCallbackRoutes } from './callback-routes.ts';
 import { sendWecomText } from './send-text.ts';
 import { splitForWecom } from './split-text.ts';
@@ -20,7 +20,12 @@ export interface WecomChannelDeps {
 /** The WeCom self-built app channel (企业微信自建应用): callbacks in, message/send out. */
 export function createWecomChannel(deps: WecomChannelDeps): Channel {
   const clients = new Map(
-    deps.accounts.map((a) => [a.name, new WecomApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom' }))]),
+    deps.accounts.map((a) => [a.name, new WecomApiClient(a, {
+          redis: deps.redis,
+          tokenKey: `wecom:token:${a.corpId}:${a.agentId}`,
+          codePrefix: 'wecom',
+          onTokenFetched: () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom' }),
+        }),]),
   );
   const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
   return {

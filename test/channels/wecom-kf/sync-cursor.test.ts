@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
-import { WecomKfApiClient } from '../../../src/channels/wecom-kf/api-client.ts';
+import { createKfApiClient } from '../../../src/channels/wecom-kf/kf-api-client.ts';
 import { syncKfMessages } from '../../../src/channels/wecom-kf/sync-messages.ts';
 import { loadSyncState, requestSync } from '../../../src/channels/wecom-kf/sync-state.ts';
 import type { InboundMessage } from '../../../src/channels/types.ts';
@@ -27,7 +27,7 @@ test('a failure mid-page keeps the cursor at the page start; the next run stores
     await fake.close();
   });
   const account = { name: 'default', ...corp, apiBase };
-  const client = new WecomKfApiClient(account, redis, () => {});
+  const client = createKfApiClient(account, redis, () => {});
   fake.pageSize = 3;
   for (let i = 1; i <= 7; i++) fake.customerSays('wkA', `wm-${i}`, `m${i}`);
   await requestSync(database.db, 'default', 'wkA', 'expired-token-is-dropped');

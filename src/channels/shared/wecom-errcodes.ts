@@ -1,10 +1,11 @@
 /**
- * WeCom errcodes kefu-hub acts on, from 全局错误码 https://developer.work.weixin.qq.com/document/path/90313 .
- * Anything not listed as retryable is treated as permanent: recorded with its code, not retried,
- * and the conversation goes to a human — a loop of futile retries helps no customer.
+ * WeCom errcodes kefu-hub acts on (self-built apps and Customer Service alike), from 全局错误码
+ * https://developer.work.weixin.qq.com/document/path/90313 . Anything not listed as retryable is
+ * treated as permanent: recorded with its code, not retried, and the conversation goes to a human —
+ * a loop of futile retries helps no customer.
  */
 
-/** The access token is invalid or expired: refresh it and send again. */
+/** The access token is invalid or expired: refresh it and call again. */
 export const TOKEN_REJECTED = new Set([
   40001, // 不合法的secret参数 / invalid credential
   40014, // 不合法的access_token
@@ -18,7 +19,7 @@ export const RETRYABLE = new Set([
   45033, // 接口并发调用超过限制
 ]);
 
-export const DESCRIPTIONS: Record<number, string> = {
+const DESCRIPTIONS: Record<number, string> = {
   [-1]: 'system busy',
   40001: 'invalid credential',
   40003: 'invalid UserID',
@@ -31,6 +32,8 @@ export const DESCRIPTIONS: Record<number, string> = {
   60020: 'caller IP is not in the trusted IP list (企业可信IP)',
   81013: 'no valid recipient (UserID/party/tag all invalid or out of the app’s visible range)',
   82001: 'recipient list empty',
+  95007: 'invalid msg token (不合法的msgtoken)',
+  95018: 'session state does not allow this (e.g. a servicer already has the session, or it ended)',
 };
 
 export function describeErrcode(errcode: number, errmsg?: string): string {

@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis';
+import { DeliveryError } from '../../errors.ts';
+import { AccessTokenCache } from '../../lib/access-token-cache.ts';
+import { HttpTransportError, requestJson } from '../../lib/http-json.ts';
+import { describeErrcode, RETRYABLE, TOKEN_REJECTED } from './wecom-errcodes.ts';
+
+export interface WecomResponse {
+  errcode: number;
+  errmsg?: string;
+}
+
+export interface WecomApiCredentials {
+  corpId: string;
+  secret: string;
+  apiBase: string;
+}
+
+export interface WecomApiClientOptions {
+  redis: Redis;
+  /** Redis key of the cached token: one per credential. */
+  tokenKey: string;
+  /** Prefix of platform codes in errors and metrics: 'wecom' or 'wecom-kf'. */
+  codePrefix: string;
+  onTokenFetched: () => void;
+  timeoutMs?: number;
+}
+
+/**
+ * The WeCom server API for one credential (a self-built app's secret, or the secret of the app that
+ * may call 微信客服): the access token from gettoken (https://developer.work.weixin.qq.com/document/path/91039:
+ * expires_in 7200 s, calls rate limited, so cached in Redis and shared by every process), then
+ * POSTs with it.
+ */
+export class WecomApiClient {
+  readonly tokens: AccessTokenCache;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly credentials: WecomApiCredentials,
+    private readonly options: WecomApiClientOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.tokens = new AccessTokenCache({
+      redis: options.redis,
+      key: options.tokenKey,
+      fetchToken: () => this.fetchToken(),
+      onFetched: options.onTokenFetched,
+    });
+  }
+
+  private async fetchToken() {
+    const url = new URL('/cgi-bin/gettoken', this.credentials.apiBase);
+    url.searchParams.set('corpid', this.credentials.corpId);
+    url.searchParams.set('corpsecret', this.credentials.secret);
+    const res = await requestJson<WecomResponse & { access_token?: string; expires_in?: number }>({ url: url.href, timeoutMs: this.timeoutMs });
+    if (res.errcode !== 0 || !res.access_token) throw new Error(`WeCom gettoken failed: ${describeErrcode(res.errcode, res.errmsg)}`);
+    return { token: res.access_token, expiresInSeconds: res.expires_in ?? 7200 };
+  }
+
+  /**
+   * POSTs with the cached token. A token WeCom rejects (40014/42001/40001) is dropped and the call
+   * made once more with a fresh one. Failures become DeliveryErrors that say whether a retry can
+   * help, with the errcode as platform code ("<codePrefix>:<errcode>").
+   */
+  async post<T extends WecomResponse>(path: string, body: unknown): Promise<T> {
+    const prefix = this.options.codePrefix;
+    for (let attempt = 1; ; attempt++) {
+      let token: string;
+      try {
+        token = await this.tokens.get();
+      } catch (err) {
+        throw new DeliveryError(true, `${prefix}:gettoken`, (err as Error).message);
+      }
+      const url = new URL(path, this.credentials.apiBase);
+      url.searchParams.set('access_token', token);
+      let res: T;
+      try {
+        res = await requestJson<T>({ url: url.href, body, timeoutMs: this.timeoutMs });
+      } catch (err) {
+        if (err instanceof HttpTransportError) throw new DeliveryError(true, `http:${err.status ?? 'network'}`, err.message);
+        throw err;
+      }
+      if (res.errcode === 0) return res;
+      if (TOKEN_REJECTED.has(res.errcode) && attempt === 1) {
+        await this.tokens.invalidate(token);
+        continue;
+      }
+      throw new DeliveryError(RETRYABLE.has(res.errcode) || TOKEN_REJECTED.has(res.errcode), `${prefix}:${res.errcode}`, describeErrcode(res.errcode, res.errmsg));
+    }
+  }
+}
