@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseWecomMessage } from '../../src/channels/wecom/parse-message.ts';
+import { parseWxMessage } from '../../src/channels/shared/wx-message.ts';
 import { parseWxXml } from '../../src/channels/shared/wx-xml.ts';
 import { recordInbound } from '../../src/conversations/record-inbound.ts';
 import { channelAccounts } from '../../src/db/schema.ts';
@@ -12,8 +12,9 @@ test('a platform retry of a message stored but never queued (the first attempt d
   const msgId = nextMsgId();
   // The first attempt: committed, then the process died before queueing and before its 200.
   const [account] = await h.service.db.select().from(channelAccounts);
-  const inbound = parseWecomMessage(
+  const inbound = parseWxMessage(
     await parseWxXml(wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: 'zhaoliu', text: '营业时间', msgId })),
+    'wecom',
     'default',
   );
   await recordInbound(h.service.db, account!.id, inbound);
