@@ -17,6 +17,7 @@ import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/conne
 import { applyMigrations, migrationsApplied } from './db/migrate.ts';
 import { ConfigError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
+import { QUEUE_BOARD_PATH, queueBoard } from './http/queue-board.ts';
 import { createAcceptInbound } from './intake/accept-inbound.ts';
 import { ensurePrivateRedis, redisAnswers } from './lib/private-redis.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
@@ -71,7 +72,11 @@ export async function startService(config: Config, role: Role, overrides: Servic
       throw new ConfigError(`REDIS_URL: nothing answers at ${redisUrl}`);
     }
 
-    const database: DatabaseHandle = await connectDatabase({ url: env.DATABASE_URL, pgliteDir: pgliteDirUnder(env.DATA_DIR) });
+    const database: DatabaseHandle = await connectDatabase({
+      url: env.DATABASE_URL,
+      pgliteDir: pgliteDirUnder(env.DATA_DIR),
+      onConnectionError: (err) => logger.warn({ err: err.message }, 'database connection lost; the pool will reconnect'),
+    });
     cleanups.push(() => database.close());
     await applyMigrations(database);
     const { db } = database;
@@ -194,8 +199,15 @@ export async function startService(config: Config, role: Role, overrides: Servic
       }
     }
 
+    const admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined;
+    if (role !== 'worker') {
+      if (admin) logger.info({ path: QUEUE_BOARD_PATH }, 'queue board on, behind the admin login');
+      else logger.info('queue board off: set ADMIN_USER and ADMIN_PASSWORD to serve it at /admin/queues');
+    }
+
     let accepting = true;
     const app = createHttpApp({
+      extraMiddleware: role !== 'worker' && admin ? queueBoard([queue], admin) : [],
       logger,
       metrics,
       // The worker role serves health and metrics only.

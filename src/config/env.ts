@@ -68,6 +68,9 @@ const envSchema = z.object({
   /** How long a worker may go silent before its jobs are taken back and rerun (kill -9 recovery time). */
   JOB_LOCK_MS: positiveInt(30_000),
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
+  /** HTTP Basic login of the admin pages (Bull Board at /admin/queues); both unset = pages off. */
+  ADMIN_USER: optionalString,
+  ADMIN_PASSWORD: optionalString,
   /** The web chat widget's `default` account: on unless turned off, so `npm start` shows the demo. */
   WEB_CHAT_ENABLED: onOff(true),
   WEB_CHAT_PUBLIC_ID: z.preprocess(
@@ -306,6 +309,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [], wechatMp: [], wecomKf: [], web: [] };
   const envWecom = wecomFromEnv(env);
   const wecom = [...(envWecom ? [envWecom] : []), ...file.wecom];
+  if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(`admin login is half configured: set both ADMIN_USER and ADMIN_PASSWORD (or neither to turn the admin pages off)`);
+  }
   const duplicate = wecom.find((a, i) => wecom.findIndex((b) => b.name === a.name) !== i);
   if (duplicate) throw new ConfigError(`wecom account "${duplicate.name}" is defined twice (the env-configured app is "default")`);
   const model = modelFromEnv(env);

@@ -3,7 +3,14 @@ import type { InboundContent, InboundMessage } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
 import { queryRows, storedAtMs } from '../db/rows.ts';
 
-export type RecordResult = { duplicate: boolean; messageId: number; conversationId: number; storedAt: number };
+export type RecordResult = {
+  duplicate: boolean;
+  messageId: number;
+  conversationId: number;
+  storedAt: number;
+  /** A duplicate whose original is still waiting for an answer (it may never have been queued). */
+  stillPending?: boolean;
+};
 
 /** The text the brain and agents read for a piece of content. */
 export function readableText(content: InboundContent): string {
@@ -60,7 +67,7 @@ export async function recordInbound(db: Database, channelAccountId: number, msg:
 
   const [existing] = await queryRows<Omit<RecordResult, 'duplicate'>>(
     db,
-    sql`select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')} from messages
+    sql`select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')}, status = 'pending' as "stillPending" from messages
         where channel_account_id = ${channelAccountId} and dedupe_key = ${msg.dedupeKey}`,
   );
   if (existing) return { duplicate: true, ...existing };

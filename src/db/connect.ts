@@ -25,13 +25,24 @@ export interface DatabaseOptions {
   /** PGlite data directory, or 'memory://' for a throwaway database. */
   pgliteDir?: string;
   poolSize?: number;
+  /** Told about connections lost outside a query (the server went away); the pool replaces them. */
+  onConnectionError?: (err: Error) => void;
 }
 
 export async function connectDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
-    // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
-    pool.on('error', () => {});
+    // A client that loses its server between queries emits 'error' — on the pool while it is idle,
+    // on the client itself while it is checked out (inside a transaction, between statements).
+    // Unheard, either kills the process: a database outage would take every api and worker down
+    // with it (found by test/faults/postgres-outage.fault.ts). The statement in flight still
+    // rejects, the callback gets its 503, and the pool discards the broken client on release.
+    const lost = (err: Error) => options.onConnectionError?.(err);
+    pool.on('error', lost);
+    pool.on('connect', (client) => {
+      client.on('error', lost);
+      releaseWhenBeginFails(client);
+    });
     return {
       db: drizzlePg(pool, { schema }) as unknown as Database,
       kind: 'postgres',
@@ -97,4 +108,25 @@ function processIsAlive(pid: number): boolean {
 
 export function pgliteDirUnder(dataDir: string): string {
   return join(dataDir, 'pglite');
+}
+
+const isBegin = (q: unknown) => /^\s*begin\b/i.test(typeof q === 'string' ? q : ((q as { text?: string } | null)?.text ?? ''));
+
+/**
+ * drizzle-orm (0.45.4, node-postgres session) sends a transaction's `begin` before its
+ * try/finally: when `begin` fails — the connection died, as in a database outage — the pooled
+ * client is never released. After pool-size such failures every later query waits forever for a
+ * client; the process stays up and never recovers (found by test/faults/postgres-outage.fault.ts).
+ * A failed `begin` is the one case where drizzle does not release, so the client releases itself
+ * then, with the error, and the pool discards it.
+ */
+function releaseWhenBeginFails(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    if (isBegin(args[0]) && result instanceof Promise) {
+      result.catch((err: Error) => client.release(err));
+    }
+    return result;
+  };
 }

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { Channel } from '../channels/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -14,6 +14,8 @@ export interface HttpAppDeps {
   isReady: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
   /** False once shutdown began: readiness fails so the load balancer stops sending traffic. */
   isAcceptingTraffic: () => boolean;
+  /** Mounted before the routes, e.g. the admin queue board (src/http/queue-board.ts). */
+  extraMiddleware?: Middleware[];
   /**
    * How many reverse proxies in front of us append to X-Forwarded-For (TRUSTED_PROXY_HOPS). Only
    * that many entries, counted from the right, are believed: entries further left were written by
@@ -48,6 +50,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
     deps.logger[clientGone ? 'debug' : 'warn']({ err, path: ctx?.path }, 'response failed');
   });
   app.use(errorMiddleware(deps.logger));
+  for (const mw of deps.extraMiddleware ?? []) app.use(mw);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -42,9 +42,17 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
       throw new UnavailableError('the message could not be stored; the platform will retry', { cause: err });
     }
     const log = deps.logger.child({ conversationId: recorded.conversationId, messageId: recorded.messageId });
-    if (!recorded.duplicate && message.content.type !== 'event') {
+    // A retry of a message still pending is queued again too: the first attempt may have committed
+    // and then died (process killed, connection cut) before queueing. The job id derives from the
+    // message id, so a message that has its job is not queued twice; without this the message
+    // waited for the recovery sweep (30 s and more).
+    if ((!recorded.duplicate || recorded.stillPending) && message.content.type !== 'event') {
       try {
-        await enqueueTurn(deps.queue, { conversationId: recorded.conversationId, messageId: recorded.messageId, messageStoredAt: recorded.storedAt }, deps.coalesceWindowMs);
+        await enqueueTurn(
+          deps.queue,
+          { conversationId: recorded.conversationId, messageId: recorded.messageId, messageStoredAt: recorded.storedAt },
+          deps.coalesceWindowMs,
+        );
       } catch (err) {
         // Stored, so not lost: the recovery sweep queues pending messages that have no job.
         log.warn({ err }, 'stored but could not queue; the recovery sweep will queue it');
@@ -52,6 +60,8 @@ export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
     }
     await deps.redis.set(seenKey, '1', 'EX', SEEN_TTL_SECONDS).catch((err) => log.warn({ err }, 'could not mark callback as seen'));
     log.debug({ duplicate: recorded.duplicate }, 'inbound message accepted');
-    return recorded.duplicate ? { outcome: 'duplicate', messageId: recorded.messageId } : { outcome: 'accepted', messageId: recorded.messageId, conversationId: recorded.conversationId };
+    return recorded.duplicate
+      ? { outcome: 'duplicate', messageId: recorded.messageId }
+      : { outcome: 'accepted', messageId: recorded.messageId, conversationId: recorded.conversationId };
   };
 }

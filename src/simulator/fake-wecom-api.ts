@@ -38,6 +38,7 @@ export class FakeWecomApi {
   private readonly liveTokens = new Set<string>();
   private readonly expiredTokens = new Set<string>();
   private readonly faults: Fault[] = [];
+  private storm?: { fault: Fault; until: number };
   private readonly recentRequests = new Map<string, number>();
   private readonly waiters: Array<() => void> = [];
   private server?: Server;
@@ -64,6 +65,14 @@ export class FakeWecomApi {
   /** The next `count` message/send calls meet `fault` instead of succeeding. */
   failNext(count: number, fault: Fault): void {
     for (let i = 0; i < count; i++) this.faults.push(fault);
+  }
+
+  /**
+   * Every message/send call for the next `durationMs` meets `fault`, whoever it is for: a
+   * platform-wide storm (rate limits, 5xx, -1 busy, slow answers) rather than a counted burst.
+   */
+  failFor(durationMs: number, fault: Fault): void {
+    this.storm = { fault, until: Date.now() + durationMs };
   }
 
   /** Every token handed out so far now answers 42001, as after its 7200 s. */
@@ -127,7 +136,7 @@ export class FakeWecomApi {
     if (this.expiredTokens.has(token)) return this.json(res, { errcode: 42001, errmsg: 'access_token expired' });
     if (!this.liveTokens.has(token)) return this.json(res, { errcode: 40014, errmsg: 'invalid access_token' });
 
-    const fault = this.faults.shift();
+    const fault = this.faults.shift() ?? (this.storm && Date.now() < this.storm.until ? this.storm.fault : undefined);
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
     else if (fault && 'dropConnection' in fault) return void res.socket?.destroy();
     else if (fault && 'httpStatus' in fault) {

@@ -44,3 +44,12 @@ export class TcpProxy {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+/** `url` (e.g. a postgres:// DATABASE_URL) with its host and port replaced by the proxy's. */
+export function viaProxy(url: string, proxyBaseUrl: string): string {
+  const target = new URL(url);
+  const proxy = new URL(proxyBaseUrl);
+  target.hostname = proxy.hostname;
+  target.port = proxy.port;
+  return target.href;
+}

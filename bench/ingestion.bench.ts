@@ -1,0 +1,97 @@
+/**
+ * Callback ingestion: verify msg_signature, decrypt, parse, dedupe, store in PostgreSQL, queue in
+ * Redis, ack — the real api role, started as operators start it — against a bare Koa hello-world
+ * (the floor) and node-webot's `wechat` middleware decrypting the same callbacks (verify, decrypt,
+ * parse; it stores nothing). Same autocannon load, same machine, one after the other.
+ *   node --import tsx bench/ingestion.bench.ts [--seconds 10] [--connections 32]
+ */
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { startRole } from '../test/support/processes.ts';
+import { benchEnvironment, CALLBACK_PATH, keys, sealedCallbacks, table } from './support/environment.ts';
+import { startTarget } from './support/processes.ts';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+interface Result {
+  target: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Each request carries the next callback of the list: every one a new message, none a duplicate. */
+async function hammer(target: string, baseUrl: string, extraQuery = '', durationS = seconds): Promise<Result> {
+  const callbacks = sealedCallbacks(Math.ceil(durationS * 6000) + 1000);
+  let i = 0;
+  const result = await autocannon({
+    url: baseUrl,
+    connections,
+    duration: durationS,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        setupRequest: (req) => {
+          const cb = callbacks[i++ % callbacks.length]!;
+          return { ...req, path: `${CALLBACK_PATH}?${cb.query}${extraQuery}`, body: cb.body };
+        },
+      },
+    ],
+  });
+  return {
+    target,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+const environment = await benchEnvironment({ LOG_LEVEL: 'warn' });
+const results: Result[] = [];
+try {
+  const koa = await startTarget('bench/targets/koa-hello.ts');
+  await hammer('warm-up', `http://127.0.0.1:${koa.port}`, '', 2);
+  results.push(await hammer('bare Koa hello-world (floor)', `http://127.0.0.1:${koa.port}`));
+  koa.child.kill();
+
+  const peer = await startTarget('bench/targets/wechat-middleware.ts', {
+    BENCH_TOKEN: keys.token,
+    BENCH_AES_KEY: keys.encodingAesKey,
+    BENCH_RECEIVE_ID: keys.receiveId,
+  });
+  await hammer('warm-up', `http://127.0.0.1:${peer.port}`, '&encrypt_type=aes', 2);
+  results.push(
+    await hammer('node-webot wechat middleware (verify + decrypt + parse)', `http://127.0.0.1:${peer.port}`, '&encrypt_type=aes'),
+  );
+  peer.child.kill();
+
+  const api = await startRole('api', { ...environment.env, LOG_LEVEL: 'warn' });
+  // startRole parses the port from the info-level start line; LOG_LEVEL is forced to info there.
+  await hammer('warm-up', `http://127.0.0.1:${api.port}`, '', 2);
+  results.push(await hammer('kefu-hub api (verify + decrypt + dedupe + PostgreSQL + queue)', `http://127.0.0.1:${api.port}`));
+  api.child.kill('SIGTERM');
+  await api.exited;
+} finally {
+  await environment.close();
+}
+
+const [floor, peer, ours] = results as [Result, Result, Result];
+console.log(`\n### Callback ingestion (${connections} connections, ${seconds} s each)\n`);
+console.log(
+  table(
+    ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs wechat middleware', 'vs bare Koa'],
+    results.map((r) => [r.target, r.rps, r.p50, r.p99, r.non2xx, r.errors, (r.rps / peer.rps).toFixed(2), (r.rps / floor.rps).toFixed(2)]),
+  ),
+);
+const goal = ours.rps >= 1.5 * peer.rps && ours.p99 < 20;
+console.log(
+  `\ngoal (≥ 1.5× the wechat middleware, p99 < 20 ms): ${goal ? 'met' : 'not met'} — ${(ours.rps / peer.rps).toFixed(2)}×, p99 ${ours.p99} ms`,
+);
+console.log(`BENCH_RESULT ${JSON.stringify({ bench: 'ingestion', results })}`);

@@ -1,0 +1,66 @@
+/**
+ * npm run bench — every benchmark, one after the other on this machine, each printing its table;
+ * then a summary against the goals (docs/performance.md). bench/retrieval.bench.ts (the brain's
+ * retrieval figures) runs too when it exists.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { machine, table } from './support/environment.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const benches: Array<{ file: string; args?: string[]; node?: string[] }> = [
+  { file: 'bench/ingestion.bench.ts' },
+  { file: 'bench/pipeline.bench.ts' },
+  { file: 'bench/concurrency.bench.ts' },
+  { file: 'bench/retrieval.bench.ts', node: ['--expose-gc'] },
+];
+
+console.log(`# kefu-hub benchmarks — ${new Date().toISOString()}\n\nmachine: ${machine()}\n`);
+const results: Array<Record<string, unknown>> = [];
+let failed = 0;
+for (const bench of benches) {
+  if (!existsSync(`${root}/${bench.file}`)) {
+    console.log(`(${bench.file} not present: skipped)`);
+    continue;
+  }
+  console.log(`\n## ${bench.file}`);
+  const run = spawnSync(process.execPath, [...(bench.node ?? []), '--import', 'tsx', bench.file, ...(bench.args ?? [])], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const lines = run.stdout.split('\n');
+  console.log(lines.filter((l) => !l.startsWith('BENCH_RESULT ') && !l.startsWith('{"level"')).join('\n'));
+  for (const l of lines) if (l.startsWith('BENCH_RESULT ')) results.push(JSON.parse(l.slice('BENCH_RESULT '.length)));
+  if (run.status !== 0) {
+    failed++;
+    console.log(`${bench.file} exited ${run.status}`);
+  }
+}
+
+type Target = { target: string; rps: number; p99: number };
+const ingestion = results.find((r) => r.bench === 'ingestion') as { results: Target[] } | undefined;
+const pipeline = results.find((r) => r.bench === 'pipeline') as { endToEndPerSecond: number; ackPerSecond: number } | undefined;
+const concurrency = results.find((r) => r.bench === 'concurrency') as { maxInFlight: number; maxRssMb: number } | undefined;
+const rows: Array<Array<string | number>> = [];
+if (ingestion) {
+  const [floor, peer, ours] = ingestion.results;
+  rows.push([
+    'ingestion vs wechat middleware',
+    '≥ 1.5×, p99 < 20 ms',
+    `${(ours!.rps / peer!.rps).toFixed(2)}× (${ours!.rps} vs ${peer!.rps} req/s), p99 ${ours!.p99} ms`,
+  ]);
+  rows.push(['ingestion vs bare Koa', '(floor)', `${(ours!.rps / floor!.rps).toFixed(2)}× (${ours!.rps} vs ${floor!.rps} req/s)`]);
+}
+if (pipeline)
+  rows.push(['end-to-end, zero-latency brain', '≥ 3,000 msg/s', `${pipeline.endToEndPerSecond} msg/s (acks ${pipeline.ackPerSecond}/s)`]);
+if (concurrency)
+  rows.push([
+    'in flight, one worker, 2 s brain',
+    '≥ 2,000 under 512 MB',
+    `${concurrency.maxInFlight} in flight, ${concurrency.maxRssMb} MB RSS`,
+  ]);
+console.log(`\n## Summary\n\n${table(['benchmark', 'goal', 'measured'], rows)}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,47 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { KoaAdapter } from '@bull-board/koa';
+import type { Queue } from 'bullmq';
+import type { Middleware } from 'koa';
+
+/** Where operators see and retry jobs: Bull Board (https://github.com/felixmosh/bull-board). */
+export const QUEUE_BOARD_PATH = '/admin/queues';
+
+export interface AdminCredentials {
+  user: string;
+  password: string;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** HTTP Basic (RFC 7617) in front of everything under `path`; anything else passes through. */
+export function requireBasicAuth(path: string, credentials: AdminCredentials): Middleware {
+  return async (ctx, next) => {
+    if (ctx.path !== path && !ctx.path.startsWith(`${path}/`)) return next();
+    const [scheme, encoded] = (ctx.get('authorization') || '').split(' ');
+    const decoded = scheme?.toLowerCase() === 'basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+    const colon = decoded.indexOf(':');
+    const ok =
+      colon > 0 && sameSecret(decoded.slice(0, colon), credentials.user) && sameSecret(decoded.slice(colon + 1), credentials.password);
+    if (!ok) {
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', 'Basic realm="kefu-hub admin", charset="UTF-8"');
+      ctx.body = { error: 'unauthorized', message: 'admin login required' };
+      return;
+    }
+    return next();
+  };
+}
+
+/** Bull Board for `queues` at QUEUE_BOARD_PATH, behind the admin login. */
+export function queueBoard(queues: Queue[], credentials: AdminCredentials): Middleware[] {
+  const serverAdapter = new KoaAdapter();
+  serverAdapter.setBasePath(QUEUE_BOARD_PATH);
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });
+  return [requireBasicAuth(QUEUE_BOARD_PATH, credentials), serverAdapter.registerPlugin()];
+}
