@@ -20,7 +20,15 @@ try {
       break;
     case 'failed': {
       const jobs = await queue.getFailed(0, Number(arg ?? 20) - 1);
-      console.table(jobs.map((j) => ({ id: j.id, conversation: j.data.conversationId, attempts: j.attemptsMade, failedAt: new Date(j.finishedOn ?? 0).toISOString(), reason: j.failedReason })));
+      console.table(
+        jobs.map((j) => ({
+          id: j.id,
+          conversation: j.data.conversationId,
+          attempts: j.attemptsMade,
+          failedAt: new Date(j.finishedOn ?? 0).toISOString(),
+          reason: j.failedReason,
+        })),
+      );
       break;
     }
     case 'retry-failed': {

@@ -27,16 +27,30 @@ if (values.help || !channels.includes(values.channel!)) {
 const platform = simulatedPlatforms[values.channel as SimulatedChannel]();
 const env = await platform.start(Number(values['api-port']));
 const serviceUrl = values.url!;
-const serviceAnswers = () => fetch(`${serviceUrl}/readyz`).then((r) => r.ok, () => false);
+const serviceAnswers = () =>
+  fetch(`${serviceUrl}/readyz`).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 let child: ReturnType<typeof spawn> | undefined;
 if (await serviceAnswers()) {
-  console.log(`using the service at ${serviceUrl}; it must have been started with:\n  ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `using the service at ${serviceUrl}; it must have been started with:\n  ${Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 } else {
   const port = new URL(serviceUrl).port || '3000';
   console.log(`starting kefu-hub on port ${port} against a fake ${values.channel} API (data in ./data/simulator)…`);
   child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
-    env: { ...process.env, ...env, PORT: port, DATA_DIR: process.env.DATA_DIR ?? './data/simulator', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: port,
+      DATA_DIR: process.env.DATA_DIR ?? './data/simulator',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.once('exit', (code) => {

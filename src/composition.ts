@@ -110,7 +110,15 @@ export async function startService(config: Config, role: Role, overrides: Servic
     }
     if (config.accounts.wechatMp.length > 0) {
       channels.push(
-        createWechatMpChannel({ accounts: config.accounts.wechatMp, redis, metrics, logger, limits, dataDir: env.DATA_DIR, accept: (m) => accept(m) }),
+        createWechatMpChannel({
+          accounts: config.accounts.wechatMp,
+          redis,
+          metrics,
+          logger,
+          limits,
+          dataDir: env.DATA_DIR,
+          accept: (m) => accept(m),
+        }),
       );
     }
     let wecomKf: WecomKfChannel | undefined;
@@ -216,9 +224,15 @@ export async function startService(config: Config, role: Role, overrides: Servic
       trustedProxyHops: env.TRUSTED_PROXY_HOPS,
       isReady: async () => {
         const checks = {
-          database: await database.execute('select 1').then(() => true, () => false),
+          database: await database.execute('select 1').then(
+            () => true,
+            () => false,
+          ),
           migrations: await migrationsApplied(database).catch(() => false),
-          redis: await redis.ping().then((r) => r === 'PONG', () => false),
+          redis: await redis.ping().then(
+            (r) => r === 'PONG',
+            () => false,
+          ),
         };
         return { ready: Object.values(checks).every(Boolean), checks };
       },

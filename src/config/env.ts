@@ -31,7 +31,13 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: nonNegativeInt(0),
   REDIS_URL: optionalString.pipe(z.string().url('must be a redis:// URL').optional()),
   /** Prefix of every Redis key and queue: several deployments (or test runs) can share one Redis. */
-  REDIS_PREFIX: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('kefu')),
+  REDIS_PREFIX: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+      .default('kefu'),
+  ),
   DATABASE_URL: optionalString.pipe(z.string().url('must be a postgres:// URL').optional()),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -111,10 +117,7 @@ const envSchema = z.object({
   EMBEDDING_BASE_URL: optionalString.pipe(z.string().url('must be an http(s):// URL').optional()),
   EMBEDDING_API_KEY: optionalString,
   EMBEDDING_MODEL: optionalString,
-  FALLBACK_TEXT: z.preprocess(
-    emptyAsUndefined,
-    z.string().default('这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。'),
-  ),
+  FALLBACK_TEXT: z.preprocess(emptyAsUndefined, z.string().default('这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。')),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -202,8 +205,11 @@ function wecomFromEnv(env: Env): WecomAccount | undefined {
   };
   const set = Object.entries(vars).filter(([, v]) => v !== undefined);
   if (set.length === 0) return undefined; // channel off
-  const missing = Object.entries(vars).filter(([, v]) => v === undefined).map(([k]) => k);
-  if (missing.length > 0) throw new ConfigError(`WeCom app is half configured: set ${missing.join(', ')} (or unset all WECOM_* to turn it off)`);
+  const missing = Object.entries(vars)
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k);
+  if (missing.length > 0)
+    throw new ConfigError(`WeCom app is half configured: set ${missing.join(', ')} (or unset all WECOM_* to turn it off)`);
   const parsed = wecomAccountSchema.safeParse({
     name: 'default',
     corpId: env.WECOM_CORP_ID,
@@ -222,7 +228,11 @@ function wecomFromEnv(env: Env): WecomAccount | undefined {
   return parsed.data;
 }
 
-const parseOrigins = (list: string | undefined) => (list ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+const parseOrigins = (list: string | undefined) =>
+  (list ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
 
 function webAccounts(env: Env, fileAccounts: Array<z.infer<typeof webAccountSchema>>): WebAccount[] {
   const withDefaults = (a: z.infer<typeof webAccountSchema>): WebAccount => ({
@@ -310,7 +320,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const envWecom = wecomFromEnv(env);
   const wecom = [...(envWecom ? [envWecom] : []), ...file.wecom];
   if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-    throw new ConfigError(`admin login is half configured: set both ADMIN_USER and ADMIN_PASSWORD (or neither to turn the admin pages off)`);
+    throw new ConfigError(
+      `admin login is half configured: set both ADMIN_USER and ADMIN_PASSWORD (or neither to turn the admin pages off)`,
+    );
   }
   const duplicate = wecom.find((a, i) => wecom.findIndex((b) => b.name === a.name) !== i);
   if (duplicate) throw new ConfigError(`wecom account "${duplicate.name}" is defined twice (the env-configured app is "default")`);

@@ -54,7 +54,8 @@ function accountFromEnv<T>(
   const set = Object.keys(required).filter((v) => env[v] !== undefined);
   if (set.length === 0) return undefined;
   const missing = Object.keys(required).filter((v) => env[v] === undefined);
-  if (missing.length > 0) throw new ConfigError(`${label} is half configured: set ${missing.join(', ')} (or unset them all to turn it off)`);
+  if (missing.length > 0)
+    throw new ConfigError(`${label} is half configured: set ${missing.join(', ')} (or unset them all to turn it off)`);
   const raw: Record<string, unknown> = { name: 'default' };
   for (const [v, key] of Object.entries({ ...required, ...optional })) if (env[v] !== undefined) raw[key] = env[v];
   const parsed = schema.safeParse(raw);

@@ -54,7 +54,9 @@ const storedMessageColumns = {
   createdAt: messages.createdAt,
 };
 
-function toStored(rows: Array<{ id: number; direction: 'in' | 'out'; sender: string; kind: string; text: string | null; createdAt: Date }>): StoredMessage[] {
+function toStored(
+  rows: Array<{ id: number; direction: 'in' | 'out'; sender: string; kind: string; text: string | null; createdAt: Date }>,
+): StoredMessage[] {
   return rows.map((r) => ({ ...r, text: r.text ?? '' }));
 }
 
@@ -74,7 +76,9 @@ export async function loadHistory(db: Database, conversationId: number, beforeId
   const rows = await db
     .select(storedMessageColumns)
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), lt(messages.id, beforeId), inArray(messages.status, ['answered', 'sent', 'held'])))
+    .where(
+      and(eq(messages.conversationId, conversationId), lt(messages.id, beforeId), inArray(messages.status, ['answered', 'sent', 'held'])),
+    )
     .orderBy(desc(messages.id))
     .limit(limit);
   return toStored(rows.reverse());

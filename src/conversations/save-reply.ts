@@ -57,7 +57,10 @@ export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ sav
 /** Pending messages of a conversation a person owns are held for that person, not answered. */
 export async function holdPendingMessages(db: Database, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.update(messages).set({ status: 'held' }).where(and(inArray(messages.id, ids), eq(messages.status, 'pending')));
+  await db
+    .update(messages)
+    .set({ status: 'held' })
+    .where(and(inArray(messages.id, ids), eq(messages.status, 'pending')));
 }
 
 /**

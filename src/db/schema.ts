@@ -45,7 +45,9 @@ export const customers = pgTable(
   'customers',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    channelAccountId: integer('channel_account_id').notNull().references(() => channelAccounts.id),
+    channelAccountId: integer('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
     /** The platform's id of the person: WeCom UserID, OA openid, kf external_userid, web visitor id. */
     externalId: text('external_id').notNull(),
     displayName: text('display_name'),
@@ -64,8 +66,12 @@ export const conversations = pgTable(
   'conversations',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    customerId: bigint('customer_id', { mode: 'number' }).notNull().references(() => customers.id),
-    channelAccountId: integer('channel_account_id').notNull().references(() => channelAccounts.id),
+    customerId: bigint('customer_id', { mode: 'number' })
+      .notNull()
+      .references(() => customers.id),
+    channelAccountId: integer('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
     status: text('status').$type<ConversationStatus>().notNull().default('bot'),
     /** Why the conversation needs a human (customer asked, delivery failed, job failed…). */
     handoffReason: text('handoff_reason'),
@@ -97,8 +103,12 @@ export const messages = pgTable(
   'messages',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    conversationId: bigint('conversation_id', { mode: 'number' }).notNull().references(() => conversations.id),
-    channelAccountId: integer('channel_account_id').notNull().references(() => channelAccounts.id),
+    conversationId: bigint('conversation_id', { mode: 'number' })
+      .notNull()
+      .references(() => conversations.id),
+    channelAccountId: integer('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
     direction: text('direction').$type<(typeof messageDirections)[number]>().notNull(),
     /** 'customer' | 'bot' | 'agent' | 'system' */
     sender: text('sender').notNull(),
@@ -137,8 +147,12 @@ export const deliveries = pgTable(
   'deliveries',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    messageId: bigint('message_id', { mode: 'number' }).notNull().references(() => messages.id),
-    conversationId: bigint('conversation_id', { mode: 'number' }).notNull().references(() => conversations.id),
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id),
+    conversationId: bigint('conversation_id', { mode: 'number' })
+      .notNull()
+      .references(() => conversations.id),
     /** Long replies are split into parts the platform accepts; each part is one delivery, sent in order. */
     part: smallint('part').notNull(),
     /** The exact text of this part: resending after a crash must send the identical request. */

@@ -55,9 +55,10 @@ export async function deliverUnfinished(
       metrics.sends.inc({ channel, result: 'failed', code: err.platformCode });
       metrics.handoffs.inc({ reason: 'delivery_failed' });
       log.error({ err: err.message }, 'send failed permanently; conversation flagged for a human');
-      await onHandoff?.({ accountName: conversation.accountName, customerExternalId: conversation.customerExternalId }, `delivery_failed:${err.platformCode}`).catch(
-        (e) => log.warn({ err: e }, 'handoff hook failed'),
-      );
+      await onHandoff?.(
+        { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId },
+        `delivery_failed:${err.platformCode}`,
+      ).catch((e) => log.warn({ err: e }, 'handoff hook failed'));
       return;
     }
   }

@@ -21,16 +21,19 @@ export async function tryLock(redis: Redis, key: string, ttlMs: number): Promise
   const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (ok !== 'OK') return undefined;
   let held = true;
-  const renew = setInterval(() => {
-    redis.eval(EXTEND, 1, key, token, String(ttlMs)).then(
-      (r) => {
-        if (r !== 1) held = false;
-      },
-      () => {
-        // A failed renewal is retried on the next tick; the TTL covers two more attempts.
-      },
-    );
-  }, Math.max(50, Math.floor(ttlMs / 3)));
+  const renew = setInterval(
+    () => {
+      redis.eval(EXTEND, 1, key, token, String(ttlMs)).then(
+        (r) => {
+          if (r !== 1) held = false;
+        },
+        () => {
+          // A failed renewal is retried on the next tick; the TTL covers two more attempts.
+        },
+      );
+    },
+    Math.max(50, Math.floor(ttlMs / 3)),
+  );
   renew.unref();
   return {
     get held() {

@@ -11,7 +11,18 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
     level,
     base: { service: 'kefu-hub', ...base },
     redact: {
-      paths: ['secret', 'token', 'accessToken', 'access_token', 'encodingAesKey', '*.secret', '*.token', '*.encodingAesKey', 'text', 'body'],
+      paths: [
+        'secret',
+        'token',
+        'accessToken',
+        'access_token',
+        'encodingAesKey',
+        '*.secret',
+        '*.token',
+        '*.encodingAesKey',
+        'text',
+        'body',
+      ],
       censor: '[redacted]',
     },
   });

@@ -79,7 +79,8 @@ export class FakeWechatMpApi {
   async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`fake WeChat: condition not met within ${timeoutMs} ms (delivered: ${JSON.stringify(this.delivered)})`);
+      if (Date.now() > deadline)
+        throw new Error(`fake WeChat: condition not met within ${timeoutMs} ms (delivered: ${JSON.stringify(this.delivered)})`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -111,7 +112,8 @@ export class FakeWechatMpApi {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') return this.stableToken(await this.readJson(req), res);
     if (req.method === 'GET' && url.pathname === '/cgi-bin/media/get') return this.mediaGet(url, res);
-    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/send') return this.customSend(url, await this.readJson(req), res);
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/send')
+      return this.customSend(url, await this.readJson(req), res);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/message/custom/typing') {
       const body = await this.readJson(req);
       const tokenError = this.tokenError(url);
@@ -123,7 +125,7 @@ export class FakeWechatMpApi {
     res.end();
   }
 
-  private stableToken(body: Record<string, unknown> | undefined, res: ServerResponse): void {
+  private stableToken(body: Record<string, unknown> | undefined, res: ServerResponse) {
     if (body?.grant_type !== 'client_credential') return this.json(res, { errcode: 40002, errmsg: 'invalid grant_type' });
     if (body.appid !== this.options.appId) return this.json(res, { errcode: 40013, errmsg: 'invalid appid' });
     if (body.secret !== this.options.appSecret) return this.json(res, { errcode: 40125, errmsg: 'invalid appsecret' });
@@ -138,7 +140,7 @@ export class FakeWechatMpApi {
     this.json(res, { access_token: this.liveToken, expires_in: 7200 });
   }
 
-  private mediaGet(url: URL, res: ServerResponse): void {
+  private mediaGet(url: URL, res: ServerResponse) {
     const tokenError = this.tokenError(url);
     if (tokenError) return this.json(res, { errcode: tokenError, errmsg: 'token' });
     const item = this.media.get(url.searchParams.get('media_id') ?? '');
@@ -163,7 +165,8 @@ export class FakeWechatMpApi {
     if (body.msgtype !== 'text') return this.json(res, { errcode: 40008, errmsg: 'invalid message type' });
     const content = (body.text as { content?: string } | undefined)?.content ?? '';
     if (!touser) return this.json(res, { errcode: 40003, errmsg: 'invalid openid' });
-    if (this.outsideWindow.has(touser)) return this.json(res, { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' });
+    if (this.outsideWindow.has(touser))
+      return this.json(res, { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' });
     this.delivered.push({ touser, content, at: Date.now() });
     this.json(res, { errcode: 0, errmsg: 'ok' });
   }

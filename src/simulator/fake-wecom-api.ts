@@ -144,7 +144,14 @@ export class FakeWecomApi {
       return void res.end('upstream error');
     } else if (fault) return this.json(res, { errcode: fault.errcode, errmsg: fault.errmsg ?? 'injected' });
 
-    let body: { touser?: string; msgtype?: string; agentid?: number; text?: { content?: string }; enable_duplicate_check?: number; duplicate_check_interval?: number };
+    let body: {
+      touser?: string;
+      msgtype?: string;
+      agentid?: number;
+      text?: { content?: string };
+      enable_duplicate_check?: number;
+      duplicate_check_interval?: number;
+    };
     try {
       body = JSON.parse(raw);
     } catch {

@@ -98,7 +98,15 @@ export class FakeWecomKfApi {
   /** A customer writes to a kf account; returns the msgid. */
   customerSays(openKfId: string, externalUserId: string, text: string): string {
     const msgid = `kfmsg${this.nextId++}`;
-    this.append(openKfId, { msgid, open_kfid: openKfId, external_userid: externalUserId, send_time: Math.floor(Date.now() / 1000), origin: 3, msgtype: 'text', text: { content: text } });
+    this.append(openKfId, {
+      msgid,
+      open_kfid: openKfId,
+      external_userid: externalUserId,
+      send_time: Math.floor(Date.now() / 1000),
+      origin: 3,
+      msgtype: 'text',
+      text: { content: text },
+    });
     return msgid;
   }
 
@@ -127,7 +135,8 @@ export class FakeWecomKfApi {
   async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`fake WeCom kf: condition not met within ${timeoutMs} ms (delivered: ${JSON.stringify(this.delivered)})`);
+      if (Date.now() > deadline)
+        throw new Error(`fake WeCom kf: condition not met within ${timeoutMs} ms (delivered: ${JSON.stringify(this.delivered)})`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -200,7 +209,13 @@ export class FakeWecomKfApi {
         return this.json(res, {
           errcode: 0,
           errmsg: 'ok',
-          customer_list: ids.map((id) => ({ external_userid: id, nickname: `客户${id}`, avatar: `https://example.invalid/${id}.png`, gender: 0, unionid: `union-${id}` })),
+          customer_list: ids.map((id) => ({
+            external_userid: id,
+            nickname: `客户${id}`,
+            avatar: `https://example.invalid/${id}.png`,
+            gender: 0,
+            unionid: `union-${id}`,
+          })),
           invalid_external_userid: [],
         });
       }
@@ -210,7 +225,7 @@ export class FakeWecomKfApi {
     }
   }
 
-  private getToken(url: URL, res: ServerResponse): void {
+  private getToken(url: URL, res: ServerResponse) {
     if (url.searchParams.get('corpid') !== this.options.corpId) return this.json(res, { errcode: 40013, errmsg: 'invalid corpid' });
     if (url.searchParams.get('corpsecret') !== this.options.secret) return this.json(res, { errcode: 40001, errmsg: 'invalid credential' });
     this.tokenFetches++;

@@ -37,7 +37,15 @@ function wecomApp(): SimulatedPlatform {
       WECOM_API_BASE: await api.listen(port),
     }),
     say: (url, user, text) =>
-      postCallback(url, '/callbacks/wecom/default', sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: user, text, msgId: nextMsgId() }))),
+      postCallback(
+        url,
+        '/callbacks/wecom/default',
+        sealWecomCallback(
+          keys,
+          app.agentId,
+          wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: user, text, msgId: nextMsgId() }),
+        ),
+      ),
     replies: () => api.delivered.map((d) => d.content),
     stop: () => api.close(),
   };
@@ -57,7 +65,11 @@ function officialAccount(): SimulatedPlatform {
     }),
     say: (url, user, text) => {
       const sealed = sealMpCallback(keys, mpTextXml({ toUser: 'gh_simulated', from: user, text, msgId: nextMsgId() }), 'safe');
-      return fetch(`${url}/callbacks/wechat-mp/default?${sealed.query}`, { method: 'POST', body: sealed.body, headers: { 'content-type': 'text/xml' } });
+      return fetch(`${url}/callbacks/wechat-mp/default?${sealed.query}`, {
+        method: 'POST',
+        body: sealed.body,
+        headers: { 'content-type': 'text/xml' },
+      });
     },
     replies: () => api.delivered.map((d) => d.content),
     stop: () => api.close(),

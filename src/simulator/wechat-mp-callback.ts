@@ -41,12 +41,27 @@ export function mpPlainSignature(token: string, timestamp: string, nonce: string
   return createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
 }
 
-export function sealMpCallback(keys: MpCallbackKeys, innerXml: string, mode: MpMode, timestamp = String(Math.floor(Date.now() / 1000))): { query: string; body: string } {
+export function sealMpCallback(
+  keys: MpCallbackKeys,
+  innerXml: string,
+  mode: MpMode,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+): { query: string; body: string } {
   const nonce = String(randomBytes(4).readUInt32BE());
-  const params = new URLSearchParams({ signature: mpPlainSignature(keys.token, timestamp, nonce), timestamp, nonce, openid: /<FromUserName><!\[CDATA\[([^\]]*)/.exec(innerXml)?.[1] ?? '' });
+  const params = new URLSearchParams({
+    signature: mpPlainSignature(keys.token, timestamp, nonce),
+    timestamp,
+    nonce,
+    openid: /<FromUserName><!\[CDATA\[([^\]]*)/.exec(innerXml)?.[1] ?? '',
+  });
   if (mode === 'plain') return { query: params.toString(), body: innerXml };
   if (!keys.encodingAesKey) throw new Error(`${mode} mode needs an EncodingAESKey`);
-  const { encrypted, msgSignature } = sealForReceiver({ token: keys.token, encodingAesKey: keys.encodingAesKey, receiveId: keys.appId }, innerXml, timestamp, nonce);
+  const { encrypted, msgSignature } = sealForReceiver(
+    { token: keys.token, encodingAesKey: keys.encodingAesKey, receiveId: keys.appId },
+    innerXml,
+    timestamp,
+    nonce,
+  );
   params.set('encrypt_type', 'aes');
   params.set('msg_signature', msgSignature);
   const body =

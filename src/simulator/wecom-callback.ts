@@ -25,7 +25,12 @@ export interface SealedCallback {
   body: string;
 }
 
-export function sealWecomCallback(keys: CallbackCryptoKeys, agentId: number, innerXml: string, timestamp = String(Math.floor(Date.now() / 1000))): SealedCallback {
+export function sealWecomCallback(
+  keys: CallbackCryptoKeys,
+  agentId: number,
+  innerXml: string,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+): SealedCallback {
   const nonce = randomBytes(6).toString('hex');
   const { encrypted, msgSignature } = sealForReceiver(keys, innerXml, timestamp, nonce);
   const body = `<xml><ToUserName><![CDATA[${keys.receiveId}]]></ToUserName><AgentID><![CDATA[${agentId}]]></AgentID><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`;

@@ -2,7 +2,13 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Brain } from '../brain/types.ts';
 import type { Channel } from '../channels/types.ts';
-import { loadConversationHeader, loadHistory, loadPendingMessages, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
+import {
+  loadConversationHeader,
+  loadHistory,
+  loadPendingMessages,
+  type ConversationHeader,
+  type StoredMessage,
+} from '../conversations/load-turn.ts';
 import { holdPendingMessages, saveReply } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
@@ -47,7 +53,11 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
         conversationId: conversation.id,
         customer: { id: conversation.customerId, displayName: conversation.customerName ?? undefined, tags: [] },
         knowledgeBase: conversation.knowledgeBase,
-        history: history.map((m) => ({ from: m.direction === 'in' ? 'customer' : (m.sender as 'bot' | 'agent' | 'system'), text: m.text, at: m.createdAt })),
+        history: history.map((m) => ({
+          from: m.direction === 'in' ? 'customer' : (m.sender as 'bot' | 'agent' | 'system'),
+          text: m.text,
+          at: m.createdAt,
+        })),
       },
       pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),
     );
@@ -80,7 +90,10 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       const pending = await loadPendingMessages(db, conversationId);
       if (pending.length === 0) return (outcome = 'nothing_pending');
       if (conversation.status !== 'bot') {
-        await holdPendingMessages(db, pending.map((m) => m.id));
+        await holdPendingMessages(
+          db,
+          pending.map((m) => m.id),
+        );
         return (outcome = 'held');
       }
       const quietFor = Date.now() - pending[pending.length - 1]!.createdAt.getTime();

@@ -29,7 +29,13 @@ export async function sweepLostWork(db: Database, queue: Queue<TurnJobData>, old
   return work.length;
 }
 
-export function startRecoverySweep(db: Database, queue: Queue<TurnJobData>, logger: Logger, intervalMs: number, olderThanMs: number): () => void {
+export function startRecoverySweep(
+  db: Database,
+  queue: Queue<TurnJobData>,
+  logger: Logger,
+  intervalMs: number,
+  olderThanMs: number,
+): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

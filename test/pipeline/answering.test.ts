@@ -16,10 +16,14 @@ for (const database of DATABASE_KINDS) {
     t.is(reply!.touser, 'lisi');
     t.regex(reply!.content, /48小时内发货/);
     // The send is recorded right after WeCom answers it.
-    const rows = await eventually(async () => {
-      const all = await h.service.db.select().from(messages).orderBy(messages.id);
-      return all.length === 2 && all[1]!.status === 'sent' && all;
-    }, 5000, 'reply recorded as sent');
+    const rows = await eventually(
+      async () => {
+        const all = await h.service.db.select().from(messages).orderBy(messages.id);
+        return all.length === 2 && all[1]!.status === 'sent' && all;
+      },
+      5000,
+      'reply recorded as sent',
+    );
     t.deepEqual(
       rows.map((m) => [m.direction, m.status]),
       [
@@ -37,8 +41,15 @@ for (const database of DATABASE_KINDS) {
     const h = await startHarness({ database, brain });
     t.teardown(() => h.close());
     const msgId = nextMsgId();
-    const statuses = await Promise.all([h.sendText('wangwu', '在吗', msgId), h.sendText('wangwu', '在吗', msgId), h.sendText('wangwu', '在吗', msgId)]);
-    t.deepEqual(statuses.map((r) => r.status), [200, 200, 200]);
+    const statuses = await Promise.all([
+      h.sendText('wangwu', '在吗', msgId),
+      h.sendText('wangwu', '在吗', msgId),
+      h.sendText('wangwu', '在吗', msgId),
+    ]);
+    t.deepEqual(
+      statuses.map((r) => r.status),
+      [200, 200, 200],
+    );
     await h.wecom.waitForDelivered(1);
     // A late retry, after the answer went out, is still recognised.
     t.is((await h.sendText('wangwu', '在吗', msgId)).status, 200);
@@ -59,7 +70,10 @@ test.serial('a burst of three quick lines is answered once, with all three in co
   const [reply] = await h.wecom.waitForDelivered(1);
   await new Promise((r) => setTimeout(r, 600));
   t.is(h.wecom.delivered.length, 1);
-  t.deepEqual(brain.calls.map((c) => c.texts), [['你好', '我想问一下', '发票怎么开']]);
+  t.deepEqual(
+    brain.calls.map((c) => c.texts),
+    [['你好', '我想问一下', '发票怎么开']],
+  );
   t.is(reply!.content, '答：你好 / 我想问一下 / 发票怎么开');
 });
 
@@ -78,20 +92,35 @@ test.serial('each conversation is answered in order and never twice at once, whi
       }
     }),
   );
-  await eventually(async () => {
-    const pending = await h.service.db.select().from(messages).where(eq(messages.status, 'pending'));
-    return pending.length === 0 && (await h.service.db.select().from(deliveries).where(eq(deliveries.status, 'sent'))).length === brain.calls.length;
-  }, 20_000, 'every message answered');
+  await eventually(
+    async () => {
+      const pending = await h.service.db.select().from(messages).where(eq(messages.status, 'pending'));
+      return (
+        pending.length === 0 &&
+        (await h.service.db.select().from(deliveries).where(eq(deliveries.status, 'sent'))).length === brain.calls.length
+      );
+    },
+    20_000,
+    'every message answered',
+  );
   t.is(brain.overlaps, 0, 'no conversation was in the brain twice at once');
   for (const c of customers) {
     // Every line was answered exactly once, in the order sent (bursts may be answered together).
     const answered = h.wecom.deliveredTo(c).flatMap((text) => text.replace('答：', '').split(' / '));
-    t.deepEqual(answered, Array.from({ length: perCustomer }, (_, i) => `${c}-${i}`));
+    t.deepEqual(
+      answered,
+      Array.from({ length: perCustomer }, (_, i) => `${c}-${i}`),
+    );
   }
 });
 
 test.serial('a conversation flagged for a human is not answered by the bot', async (t) => {
-  const brain = new ScriptedBrain({ decide: (texts) => (texts.includes('转人工') ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} } : { kind: 'reply', text: 'ok', meta: {} }) });
+  const brain = new ScriptedBrain({
+    decide: (texts) =>
+      texts.includes('转人工')
+        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} }
+        : { kind: 'reply', text: 'ok', meta: {} },
+  });
   const h = await startHarness({ database: 'pglite', brain });
   t.teardown(() => h.close());
   await h.sendText('sunqi', '转人工');
@@ -100,7 +129,11 @@ test.serial('a conversation flagged for a human is not answered by the bot', asy
   t.is(conversation!.status, 'needs_human');
   t.is(conversation!.handoffReason, 'customer_asked');
   await h.sendText('sunqi', '还在吗');
-  const held = await eventually(async () => (await h.service.db.select().from(messages).where(eq(messages.status, 'held')))[0], 5000, 'message held');
+  const held = await eventually(
+    async () => (await h.service.db.select().from(messages).where(eq(messages.status, 'held')))[0],
+    5000,
+    'message held',
+  );
   t.is(held.text, '还在吗');
   t.is(h.wecom.delivered.length, 1);
   t.is(brain.calls.length, 1);

@@ -40,7 +40,11 @@ async function setup(t: import('ava').ExecutionContext) {
     await database.drop();
   });
   const send = (from: string, text: string) =>
-    postCallback(`http://127.0.0.1:${api.port}`, '/callbacks/wecom/default', sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from, text, msgId: nextMsgId() })));
+    postCallback(
+      `http://127.0.0.1:${api.port}`,
+      '/callbacks/wecom/default',
+      sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from, text, msgId: nextMsgId() })),
+    );
   return { wecom, env, reader, api, send };
 }
 
@@ -59,7 +63,11 @@ test.serial('a worker killed with -9 while its send is in flight: after restart 
 
   const second = await startRole('worker', env);
   t.teardown(() => second.child.kill('SIGKILL'));
-  const delivery = await eventually(async () => (await reader.db.select().from(deliveries).where(eq(deliveries.status, 'sent')))[0], 20_000, 'delivery recorded as sent');
+  const delivery = await eventually(
+    async () => (await reader.db.select().from(deliveries).where(eq(deliveries.status, 'sent')))[0],
+    20_000,
+    'delivery recorded as sent',
+  );
   t.is(delivery.attempts, 2, 'the part was sent again after the crash…');
   t.is(wecom.duplicatesSuppressed, 1, '…and WeCom’s duplicate check swallowed the resend');
   t.is(wecom.deliveredTo('chenyi').length, 1, 'the customer saw one reply');

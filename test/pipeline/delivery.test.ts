@@ -6,7 +6,11 @@ import { ScriptedBrain } from '../support/scripted-brain.ts';
 import { app, eventually, startHarness } from '../support/wecom-service.ts';
 
 test.serial('after 42001 hits 20 concurrent sends, the token is fetched once and every reply arrives once', async (t) => {
-  const h = await startHarness({ database: 'postgres', brain: new ScriptedBrain(), env: { COALESCE_WINDOW_MS: '0', WORKER_CONCURRENCY: '25' } });
+  const h = await startHarness({
+    database: 'postgres',
+    brain: new ScriptedBrain(),
+    env: { COALESCE_WINDOW_MS: '0', WORKER_CONCURRENCY: '25' },
+  });
   t.teardown(() => h.close());
   await h.sendText('warmup', '你好');
   await h.wecom.waitForDelivered(1);
@@ -41,7 +45,11 @@ test.serial('a permanent errcode (81013) is recorded, not retried, and the conve
   const h = await startHarness({ database: 'pglite', brain: new ScriptedBrain(), wecom });
   t.teardown(() => h.close());
   await h.sendText('left-the-company', '你好');
-  const failed = await eventually(async () => (await h.service.db.select().from(deliveries).where(eq(deliveries.status, 'failed')))[0], 10_000, 'failed delivery');
+  const failed = await eventually(
+    async () => (await h.service.db.select().from(deliveries).where(eq(deliveries.status, 'failed')))[0],
+    10_000,
+    'failed delivery',
+  );
   t.is(failed.lastErrorCode, 'wecom:81013');
   t.is(failed.attempts, 1);
   await new Promise((r) => setTimeout(r, 500));
@@ -53,13 +61,20 @@ test.serial('a permanent errcode (81013) is recorded, not retried, and the conve
 
 test.serial('a reply longer than 2048 bytes arrives whole, in parts, in order', async (t) => {
   const long = Array.from({ length: 80 }, (_, i) => `第${i + 1}条说明：请在订单页面操作即可。`).join('');
-  const h = await startHarness({ database: 'postgres', brain: new ScriptedBrain({ decide: () => ({ kind: 'reply', text: long, meta: {} }) }) });
+  const h = await startHarness({
+    database: 'postgres',
+    brain: new ScriptedBrain({ decide: () => ({ kind: 'reply', text: long, meta: {} }) }),
+  });
   t.teardown(() => h.close());
   await h.sendText('zhoujiu', '详细说明');
-  const parts = await eventually(async () => {
-    const rows = await h.service.db.select().from(deliveries).orderBy(deliveries.part);
-    return rows.length > 1 && rows.every((r) => r.status === 'sent') && rows;
-  }, 10_000, 'all parts sent');
+  const parts = await eventually(
+    async () => {
+      const rows = await h.service.db.select().from(deliveries).orderBy(deliveries.part);
+      return rows.length > 1 && rows.every((r) => r.status === 'sent') && rows;
+    },
+    10_000,
+    'all parts sent',
+  );
   const received = h.wecom.deliveredTo('zhoujiu');
   t.is(received.length, parts.length);
   t.is(received.join(''), long);

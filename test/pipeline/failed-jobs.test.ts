@@ -23,16 +23,24 @@ test.serial('a turn that keeps failing ends failed — visible, retryable — an
   });
 
   await h.sendText('liuyi', '你好');
-  const [failed] = await eventually(async () => {
-    const jobs = await queue.getFailed();
-    return jobs.length > 0 && jobs;
-  }, 10_000, 'failed job');
+  const [failed] = await eventually(
+    async () => {
+      const jobs = await queue.getFailed();
+      return jobs.length > 0 && jobs;
+    },
+    10_000,
+    'failed job',
+  );
   t.is(failed!.attemptsMade, 3);
   t.regex(failed!.failedReason, /model endpoint down/);
-  const conversation = await eventually(async () => {
-    const [c] = await h.service.db.select().from(conversations);
-    return c?.status === 'needs_human' && c;
-  }, 5000, 'conversation flagged');
+  const conversation = await eventually(
+    async () => {
+      const [c] = await h.service.db.select().from(conversations);
+      return c?.status === 'needs_human' && c;
+    },
+    5000,
+    'conversation flagged',
+  );
   t.is(conversation.handoffReason, 'job_failed');
   t.is(h.wecom.delivered.length, 0);
 

@@ -24,7 +24,11 @@ test.serial('a message whose job the queue lost is queued again by the recovery 
   t.is(await sweepLostWork(h.service.db, queue, 0, logger), 1);
   t.is(await sweepLostWork(h.service.db, queue, 0, logger), 1, 'sweeping again finds the same message…');
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
-  t.is(Object.values(counts).reduce((a, b) => a + b, 0), 1, '…but queues it once: the job id derives from the message');
+  t.is(
+    Object.values(counts).reduce((a, b) => a + b, 0),
+    1,
+    '…but queues it once: the job id derives from the message',
+  );
   await h.wecom.waitForDelivered(1);
   t.deepEqual(h.wecom.deliveredTo('lost'), ['答：在吗']);
 });

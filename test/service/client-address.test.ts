@@ -7,7 +7,10 @@ import { createMetrics } from '../../src/observability/metrics.ts';
 
 /** An app whose one extra route answers the client address Koa sees. */
 async function appTrusting(trustedProxyHops: number) {
-  const echo = { kind: 'web', accounts: () => [], registerRoutes: (r) => r.get('/ip', (ctx) => (ctx.body = ctx.ip)) } as Pick<Channel, 'kind' | 'accounts' | 'registerRoutes'>;
+  const echo = { kind: 'web', accounts: () => [], registerRoutes: (r) => r.get('/ip', (ctx) => (ctx.body = ctx.ip)) } as Pick<
+    Channel,
+    'kind' | 'accounts' | 'registerRoutes'
+  >;
   const app = createHttpApp({
     logger: createLogger('silent'),
     metrics: createMetrics(),
@@ -19,7 +22,9 @@ async function appTrusting(trustedProxyHops: number) {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const ipFor = (forwardedFor: string) =>
-    fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ip`, { headers: { 'X-Forwarded-For': forwardedFor } }).then((r) => r.text());
+    fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/ip`, { headers: { 'X-Forwarded-For': forwardedFor } }).then((r) =>
+      r.text(),
+    );
   return { ipFor, close: () => new Promise((r) => server.close(r)) };
 }
 

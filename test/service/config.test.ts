@@ -54,7 +54,20 @@ for (const [what, env, message] of refusals) {
 test('no LLM_* means offline mode; LLM_BASE_URL and LLM_MODEL configure the model, with defaults for the rest', (t) => {
   t.is(loadConfig({}).model, undefined);
   t.is(loadConfig({}).embeddings, undefined);
-  const config = loadConfig({ LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MODEL: 'qwen2.5:7b', EMBEDDING_BASE_URL: 'http://127.0.0.1:11434/v1', EMBEDDING_MODEL: 'bge-m3' });
-  t.like(config.model, { baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:7b', apiKey: 'not-needed', timeoutMs: 30_000, maxRetries: 2, maxConcurrency: 16, structuredOutput: 'functionCalling' });
+  const config = loadConfig({
+    LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+    LLM_MODEL: 'qwen2.5:7b',
+    EMBEDDING_BASE_URL: 'http://127.0.0.1:11434/v1',
+    EMBEDDING_MODEL: 'bge-m3',
+  });
+  t.like(config.model, {
+    baseUrl: 'http://127.0.0.1:11434/v1',
+    model: 'qwen2.5:7b',
+    apiKey: 'not-needed',
+    timeoutMs: 30_000,
+    maxRetries: 2,
+    maxConcurrency: 16,
+    structuredOutput: 'functionCalling',
+  });
   t.like(config.embeddings, { model: 'bge-m3' });
 });

@@ -25,7 +25,10 @@ test.serial('readyz turns 503 once shutdown begins', async (t) => {
   const h = await startHarness({ database: 'pglite' });
   const stopping = h.service.stop();
   // The listener closes too; whichever answers first, it must not be a 200.
-  const res = await fetch(`${h.baseUrl}/readyz`).then((r) => r.status, () => 'refused');
+  const res = await fetch(`${h.baseUrl}/readyz`).then(
+    (r) => r.status,
+    () => 'refused',
+  );
   t.not(res, 200);
   await stopping;
   await h.wecom.close();

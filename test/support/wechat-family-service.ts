@@ -23,7 +23,12 @@ export class EchoBrain implements Brain {
 
   async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
     const texts = newMessages.map((m) => m.text);
-    this.calls.push({ conversationId: conversation.conversationId, customerName: conversation.customer.displayName, kinds: newMessages.map((m) => m.kind), texts });
+    this.calls.push({
+      conversationId: conversation.conversationId,
+      customerName: conversation.customer.displayName,
+      kinds: newMessages.map((m) => m.kind),
+      texts,
+    });
     if (texts.some((t) => t.includes('人工'))) return { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} };
     return { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
   }
@@ -35,7 +40,15 @@ export class EchoBrain implements Brain {
 
 export async function startTestService(env: Record<string, string>, brain: Brain): Promise<{ service: Service; baseUrl: string }> {
   const service = await startService(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', COALESCE_WINDOW_MS: '50', JOB_BACKOFF_MS: '50', SHUTDOWN_GRACE_MS: '2000', ...env }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      COALESCE_WINDOW_MS: '50',
+      JOB_BACKOFF_MS: '50',
+      SHUTDOWN_GRACE_MS: '2000',
+      ...env,
+    }),
     'all',
     { brain },
   );

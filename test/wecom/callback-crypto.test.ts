@@ -17,9 +17,12 @@ test('the official message vector verifies and decrypts to the published XML', (
 
 test('a signature over other parameters is refused with 401', (t) => {
   const v = vectors.message;
-  const err = t.throws(() => verifySignature(keys, { msgSignature: v.msg_signature, timestamp: String(Number(v.timestamp) + 1), nonce: v.nonce }, v.encrypt), {
-    instanceOf: RejectedRequestError,
-  });
+  const err = t.throws(
+    () => verifySignature(keys, { msgSignature: v.msg_signature, timestamp: String(Number(v.timestamp) + 1), nonce: v.nonce }, v.encrypt),
+    {
+      instanceOf: RejectedRequestError,
+    },
+  );
   t.is(err?.status, 401);
 });
 

@@ -77,7 +77,11 @@ test.serial('the official message vector is accepted when the replay window allo
   t.teardown(() => h.close());
   const v = vectors.message;
   const query = new URLSearchParams({ msg_signature: v.msg_signature, timestamp: v.timestamp, nonce: v.nonce });
-  const res = await post(h, query.toString(), `<xml><ToUserName><![CDATA[${app.corpId}]]></ToUserName><Encrypt><![CDATA[${v.encrypt}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>`);
+  const res = await post(
+    h,
+    query.toString(),
+    `<xml><ToUserName><![CDATA[${app.corpId}]]></ToUserName><Encrypt><![CDATA[${v.encrypt}]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>`,
+  );
   t.is(res.status, 200);
   const [stored] = await h.service.db.select().from(messages);
   t.is(stored?.text, 'hello');

@@ -52,7 +52,10 @@ export class WecomApiClient {
     const url = new URL('/cgi-bin/gettoken', this.credentials.apiBase);
     url.searchParams.set('corpid', this.credentials.corpId);
     url.searchParams.set('corpsecret', this.credentials.secret);
-    const res = await requestJson<WecomResponse & { access_token?: string; expires_in?: number }>({ url: url.href, timeoutMs: this.timeoutMs });
+    const res = await requestJson<WecomResponse & { access_token?: string; expires_in?: number }>({
+      url: url.href,
+      timeoutMs: this.timeoutMs,
+    });
     if (res.errcode !== 0 || !res.access_token) throw new Error(`WeCom gettoken failed: ${describeErrcode(res.errcode, res.errmsg)}`);
     return { token: res.access_token, expiresInSeconds: res.expires_in ?? 7200 };
   }
@@ -85,7 +88,11 @@ export class WecomApiClient {
         await this.tokens.invalidate(token);
         continue;
       }
-      throw new DeliveryError(RETRYABLE.has(res.errcode) || TOKEN_REJECTED.has(res.errcode), `${prefix}:${res.errcode}`, describeErrcode(res.errcode, res.errmsg));
+      throw new DeliveryError(
+        RETRYABLE.has(res.errcode) || TOKEN_REJECTED.has(res.errcode),
+        `${prefix}:${res.errcode}`,
+        describeErrcode(res.errcode, res.errmsg),
+      );
     }
   }
 }

@@ -38,7 +38,8 @@ export function registerMpCallbackRoutes(router: Router, deps: MpRouteDeps): voi
   const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
   const accountFor = (ctx: Context): WechatMpAccount => {
     const account = accountsByName.get(String(ctx.params.account));
-    if (!account) throw new RejectedRequestError('unknown_account', `no Official Account named "${String(ctx.params.account)}" is configured`, 404);
+    if (!account)
+      throw new RejectedRequestError('unknown_account', `no Official Account named "${String(ctx.params.account)}" is configured`, 404);
     return account;
   };
 
@@ -51,7 +52,10 @@ export function registerMpCallbackRoutes(router: Router, deps: MpRouteDeps): voi
       const localPath = await downloadMedia(deps.clients.get(account.name)!, dir, content.mediaId, MEDIA_BUDGET_MS);
       return { ...message, content: { ...content, localPath } };
     } catch (err) {
-      deps.logger.warn({ err: (err as Error).message, account: account.name }, 'could not download media; keeping the MediaId only (WeChat keeps it 3 days)');
+      deps.logger.warn(
+        { err: (err as Error).message, account: account.name },
+        'could not download media; keeping the MediaId only (WeChat keeps it 3 days)',
+      );
       return message;
     }
   }

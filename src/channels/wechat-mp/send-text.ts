@@ -10,7 +10,11 @@ import type { WechatMpApiClient, WechatResponse } from './api-client.ts';
  * - custom/typing: command "Typing" shows "对方正在输入" for up to 15 s, or until we send.
  */
 export async function sendMpText(client: WechatMpApiClient, to: OutboundRecipient, text: string): Promise<SendReceipt> {
-  await client.post<WechatResponse>('/cgi-bin/message/custom/send', { touser: to.customerExternalId, msgtype: 'text', text: { content: text } });
+  await client.post<WechatResponse>('/cgi-bin/message/custom/send', {
+    touser: to.customerExternalId,
+    msgtype: 'text',
+    text: { content: text },
+  });
   return {};
 }
 

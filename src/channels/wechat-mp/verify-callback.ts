@@ -42,7 +42,8 @@ export function verifyPlainQuery(ctx: Context, token: string, limits: CallbackLi
   const signature = queryValue(ctx, 'signature');
   const timestamp = queryValue(ctx, 'timestamp');
   const nonce = queryValue(ctx, 'nonce');
-  if (!signature || !timestamp || !nonce) throw new RejectedRequestError('missing_signature', 'signature, timestamp and nonce are required', 400);
+  if (!signature || !timestamp || !nonce)
+    throw new RejectedRequestError('missing_signature', 'signature, timestamp and nonce are required', 400);
   checkReplayWindow(timestamp, limits.replayWindowSeconds);
   if (!sameText(plainSignature(token, timestamp, nonce), signature.toLowerCase())) {
     throw new RejectedRequestError('bad_signature', 'signature does not match', 401);
@@ -76,7 +77,8 @@ export async function openMpCallback(ctx: Context, account: WechatMpAccount, lim
   const msgSignature = queryValue(ctx, 'msg_signature');
   const timestamp = queryValue(ctx, 'timestamp');
   const nonce = queryValue(ctx, 'nonce');
-  if (!msgSignature || !timestamp || !nonce) throw new RejectedRequestError('missing_signature', 'msg_signature, timestamp and nonce are required', 400);
+  if (!msgSignature || !timestamp || !nonce)
+    throw new RejectedRequestError('missing_signature', 'msg_signature, timestamp and nonce are required', 400);
   const outer = await parseWxXml(body);
   const encrypted = field(outer, 'Encrypt');
   if (!encrypted) throw new RejectedRequestError('encryption_required', 'an EncodingAESKey is configured: <Encrypt> is required', 400);

@@ -26,7 +26,10 @@ export interface WechatMpChannelDeps {
  */
 export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
   const clients = new Map(
-    deps.accounts.map((a) => [a.name, new WechatMpApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wechat-mp' }))]),
+    deps.accounts.map((a) => [
+      a.name,
+      new WechatMpApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wechat-mp' })),
+    ]),
   );
   const clientFor = (to: OutboundRecipient): WechatMpApiClient => {
     const client = clients.get(to.accountName);

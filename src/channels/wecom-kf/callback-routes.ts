@@ -34,7 +34,8 @@ export function registerKfCallbackRoutes(router: Router, deps: KfRouteDeps): voi
   );
   const accountFor = (ctx: Context) => {
     const found = byName.get(String(ctx.params.account));
-    if (!found) throw new RejectedRequestError('unknown_account', `no WeCom kf account named "${String(ctx.params.account)}" is configured`, 404);
+    if (!found)
+      throw new RejectedRequestError('unknown_account', `no WeCom kf account named "${String(ctx.params.account)}" is configured`, 404);
     return found;
   };
 

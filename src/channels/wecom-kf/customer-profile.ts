@@ -13,7 +13,12 @@ interface BatchGetResponse extends WecomResponse {
   customer_list?: Array<{ external_userid: string; nickname?: string; avatar?: string; gender?: number; unionid?: string }>;
 }
 
-export async function fillCustomerProfiles(db: Database, client: WecomApiClient, accountName: string, customerIds: string[]): Promise<number> {
+export async function fillCustomerProfiles(
+  db: Database,
+  client: WecomApiClient,
+  accountName: string,
+  customerIds: string[],
+): Promise<number> {
   if (customerIds.length === 0) return 0;
   const account = db
     .select({ id: channelAccounts.id })
@@ -22,7 +27,9 @@ export async function fillCustomerProfiles(db: Database, client: WecomApiClient,
   const unknown = await db
     .select({ id: customers.id, externalId: customers.externalId })
     .from(customers)
-    .where(and(eq(customers.channelAccountId, sql`(${account})`), inArray(customers.externalId, customerIds), isNull(customers.displayName)));
+    .where(
+      and(eq(customers.channelAccountId, sql`(${account})`), inArray(customers.externalId, customerIds), isNull(customers.displayName)),
+    );
   if (unknown.length === 0) return 0;
   const byExternalUser = new Map(unknown.map((c) => [parseKfCustomerId(c.externalId).externalUserId, c]));
   const res = await client.post<BatchGetResponse>('/cgi-bin/kf/customer/batchget', {

@@ -7,5 +7,10 @@ import { WecomApiClient } from '../shared/wecom-api-client.ts';
 export function createKfApiClient(account: WecomKfAccount, redis: Redis, onTokenFetched: () => void): WecomApiClient {
   // One corp may have several apps; the secret (hashed, never stored) tells their tokens apart.
   const secretId = createHash('sha1').update(account.secret).digest('hex').slice(0, 12);
-  return new WecomApiClient(account, { redis, tokenKey: `wecom-kf:token:${account.corpId}:${secretId}`, codePrefix: 'wecom-kf', onTokenFetched });
+  return new WecomApiClient(account, {
+    redis,
+    tokenKey: `wecom-kf:token:${account.corpId}:${secretId}`,
+    codePrefix: 'wecom-kf',
+    onTokenFetched,
+  });
 }

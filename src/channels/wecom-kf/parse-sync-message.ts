@@ -21,7 +21,14 @@ export interface KfSyncItem {
   file?: { media_id: string };
   location?: { latitude: number; longitude: number; name?: string; address?: string };
   link?: { title: string; desc?: string; url: string; pic_url?: string };
-  event?: { event_type: string; open_kfid?: string; external_userid?: string; welcome_code?: string; scene?: string; scene_param?: string } & Record<string, unknown>;
+  event?: {
+    event_type: string;
+    open_kfid?: string;
+    external_userid?: string;
+    welcome_code?: string;
+    scene?: string;
+    scene_param?: string;
+  } & Record<string, unknown>;
 }
 
 export const ORIGIN_CUSTOMER = 3;
@@ -40,7 +47,12 @@ function contentOf(item: KfSyncItem): InboundContent | undefined {
     case 'file':
       return { type: 'file', mediaId: item.file?.media_id };
     case 'location':
-      return { type: 'location', latitude: Number(item.location?.latitude), longitude: Number(item.location?.longitude), label: item.location?.name ?? item.location?.address };
+      return {
+        type: 'location',
+        latitude: Number(item.location?.latitude),
+        longitude: Number(item.location?.longitude),
+        label: item.location?.name ?? item.location?.address,
+      };
     case 'link':
       return { type: 'link', title: item.link?.title ?? '', description: item.link?.desc, url: item.link?.url ?? '' };
     case 'event': {

@@ -40,7 +40,9 @@ export async function loadSyncState(db: Database, accountName: string, openKfId:
       requestedGeneration: wecomKfSyncState.requestedGeneration,
       syncedGeneration: wecomKfSyncState.syncedGeneration,
       // 9 rather than 10 minutes: the token must still be valid when the request arrives.
-      freshToken: sql<string | null>`case when ${wecomKfSyncState.callbackTokenAt} > now() - interval '9 minutes' then ${wecomKfSyncState.callbackToken} end`,
+      freshToken: sql<
+        string | null
+      >`case when ${wecomKfSyncState.callbackTokenAt} > now() - interval '9 minutes' then ${wecomKfSyncState.callbackToken} end`,
     })
     .from(wecomKfSyncState)
     .where(and(eq(wecomKfSyncState.accountName, accountName), eq(wecomKfSyncState.openKfId, openKfId)));
@@ -64,9 +66,16 @@ export async function markSynced(db: Database, accountName: string, openKfId: st
 }
 
 /** Syncs announced but not done for a while: their job was lost (Redis down, crash). */
-export async function loadOverdueSyncs(db: Database, olderThanMs: number): Promise<Array<{ accountName: string; openKfId: string; generation: number }>> {
+export async function loadOverdueSyncs(
+  db: Database,
+  olderThanMs: number,
+): Promise<Array<{ accountName: string; openKfId: string; generation: number }>> {
   return db
-    .select({ accountName: wecomKfSyncState.accountName, openKfId: wecomKfSyncState.openKfId, generation: wecomKfSyncState.requestedGeneration })
+    .select({
+      accountName: wecomKfSyncState.accountName,
+      openKfId: wecomKfSyncState.openKfId,
+      generation: wecomKfSyncState.requestedGeneration,
+    })
     .from(wecomKfSyncState)
     .where(
       and(

@@ -25,7 +25,12 @@ export function createKfSyncQueue(connection: ConnectionOptions, prefix: string)
   return new Queue<KfSyncJob>(KF_SYNC_QUEUE, {
     connection,
     prefix,
-    defaultJobOptions: { attempts: 10, backoff: { type: 'jittered' }, removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'jittered' },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
   });
 }
 

@@ -20,12 +20,15 @@ export interface WecomChannelDeps {
 /** The WeCom self-built app channel (企业微信自建应用): callbacks in, message/send out. */
 export function createWecomChannel(deps: WecomChannelDeps): Channel {
   const clients = new Map(
-    deps.accounts.map((a) => [a.name, new WecomApiClient(a, {
-          redis: deps.redis,
-          tokenKey: `wecom:token:${a.corpId}:${a.agentId}`,
-          codePrefix: 'wecom',
-          onTokenFetched: () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom' }),
-        }),]),
+    deps.accounts.map((a) => [
+      a.name,
+      new WecomApiClient(a, {
+        redis: deps.redis,
+        tokenKey: `wecom:token:${a.corpId}:${a.agentId}`,
+        codePrefix: 'wecom',
+        onTokenFetched: () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom' }),
+      }),
+    ]),
   );
   const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
   return {
@@ -42,7 +45,8 @@ export function createWecomChannel(deps: WecomChannelDeps): Channel {
         const account = accountsByName.get(to.accountName);
         const client = clients.get(to.accountName);
         // A conversation of an app since removed from the configuration cannot be answered: permanent.
-        if (!account || !client) throw new DeliveryError(false, 'config:unknown_account', `no WeCom app named "${to.accountName}" is configured`);
+        if (!account || !client)
+          throw new DeliveryError(false, 'config:unknown_account', `no WeCom app named "${to.accountName}" is configured`);
         return sendWecomText(client, account, deps.redis, to, text, deliveryId);
       },
     },

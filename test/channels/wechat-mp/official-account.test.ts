@@ -52,8 +52,22 @@ test.before(async () => {
     configFile,
     JSON.stringify({
       wechatMp: [
-        { name: 'compat', appId: compat.appId, appSecret: plain.secret, token: compat.token, encodingAesKey: compat.encodingAesKey, apiBase },
-        { name: 'safe', appId: safe.appId, appSecret: 'sample-secret', token: safe.token, encodingAesKey: safe.encodingAesKey, apiBase: sampleApiBase },
+        {
+          name: 'compat',
+          appId: compat.appId,
+          appSecret: plain.secret,
+          token: compat.token,
+          encodingAesKey: compat.encodingAesKey,
+          apiBase,
+        },
+        {
+          name: 'safe',
+          appId: safe.appId,
+          appSecret: 'sample-secret',
+          token: safe.token,
+          encodingAesKey: safe.encodingAesKey,
+          apiBase: sampleApiBase,
+        },
       ],
     }),
   );
@@ -87,9 +101,19 @@ test.after.always(async () => {
 
 let nextMsgId = 1_000;
 const post = (account: string, cb: { query: string; body: string }) =>
-  fetch(`${baseUrl}/callbacks/wechat-mp/${account}?${cb.query}`, { method: 'POST', body: cb.body, headers: { 'content-type': 'text/xml' } });
-const sendText = (account: string, keys: MpCallbackKeys, mode: 'plain' | 'compatible' | 'safe', from: string, text: string, msgId = String(nextMsgId++)) =>
-  post(account, sealMpCallback(keys, mpTextXml({ toUser: 'gh_test', from, text, msgId }), mode));
+  fetch(`${baseUrl}/callbacks/wechat-mp/${account}?${cb.query}`, {
+    method: 'POST',
+    body: cb.body,
+    headers: { 'content-type': 'text/xml' },
+  });
+const sendText = (
+  account: string,
+  keys: MpCallbackKeys,
+  mode: 'plain' | 'compatible' | 'safe',
+  from: string,
+  text: string,
+  msgId = String(nextMsgId++),
+) => post(account, sealMpCallback(keys, mpTextXml({ toUser: 'gh_test', from, text, msgId }), mode));
 
 test.serial('plain mode: URL verification echoes echostr only with a valid signature', async (t) => {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -112,7 +136,11 @@ test.serial('plain mode: a text is acked empty and answered through custom/send 
 });
 
 test.serial('plain mode: a wrong signature is refused and nothing is answered', async (t) => {
-  const cb = sealMpCallback({ ...plain, token: 'not-our-token' }, mpTextXml({ toUser: 'gh', from: 'o-forged', text: 'hi', msgId: '1' }), 'plain');
+  const cb = sealMpCallback(
+    { ...plain, token: 'not-our-token' },
+    mpTextXml({ toUser: 'gh', from: 'o-forged', text: 'hi', msgId: '1' }),
+    'plain',
+  );
   t.is((await post('default', cb)).status, 401);
   t.false(brain.calls.some((c) => c.texts.includes('hi')));
 });
@@ -128,7 +156,13 @@ test.serial('retries of one callback (WeChat sends it 3 times) are answered once
 
 test.serial('safe mode: the published sample callback (appid wx5823bf96d3bd56c7) verifies, decrypts and is answered', async (t) => {
   const m = vectors.message;
-  const query = new URLSearchParams({ signature: mpPlainSignature(safe.token, m.timestamp, m.nonce), timestamp: m.timestamp, nonce: m.nonce, encrypt_type: 'aes', msg_signature: m.msg_signature });
+  const query = new URLSearchParams({
+    signature: mpPlainSignature(safe.token, m.timestamp, m.nonce),
+    timestamp: m.timestamp,
+    nonce: m.nonce,
+    encrypt_type: 'aes',
+    msg_signature: m.msg_signature,
+  });
   const body = `<xml><ToUserName><![CDATA[${safe.appId}]]></ToUserName><Encrypt><![CDATA[${m.encrypt}]]></Encrypt></xml>`;
   const res = await post('safe', { query: query.toString(), body });
   t.is(res.status, 200);
@@ -145,9 +179,17 @@ test.serial('safe mode: a message encrypted for another appid is refused', async
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = '99';
   const inner = mpTextXml({ toUser: 'gh', from: 'o-foreign', text: 'foreign', msgId: '880001' });
-  const { encrypted, msgSignature } = sealForReceiver({ token: safe.token, encodingAesKey: safe.encodingAesKey!, receiveId: 'wxsomeoneelse' }, inner, timestamp, nonce);
+  const { encrypted, msgSignature } = sealForReceiver(
+    { token: safe.token, encodingAesKey: safe.encodingAesKey!, receiveId: 'wxsomeoneelse' },
+    inner,
+    timestamp,
+    nonce,
+  );
   const query = new URLSearchParams({ timestamp, nonce, encrypt_type: 'aes', msg_signature: msgSignature });
-  const res = await post('safe', { query: query.toString(), body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>` });
+  const res = await post('safe', {
+    query: query.toString(),
+    body: `<xml><ToUserName><![CDATA[gh]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`,
+  });
   t.is(res.status, 403);
 });
 
@@ -167,7 +209,14 @@ test.serial('compatible mode: only the encrypted copy counts; a body without <En
 test.serial('subscribe sends the configured welcome; unsubscribe and menu clicks are recorded, not answered', async (t) => {
   const now = Math.floor(Date.now() / 1000);
   const event = (from: string, ev: string, extra: Record<string, string> = {}) =>
-    post('default', sealMpCallback(plain, mpXml({ ToUserName: 'gh', FromUserName: from, CreateTime: now, MsgType: 'event', Event: ev, ...extra }), 'plain'));
+    post(
+      'default',
+      sealMpCallback(
+        plain,
+        mpXml({ ToUserName: 'gh', FromUserName: from, CreateTime: now, MsgType: 'event', Event: ev, ...extra }),
+        'plain',
+      ),
+    );
   t.is((await event('o-follower', 'subscribe', { EventKey: 'qrscene_spring' })).status, 200);
   t.is((await event('o-follower', 'subscribe', { EventKey: 'qrscene_spring' })).status, 200); // WeChat's retry
   await wechat.waitFor(() => wechat.deliveredTo('o-follower').length === 1);
@@ -190,14 +239,31 @@ test.serial('an image is kept under DATA_DIR/media and a voice message reaches t
   wechat.addMedia('MEDIA_IMG_1', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), 'image/jpeg');
   wechat.addMedia('MEDIA_VOICE_1', Buffer.from('#!AMR\n'), 'audio/amr');
   const now = Math.floor(Date.now() / 1000);
-  const image = mpXml({ ToUserName: 'gh', FromUserName: 'o-media', CreateTime: now, MsgType: 'image', PicUrl: 'https://example.invalid/p.jpg', MediaId: 'MEDIA_IMG_1', MsgId: 660001 });
+  const image = mpXml({
+    ToUserName: 'gh',
+    FromUserName: 'o-media',
+    CreateTime: now,
+    MsgType: 'image',
+    PicUrl: 'https://example.invalid/p.jpg',
+    MediaId: 'MEDIA_IMG_1',
+    MsgId: 660001,
+  });
   t.is((await post('default', sealMpCallback(plain, image, 'plain'))).status, 200);
   const file = join(db.dataDir, 'media', 'wechat-mp', 'default', 'MEDIA_IMG_1.jpg');
   t.true(existsSync(file));
   const { rows } = await sql.query(`select content->>'localPath' as path from messages where platform_message_id = '660001'`);
   t.is(rows[0].path, file);
 
-  const voice = mpXml({ ToUserName: 'gh', FromUserName: 'o-voice', CreateTime: now, MsgType: 'voice', MediaId: 'MEDIA_VOICE_1', Format: 'amr', Recognition: '怎么退货', MsgId: 660002 });
+  const voice = mpXml({
+    ToUserName: 'gh',
+    FromUserName: 'o-voice',
+    CreateTime: now,
+    MsgType: 'voice',
+    MediaId: 'MEDIA_VOICE_1',
+    Format: 'amr',
+    Recognition: '怎么退货',
+    MsgId: 660002,
+  });
   t.is((await post('default', sealMpCallback(plain, voice, 'plain'))).status, 200);
   await wechat.waitFor(() => wechat.deliveredTo('o-voice').length === 1);
   t.true(brain.calls.some((c) => c.kinds.includes('voice') && c.texts.includes('怎么退货')));
@@ -216,7 +282,13 @@ test.serial('45015 outside the 48-hour window is recorded as a permanent failure
     row = rows[0];
     return row?.status === 'failed';
   });
-  t.like(row, { status: 'failed', last_error_code: 'wechat-mp:45015', attempts: 1, conv: 'needs_human', reason: 'delivery_failed:wechat-mp:45015' });
+  t.like(row, {
+    status: 'failed',
+    last_error_code: 'wechat-mp:45015',
+    attempts: 1,
+    conv: 'needs_human',
+    reason: 'delivery_failed:wechat-mp:45015',
+  });
   t.is(wechat.sendRequests - before, 1, 'not retried');
   wechat.outsideWindow.delete('o-silent');
 });
@@ -241,9 +313,16 @@ test.serial('-1 (system busy) is retried and the reply delivered once', async (t
 test.serial('45047 (too many customer-service messages) is retryable with a long delay', async (t) => {
   const redis = new Redis(REDIS_URL, { keyPrefix: 'kefu-test-wechat-mp-unit:' });
   try {
-    const client = new WechatMpApiClient({ name: 'default', appId: plain.appId, appSecret: plain.secret, token: plain.token, apiBase: fakeApiBase }, redis, () => {});
+    const client = new WechatMpApiClient(
+      { name: 'default', appId: plain.appId, appSecret: plain.secret, token: plain.token, apiBase: fakeApiBase },
+      redis,
+      () => {},
+    );
     wechat.failNext(1, { errcode: 45047 });
-    const err = await t.throwsAsync(client.post('/cgi-bin/message/custom/send', { touser: 'o-quota', msgtype: 'text', text: { content: 'x' } }), { instanceOf: DeliveryError });
+    const err = await t.throwsAsync(
+      client.post('/cgi-bin/message/custom/send', { touser: 'o-quota', msgtype: 'text', text: { content: 'x' } }),
+      { instanceOf: DeliveryError },
+    );
     t.true(err!.retryable);
     t.is(err!.platformCode, 'wechat-mp:45047');
     t.true((err!.retryAfterMs ?? 0) >= 60_000);

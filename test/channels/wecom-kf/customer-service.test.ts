@@ -4,14 +4,19 @@ import test from 'ava';
 import type { Service } from '../../../src/composition.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
-import { EchoBrain, eventually, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
+import { EchoBrain, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
 
 /**
  * WeCom Customer Service end to end, on the real service with PGlite (on disk, so a restart keeps
  * it) and Redis, WeCom faked on loopback. Redis logical DB 12 belongs to this file (flushed first).
  */
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
-const corp = { corpId: 'wwkfcorp0001', secret: 'kf-secret', token: 'kftoken', encodingAesKey: 'kfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfk' };
+const corp = {
+  corpId: 'wwkfcorp0001',
+  secret: 'kf-secret',
+  token: 'kftoken',
+  encodingAesKey: 'kfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfk',
+};
 const KF = 'wkDEFAULT01';
 const VIP_KF = 'wkVIP0001';
 
@@ -55,23 +60,29 @@ const notify = async (account = 'default', openKfId = KF) => {
   return res;
 };
 
-test.serial('enter_session gets the welcome; a message is fetched by sync_msg and answered by send_msg; the profile is stored', async (t) => {
-  kf.customerEnters(KF, 'wm-alice');
-  kf.customerSays(KF, 'wm-alice', '多久发货');
-  const res = await notify();
-  t.is(await res.text(), '');
-  await kf.waitFor(() => kf.deliveredTo('wm-alice').length === 1);
-  t.deepEqual(kf.welcomes.map((w) => w.content), ['您好，我是悦享生活馆智能客服']);
-  t.deepEqual(kf.deliveredTo('wm-alice'), ['答：多久发货']);
-  t.regex(kf.delivered[0]!.msgid, /^kh\d+_[0-9a-f]{12}$/, 'msgid derived from the delivery');
-  t.is(kf.syncCalls[0]!.token !== undefined, true, 'the callback Token is passed to sync_msg');
-  t.true(kf.batchGets >= 1);
+test.serial(
+  'enter_session gets the welcome; a message is fetched by sync_msg and answered by send_msg; the profile is stored',
+  async (t) => {
+    kf.customerEnters(KF, 'wm-alice');
+    kf.customerSays(KF, 'wm-alice', '多久发货');
+    const res = await notify();
+    t.is(await res.text(), '');
+    await kf.waitFor(() => kf.deliveredTo('wm-alice').length === 1);
+    t.deepEqual(
+      kf.welcomes.map((w) => w.content),
+      ['您好，我是悦享生活馆智能客服'],
+    );
+    t.deepEqual(kf.deliveredTo('wm-alice'), ['答：多久发货']);
+    t.regex(kf.delivered[0]!.msgid, /^kh\d+_[0-9a-f]{12}$/, 'msgid derived from the delivery');
+    t.is(kf.syncCalls[0]!.token !== undefined, true, 'the callback Token is passed to sync_msg');
+    t.true(kf.batchGets >= 1);
 
-  kf.customerSays(KF, 'wm-alice', '几天能到');
-  await notify();
-  await kf.waitFor(() => kf.deliveredTo('wm-alice').length === 2);
-  t.is(brain.calls.at(-1)!.customerName, '客户wm-alice', 'customer/batchget nickname stored on the customer');
-});
+    kf.customerSays(KF, 'wm-alice', '几天能到');
+    await notify();
+    await kf.waitFor(() => kf.deliveredTo('wm-alice').length === 2);
+    t.is(brain.calls.at(-1)!.customerName, '客户wm-alice', 'customer/batchget nickname stored on the customer');
+  },
+);
 
 test.serial('has_more is followed through empty pages; every message answered exactly once', async (t) => {
   kf.pageSize = 2;
@@ -82,9 +93,15 @@ test.serial('has_more is followed through empty pages; every message answered ex
   await notify();
   await kf.waitFor(() => users.every((u) => kf.deliveredTo(u).length === 1));
   const calls = kf.syncCalls.slice(callsBefore);
-  t.true(calls.some((c) => c.returned === 0 && c.hasMore === 1), 'an empty page with has_more = 1 was seen');
+  t.true(
+    calls.some((c) => c.returned === 0 && c.hasMore === 1),
+    'an empty page with has_more = 1 was seen',
+  );
   t.is(calls.at(-1)!.hasMore, 0, 'synced to the end');
-  t.is(calls.reduce((n, c) => n + c.returned, 0), 5);
+  t.is(
+    calls.reduce((n, c) => n + c.returned, 0),
+    5,
+  );
   await new Promise((r) => setTimeout(r, 300));
   for (const u of users) t.deepEqual(kf.deliveredTo(u), [`答：问题-${u}`]);
   kf.pageSize = 1000;

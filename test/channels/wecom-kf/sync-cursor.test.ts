@@ -16,7 +16,12 @@ import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
  */
 test('a failure mid-page keeps the cursor at the page start; the next run stores the rest once', async (t) => {
   const corp = { corpId: 'wwcursor', secret: 's', token: 't', encodingAesKey: 'kfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfk' };
-  const fake = new FakeWecomKfApi({ corpId: corp.corpId, secret: corp.secret, callbackToken: corp.token, encodingAesKey: corp.encodingAesKey });
+  const fake = new FakeWecomKfApi({
+    corpId: corp.corpId,
+    secret: corp.secret,
+    callbackToken: corp.token,
+    encodingAesKey: corp.encodingAesKey,
+  });
   const apiBase = await fake.listen();
   const database = await connectDatabase({ pgliteDir: 'memory://' });
   await applyMigrations(database);
