@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
-import { deliveries, messages } from '../db/schema.ts';
+import { deliveries } from '../db/schema.ts';
 
 export interface UnfinishedDelivery {
   id: number;
@@ -11,27 +10,6 @@ export interface UnfinishedDelivery {
   status: 'pending' | 'sending';
   /** When the customer message this reply answers was stored: for reply latency. */
   askedAt: Date | null;
-}
-
-const inbound = alias(messages, 'inbound');
-
-/** Parts not yet confirmed sent, in the order the customer must see them. */
-export async function loadUnfinishedDeliveries(db: Database, conversationId: number): Promise<UnfinishedDelivery[]> {
-  const rows = await db
-    .select({
-      id: deliveries.id,
-      messageId: deliveries.messageId,
-      part: deliveries.part,
-      body: deliveries.body,
-      status: deliveries.status,
-      askedAt: inbound.createdAt,
-    })
-    .from(deliveries)
-    .innerJoin(messages, eq(messages.id, deliveries.messageId))
-    .leftJoin(inbound, eq(inbound.id, messages.replyToId))
-    .where(and(eq(deliveries.conversationId, conversationId), inArray(deliveries.status, ['pending', 'sending'])))
-    .orderBy(asc(deliveries.id));
-  return rows as UnfinishedDelivery[];
 }
 
 /** Recorded before the request leaves: a delivery found `sending` after a crash may have arrived. */

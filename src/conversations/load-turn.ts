@@ -1,7 +1,9 @@
-import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { ChannelKind } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
-import { channelAccounts, conversations, customers, messages, type ConversationStatus } from '../db/schema.ts';
+import { queryRows } from '../db/rows.ts';
+import { messages, type ConversationStatus } from '../db/schema.ts';
+import type { UnfinishedDelivery } from './deliveries.ts';
 
 export interface ConversationHeader {
   id: number;
@@ -23,26 +25,61 @@ export interface StoredMessage {
   createdAt: Date;
 }
 
-export async function loadConversationHeader(db: Database, conversationId: number): Promise<ConversationHeader | undefined> {
-  const [row] = await db
-    .select({
-      id: conversations.id,
-      status: conversations.status,
-      channel: channelAccounts.channel,
-      accountName: channelAccounts.name,
-      accountSettings: channelAccounts.settings,
-      customerId: customers.id,
-      customerExternalId: customers.externalId,
-      customerName: customers.displayName,
-    })
-    .from(conversations)
-    .innerJoin(customers, eq(customers.id, conversations.customerId))
-    .innerJoin(channelAccounts, eq(channelAccounts.id, conversations.channelAccountId))
-    .where(eq(conversations.id, conversationId));
+export interface TurnState {
+  conversation: ConversationHeader;
+  /** Customer messages not yet answered, oldest first: the customer's turn. */
+  pending: StoredMessage[];
+  /** Reply parts an earlier turn left unsent, in the order the customer must see them. */
+  unfinished: UnfinishedDelivery[];
+}
+
+interface TurnStateRow {
+  id: number;
+  status: ConversationStatus;
+  channel: string;
+  accountName: string;
+  accountSettings: Record<string, unknown>;
+  customerId: number;
+  customerExternalId: string;
+  customerName: string | null;
+  pending: Array<Omit<StoredMessage, 'createdAt'> & { createdAt: number }>;
+  unfinished: Array<Omit<UnfinishedDelivery, 'askedAt'> & { askedAt: number | null }>;
+}
+
+/**
+ * Everything a turn starts from, in one round trip: the conversation with its channel account and
+ * customer, its pending customer messages, and reply parts still to send.
+ */
+export async function loadTurnState(db: Database, conversationId: number): Promise<TurnState | undefined> {
+  const [row] = await queryRows<TurnStateRow>(
+    db,
+    sql`
+    select c.id::int, c.status, a.channel, a.name as "accountName", a.settings as "accountSettings",
+           cu.id::int as "customerId", cu.external_id as "customerExternalId", cu.display_name as "customerName",
+           coalesce((
+             select json_agg(json_build_object('id', m.id, 'direction', m.direction, 'sender', m.sender, 'kind', m.kind,
+                                               'text', coalesce(m.text, ''), 'createdAt', floor(extract(epoch from m.created_at) * 1000)) order by m.id)
+             from messages m where m.conversation_id = c.id and m.direction = 'in' and m.status = 'pending'
+           ), '[]'::json) as pending,
+           coalesce((
+             select json_agg(json_build_object('id', d.id, 'messageId', d.message_id, 'part', d.part, 'body', d.body, 'status', d.status,
+                                               'askedAt', floor(extract(epoch from asked.created_at) * 1000)) order by d.id)
+             from deliveries d join messages reply on reply.id = d.message_id left join messages asked on asked.id = reply.reply_to_id
+             where d.conversation_id = c.id and d.status in ('pending', 'sending')
+           ), '[]'::json) as unfinished
+    from conversations c
+    join customers cu on cu.id = c.customer_id
+    join channel_accounts a on a.id = c.channel_account_id
+    where c.id = ${conversationId}`,
+  );
   if (!row) return undefined;
-  const { accountSettings, ...header } = row;
+  const { accountSettings, pending, unfinished, ...header } = row;
   const knowledgeBase = typeof accountSettings.knowledgeBase === 'string' ? accountSettings.knowledgeBase : 'default';
-  return { ...header, channel: header.channel as ChannelKind, knowledgeBase };
+  return {
+    conversation: { ...header, channel: header.channel as ChannelKind, knowledgeBase },
+    pending: pending.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),
+    unfinished: unfinished.map((d) => ({ ...d, askedAt: d.askedAt === null ? null : new Date(d.askedAt) })),
+  };
 }
 
 const storedMessageColumns = {
@@ -58,17 +95,6 @@ function toStored(
   rows: Array<{ id: number; direction: 'in' | 'out'; sender: string; kind: string; text: string | null; createdAt: Date }>,
 ): StoredMessage[] {
   return rows.map((r) => ({ ...r, text: r.text ?? '' }));
-}
-
-/** Inbound messages not yet answered, oldest first: the customer's turn. */
-export async function loadPendingMessages(db: Database, conversationId: number): Promise<StoredMessage[]> {
-  return toStored(
-    await db
-      .select(storedMessageColumns)
-      .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'in'), eq(messages.status, 'pending')))
-      .orderBy(asc(messages.id)),
-  );
 }
 
 /** The last `limit` messages before `beforeId`, oldest first: what the brain remembers. */

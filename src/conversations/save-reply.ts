@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
 import { queryRows } from '../db/rows.ts';
 import { conversations, messages } from '../db/schema.ts';
+import type { UnfinishedDelivery } from './deliveries.ts';
 
 export interface ReplyToSave {
   conversationId: number;
@@ -12,6 +13,8 @@ export interface ReplyToSave {
   meta: Record<string, unknown>;
   /** Set when the brain hands the conversation to a person. */
   handoffReason?: string;
+  /** When the turn's last customer message was stored. */
+  askedAt: Date;
 }
 
 /**
@@ -20,10 +23,10 @@ export interface ReplyToSave {
  * runs again) or a reply whose deliveries are still to send. The unique index on reply_to_id makes
  * a second reply to the same turn impossible; the loser of such a race learns it and sends nothing.
  */
-export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ saved: boolean }> {
+export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ saved: boolean; deliveries: UnfinishedDelivery[] }> {
   const turnId = reply.answers[reply.answers.length - 1]!;
   const handoff = reply.handoffReason ?? null;
-  const rows = await queryRows<{ replyId: number }>(
+  const [row] = await queryRows<{ replyId: number | null; parts: Array<Omit<UnfinishedDelivery, 'askedAt'>> }>(
     db,
     sql`
     with conversation as (
@@ -39,6 +42,7 @@ export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ sav
       insert into deliveries (message_id, conversation_id, part, body)
       select reply.id, ${reply.conversationId}, (p.ord - 1)::smallint, p.body
       from reply, jsonb_array_elements_text(${JSON.stringify(reply.parts)}::jsonb) with ordinality as p(body, ord)
+      returning id, message_id, part, body, status
     ), answered as (
       update messages set status = 'answered', answered_by_id = reply.id from reply
       where messages.id in (select jsonb_array_elements_text(${JSON.stringify(reply.answers)}::jsonb)::bigint) and messages.status = 'pending'
@@ -49,9 +53,13 @@ export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ sav
           handoff_reason = coalesce(${handoff}::text, conversations.handoff_reason)
       from reply where conversations.id = ${reply.conversationId}
     )
-    select id::int as "replyId" from reply`,
+    select (select id::int from reply) as "replyId",
+           coalesce((select json_agg(json_build_object('id', id, 'messageId', message_id, 'part', part, 'body', body, 'status', status) order by part)
+                     from parts), '[]'::json) as parts`,
   );
-  return { saved: rows.length > 0 };
+  // The parts to send now; the turn's customer message is what they answer (reply latency).
+  const deliveries = (row?.parts ?? []).map((d) => ({ ...d, askedAt: reply.askedAt }));
+  return { saved: row?.replyId != null, deliveries };
 }
 
 /** Pending messages of a conversation a person owns are held for that person, not answered. */

@@ -1,5 +1,5 @@
 import type { Channel, ChannelSender } from '../channels/types.ts';
-import { loadUnfinishedDeliveries, markFailed, markRetry, markSending, markSent } from '../conversations/deliveries.ts';
+import { markFailed, markRetry, markSending, markSent, type UnfinishedDelivery } from '../conversations/deliveries.ts';
 import type { ConversationHeader } from '../conversations/load-turn.ts';
 import { flagForHuman } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
@@ -14,23 +14,24 @@ export interface DeliverDeps {
 }
 
 /**
- * Sends every part of this conversation not yet confirmed sent, oldest first. The caller holds the
+ * Sends the parts of this conversation not yet confirmed sent (`unfinished`, oldest first). The caller holds the
  * conversation lock, so parts leave in order and never twice at once. Each part is marked
  * `sending` before its request and `sent` after; a crash between the two resends it, which the
  * channel makes harmless where its platform has a duplicate check (docs/delivery-guarantees.md).
  *
  * A retryable failure is recorded and rethrown: the job retries later with backoff. A permanent
- * one is recorded with the platform code and the conversation goes to a human.
+ * one is recorded with the platform code and the conversation goes to a human ('handed_over').
  */
 export async function deliverUnfinished(
   deps: DeliverDeps,
   conversation: ConversationHeader,
   sender: ChannelSender,
+  unfinished: UnfinishedDelivery[],
   onHandoff?: Channel['onHandoff'],
-): Promise<void> {
+): Promise<'delivered' | 'handed_over'> {
   const { db, metrics } = deps;
   const channel = conversation.channel;
-  for (const delivery of await loadUnfinishedDeliveries(db, conversation.id)) {
+  for (const delivery of unfinished) {
     await markSending(db, delivery.id);
     try {
       const receipt = await sender.sendText(
@@ -59,7 +60,8 @@ export async function deliverUnfinished(
         { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId },
         `delivery_failed:${err.platformCode}`,
       ).catch((e) => log.warn({ err: e }, 'handoff hook failed'));
-      return;
+      return 'handed_over';
     }
   }
+  return 'delivered';
 }

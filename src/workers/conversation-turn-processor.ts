@@ -2,13 +2,8 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Brain } from '../brain/types.ts';
 import type { Channel } from '../channels/types.ts';
-import {
-  loadConversationHeader,
-  loadHistory,
-  loadPendingMessages,
-  type ConversationHeader,
-  type StoredMessage,
-} from '../conversations/load-turn.ts';
+import type { UnfinishedDelivery } from '../conversations/deliveries.ts';
+import { loadHistory, loadTurnState, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
 import { holdPendingMessages, saveReply } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
@@ -46,7 +41,11 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     throw new DelayedError();
   }
 
-  async function answer(conversation: ConversationHeader, pending: StoredMessage[], channel: Channel): Promise<TurnOutcome> {
+  async function answer(
+    conversation: ConversationHeader,
+    pending: StoredMessage[],
+    channel: Channel,
+  ): Promise<{ outcome: TurnOutcome; deliveries: UnfinishedDelivery[] }> {
     const history = await loadHistory(db, conversation.id, pending[0]!.id, deps.historyTurns ?? 20);
     const decision = await deps.brain.answer(
       {
@@ -62,16 +61,17 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),
     );
     const handoffReason = decision.kind === 'handoff' ? decision.reason : undefined;
-    const { saved } = await saveReply(db, {
+    const { saved, deliveries } = await saveReply(db, {
       conversationId: conversation.id,
       answers: pending.map((m) => m.id),
+      askedAt: pending[pending.length - 1]!.createdAt,
       text: decision.text,
       parts: channel.sender.splitText(decision.text),
       meta: { ...decision.meta, ...(handoffReason ? { handoffReason } : {}) },
       handoffReason,
     });
     if (saved && handoffReason) deps.metrics.handoffs.inc({ reason: handoffReason });
-    return handoffReason ? 'handoff' : 'answered';
+    return { outcome: handoffReason ? 'handoff' : 'answered', deliveries };
   }
 
   return async function processTurn(job: Job<TurnJobData>, token?: string): Promise<TurnOutcome> {
@@ -81,15 +81,16 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     const stopTimer = deps.metrics.jobDuration.startTimer();
     let outcome: TurnOutcome | 'postponed' | 'error' = 'error';
     try {
-      const conversation = await loadConversationHeader(db, conversationId);
-      if (!conversation) throw new Error(`conversation ${conversationId} does not exist`);
+      const state = await loadTurnState(db, conversationId);
+      if (!state) throw new Error(`conversation ${conversationId} does not exist`);
+      const { conversation, pending } = state;
       const channel = deps.channels.get(conversation.channel);
       if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
+      const onHandoff = channel.onHandoff?.bind(channel);
 
-      await deliverUnfinished(deps, conversation, channel.sender, channel.onHandoff?.bind(channel));
-      const pending = await loadPendingMessages(db, conversationId);
+      const earlier = await deliverUnfinished(deps, conversation, channel.sender, state.unfinished, onHandoff);
       if (pending.length === 0) return (outcome = 'nothing_pending');
-      if (conversation.status !== 'bot') {
+      if (conversation.status !== 'bot' || earlier === 'handed_over') {
         await holdPendingMessages(
           db,
           pending.map((m) => m.id),
@@ -103,8 +104,9 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       }
       const to = { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId };
       await channel.onTurnStart?.(to).catch((err) => logger.warn({ err, conversationId }, 'turn-start hook failed'));
-      outcome = await answer(conversation, pending, channel);
-      await deliverUnfinished(deps, conversation, channel.sender, channel.onHandoff?.bind(channel));
+      const answered = await answer(conversation, pending, channel);
+      outcome = answered.outcome;
+      await deliverUnfinished(deps, conversation, channel.sender, answered.deliveries, onHandoff);
       // After the handoff reply went out: some platforms stop accepting bot sends once transferred.
       if (outcome === 'handoff') {
         await channel.onHandoff?.(to, 'brain_handoff').catch((err) => logger.warn({ err, conversationId }, 'handoff hook failed'));
