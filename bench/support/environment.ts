@@ -4,7 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { FakeWecomApi } from '../../src/simulator/fake-wecom-api.ts';
 import { sealWecomCallback, wecomTextXml, type SealedCallback } from '../../src/simulator/wecom-callback.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
-import { app, deleteRedisPrefix, keys, REDIS_URL } from '../../test/support/wecom-service.ts';
+import { app, appEnv, deleteRedisPrefix, keys, REDIS_URL } from '../../test/support/wecom-service.ts';
 
 /**
  * What every pipeline benchmark needs: a throwaway PostgreSQL database, a Redis prefix of its own on
@@ -29,12 +29,7 @@ export async function benchEnvironment(extra: Record<string, string> = {}): Prom
     DATA_DIR: database.dataDir,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    WECOM_CORP_ID: app.corpId,
-    WECOM_AGENT_ID: String(app.agentId),
-    WECOM_SECRET: app.secret,
-    WECOM_TOKEN: app.token,
-    WECOM_ENCODING_AES_KEY: app.encodingAesKey,
-    WECOM_API_BASE: apiBase,
+    ...appEnv(apiBase),
     COALESCE_WINDOW_MS: '0',
     ...extra,
   };

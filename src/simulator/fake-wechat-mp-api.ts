@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback-server.ts';
 
 /**
  * A loopback stand-in for the Official Account server API, following the documented protocol and
@@ -23,7 +23,7 @@ export interface FakeWechatMpOptions {
   appSecret: string;
 }
 
-export class FakeWechatMpApi {
+export class FakeWechatMpApi extends LoopbackServer {
   /** Texts WeChat would have shown users, in arrival order. */
   readonly delivered: MpSentText[] = [];
   readonly typing: string[] = [];
@@ -37,24 +37,9 @@ export class FakeWechatMpApi {
   private readonly expiredTokens = new Set<string>();
   private readonly faults: MpFault[] = [];
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
-  private server?: Server;
 
-  constructor(private readonly options: FakeWechatMpOptions) {}
-
-  async listen(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch(() => {
-        res.statusCode = 500;
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  constructor(private readonly options: FakeWechatMpOptions) {
+    super();
   }
 
   /** The next `count` custom/send calls meet `fault` instead of succeeding. */
@@ -108,7 +93,7 @@ export class FakeWechatMpApi {
     return token === this.liveToken ? 0 : 40001;
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') return this.stableToken(await this.readJson(req), res);
     if (req.method === 'GET' && url.pathname === '/cgi-bin/media/get') return this.mediaGet(url, res);

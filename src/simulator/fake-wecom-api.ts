@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback-server.ts';
 
 /**
  * A loopback stand-in for the WeCom server API, following the documented protocol and errcodes:
@@ -29,7 +29,7 @@ export interface FakeWecomOptions {
 
 const TEXT_MAX_BYTES = 2048;
 
-export class FakeWecomApi {
+export class FakeWecomApi extends LoopbackServer {
   /** Texts WeCom would have shown users, in arrival order (duplicates suppressed as WeCom does). */
   readonly delivered: ReceivedText[] = [];
   sendRequests = 0;
@@ -41,25 +41,10 @@ export class FakeWecomApi {
   private storm?: { fault: Fault; until: number };
   private readonly recentRequests = new Map<string, number>();
   private readonly waiters: Array<() => void> = [];
-  private server?: Server;
   private nextMsgId = 1;
 
-  constructor(private readonly options: FakeWecomOptions) {}
-
-  async listen(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch(() => {
-        res.statusCode = 500;
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  constructor(private readonly options: FakeWecomOptions) {
+    super();
   }
 
   /** The next `count` message/send calls meet `fault` instead of succeeding. */
@@ -104,7 +89,7 @@ export class FakeWecomApi {
     res.end(JSON.stringify(body));
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return this.getToken(url, res);
     if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') {

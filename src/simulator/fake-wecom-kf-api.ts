@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback-server.ts';
 import { sealForReceiver } from '../channels/shared/wxbiz-msg-crypt.ts';
 
 /**
@@ -41,7 +41,7 @@ interface LogItem {
   msgid: string;
 }
 
-export class FakeWecomKfApi {
+export class FakeWecomKfApi extends LoopbackServer {
   readonly delivered: KfSentText[] = [];
   readonly welcomes: Array<{ code: string; content: string }> = [];
   readonly syncCalls: Array<{ cursor?: string; token?: string; openKfId: string; returned: number; hasMore: number }> = [];
@@ -60,24 +60,9 @@ export class FakeWecomKfApi {
   private readonly states = new Map<string, { state: number; servicer?: string }>();
   private emptyPages = 0;
   private nextId = 1;
-  private server?: Server;
 
-  constructor(private readonly options: FakeWecomKfOptions) {}
-
-  async listen(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch(() => {
-        res.statusCode = 500;
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  constructor(private readonly options: FakeWecomKfOptions) {
+    super();
   }
 
   /** The next `count` kf API calls (not gettoken) meet `fault`. */
@@ -166,7 +151,7 @@ export class FakeWecomKfApi {
     res.end(JSON.stringify(body));
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return this.getToken(url, res);
     if (req.method !== 'POST' || !url.pathname.startsWith('/cgi-bin/kf/')) {

@@ -6,7 +6,7 @@ import { FakeWecomApi } from '../../src/simulator/fake-wecom-api.ts';
 import { postCallback, sealWecomCallback, wecomTextXml } from '../../src/simulator/wecom-callback.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { startRole } from '../support/processes.ts';
-import { app, deleteRedisPrefix, eventually, keys, nextMsgId, REDIS_URL } from '../support/wecom-service.ts';
+import { app, appEnv, deleteRedisPrefix, eventually, keys, nextMsgId, REDIS_URL } from '../support/wecom-service.ts';
 
 /** API and worker as separate processes on a shared PostgreSQL, as operators run them. */
 async function setup(t: import('ava').ExecutionContext) {
@@ -19,12 +19,7 @@ async function setup(t: import('ava').ExecutionContext) {
     REDIS_PREFIX: prefix,
     DATABASE_URL: database.url,
     DATA_DIR: database.dataDir,
-    WECOM_CORP_ID: app.corpId,
-    WECOM_AGENT_ID: String(app.agentId),
-    WECOM_SECRET: app.secret,
-    WECOM_TOKEN: app.token,
-    WECOM_ENCODING_AES_KEY: app.encodingAesKey,
-    WECOM_API_BASE: apiBase,
+    ...appEnv(apiBase),
     COALESCE_WINDOW_MS: '0',
     JOB_LOCK_MS: '2000',
     JOB_BACKOFF_MS: '100',

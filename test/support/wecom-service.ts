@@ -29,6 +29,16 @@ export const app = {
 };
 export const keys = { token: app.token, encodingAesKey: app.encodingAesKey, receiveId: app.corpId };
 
+/** The WECOM_* environment of that app, with the API at `apiBase` (a fake on loopback). */
+export const appEnv = (apiBase: string): Record<string, string> => ({
+  WECOM_CORP_ID: app.corpId,
+  WECOM_AGENT_ID: String(app.agentId),
+  WECOM_SECRET: app.secret,
+  WECOM_TOKEN: app.token,
+  WECOM_ENCODING_AES_KEY: app.encodingAesKey,
+  WECOM_API_BASE: apiBase,
+});
+
 export interface Harness {
   service: Service;
   baseUrl: string;
@@ -69,12 +79,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     REDIS_PREFIX: prefix,
     DATABASE_URL: db.url,
     DATA_DIR: db.dataDir,
-    WECOM_CORP_ID: app.corpId,
-    WECOM_AGENT_ID: String(app.agentId),
-    WECOM_SECRET: app.secret,
-    WECOM_TOKEN: app.token,
-    WECOM_ENCODING_AES_KEY: app.encodingAesKey,
-    WECOM_API_BASE: apiBase,
+    ...appEnv(apiBase),
     COALESCE_WINDOW_MS: '50',
     // Tests reach the service as if through one reverse proxy: a client's address is the last
     // X-Forwarded-For entry, so each simulated visitor can have its own.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FakeWecomApi } from '../../../src/simulator/fake-wecom-api.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { startRole, type RoleProcess } from '../../support/processes.ts';
-import { app, deleteRedisPrefix, REDIS_URL } from '../../support/wecom-service.ts';
+import { app, appEnv, deleteRedisPrefix, REDIS_URL } from '../../support/wecom-service.ts';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { CONVERSATION_QUEUE, turnJobId } from '../../../src/queue/conversation-queue.ts';
@@ -54,12 +54,7 @@ export class Cluster {
       DATABASE_URL: this.options.databaseUrlFor?.(this.database.url) ?? this.database.url,
       DATA_DIR: this.database.dataDir,
       HOST: '127.0.0.1',
-      WECOM_CORP_ID: app.corpId,
-      WECOM_AGENT_ID: String(app.agentId),
-      WECOM_SECRET: app.secret,
-      WECOM_TOKEN: app.token,
-      WECOM_ENCODING_AES_KEY: app.encodingAesKey,
-      WECOM_API_BASE: apiBase,
+      ...appEnv(apiBase),
       COALESCE_WINDOW_MS: '200',
       JOB_LOCK_MS: '5000',
       JOB_BACKOFF_MS: '500',

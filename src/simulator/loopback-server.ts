@@ -1,0 +1,26 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A fake platform API on 127.0.0.1: what every fake shares — listening, routing, closing. */
+export abstract class LoopbackServer {
+  private server?: Server;
+
+  protected abstract route(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  /** Listens on 127.0.0.1 (`port` 0 = any free port) and returns the base URL. */
+  async listen(port = 0): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch(() => {
+        res.statusCode = 500;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
