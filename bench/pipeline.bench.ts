@@ -1,6 +1,6 @@
 /**
  * End-to-end pipeline throughput: callbacks in, replies out at the fake WeCom, with a zero-latency
- * brain (the offline FAQ brain: string matching, no model). One api and one worker process (the
+ * brain (the offline knowledge-base brain: in-process retrieval, about a millisecond, no model). One api and one worker process (the
  * two cores), PostgreSQL and Redis local, COALESCE_WINDOW_MS=0.
  *   node --import tsx bench/pipeline.bench.ts [--messages 6000] [--connections 32] [--concurrency 100]
  */

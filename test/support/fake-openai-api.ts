@@ -46,6 +46,14 @@ export class FakeOpenAiApi {
     for (let i = 0; i < count; i++) this.faults.push(fault);
   }
 
+  /** Drops the faults not yet met: the endpoint recovers. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  /** Chat requests answered with an injected fault so far. */
+  faultsServed = 0;
+
   async listen(): Promise<string> {
     this.server = createServer((req, res) => {
       this.route(req, res).catch((err) => {
@@ -89,6 +97,7 @@ export class FakeOpenAiApi {
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       const fault = this.faults.shift();
       if (fault) {
+        this.faultsServed++;
         res.writeHead(fault.status, {
           'content-type': 'application/json',
           ...(fault.retryAfterSeconds !== undefined && { 'retry-after': String(fault.retryAfterSeconds) }),

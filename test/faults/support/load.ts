@@ -2,9 +2,9 @@ import { request } from 'node:http';
 import { sealWecomCallback, wecomTextXml, type SealedCallback } from '../../../src/simulator/wecom-callback.ts';
 import { app, keys } from '../../support/wecom-service.ts';
 
-/** A FAQ question of config/faq.json, and a pattern its answer (and only it) matches. */
-export const QUESTION = '营业时间';
-export const ANSWER = /在线客服每天 9:00–22:00 在线/;
+/** A question of the demo knowledge base (config/kb/demo-store.csv), and a pattern its answer (and only it) matches. */
+export const QUESTION = '客服几点上班';
+export const ANSWER = /在线客服每天9:00～22:00在线/;
 
 export interface LoadOptions {
   /** Distinct customers; each sends one question with a MsgId of its own. */
