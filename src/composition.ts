@@ -181,6 +181,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
         logger,
         coalesceWindowMs: env.COALESCE_WINDOW_MS,
         lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
+        holdNotice: { text: env.HOLD_NOTICE_TEXT, intervalMs: env.HOLD_NOTICE_INTERVAL_MS },
       });
       const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
       cleanups.push(() => workerConnection.disconnect());

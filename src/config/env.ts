@@ -117,6 +117,9 @@ const envSchema = z.object({
   EMBEDDING_BASE_URL: optionalString.pipe(z.string().url('must be an http(s):// URL').optional()),
   EMBEDDING_API_KEY: optionalString,
   EMBEDDING_MODEL: optionalString,
+  /** Told to a customer who writes while waiting for a person, at most once per HOLD_NOTICE_INTERVAL_MS (0 = never). */
+  HOLD_NOTICE_TEXT: z.preprocess(emptyAsUndefined, z.string().default('已收到您的消息，人工客服会尽快回复您，请稍候。')),
+  HOLD_NOTICE_INTERVAL_MS: nonNegativeInt(10 * 60_000),
   FALLBACK_TEXT: z.preprocess(emptyAsUndefined, z.string().default('这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。')),
 });
 

@@ -31,6 +31,8 @@ export interface TurnState {
   pending: StoredMessage[];
   /** Reply parts an earlier turn left unsent, in the order the customer must see them. */
   unfinished: UnfinishedDelivery[];
+  /** When we last wrote to the customer, if ever. */
+  lastOutboundAt: Date | null;
 }
 
 interface TurnStateRow {
@@ -44,6 +46,7 @@ interface TurnStateRow {
   customerName: string | null;
   pending: Array<Omit<StoredMessage, 'createdAt'> & { createdAt: number }>;
   unfinished: Array<Omit<UnfinishedDelivery, 'askedAt'> & { askedAt: number | null }>;
+  lastOutboundAt: number | null;
 }
 
 /**
@@ -66,19 +69,22 @@ export async function loadTurnState(db: Database, conversationId: number): Promi
                                                'askedAt', floor(extract(epoch from asked.created_at) * 1000)) order by d.id)
              from deliveries d join messages reply on reply.id = d.message_id left join messages asked on asked.id = reply.reply_to_id
              where d.conversation_id = c.id and d.status in ('pending', 'sending')
-           ), '[]'::json) as unfinished
+           ), '[]'::json) as unfinished,
+           (select floor(extract(epoch from max(o.created_at)) * 1000)::float8 from messages o
+             where o.conversation_id = c.id and o.direction = 'out') as "lastOutboundAt"
     from conversations c
     join customers cu on cu.id = c.customer_id
     join channel_accounts a on a.id = c.channel_account_id
     where c.id = ${conversationId}`,
   );
   if (!row) return undefined;
-  const { accountSettings, pending, unfinished, ...header } = row;
+  const { accountSettings, pending, unfinished, lastOutboundAt, ...header } = row;
   const knowledgeBase = typeof accountSettings.knowledgeBase === 'string' ? accountSettings.knowledgeBase : 'default';
   return {
     conversation: { ...header, channel: header.channel as ChannelKind, knowledgeBase },
     pending: pending.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),
     unfinished: unfinished.map((d) => ({ ...d, askedAt: d.askedAt === null ? null : new Date(d.askedAt) })),
+    lastOutboundAt: lastOutboundAt === null ? null : new Date(lastOutboundAt),
   };
 }
 

@@ -15,6 +15,11 @@ export interface ReplyToSave {
   handoffReason?: string;
   /** When the turn's last customer message was stored. */
   askedAt: Date;
+  /**
+   * A notice while the customer waits for a person (sender 'system'): the messages it covers stay
+   * `held` for that person instead of counting as answered.
+   */
+  holdNotice?: boolean;
 }
 
 /**
@@ -33,7 +38,7 @@ export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ sav
       select id, channel_account_id from conversations where id = ${reply.conversationId}
     ), reply as (
       insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, reply_to_id, meta)
-      select id, channel_account_id, 'out', 'bot', 'text', ${reply.text}, jsonb_build_object('type', 'text', 'text', ${reply.text}::text),
+      select id, channel_account_id, 'out', ${reply.holdNotice ? 'system' : 'bot'}, 'text', ${reply.text}, jsonb_build_object('type', 'text', 'text', ${reply.text}::text),
              'queued', ${turnId}, ${JSON.stringify(reply.meta)}::jsonb
       from conversation
       on conflict (reply_to_id) do nothing
@@ -44,7 +49,7 @@ export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ sav
       from reply, jsonb_array_elements_text(${JSON.stringify(reply.parts)}::jsonb) with ordinality as p(body, ord)
       returning id, message_id, part, body, status
     ), answered as (
-      update messages set status = 'answered', answered_by_id = reply.id from reply
+      update messages set status = ${reply.holdNotice ? 'held' : 'answered'}, answered_by_id = reply.id from reply
       where messages.id in (select jsonb_array_elements_text(${JSON.stringify(reply.answers)}::jsonb)::bigint) and messages.status = 'pending'
     ), touched as (
       update conversations

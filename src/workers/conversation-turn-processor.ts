@@ -23,6 +23,11 @@ export interface TurnProcessorDeps {
   coalesceWindowMs: number;
   /** TTL of the conversation lock: renewed while held, freed this long after a holder dies. */
   lockMs: number;
+  /**
+   * While a conversation waits for a person, a customer who writes is told so — at most once per
+   * `intervalMs` (0 = never), so they do not talk into silence.
+   */
+  holdNotice: { text: string; intervalMs: number };
   historyTurns?: number;
 }
 
@@ -91,10 +96,25 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       const earlier = await deliverUnfinished(deps, conversation, channel.sender, state.unfinished, onHandoff);
       if (pending.length === 0) return (outcome = 'nothing_pending');
       if (conversation.status !== 'bot' || earlier === 'handed_over') {
-        await holdPendingMessages(
-          db,
-          pending.map((m) => m.id),
-        );
+        const { text, intervalMs } = deps.holdNotice;
+        const sinceLastWord = state.lastOutboundAt ? Date.now() - state.lastOutboundAt.getTime() : Number.POSITIVE_INFINITY;
+        if (conversation.status === 'needs_human' && earlier !== 'handed_over' && intervalMs > 0 && sinceLastWord >= intervalMs) {
+          const notice = await saveReply(db, {
+            conversationId,
+            answers: pending.map((m) => m.id),
+            askedAt: pending[pending.length - 1]!.createdAt,
+            text,
+            parts: channel.sender.splitText(text),
+            meta: { holdNotice: true },
+            holdNotice: true,
+          });
+          await deliverUnfinished(deps, conversation, channel.sender, notice.deliveries, onHandoff);
+        } else {
+          await holdPendingMessages(
+            db,
+            pending.map((m) => m.id),
+          );
+        }
         return (outcome = 'held');
       }
       const quietFor = Date.now() - pending[pending.length - 1]!.createdAt.getTime();

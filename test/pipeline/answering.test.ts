@@ -138,3 +138,34 @@ test.serial('a conversation flagged for a human is not answered by the bot', asy
   t.is(h.wecom.delivered.length, 1);
   t.is(brain.calls.length, 1);
 });
+
+test.serial('a customer waiting for a person is told so once per interval, and the messages stay held for that person', async (t) => {
+  const brain = new ScriptedBrain({
+    decide: (texts) =>
+      texts.includes('转人工')
+        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} }
+        : { kind: 'reply', text: 'ok', meta: {} },
+  });
+  const h = await startHarness({
+    database: 'postgres',
+    brain,
+    env: { HOLD_NOTICE_INTERVAL_MS: '500', HOLD_NOTICE_TEXT: '已收到，人工客服马上来' },
+  });
+  t.teardown(() => h.close());
+  await h.sendText('waiting', '转人工');
+  await h.wecom.waitForDelivered(1);
+  await new Promise((r) => setTimeout(r, 600));
+  await h.sendText('waiting', '还要等多久');
+  await h.wecom.waitForDelivered(2);
+  await h.sendText('waiting', '喂？');
+  await eventually(
+    async () => (await h.service.db.select().from(messages).where(eq(messages.status, 'held'))).length === 2,
+    5000,
+    'both held',
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  t.deepEqual(h.wecom.deliveredTo('waiting'), ['正在为您转接人工客服', '已收到，人工客服马上来'], 'one notice within the interval');
+  t.is(brain.calls.length, 1, 'the brain was not asked again');
+  const [conversation] = await h.service.db.select().from(conversations);
+  t.is(conversation!.status, 'needs_human');
+});
