@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { ModelSettings } from '../brain/model/model-settings.ts';
 import { ConfigError } from '../errors.ts';
 import {
   mergeAccounts,
@@ -160,17 +161,8 @@ const configFileSchema = z.object({
   web: z.array(webAccountSchema).default([]),
 });
 
-/** The chat model (LLM_*), when configured. */
-export interface ModelConfig {
-  baseUrl: string;
-  apiKey: string;
-  model: string;
-  timeoutMs: number;
-  maxRetries: number;
-  maxConcurrency: number;
-  temperature: number;
-  structuredOutput: 'functionCalling' | 'jsonMode' | 'jsonSchema';
-}
+/** The chat model (LLM_*), when configured: exactly what the model brain needs. */
+export type ModelConfig = ModelSettings;
 
 /** The embeddings endpoint (EMBEDDING_*), when configured. */
 export interface EmbeddingConfig {
