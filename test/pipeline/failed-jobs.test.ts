@@ -1,6 +1,7 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
-import { conversations } from '../../src/db/schema.ts';
+import { eq } from 'drizzle-orm';
+import { conversations, messages } from '../../src/db/schema.ts';
 import { createConversationQueue } from '../../src/queue/conversation-queue.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
 import { eventually, REDIS_URL, startHarness } from '../support/wecom-service.ts';
@@ -44,10 +45,13 @@ test.serial('a turn that keeps failing ends failed — visible, retryable — an
   t.is(conversation.handoffReason, 'job_failed');
   t.is(h.wecom.delivered.length, 0);
 
-  // The operator fixes the cause and retries the job; the customer's message is still there to
-  // answer — but the conversation now belongs to a person, so the bot holds it instead.
+  // The operator fixes the cause and retries the job; the customer's message is still there — but
+  // the conversation now belongs to a person: the bot holds it for them and tells the customer so.
   brainWorks = true;
   await failed!.retry('failed');
   await eventually(async () => (await queue.getJobCounts('completed')).completed === 1, 5000, 'retried job completes');
-  t.is(h.wecom.delivered.length, 0);
+  t.deepEqual(h.wecom.deliveredTo('liuyi'), ['已收到您的消息，人工客服会尽快回复您，请稍候。']);
+  t.is(brain.calls.length, 3, 'only the three failed attempts asked the brain');
+  const [held] = await h.service.db.select().from(messages).where(eq(messages.direction, 'in'));
+  t.is(held!.status, 'held');
 });
