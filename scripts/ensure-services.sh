@@ -2,7 +2,7 @@
 # Makes PostgreSQL (127.0.0.1:5432, trust auth for local connections) and Redis (127.0.0.1:6379)
 # answer, installing them from Debian's packages when missing; installs Chromium (/usr/bin/chromium)
 # for the widget's browser tests. Runs as `npm test`'s pretest (so CI and a fresh machine get it);
-# `npm test`; idempotent. Needs root (or sudo) only when something must be installed or started.
+# idempotent. Needs root (or sudo) only when something must be installed or started.
 set -euo pipefail
 
 SUDO=""
