@@ -1,10 +1,8 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 import { eq } from 'drizzle-orm';
 import { conversations, messages } from '../../src/db/schema.ts';
-import { createConversationQueue } from '../../src/queue/conversation-queue.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { eventually, REDIS_URL, startHarness } from '../support/wecom-service.ts';
+import { eventually, startHarness } from '../support/wecom-service.ts';
 
 test.serial('a turn that keeps failing ends failed — visible, retryable — and its conversation goes to a human', async (t) => {
   let brainWorks = false;
@@ -16,12 +14,7 @@ test.serial('a turn that keeps failing ends failed — visible, retryable — an
   });
   const h = await startHarness({ database: 'postgres', brain, env: { JOB_ATTEMPTS: '3' } });
   t.teardown(() => h.close());
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const queue = createConversationQueue(connection, h.prefix, 3);
-  t.teardown(async () => {
-    await queue.close();
-    connection.disconnect();
-  });
+  const queue = h.queue();
 
   await h.sendText('liuyi', '你好');
   const [failed] = await eventually(

@@ -1,20 +1,13 @@
 import test from 'ava';
-import { Redis } from 'ioredis';
 import { createLogger } from '../../src/observability/logger.ts';
-import { createConversationQueue } from '../../src/queue/conversation-queue.ts';
 import { sweepLostWork } from '../../src/workers/recovery-sweep.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { REDIS_URL, startHarness } from '../support/wecom-service.ts';
+import { startHarness } from '../support/wecom-service.ts';
 
 test.serial('a message whose job the queue lost is queued again by the recovery sweep and answered once', async (t) => {
   const h = await startHarness({ database: 'pglite', brain: new ScriptedBrain(), env: { COALESCE_WINDOW_MS: '1500' } });
   t.teardown(() => h.close());
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const queue = createConversationQueue(connection, h.prefix, 3);
-  t.teardown(async () => {
-    await queue.close();
-    connection.disconnect();
-  });
+  const queue = h.queue();
   await h.sendText('lost', '在吗');
   // Redis loses the job (a restart without persistence, say); the message is only in the database.
   t.is(await queue.getDelayedCount(), 1, 'the job is queued before the callback is answered');

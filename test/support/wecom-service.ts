@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Brain } from '../../src/brain/types.ts';
 import { startService, type Role, type Service } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/env.ts';
+import { createConversationQueue, type TurnJobData } from '../../src/queue/conversation-queue.ts';
 import { FakeWecomApi } from '../../src/simulator/fake-wecom-api.ts';
 import { postCallback, sealWecomCallback, wecomTextXml } from '../../src/simulator/wecom-callback.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
@@ -46,6 +48,8 @@ export interface Harness {
   db: TestDatabase;
   prefix: string;
   env: Record<string, string>;
+  /** The service's conversation queue, as an operator's tool sees it (closed with the harness). */
+  queue(): Queue<TurnJobData>;
   /** Posts an encrypted text callback as WeCom would. */
   sendText(from: string, text: string, msgId?: string): Promise<Response>;
   close(): Promise<void>;
@@ -89,6 +93,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   };
   const service = await startService(loadConfig(env), options.role ?? 'all', { brain: options.brain });
   const baseUrl = `http://127.0.0.1:${service.port}`;
+  let operatorQueue: { queue: Queue<TurnJobData>; connection: Redis } | undefined;
   return {
     service,
     baseUrl,
@@ -102,7 +107,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         '/callbacks/wecom/default',
         sealWecomCallback(keys, app.agentId, wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from, text, msgId })),
       ),
+    queue() {
+      if (!operatorQueue) {
+        const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+        operatorQueue = { connection, queue: createConversationQueue(connection, prefix, 1) };
+      }
+      return operatorQueue.queue;
+    },
     async close() {
+      if (operatorQueue) {
+        await operatorQueue.queue.close();
+        operatorQueue.connection.disconnect();
+      }
       await service.stop();
       await wecom.close();
       await deleteRedisPrefix(prefix);
