@@ -70,11 +70,6 @@ export class FakeWechatMpApi extends LoopbackServer {
     }
   }
 
-  private json(res: ServerResponse, body: unknown): void {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(body));
-  }
-
   private async readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);

@@ -84,11 +84,6 @@ export class FakeWecomApi extends LoopbackServer {
     return this.delivered.filter((d) => d.touser === user).map((d) => d.content);
   }
 
-  private json(res: ServerResponse, body: unknown): void {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(body));
-  }
-
   protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return this.getToken(url, res);

@@ -146,11 +146,6 @@ export class FakeWecomKfApi extends LoopbackServer {
     this.logs.set(openKfId, log);
   }
 
-  private json(res: ServerResponse, body: unknown): void {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(body));
-  }
-
   protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return this.getToken(url, res);

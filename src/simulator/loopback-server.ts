@@ -19,6 +19,12 @@ export abstract class LoopbackServer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** Answers with a JSON body, as the platform APIs do (errors included: HTTP 200 with an errcode). */
+  protected json(res: ServerResponse, body: unknown): void {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(body));
+  }
+
   async close(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));

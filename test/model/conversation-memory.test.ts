@@ -4,7 +4,7 @@ import { ConversationMemory, estimateTokens, type StoredSummary, type SummarySto
 import { createSummarizer } from '../../src/brain/model/summarize-turns.ts';
 import type { ConversationTurn } from '../../src/brain/types.ts';
 import { FakeOpenAiApi, lastUserMessage, systemPrompt } from '../support/fake-openai-api.ts';
-import { conversation, demoKnowledge, modelBrain, says } from '../support/model-brain.ts';
+import { conversation, demoKnowledge, fakeModelSettings, modelBrain, says } from '../support/model-brain.ts';
 
 function turns(count: number, from = 0): ConversationTurn[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -29,16 +29,7 @@ test('older turns are folded into a summary within its budget, recent ones kept 
   const baseUrl = await fake.listen();
   t.teardown(() => fake.close());
   fake.onChat = () => ({ text: '客户多次询问退货和换货流程，尚未提供订单号。'.repeat(10) });
-  const model = createChatModel({
-    baseUrl,
-    apiKey: 'k',
-    model: 'fake-model',
-    timeoutMs: 2000,
-    maxRetries: 0,
-    maxConcurrency: 1,
-    temperature: 0,
-    structuredOutput: 'functionCalling',
-  });
+  const model = createChatModel(fakeModelSettings(baseUrl, { timeoutMs: 2000, maxRetries: 0, maxConcurrency: 1 }));
   const store = new MemoryStore();
   const memory = new ConversationMemory(store, createSummarizer(model, '把对话合并为不超过 {{maxChars}} 字的摘要'), {
     recentTokens: 120,

@@ -1,7 +1,15 @@
 import test from 'ava';
 import { createChatModel } from '../../src/brain/model/chat-model.ts';
 import { type ChatRequest, knowledgeIds, lastUserMessage, systemPrompt } from '../support/fake-openai-api.ts';
-import { conversation, demoKnowledge, FALLBACK, type KnowledgeFixture, modelBrain, says } from '../support/model-brain.ts';
+import {
+  conversation,
+  demoKnowledge,
+  FALLBACK,
+  fakeModelSettings,
+  type KnowledgeFixture,
+  modelBrain,
+  says,
+} from '../support/model-brain.ts';
 
 let shared: KnowledgeFixture;
 test.before(async () => {
@@ -156,16 +164,7 @@ test('no more than LLM_MAX_CONCURRENCY calls are in flight at once', async (t) =
 test('the client reads streamed (SSE) text and tool calls from the endpoint', async (t) => {
   const f = await modelBrain(shared);
   t.teardown(() => f.close());
-  const model = createChatModel({
-    baseUrl: f.fake.baseUrl,
-    apiKey: 'k',
-    model: 'fake-model',
-    timeoutMs: 2000,
-    maxRetries: 0,
-    maxConcurrency: 1,
-    temperature: 0,
-    structuredOutput: 'functionCalling',
-  });
+  const model = createChatModel(fakeModelSettings(f.fake.baseUrl, { timeoutMs: 2000, maxRetries: 0, maxConcurrency: 1 }));
   f.fake.onChat = () => ({ text: '您好，现货商品付款后48小时内发货。' });
   let streamed = '';
   for await (const chunk of await model.stream('多久发货')) streamed += chunk.content;

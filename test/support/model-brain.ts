@@ -44,6 +44,21 @@ export interface ModelBrainFixture {
   close(): Promise<void>;
 }
 
+/** Settings that point the real LangChain client at a loopback fake. */
+export function fakeModelSettings(baseUrl: string, overrides: Partial<ModelSettings> = {}): ModelSettings {
+  return {
+    baseUrl,
+    apiKey: 'test-key',
+    model: 'fake-model',
+    timeoutMs: 5000,
+    maxRetries: 1,
+    maxConcurrency: 4,
+    temperature: 0,
+    structuredOutput: 'functionCalling',
+    ...overrides,
+  };
+}
+
 /** A model brain over the shared knowledge, talking to a fake of its own. */
 export async function modelBrain(fixture: KnowledgeFixture, settings: Partial<ModelSettings> = {}): Promise<ModelBrainFixture> {
   const fake = new FakeOpenAiApi();
@@ -59,17 +74,7 @@ export async function modelBrain(fixture: KnowledgeFixture, settings: Partial<Mo
     configDir: 'config/brain',
     promptsDir: 'config/prompts',
     fallbackText: FALLBACK,
-    model: {
-      baseUrl,
-      apiKey: 'test-key',
-      model: 'fake-model',
-      timeoutMs: 5000,
-      maxRetries: 1,
-      maxConcurrency: 4,
-      temperature: 0,
-      structuredOutput: 'functionCalling',
-      ...settings,
-    },
+    model: fakeModelSettings(baseUrl, settings),
     observer,
   });
   return { fake, brain, observed, close: () => fake.close() };
