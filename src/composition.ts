@@ -5,7 +5,7 @@ import { kbChangedChannel, subscribeKbChanges } from './brain/knowledge/kb-chang
 import { loadBrain } from './brain/load-brain.ts';
 import type { Brain } from './brain/types.ts';
 import type { Database } from './db/connect.ts';
-import type { Channel } from './channels/types.ts';
+import type { AcceptInbound, Channel } from './channels/types.ts';
 import { createWebChannel } from './channels/web/web-channel.ts';
 import { loadOrCreateWidgetSecret } from './channels/web/widget-secret.ts';
 import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
@@ -18,7 +18,7 @@ import { applyMigrations, migrationsApplied } from './db/migrate.ts';
 import { ConfigError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from './http/queue-board.ts';
-import { createAcceptInbound } from './intake/accept-inbound.ts';
+import { createIntake } from './intake/accept-inbound.ts';
 import { ensurePrivateRedis, redisAnswers } from './lib/private-redis.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -84,7 +84,13 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const metrics = createMetrics();
     // Commands fail fast while Redis is unreachable instead of queueing in memory: a callback must
     // not wait on a dead connection, and every caller has a durable fallback (the database).
-    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: `${env.REDIS_PREFIX}:` });
+    // Auto-pipelining sends the commands of one event-loop turn (many callbacks' seen-key checks) as one write.
+    const redis = new Redis(redisUrl, {
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 1,
+      keyPrefix: `${env.REDIS_PREFIX}:`,
+    });
     redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
     cleanups.push(() => redis.disconnect());
     await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
@@ -101,7 +107,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
 
     const limits = { replayWindowSeconds: env.CALLBACK_REPLAY_WINDOW_S, maxBodyBytes: env.CALLBACK_MAX_BODY_BYTES };
     // The accept function is created after the account ids are known; channels call it late-bound.
-    let accept: ReturnType<typeof createAcceptInbound> = async () => {
+    let accept: AcceptInbound = async () => {
       throw new Error('intake is not ready');
     };
     const channels: Channel[] = [];
@@ -167,7 +173,10 @@ export async function startService(config: Config, role: Role, overrides: Servic
       db,
       channels.flatMap((c) => c.accounts().map((a) => ({ channel: c.kind, ...a }))),
     );
-    accept = createAcceptInbound({ db, redis, queue, accountIds, logger, coalesceWindowMs: env.COALESCE_WINDOW_MS });
+    const intake = createIntake({ db, redis, queue, accountIds, logger, coalesceWindowMs: env.COALESCE_WINDOW_MS });
+    accept = intake.accept;
+    // Before the queue and Redis close: jobs of callbacks already acknowledged are queued now, not by the sweep.
+    cleanups.push(() => intake.settle());
 
     let worker: Worker | undefined;
     if (role !== 'api') {

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
 import { deliveries } from '../db/schema.ts';
+import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 
 export interface UnfinishedDelivery {
   id: number;
@@ -13,23 +14,62 @@ export interface UnfinishedDelivery {
 }
 
 /** Recorded before the request leaves: a delivery found `sending` after a crash may have arrived. */
-export async function markSending(db: Database, id: number): Promise<void> {
+export async function markSending(db: Database, ids: number[]): Promise<void> {
   await db
     .update(deliveries)
     .set({ status: 'sending', attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
-    .where(eq(deliveries.id, id));
+    .where(inArray(deliveries.id, ids));
 }
 
-export async function markSent(db: Database, delivery: UnfinishedDelivery, platformMessageId: string | undefined): Promise<void> {
-  // One statement: the part is sent, and its message too once no other part is left unsent.
+export interface SentDelivery {
+  delivery: Pick<UnfinishedDelivery, 'id' | 'messageId'>;
+  platformMessageId: string | undefined;
+}
+
+/**
+ * One statement for any number of sent parts: each part is sent, and its message too once no
+ * other part of it is left unsent. (Parts of one message are never marked in the same statement:
+ * they leave one after another.)
+ */
+export async function markSent(db: Database, sent: SentDelivery[]): Promise<void> {
+  const rows = sent.map(({ delivery, platformMessageId }) => ({
+    id: delivery.id,
+    message_id: delivery.messageId,
+    platform_message_id: platformMessageId ?? null,
+  }));
   await db.execute(sql`
     with sent as (
-      update deliveries set status = 'sent', platform_message_id = ${platformMessageId ?? null}, sent_at = now(), updated_at = now()
-      where id = ${delivery.id}
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(id bigint, message_id bigint, platform_message_id text)
+    ), marked as (
+      update deliveries d set status = 'sent', platform_message_id = sent.platform_message_id, sent_at = now(), updated_at = now()
+      from sent where d.id = sent.id
     )
-    update messages set status = 'sent'
-    where id = ${delivery.messageId}
-      and not exists (select 1 from deliveries where message_id = ${delivery.messageId} and id <> ${delivery.id} and status <> 'sent')`);
+    update messages m set status = 'sent'
+    from sent
+    where m.id = sent.message_id
+      and not exists (select 1 from deliveries d where d.message_id = sent.message_id and d.id <> sent.id and d.status <> 'sent')`);
+}
+
+export interface DeliveryMarks {
+  sending(id: number): Promise<void>;
+  sent(sent: SentDelivery): Promise<void>;
+}
+
+/**
+ * The marks of a worker's concurrent turns share statements under load (group commit, see
+ * src/lib/batch-while-busy.ts): two marks per reply part are most of a turn's writes.
+ */
+export function batchedDeliveryMarks(db: Database): DeliveryMarks {
+  const options = { maxInFlight: 4, maxBatch: 256 };
+  const sending = batchWhileBusy(async (ids: number[]) => {
+    await markSending(db, ids);
+    return ids.map(() => undefined);
+  }, options);
+  const sent = batchWhileBusy(async (parts: SentDelivery[]) => {
+    await markSent(db, parts);
+    return parts.map(() => undefined);
+  }, options);
+  return { sending, sent };
 }
 
 /** A retryable failure: back to pending with the error, for the next attempt. */

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ChannelKind } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
 import { queryRows } from '../db/rows.ts';
-import { messages, type ConversationStatus } from '../db/schema.ts';
+import type { ConversationStatus } from '../db/schema.ts';
 import type { UnfinishedDelivery } from './deliveries.ts';
 
 export interface ConversationHeader {
@@ -33,6 +33,8 @@ export interface TurnState {
   unfinished: UnfinishedDelivery[];
   /** When we last wrote to the customer, if ever. */
   lastOutboundAt: Date | null;
+  /** The answered turns before the pending messages, oldest first, at most `historyLimit`: what the brain remembers. */
+  history: StoredMessage[];
 }
 
 interface TurnStateRow {
@@ -47,23 +49,34 @@ interface TurnStateRow {
   pending: Array<Omit<StoredMessage, 'createdAt'> & { createdAt: number }>;
   unfinished: Array<Omit<UnfinishedDelivery, 'askedAt'> & { askedAt: number | null }>;
   lastOutboundAt: number | null;
+  history: Array<Omit<StoredMessage, 'createdAt'> & { createdAt: number }>;
 }
+
+const messageJson = sql.raw(`json_build_object('id', m.id, 'direction', m.direction, 'sender', m.sender, 'kind', m.kind,
+  'text', coalesce(m.text, ''), 'createdAt', floor(extract(epoch from m.created_at) * 1000))`);
 
 /**
  * Everything a turn starts from, in one round trip: the conversation with its channel account and
- * customer, its pending customer messages, and reply parts still to send.
+ * customer, its pending customer messages, reply parts still to send, and the history before them.
  */
-export async function loadTurnState(db: Database, conversationId: number): Promise<TurnState | undefined> {
+export async function loadTurnState(db: Database, conversationId: number, historyLimit: number): Promise<TurnState | undefined> {
   const [row] = await queryRows<TurnStateRow>(
     db,
     sql`
     select c.id::int, c.status, a.channel, a.name as "accountName", a.settings as "accountSettings",
            cu.id::int as "customerId", cu.external_id as "customerExternalId", cu.display_name as "customerName",
            coalesce((
-             select json_agg(json_build_object('id', m.id, 'direction', m.direction, 'sender', m.sender, 'kind', m.kind,
-                                               'text', coalesce(m.text, ''), 'createdAt', floor(extract(epoch from m.created_at) * 1000)) order by m.id)
+             select json_agg(${messageJson} order by m.id)
              from messages m where m.conversation_id = c.id and m.direction = 'in' and m.status = 'pending'
            ), '[]'::json) as pending,
+           coalesce((
+             select json_agg(${messageJson} order by m.id) from (
+               select * from messages h
+               where h.conversation_id = c.id and h.status in ('answered', 'sent', 'held')
+                 and h.id < coalesce((select min(p.id) from messages p where p.conversation_id = c.id and p.direction = 'in' and p.status = 'pending'), 0)
+               order by h.id desc limit ${historyLimit}
+             ) m
+           ), '[]'::json) as history,
            coalesce((
              select json_agg(json_build_object('id', d.id, 'messageId', d.message_id, 'part', d.part, 'body', d.body, 'status', d.status,
                                                'askedAt', floor(extract(epoch from asked.created_at) * 1000)) order by d.id)
@@ -78,40 +91,13 @@ export async function loadTurnState(db: Database, conversationId: number): Promi
     where c.id = ${conversationId}`,
   );
   if (!row) return undefined;
-  const { accountSettings, pending, unfinished, lastOutboundAt, ...header } = row;
+  const { accountSettings, pending, unfinished, lastOutboundAt, history, ...header } = row;
   const knowledgeBase = typeof accountSettings.knowledgeBase === 'string' ? accountSettings.knowledgeBase : 'default';
   return {
     conversation: { ...header, channel: header.channel as ChannelKind, knowledgeBase },
     pending: pending.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),
     unfinished: unfinished.map((d) => ({ ...d, askedAt: d.askedAt === null ? null : new Date(d.askedAt) })),
     lastOutboundAt: lastOutboundAt === null ? null : new Date(lastOutboundAt),
+    history: history.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),
   };
-}
-
-const storedMessageColumns = {
-  id: messages.id,
-  direction: messages.direction,
-  sender: messages.sender,
-  kind: messages.kind,
-  text: messages.text,
-  createdAt: messages.createdAt,
-};
-
-function toStored(
-  rows: Array<{ id: number; direction: 'in' | 'out'; sender: string; kind: string; text: string | null; createdAt: Date }>,
-): StoredMessage[] {
-  return rows.map((r) => ({ ...r, text: r.text ?? '' }));
-}
-
-/** The last `limit` messages before `beforeId`, oldest first: what the brain remembers. */
-export async function loadHistory(db: Database, conversationId: number, beforeId: number, limit: number): Promise<StoredMessage[]> {
-  const rows = await db
-    .select(storedMessageColumns)
-    .from(messages)
-    .where(
-      and(eq(messages.conversationId, conversationId), lt(messages.id, beforeId), inArray(messages.status, ['answered', 'sent', 'held'])),
-    )
-    .orderBy(desc(messages.id))
-    .limit(limit);
-  return toStored(rows.reverse());
 }

@@ -1,5 +1,5 @@
 import type { Channel, ChannelSender } from '../channels/types.ts';
-import { markFailed, markRetry, markSending, markSent, type UnfinishedDelivery } from '../conversations/deliveries.ts';
+import { type DeliveryMarks, markFailed, markRetry, type UnfinishedDelivery } from '../conversations/deliveries.ts';
 import type { ConversationHeader } from '../conversations/load-turn.ts';
 import { flagForHuman } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
@@ -9,6 +9,7 @@ import type { Metrics } from '../observability/metrics.ts';
 
 export interface DeliverDeps {
   db: Database;
+  marks: DeliveryMarks;
   metrics: Metrics;
   logger: Logger;
 }
@@ -32,14 +33,14 @@ export async function deliverUnfinished(
   const { db, metrics } = deps;
   const channel = conversation.channel;
   for (const delivery of unfinished) {
-    await markSending(db, delivery.id);
+    await deps.marks.sending(delivery.id);
     try {
       const receipt = await sender.sendText(
         { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId },
         delivery.body,
         delivery.id,
       );
-      await markSent(db, delivery, receipt.platformMessageId);
+      await deps.marks.sent({ delivery, platformMessageId: receipt.platformMessageId });
       metrics.sends.inc({ channel, result: 'sent', code: '0' });
       if (delivery.askedAt) metrics.replyLatency.observe({ channel }, (Date.now() - delivery.askedAt.getTime()) / 1000);
     } catch (err) {

@@ -1,12 +1,13 @@
-import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
-import type { AcceptInbound } from '../channels/types.ts';
+import type { Redis } from 'ioredis';
+import type { AcceptInbound, AcceptResult, InboundMessage } from '../channels/types.ts';
 import { accountKey, type AccountIds } from '../conversations/channel-accounts.ts';
-import { recordInbound } from '../conversations/record-inbound.ts';
+import { type InboundToRecord, type RecordResult, recordInbound, recordInboundBatch } from '../conversations/record-inbound.ts';
 import type { Database } from '../db/connect.ts';
 import { UnavailableError } from '../errors.ts';
+import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 import type { Logger } from '../observability/logger.ts';
-import { enqueueTurn, type TurnJobData } from '../queue/conversation-queue.ts';
+import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 
 export interface IntakeDeps {
   db: Database;
@@ -21,47 +22,88 @@ export interface IntakeDeps {
 const SEEN_TTL_SECONDS = 24 * 3600;
 
 /**
- * The channels' one way in. A callback is acknowledged only after its message is committed to the
- * database; queueing comes after and may fail without loss (the recovery sweep re-queues any
- * pending message it finds). Retries are recognised first in Redis (fast path) and, whatever
- * Redis says, by the database's unique index.
+ * Group commit: callbacks that arrive while this many statements are running are stored together
+ * by the next one (src/lib/batch-while-busy.ts). A few in flight keep PostgreSQL busy without
+ * splitting a burst into many small commits.
  */
-export function createAcceptInbound(deps: IntakeDeps): AcceptInbound {
-  return async (message) => {
-    const accountId = deps.accountIds.get(accountKey(message.channel, message.accountName));
-    if (accountId === undefined) throw new Error(`account ${message.channel}/${message.accountName} is not registered`);
-    const seenKey = `seen:${accountId}:${message.dedupeKey}`;
-    const seen = await deps.redis.exists(seenKey).catch(() => 0);
-    if (seen) return { outcome: 'duplicate' };
+const GROUP_COMMIT = { maxInFlight: 4, maxBatch: 256 };
 
-    let recorded: Awaited<ReturnType<typeof recordInbound>>;
-    try {
-      recorded = await recordInbound(deps.db, accountId, message);
-    } catch (err) {
-      deps.logger.error({ err, channel: message.channel, dedupeKey: message.dedupeKey }, 'could not store inbound message');
-      throw new UnavailableError('the message could not be stored; the platform will retry', { cause: err });
-    }
+export interface Intake {
+  accept: AcceptInbound;
+  /** Resolves once the queueing started by callbacks already acknowledged has finished (for shutdown). */
+  settle(): Promise<void>;
+}
+
+/**
+ * The channels' one way in. A callback is acknowledged as soon as its message is committed to the
+ * database — that commit is the durable enqueue. Queueing the job in Redis and marking the
+ * callback as seen follow in the background: a failure there loses nothing (the recovery sweep
+ * queues any pending message that has no job), so the platform does not wait for them.
+ * Retries are recognised first in Redis (fast path) and, whatever Redis says, by the database's
+ * unique index. Under load, callbacks share statements and queue round trips; each is still
+ * acknowledged only once its own message is committed.
+ */
+export function createIntake(deps: IntakeDeps): Intake {
+  const record = batchWhileBusy((batch: InboundToRecord[]) => recordIsolatingFailures(deps.db, batch), GROUP_COMMIT);
+  const enqueue = batchWhileBusy(async (turns: TurnJobData[]) => {
+    await enqueueTurns(deps.queue, turns, deps.coalesceWindowMs);
+    return turns.map(() => undefined);
+  }, GROUP_COMMIT);
+  const inBackground = new Set<Promise<void>>();
+
+  async function queueAndMarkSeen(message: InboundMessage, recorded: RecordResult, seenKey: string): Promise<void> {
     const log = deps.logger.child({ conversationId: recorded.conversationId, messageId: recorded.messageId });
     // A retry of a message still pending is queued again too: the first attempt may have committed
     // and then died (process killed, connection cut) before queueing. The job id derives from the
     // message id, so a message that has its job is not queued twice; without this the message
     // waited for the recovery sweep (30 s and more).
     if ((!recorded.duplicate || recorded.stillPending) && message.content.type !== 'event') {
-      try {
-        await enqueueTurn(
-          deps.queue,
-          { conversationId: recorded.conversationId, messageId: recorded.messageId, messageStoredAt: recorded.storedAt },
-          deps.coalesceWindowMs,
-        );
-      } catch (err) {
-        // Stored, so not lost: the recovery sweep queues pending messages that have no job.
-        log.warn({ err }, 'stored but could not queue; the recovery sweep will queue it');
-      }
+      await enqueue({ conversationId: recorded.conversationId, messageId: recorded.messageId, messageStoredAt: recorded.storedAt }).catch(
+        (err) => log.warn({ err }, 'stored but could not queue; the recovery sweep will queue it'),
+      );
     }
     await deps.redis.set(seenKey, '1', 'EX', SEEN_TTL_SECONDS).catch((err) => log.warn({ err }, 'could not mark callback as seen'));
-    log.debug({ duplicate: recorded.duplicate }, 'inbound message accepted');
+  }
+
+  async function accept(message: InboundMessage): Promise<AcceptResult> {
+    const accountId = deps.accountIds.get(accountKey(message.channel, message.accountName));
+    if (accountId === undefined) throw new Error(`account ${message.channel}/${message.accountName} is not registered`);
+    const seenKey = `seen:${accountId}:${message.dedupeKey}`;
+    const seen = await deps.redis.exists(seenKey).catch(() => 0);
+    if (seen) return { outcome: 'duplicate' };
+
+    const recorded = await record({ channelAccountId: accountId, message });
+    if (recorded instanceof Error) {
+      deps.logger.error({ err: recorded, channel: message.channel, dedupeKey: message.dedupeKey }, 'could not store inbound message');
+      throw new UnavailableError('the message could not be stored; the platform will retry', { cause: recorded });
+    }
+    const background = queueAndMarkSeen(message, recorded, seenKey);
+    inBackground.add(background);
+    void background.finally(() => inBackground.delete(background));
     return recorded.duplicate
       ? { outcome: 'duplicate', messageId: recorded.messageId }
       : { outcome: 'accepted', messageId: recorded.messageId, conversationId: recorded.conversationId };
+  }
+
+  return {
+    accept,
+    settle: async () => {
+      await Promise.all(inBackground);
+    },
   };
 }
+
+/**
+ * One bad row (a value PostgreSQL refuses) fails the whole statement: then each message is stored
+ * alone, so the others of its batch are still kept and only the bad one is refused.
+ */
+async function recordIsolatingFailures(db: Database, batch: InboundToRecord[]): Promise<Array<RecordResult | Error>> {
+  try {
+    return await recordInboundBatch(db, batch);
+  } catch (err) {
+    if (batch.length === 1) return [asError(err)];
+    return Promise.all(batch.map((item) => recordInbound(db, item.channelAccountId, item.message).catch(asError)));
+  }
+}
+
+const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));

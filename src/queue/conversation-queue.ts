@@ -38,3 +38,8 @@ export function createConversationQueue(connection: ConnectionOptions, prefix: s
 export function enqueueTurn(queue: Queue<TurnJobData>, data: TurnJobData, delayMs: number) {
   return queue.add('turn', data, { jobId: turnJobId(data), delay: delayMs });
 }
+
+/** `enqueueTurn` for many messages in one Redis round trip (BullMQ `addBulk`). */
+export async function enqueueTurns(queue: Queue<TurnJobData>, turns: TurnJobData[], delayMs: number): Promise<void> {
+  await queue.addBulk(turns.map((data) => ({ name: 'turn', data, opts: { jobId: turnJobId(data), delay: delayMs } })));
+}

@@ -2,8 +2,8 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Brain } from '../brain/types.ts';
 import type { Channel } from '../channels/types.ts';
-import type { UnfinishedDelivery } from '../conversations/deliveries.ts';
-import { loadHistory, loadTurnState, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
+import { batchedDeliveryMarks, type UnfinishedDelivery } from '../conversations/deliveries.ts';
+import { loadTurnState, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
 import { holdPendingMessages, saveReply } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
@@ -40,6 +40,7 @@ export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 
  */
 export function createTurnProcessor(deps: TurnProcessorDeps) {
   const { db, logger } = deps;
+  const delivery = { ...deps, marks: batchedDeliveryMarks(db) };
 
   async function postpone(job: Job<TurnJobData>, token: string | undefined, delayMs: number): Promise<never> {
     await job.moveToDelayed(Date.now() + delayMs, token);
@@ -49,9 +50,9 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
   async function answer(
     conversation: ConversationHeader,
     pending: StoredMessage[],
+    history: StoredMessage[],
     channel: Channel,
   ): Promise<{ outcome: TurnOutcome; deliveries: UnfinishedDelivery[] }> {
-    const history = await loadHistory(db, conversation.id, pending[0]!.id, deps.historyTurns ?? 20);
     const decision = await deps.brain.answer(
       {
         conversationId: conversation.id,
@@ -86,14 +87,14 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     const stopTimer = deps.metrics.jobDuration.startTimer();
     let outcome: TurnOutcome | 'postponed' | 'error' = 'error';
     try {
-      const state = await loadTurnState(db, conversationId);
+      const state = await loadTurnState(db, conversationId, deps.historyTurns ?? 20);
       if (!state) throw new Error(`conversation ${conversationId} does not exist`);
       const { conversation, pending } = state;
       const channel = deps.channels.get(conversation.channel);
       if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
       const onHandoff = channel.onHandoff?.bind(channel);
 
-      const earlier = await deliverUnfinished(deps, conversation, channel.sender, state.unfinished, onHandoff);
+      const earlier = await deliverUnfinished(delivery, conversation, channel.sender, state.unfinished, onHandoff);
       if (pending.length === 0) return (outcome = 'nothing_pending');
       if (conversation.status !== 'bot' || earlier === 'handed_over') {
         const { text, intervalMs } = deps.holdNotice;
@@ -108,7 +109,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
             meta: { holdNotice: true },
             holdNotice: true,
           });
-          await deliverUnfinished(deps, conversation, channel.sender, notice.deliveries, onHandoff);
+          await deliverUnfinished(delivery, conversation, channel.sender, notice.deliveries, onHandoff);
         } else {
           await holdPendingMessages(
             db,
@@ -124,9 +125,9 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       }
       const to = { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId };
       await channel.onTurnStart?.(to).catch((err) => logger.warn({ err, conversationId }, 'turn-start hook failed'));
-      const answered = await answer(conversation, pending, channel);
+      const answered = await answer(conversation, pending, state.history, channel);
       outcome = answered.outcome;
-      await deliverUnfinished(deps, conversation, channel.sender, answered.deliveries, onHandoff);
+      await deliverUnfinished(delivery, conversation, channel.sender, answered.deliveries, onHandoff);
       // After the handoff reply went out: some platforms stop accepting bot sends once transferred.
       if (outcome === 'handoff') {
         await channel.onHandoff?.(to, 'brain_handoff').catch((err) => logger.warn({ err, conversationId }, 'handoff hook failed'));
