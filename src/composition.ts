@@ -173,7 +173,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       db,
       channels.flatMap((c) => c.accounts().map((a) => ({ channel: c.kind, ...a }))),
     );
-    const intake = createIntake({ db, redis, queue, accountIds, logger, coalesceWindowMs: env.COALESCE_WINDOW_MS });
+    const intake = createIntake({ db, redis, queue, accountIds, logger, metrics, coalesceWindowMs: env.COALESCE_WINDOW_MS });
     accept = intake.accept;
     // Before the queue and Redis close: jobs of callbacks already acknowledged are queued now, not by the sweep.
     cleanups.push(() => intake.settle());

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
 import { deliveries } from '../db/schema.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
+import { type Metrics, observeGroupCommit } from '../observability/metrics.ts';
 
 export interface UnfinishedDelivery {
   id: number;
@@ -59,16 +60,21 @@ export interface DeliveryMarks {
  * The marks of a worker's concurrent turns share statements under load (group commit, see
  * src/lib/batch-while-busy.ts): two marks per reply part are most of a turn's writes.
  */
-export function batchedDeliveryMarks(db: Database): DeliveryMarks {
-  const options = { maxInFlight: 4, maxBatch: 256 };
-  const sending = batchWhileBusy(async (ids: number[]) => {
-    await markSending(db, ids);
-    return ids.map(() => undefined);
-  }, options);
-  const sent = batchWhileBusy(async (parts: SentDelivery[]) => {
-    await markSent(db, parts);
-    return parts.map(() => undefined);
-  }, options);
+export function batchedDeliveryMarks(db: Database, metrics: Metrics): DeliveryMarks {
+  const sending = batchWhileBusy(
+    async (ids: number[]) => {
+      await markSending(db, ids);
+      return ids.map(() => undefined);
+    },
+    { onBatch: observeGroupCommit(metrics, 'deliveries_sending') },
+  );
+  const sent = batchWhileBusy(
+    async (parts: SentDelivery[]) => {
+      await markSent(db, parts);
+      return parts.map(() => undefined);
+    },
+    { onBatch: observeGroupCommit(metrics, 'deliveries_sent') },
+  );
   return { sending, sent };
 }
 

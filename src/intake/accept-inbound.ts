@@ -7,6 +7,7 @@ import type { Database } from '../db/connect.ts';
 import { UnavailableError } from '../errors.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 import type { Logger } from '../observability/logger.ts';
+import { type Metrics, observeGroupCommit } from '../observability/metrics.ts';
 import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 
 export interface IntakeDeps {
@@ -15,18 +16,12 @@ export interface IntakeDeps {
   queue: Queue<TurnJobData>;
   accountIds: AccountIds;
   logger: Logger;
+  metrics: Metrics;
   coalesceWindowMs: number;
 }
 
 /** How long the Redis fast path remembers a seen callback; the platforms retry within ~15 s. */
 const SEEN_TTL_SECONDS = 24 * 3600;
-
-/**
- * Group commit: callbacks that arrive while this many statements are running are stored together
- * by the next one (src/lib/batch-while-busy.ts). A few in flight keep PostgreSQL busy without
- * splitting a burst into many small commits.
- */
-const GROUP_COMMIT = { maxInFlight: 4, maxBatch: 256 };
 
 export interface Intake {
   accept: AcceptInbound;
@@ -44,11 +39,16 @@ export interface Intake {
  * acknowledged only once its own message is committed.
  */
 export function createIntake(deps: IntakeDeps): Intake {
-  const record = batchWhileBusy((batch: InboundToRecord[]) => recordIsolatingFailures(deps.db, batch), GROUP_COMMIT);
-  const enqueue = batchWhileBusy(async (turns: TurnJobData[]) => {
-    await enqueueTurns(deps.queue, turns, deps.coalesceWindowMs);
-    return turns.map(() => undefined);
-  }, GROUP_COMMIT);
+  const record = batchWhileBusy((batch: InboundToRecord[]) => recordIsolatingFailures(deps.db, batch), {
+    onBatch: observeGroupCommit(deps.metrics, 'inbound_messages'),
+  });
+  const enqueue = batchWhileBusy(
+    async (turns: TurnJobData[]) => {
+      await enqueueTurns(deps.queue, turns, deps.coalesceWindowMs);
+      return turns.map(() => undefined);
+    },
+    { onBatch: observeGroupCommit(deps.metrics, 'turn_jobs') },
+  );
   const inBackground = new Set<Promise<void>>();
 
   async function queueAndMarkSeen(message: InboundMessage, recorded: RecordResult, seenKey: string): Promise<void> {

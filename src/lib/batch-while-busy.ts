@@ -1,8 +1,13 @@
 export interface BatchWhileBusyOptions {
-  /** Batches run at once; a call that finds fewer in flight starts one at once. */
-  maxInFlight: number;
-  /** Calls per batch, at most. */
-  maxBatch: number;
+  /**
+   * Batches run at once (default 4); a call that finds fewer in flight starts one at once. A few in
+   * flight keep the database busy without splitting a burst into many small commits.
+   */
+  maxInFlight?: number;
+  /** Calls per batch, at most (default 256). */
+  maxBatch?: number;
+  /** Told the size and duration of every batch (for metrics). */
+  onBatch?: (size: number, seconds: number) => void;
 }
 
 /**
@@ -14,13 +19,15 @@ export interface BatchWhileBusyOptions {
  * `run` gets the inputs in arrival order and resolves with one result per input, in that order.
  * When it rejects, every call of the batch rejects with its error.
  */
-export function batchWhileBusy<I, O>(run: (inputs: I[]) => Promise<O[]>, options: BatchWhileBusyOptions): (input: I) => Promise<O> {
+export function batchWhileBusy<I, O>(run: (inputs: I[]) => Promise<O[]>, options: BatchWhileBusyOptions = {}): (input: I) => Promise<O> {
+  const { maxInFlight = 4, maxBatch = 256 } = options;
   type Waiting = { input: I; resolve: (output: O) => void; reject: (err: unknown) => void };
   const waiting: Waiting[] = [];
   let inFlight = 0;
   let pumpScheduled = false;
 
   async function runBatch(batch: Waiting[]): Promise<void> {
+    const started = performance.now();
     try {
       const outputs = await run(batch.map((w) => w.input));
       if (outputs.length !== batch.length) throw new Error(`a batch of ${batch.length} returned ${outputs.length} results`);
@@ -28,6 +35,7 @@ export function batchWhileBusy<I, O>(run: (inputs: I[]) => Promise<O[]>, options
     } catch (err) {
       for (const w of batch) w.reject(err);
     } finally {
+      options.onBatch?.(batch.length, (performance.now() - started) / 1000);
       inFlight--;
       pump();
     }
@@ -35,9 +43,9 @@ export function batchWhileBusy<I, O>(run: (inputs: I[]) => Promise<O[]>, options
 
   function pump(): void {
     pumpScheduled = false;
-    while (waiting.length > 0 && inFlight < options.maxInFlight) {
+    while (waiting.length > 0 && inFlight < maxInFlight) {
       inFlight++;
-      void runBatch(waiting.splice(0, options.maxBatch));
+      void runBatch(waiting.splice(0, maxBatch));
     }
   }
 
@@ -45,7 +53,7 @@ export function batchWhileBusy<I, O>(run: (inputs: I[]) => Promise<O[]>, options
     new Promise<O>((resolve, reject) => {
       waiting.push({ input, resolve, reject });
       // Start on the next microtask, not now: calls made in the same event-loop turn share a batch.
-      if (!pumpScheduled && inFlight < options.maxInFlight) {
+      if (!pumpScheduled && inFlight < maxInFlight) {
         pumpScheduled = true;
         queueMicrotask(pump);
       }

@@ -51,6 +51,20 @@ export function createMetrics() {
         if (stats) this.set(stats.oldestWaitingSeconds);
       },
     }),
+    groupCommitSize: new Histogram({
+      name: 'kefu_group_commit_size',
+      help: 'Calls served by one shared statement or Redis round trip (group commit), by what it writes',
+      labelNames: ['batch'] as const,
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    groupCommitDuration: new Histogram({
+      name: 'kefu_group_commit_seconds',
+      help: 'Time one shared statement or Redis round trip (group commit) took, by what it writes',
+      labelNames: ['batch'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: 'kefu_job_duration_seconds',
       help: 'Conversation turn job duration by outcome',
@@ -106,3 +120,11 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The `onBatch` of a group commit (src/lib/batch-while-busy.ts) named `batch` in the metrics. */
+export function observeGroupCommit(metrics: Metrics, batch: string) {
+  return (size: number, seconds: number) => {
+    metrics.groupCommitSize.observe({ batch }, size);
+    metrics.groupCommitDuration.observe({ batch }, seconds);
+  };
+}

@@ -40,7 +40,7 @@ export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 
  */
 export function createTurnProcessor(deps: TurnProcessorDeps) {
   const { db, logger } = deps;
-  const delivery = { ...deps, marks: batchedDeliveryMarks(db) };
+  const delivery = { ...deps, marks: batchedDeliveryMarks(db, deps.metrics) };
 
   async function postpone(job: Job<TurnJobData>, token: string | undefined, delayMs: number): Promise<never> {
     await job.moveToDelayed(Date.now() + delayMs, token);

@@ -9,6 +9,7 @@ import { applyMigrations } from '../../src/db/migrate.ts';
 import { UnavailableError } from '../../src/errors.ts';
 import { createIntake } from '../../src/intake/accept-inbound.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import { createConversationQueue } from '../../src/queue/conversation-queue.ts';
 import { createTestDatabase, DATABASE_KINDS, type DatabaseKind } from '../support/databases.ts';
 import { deleteRedisPrefix, REDIS_URL } from '../support/wecom-service.ts';
@@ -65,7 +66,7 @@ for (const kind of DATABASE_KINDS) {
   });
 }
 
-test('a message PostgreSQL refuses fails alone: the rest of the callbacks stored with it are kept and queued', async (t) => {
+test('callbacks arriving together share statements, and a message PostgreSQL refuses fails alone: the rest stored with it are kept and queued', async (t) => {
   const { db, accountId } = await openDatabase(t, 'postgres');
   const prefix = `kefu-test-${randomBytes(4).toString('hex')}`;
   const redis = new Redis(REDIS_URL, { keyPrefix: `${prefix}:` });
@@ -77,12 +78,14 @@ test('a message PostgreSQL refuses fails alone: the rest of the callbacks stored
     queueConnection.disconnect();
     await deleteRedisPrefix(prefix);
   });
+  const metrics = createMetrics();
   const { accept, settle } = createIntake({
     db,
     redis,
     queue,
     accountIds: new Map([['wecom/default', accountId]]),
     logger: createLogger('silent'),
+    metrics,
     coalesceWindowMs: 0,
   });
 
@@ -98,4 +101,7 @@ test('a message PostgreSQL refuses fails alone: the rest of the callbacks stored
   t.is(new Set(accepted).size, 39);
   await settle();
   t.is(await queue.count(), 39, 'every stored message has its job');
+  const sizes = (await metrics.groupCommitSize.get()).values;
+  const statements = sizes.find((v) => v.metricName === 'kefu_group_commit_size_count' && v.labels.batch === 'inbound_messages')!.value;
+  t.true(statements < 40, `40 callbacks took ${statements} statements`);
 });
