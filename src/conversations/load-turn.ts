@@ -56,11 +56,12 @@ const messageJson = sql.raw(`json_build_object('id', m.id, 'direction', m.direct
   'text', coalesce(m.text, ''), 'createdAt', floor(extract(epoch from m.created_at) * 1000))`);
 
 /**
- * Everything a turn starts from, in one round trip: the conversation with its channel account and
- * customer, its pending customer messages, reply parts still to send, and the history before them.
+ * Everything the turns of these conversations start from, in one round trip: each conversation
+ * with its channel account and customer, its pending customer messages, reply parts still to
+ * send, and the history before them. One result per id, in order (undefined: no such conversation).
  */
-export async function loadTurnState(db: Database, conversationId: number, historyLimit: number): Promise<TurnState | undefined> {
-  const [row] = await queryRows<TurnStateRow>(
+export async function loadTurnStates(db: Database, conversationIds: number[], historyLimit: number): Promise<Array<TurnState | undefined>> {
+  const rows = await queryRows<TurnStateRow>(
     db,
     sql`
     select c.id::int, c.status, a.channel, a.name as "accountName", a.settings as "accountSettings",
@@ -88,9 +89,16 @@ export async function loadTurnState(db: Database, conversationId: number, histor
     from conversations c
     join customers cu on cu.id = c.customer_id
     join channel_accounts a on a.id = c.channel_account_id
-    where c.id = ${conversationId}`,
+    where c.id in (${sql.join(
+      conversationIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
   );
-  if (!row) return undefined;
+  const byId = new Map(rows.map((row) => [row.id, toTurnState(row)]));
+  return conversationIds.map((id) => byId.get(id));
+}
+
+function toTurnState(row: TurnStateRow): TurnState {
   const { accountSettings, pending, unfinished, lastOutboundAt, history, ...header } = row;
   const knowledgeBase = typeof accountSettings.knowledgeBase === 'string' ? accountSettings.knowledgeBase : 'default';
   return {

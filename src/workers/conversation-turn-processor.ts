@@ -3,13 +3,14 @@ import type { Redis } from 'ioredis';
 import type { Brain } from '../brain/types.ts';
 import type { Channel } from '../channels/types.ts';
 import { batchedDeliveryMarks, type UnfinishedDelivery } from '../conversations/deliveries.ts';
-import { loadTurnState, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
+import { loadTurnStates, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
 import { holdPendingMessages, saveReply } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
+import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 import { tryLock } from '../lib/redis-lock.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { Metrics } from '../observability/metrics.ts';
+import { type Metrics, observeGroupCommit } from '../observability/metrics.ts';
 import type { TurnJobData } from '../queue/conversation-queue.ts';
 
 export interface TurnProcessorDeps {
@@ -41,6 +42,10 @@ export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 
 export function createTurnProcessor(deps: TurnProcessorDeps) {
   const { db, logger } = deps;
   const delivery = { ...deps, marks: batchedDeliveryMarks(db, deps.metrics) };
+  // Concurrent turns start from one shared query under load (group commit, src/lib/batch-while-busy.ts).
+  const loadTurnState = batchWhileBusy((ids: number[]) => loadTurnStates(db, ids, deps.historyTurns ?? 20), {
+    onBatch: observeGroupCommit(deps.metrics, 'turn_states'),
+  });
 
   async function postpone(job: Job<TurnJobData>, token: string | undefined, delayMs: number): Promise<never> {
     await job.moveToDelayed(Date.now() + delayMs, token);
@@ -87,7 +92,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     const stopTimer = deps.metrics.jobDuration.startTimer();
     let outcome: TurnOutcome | 'postponed' | 'error' = 'error';
     try {
-      const state = await loadTurnState(db, conversationId, deps.historyTurns ?? 20);
+      const state = await loadTurnState(conversationId);
       if (!state) throw new Error(`conversation ${conversationId} does not exist`);
       const { conversation, pending } = state;
       const channel = deps.channels.get(conversation.channel);
