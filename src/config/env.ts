@@ -95,6 +95,8 @@ const envSchema = z.object({
   WEB_CHAT_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * 1024),
   WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE: positiveInt(20),
   WEB_CHAT_IP_REQUESTS_PER_MINUTE: positiveInt(600),
+  /** The knowledge base the `default` widget answers from; `default` when unset. */
+  WEB_CHAT_KNOWLEDGE_BASE: optionalString,
   /** GET / serves the demo store page with the widget. */
   WEB_CHAT_DEMO_PAGE: onOff(true),
   /** retrieval.json, handoff.json, smalltalk.json, persona.json and the lexicon files. */
@@ -150,8 +152,13 @@ const webAccountSchema = z.object({
   maxUploadBytes: z.number().int().positive().optional(),
   visitorMessagesPerMinute: z.number().int().positive().optional(),
   ipRequestsPerMinute: z.number().int().positive().optional(),
+  /** The knowledge base this widget answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
+  knowledgeBase: z.string().min(1).optional(),
 });
-export type WebAccount = Required<Omit<z.infer<typeof webAccountSchema>, 'secret'>> & { secret?: string };
+export type WebAccount = Required<Omit<z.infer<typeof webAccountSchema>, 'secret' | 'knowledgeBase'>> & {
+  secret?: string;
+  knowledgeBase?: string;
+};
 
 /** The optional CONFIG_FILE: several accounts per channel; the env-configured one is `default`. */
 const configFileSchema = z.object({
@@ -238,7 +245,12 @@ function webAccounts(env: Env, fileAccounts: Array<z.infer<typeof webAccountSche
     ...a,
     secret: a.secret ?? env.WEB_CHAT_SECRET,
   });
-  const envAccount = { name: 'default', publicId: env.WEB_CHAT_PUBLIC_ID, allowedOrigins: parseOrigins(env.WEB_CHAT_ALLOWED_ORIGINS) };
+  const envAccount = {
+    name: 'default',
+    publicId: env.WEB_CHAT_PUBLIC_ID,
+    allowedOrigins: parseOrigins(env.WEB_CHAT_ALLOWED_ORIGINS),
+    ...(env.WEB_CHAT_KNOWLEDGE_BASE && { knowledgeBase: env.WEB_CHAT_KNOWLEDGE_BASE }),
+  };
   const fromEnv = env.WEB_CHAT_ENABLED ? [withDefaults(envAccount)] : [];
   const all = [...fromEnv, ...fileAccounts.map(withDefaults)];
   for (const [i, a] of all.entries()) {

@@ -5,21 +5,20 @@ import { buildLexicon, parseConcepts } from '../../src/brain/retrieval/lexicon.t
 import { TextAnalyzer } from '../../src/brain/retrieval/text-analyzer.ts';
 import { demoBrain, faqEntry } from './support/brain-fixtures.ts';
 
-const concepts = parseConcepts(
-  JSON.stringify({
-    weight: 0.5,
-    outOfDomainFactor: 0.5,
-    foreignDomainFactor: 0.4,
-    foreignWords: ['机票'],
-    domainWords: ['订单', '买'],
-    concepts: {
-      wrong_item: ['发错', '寄错', '不是我买的', '颜色不对'],
-      quality_problem: ['坏了', '漏了', '裂了'],
-      pay_for_me: ['代付', '帮我付'],
-      refund: ['退款', '退钱'],
-    },
-  }),
-);
+const conceptFile = {
+  weight: 0.5,
+  outOfDomainFactor: 0.5,
+  foreignDomainFactor: 0.4,
+  foreignWords: ['机票'],
+  domainWords: ['订单', '买'],
+  concepts: {
+    wrong_item: ['发错', '寄错', '不是我买的', '颜色不对'],
+    quality_problem: ['坏了', '漏了', '裂了'],
+    pay_for_me: ['代付', '帮我付'],
+    refund: ['退款', '退钱'],
+  },
+};
+const concepts = parseConcepts(JSON.stringify(conceptFile));
 
 test('concept phrases match across jieba tokens, each concept once, in order of mention', (t) => {
   const matcher = new ConceptMatcher(concepts);
@@ -30,9 +29,9 @@ test('concept phrases match across jieba tokens, each concept once, in order of 
 
 test('domain and foreign words say whether a question is about the store, without being concepts', (t) => {
   const matcher = new ConceptMatcher(concepts);
-  t.deepEqual(matcher.match('我的订单呢'), { concepts: [], inDomain: true, foreign: false });
-  t.deepEqual(matcher.match('机票怎么退款'), { concepts: ['refund'], inDomain: true, foreign: true });
-  t.deepEqual(matcher.match('明天会下雨吗'), { concepts: [], inDomain: false, foreign: false });
+  t.deepEqual(matcher.match('我的订单呢'), { concepts: [], inDomain: true, foreignWords: [] });
+  t.deepEqual(matcher.match('机票怎么退款'), { concepts: ['refund'], inDomain: true, foreignWords: ['机票'] });
+  t.deepEqual(matcher.match('明天会下雨吗'), { concepts: [], inDomain: false, foreignWords: [] });
 });
 
 test('the concept channel matches questions that share meaning but no words with an entry', (t) => {
@@ -54,9 +53,24 @@ test('a question outside the store domain, or naming another business, scores lo
   const store = index.search('订单退款多久到账', 1)[0]!.score;
   const foreign = index.search('机票退款多久到账', 1)[0]!.score;
   t.true(foreign < store * 0.5, `foreign ${foreign}, store ${store}`);
-  t.is(analyzer.domainFactor('明天会下雨吗'), 0.5);
-  t.is(analyzer.domainFactor('机票订单'), 0.4);
-  t.is(analyzer.domainFactor('买机票'), 0.4);
+  t.like(analyzer.domainEvidence('明天会下雨吗'), { factor: 0.5, foreignWords: [] });
+  t.like(analyzer.domainEvidence('机票订单'), { factor: 1, foreignWords: ['机票'], foreignFactor: 0.4 });
+});
+
+test('a foreign word counts against the entries that do not use it, not against one that does', (t) => {
+  const faq = [
+    faqEntry('refund', ['退款多久到账？'], '原路退回。'),
+    faqEntry('trip', ['买旅行箱送机票吗？'], '满999元送机票一张，退款时一并扣回。'),
+  ];
+  const indexWith = (lexicon: typeof concepts) =>
+    LexicalIndex.build(faq, TextAnalyzer.create(buildLexicon('', '', '的 了 吗 怎么', lexicon), { pinyin: false }));
+  const index = indexWith(concepts);
+  const unlisted = indexWith(parseConcepts(JSON.stringify({ ...conceptFile, foreignWords: [] })));
+  const scores = (hits: { chunkId: string; score: number }[]) => Object.fromEntries(hits.map((hit) => [hit.chunkId, hit.score]));
+  const listed = scores(index.search('机票退款多久到账', 2));
+  const asIfNotForeign = scores(unlisted.search('机票退款多久到账', 2));
+  t.is(listed.trip, asIfNotForeign.trip, 'the entry that talks about 机票 keeps its score');
+  t.is(listed.refund, asIfNotForeign.refund! * 0.4, 'the one that does not is held back');
 });
 
 test('the demo store ranks by meaning: wrong item, quality problem, paying for someone', async (t) => {

@@ -46,3 +46,24 @@ test('CONFIG_FILE adds widget accounts with the env limits as defaults; a public
     message: /"default" is defined twice/,
   });
 });
+
+test('a widget names its knowledge base with WEB_CHAT_KNOWLEDGE_BASE or knowledgeBase in CONFIG_FILE; unset = default', (t) => {
+  const web = loadConfig({
+    WEB_CHAT_KNOWLEDGE_BASE: 'retail',
+    CONFIG_FILE: configFile({
+      web: [
+        { name: 'brand2', publicId: 'b2', knowledgeBase: 'wholesale' },
+        { name: 'brand3', publicId: 'b3' },
+      ],
+    }),
+  }).accounts.web;
+  t.deepEqual(
+    web.map((a) => [a.name, a.knowledgeBase]),
+    [
+      ['default', 'retail'],
+      ['brand2', 'wholesale'],
+      ['brand3', undefined],
+    ],
+  );
+  t.is(loadConfig({}).accounts.web[0]!.knowledgeBase, undefined);
+});

@@ -1,5 +1,11 @@
 import type { ConceptLexicon } from './lexicon.ts';
 
+export interface ConceptMatch {
+  concepts: string[];
+  inDomain: boolean;
+  foreignWords: string[];
+}
+
 /**
  * Finds the concepts of the concept lexicon in a text. At every position, one-character phrases
  * are looked up by that character and longer ones by the two characters starting there, so a
@@ -8,7 +14,7 @@ import type { ConceptLexicon } from './lexicon.ts';
  * 50,000 chunks.
  */
 export class ConceptMatcher {
-  /** One-character phrase (UTF-16 code) → its concepts ('' marks a domain word, FOREIGN a foreign word). */
+  /** One-character phrase (UTF-16 code) → its concepts ('' marks a domain word, FOREIGN + the word a foreign word). */
   private readonly single = new Map<number, string[]>();
   /** First two UTF-16 codes → the longer phrases starting with them, with their concepts. */
   private readonly byPrefix = new Map<number, { phrase: string; concepts: string[] }[]>();
@@ -27,7 +33,7 @@ export class ConceptMatcher {
     };
     for (const [phrase, concepts] of lexicon.phrases) add(phrase, concepts);
     for (const word of lexicon.domainWords) add(word, ['']);
-    for (const word of lexicon.foreignWords) add(word, [FOREIGN]);
+    for (const word of lexicon.foreignWords) add(word, [FOREIGN + word]);
   }
 
   get empty(): boolean {
@@ -36,18 +42,21 @@ export class ConceptMatcher {
 
   /**
    * Concepts the text expresses, each once, in order of first mention; whether it mentions the
-   * store's domain at all (a concept or a domain word), and whether it names another business's
-   * domain (a foreign word). `text` must be normalized.
+   * store's domain at all (a concept or a domain word), and the words of other businesses'
+   * domains (foreign words) it names. `text` must be normalized.
    */
-  match(text: string): { concepts: string[]; inDomain: boolean; foreign: boolean } {
+  match(text: string): ConceptMatch {
     const found = new Set<string>();
+    const foreign = new Set<string>();
     let inDomain = false;
-    let foreign = false;
     const note = (concepts: readonly string[]) => {
       for (const concept of concepts) {
-        if (concept === FOREIGN) foreign = true;
-        else inDomain = true;
-        if (concept !== '' && concept !== FOREIGN) found.add(concept);
+        if (concept.startsWith(FOREIGN)) foreign.add(concept.slice(FOREIGN.length));
+        else if (concept === '') inDomain = true;
+        else {
+          inDomain = true;
+          found.add(concept);
+        }
       }
     };
     for (let i = 0; i < text.length; i++) {
@@ -58,7 +67,7 @@ export class ConceptMatcher {
       if (candidates === undefined) continue;
       for (const { phrase, concepts } of candidates) if (text.startsWith(phrase, i)) note(concepts);
     }
-    return { concepts: [...found], inDomain, foreign };
+    return { concepts: [...found], inDomain, foreignWords: [...foreign] };
   }
 }
 

@@ -1,6 +1,6 @@
 import { DEFAULT_BM25 } from './bm25-postings.ts';
 import { LexicalFieldBuilder, type FieldScoring, type LexicalField } from './lexical-field.ts';
-import type { TextAnalyzer } from './text-analyzer.ts';
+import type { DomainEvidence, TextAnalyzer } from './text-analyzer.ts';
 import type { IndexedChunk, Retriever, SearchHit } from './types.ts';
 
 export interface LexicalIndexOptions extends Partial<FieldScoring> {
@@ -52,6 +52,8 @@ export class LexicalIndex implements Retriever {
     private readonly entries: LexicalField,
     entryChunks: readonly number[],
     private readonly entryWeight: number,
+    /** Chunk → the foreign words its text uses; only chunks that use any (few) are listed. */
+    private readonly chunkForeignWords: ReadonlyMap<number, ReadonlySet<string>>,
   ) {
     const n = chunks.length;
     this.hasEntryUnit = new Uint8Array(n);
@@ -72,19 +74,28 @@ export class LexicalIndex implements Retriever {
     const keys = new LexicalFieldBuilder();
     const keyText: string[] = [];
     const entries = new LexicalFieldBuilder();
+    const chunkForeignWords = new Map<number, Set<string>>();
     const addKey = (chunk: number, text: string, weight: number) => {
       keys.add(chunk, weight, analyzer.analyze(text));
       keyText.push(text);
+    };
+    // Called right after analyzing the chunk's whole text, whose concept match the analyzer kept.
+    const noteForeignWords = (chunk: number, text: string) => {
+      const words = analyzer.foreignWords(text);
+      if (words.length > 0) chunkForeignWords.set(chunk, new Set(words));
     };
     chunks.forEach((chunk, index) => {
       const questions = chunk.questions ?? [];
       if (questions.length === 0) {
         addKey(index, chunk.text, 1);
+        noteForeignWords(index, chunk.text);
         return;
       }
       for (const question of questions) addKey(index, question, 1);
       if (chunk.answer && settings.answerKeyWeight > 0) addKey(index, chunk.answer, settings.answerKeyWeight);
-      entries.add(index, 1, analyzer.analyze([...questions, chunk.answer ?? ''].join('\n')));
+      const entryText = [...questions, chunk.answer ?? ''].join('\n');
+      entries.add(index, 1, analyzer.analyze(entryText));
+      noteForeignWords(index, entryText);
     });
     return new LexicalIndex(
       analyzer,
@@ -95,6 +106,7 @@ export class LexicalIndex implements Retriever {
       entries.build({ ...settings, unitCoverage: 0 }),
       entries.chunksWithUnits,
       settings.entryWeight,
+      chunkForeignWords,
     );
   }
 
@@ -128,7 +140,15 @@ export class LexicalIndex implements Retriever {
     });
     // Negative evidence: a question about nothing of the store's domain, or about another
     // business's, is probably out of scope however many words it shares with some entry.
-    return this.topChunks(touched, k, this.analyzer.domainFactor(query));
+    return this.topChunks(touched, k, this.analyzer.domainEvidence(query));
+  }
+
+  /** The multiplier of a chunk's score from the question's domain evidence (see DomainEvidence). */
+  private domainScale(chunk: number, domain: DomainEvidence): number {
+    if (domain.foreignWords.length === 0) return domain.factor;
+    const uses = this.chunkForeignWords.get(chunk);
+    const usesAll = uses !== undefined && domain.foreignWords.every((word) => uses.has(word));
+    return usesAll ? domain.factor : domain.factor * domain.foreignFactor;
   }
 
   private combinedScore(chunk: number): number {
@@ -138,11 +158,11 @@ export class LexicalIndex implements Retriever {
   }
 
   /** Top k by insertion into a k-long list: k is small, the touched set may be large. */
-  private topChunks(touched: number, k: number, scale: number): SearchHit[] {
+  private topChunks(touched: number, k: number, domain: DomainEvidence): SearchHit[] {
     const top: { chunk: number; score: number }[] = [];
     for (let i = 0; i < touched; i++) {
       const chunk = this.touched[i]!;
-      const score = this.combinedScore(chunk) * scale;
+      const score = this.combinedScore(chunk) * this.domainScale(chunk, domain);
       if (top.length === k && score <= top[k - 1]!.score) continue;
       let at = top.length === k ? k - 1 : top.length;
       while (at > 0 && top[at - 1]!.score < score) {

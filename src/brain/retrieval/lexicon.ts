@@ -40,8 +40,9 @@ const conceptFileSchema = z.object({
   outOfDomainFactor: z.number().min(0).max(1),
   /**
    * Words of other businesses' domains (机票, 贷款, 医保, 天气…): a question naming one is about
-   * something the store does not do, even when it also says 退款 or 怎么付. Its scores are
-   * multiplied by foreignDomainFactor. Never list a word the store's own questions use.
+   * something the store does not do, even when it also says 退款 or 怎么付. The score of every
+   * entry that does not use the word itself is multiplied by foreignDomainFactor (an entry that
+   * does is about it). Never list a word the store's own customers ask with.
    */
   foreignWords: z.array(z.string().min(1)).default([]),
   foreignDomainFactor: z.number().min(0).max(1).default(1),

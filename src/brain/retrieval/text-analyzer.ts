@@ -1,6 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict as defaultDictionary } from '@node-rs/jieba/dict.js';
-import { ConceptMatcher } from './concept-matcher.ts';
+import { type ConceptMatch, ConceptMatcher } from './concept-matcher.ts';
 import { DEFAULT_WORD_FREQUENCY, type Lexicon } from './lexicon.ts';
 import { PinyinTerms } from './pinyin-terms.ts';
 
@@ -21,6 +21,21 @@ export interface AnalyzedText {
   pinyinGrams: string[];
   concepts: string[];
 }
+
+/**
+ * Negative evidence that a question is out of scope, as multipliers of its scores. `factor` is
+ * below 1 when it mentions nothing of the store's domain. `foreignWords` are the words of other
+ * businesses' domains it names (机票, 贷款…): they multiply the score of every chunk that does not
+ * use them itself by `foreignFactor`. A chunk that does (a presale entry's 「逾期定金不退」) is about
+ * that word, so for it the word is no sign of another business.
+ */
+export interface DomainEvidence {
+  factor: number;
+  foreignWords: string[];
+  foreignFactor: number;
+}
+
+const NO_DOMAIN_EVIDENCE: DomainEvidence = { factor: 1, foreignWords: [], foreignFactor: 1 };
 
 export interface TextAnalyzerOptions {
   /** Pinyin costs time at indexing; turn it off for KBs where homophone typos do not matter. */
@@ -43,7 +58,7 @@ export class TextAnalyzer {
     private readonly conceptMatcher: ConceptMatcher,
   ) {}
 
-  private lastConcepts: { text: string; match: ReturnType<ConceptMatcher['match']> } | undefined;
+  private lastConcepts: { text: string; match: ConceptMatch } | undefined;
 
   static create(lexicon: Lexicon, options: TextAnalyzerOptions = {}): TextAnalyzer {
     const jieba = Jieba.withDict(defaultDictionary);
@@ -61,15 +76,17 @@ export class TextAnalyzer {
     return this.lexicon.concepts.weight;
   }
 
-  /**
-   * Negative evidence that a question is out of scope, as a multiplier of its scores: below 1
-   * when it mentions nothing of the store's domain, or names another business's domain.
-   */
-  domainFactor(text: string): number {
-    if (this.conceptMatcher.empty) return 1;
+  /** Negative evidence that a question is out of scope, from the concept lexicon (see DomainEvidence). */
+  domainEvidence(text: string): DomainEvidence {
+    if (this.conceptMatcher.empty) return NO_DOMAIN_EVIDENCE;
     const { outOfDomainFactor, foreignDomainFactor } = this.lexicon.concepts;
-    const { inDomain, foreign } = this.matchConcepts(conceptText(text));
-    return (inDomain ? 1 : outOfDomainFactor) * (foreign ? foreignDomainFactor : 1);
+    const { inDomain, foreignWords } = this.matchConcepts(conceptText(text));
+    return { factor: inDomain ? 1 : outOfDomainFactor, foreignWords, foreignFactor: foreignDomainFactor };
+  }
+
+  /** Words of other businesses' domains the text names; right after `analyze(text)` this costs nothing. */
+  foreignWords(text: string): string[] {
+    return this.conceptMatcher.empty ? [] : this.matchConcepts(conceptText(text)).foreignWords;
   }
 
   /** Full-width to half-width (NFKC), lower case, punctuation and spaces removed. */
@@ -108,8 +125,11 @@ export class TextAnalyzer {
     };
   }
 
-  /** The last text's match is kept: a search analyzes its query, then asks for its domain factor. */
-  private matchConcepts(text: string): ReturnType<ConceptMatcher['match']> {
+  /**
+   * The last text's match is kept: a search analyzes its query, then asks for its domain evidence;
+   * indexing analyzes a chunk, then asks for its foreign words.
+   */
+  private matchConcepts(text: string): ConceptMatch {
     if (this.lastConcepts?.text !== text) this.lastConcepts = { text, match: this.conceptMatcher.match(text) };
     return this.lastConcepts.match;
   }

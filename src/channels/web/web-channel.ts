@@ -42,7 +42,11 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
   const openStreams = new Set<() => void>();
   return {
     kind: 'web',
-    accounts: () => deps.accounts.map((a) => ({ name: a.name, settings: { publicId: a.publicId, allowedOrigins: a.allowedOrigins } })),
+    accounts: () =>
+      deps.accounts.map((a) => ({
+        name: a.name,
+        settings: { publicId: a.publicId, allowedOrigins: a.allowedOrigins, ...(a.knowledgeBase && { knowledgeBase: a.knowledgeBase }) },
+      })),
     registerRoutes(router) {
       registerWidgetAssetRoutes(router, { demoPublicId: deps.demoPublicId });
       const accounts: ResolvedWebAccount[] = deps.accounts.map((a) => ({ ...a, secret: a.secret ?? deps.fallbackSecret() }));
