@@ -25,6 +25,8 @@ function start(script: HTMLScriptElement): void {
   let newestId = 0;
   let oldestId = 0;
   const outbox = new Map<string, ShownMessage & { file?: File }>();
+  // Turns whose reply is shown: a draft of theirs arriving late (after a catch-up) is stale.
+  const answered = new Set<number>();
 
   // Storage can be off (private mode, blocked cookies): the chat still works for this page view.
   const remember = (key: string, value: string | undefined, storage = 'localStorage' as 'localStorage' | 'sessionStorage') => {
@@ -59,6 +61,7 @@ function start(script: HTMLScriptElement): void {
     newestId = Math.max(newestId, message.id);
     oldestId = oldestId ? Math.min(oldestId, message.id) : message.id;
     if (message.clientId) outbox.delete(message.clientId);
+    if (message.replyTo) answered.add(message.replyTo);
     if (!view.has(message.id)) view.show(message, fresh);
   };
 
@@ -66,7 +69,14 @@ function start(script: HTMLScriptElement): void {
     url: async () => api.streamUrl(session!.token, newestId),
     message: (m) => receive(m),
     typing: (active) => view.typing(active),
-    connected: (live) => view.status(live ? '' : t.reconnecting),
+    draft: (d) => {
+      if (!answered.has(d.replyTo)) view.draft(d);
+    },
+    connected: (live) => {
+      view.status(live ? '' : t.reconnecting);
+      // Drafts are not replayed: one whose end was missed while offline would stay forever.
+      if (!live) view.dropDrafts();
+    },
     renewSession,
   });
 

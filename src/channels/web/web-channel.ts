@@ -77,6 +77,10 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
     async onTurnStart(to) {
       await hub.publish(to.accountName, to.customerExternalId, { type: 'typing', from: 'bot', active: true });
     },
+    // The reply as the model writes it; the stored message that follows replaces it (docs/channels.md).
+    async onDraft(to, draft) {
+      await hub.publish(to.accountName, to.customerExternalId, { type: 'delta', from: 'bot', ...draft });
+    },
     async endLiveConnections() {
       for (const end of [...openStreams]) end();
     },
