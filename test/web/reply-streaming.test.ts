@@ -8,7 +8,7 @@ import { createTurnProcessor } from '../../src/workers/conversation-turn-process
 import { type ChatRequest, FakeOpenAiApi } from '../support/fake-openai-api.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { demoKnowledge, FALLBACK, groundedAnswer, modelBrain } from '../support/model-brain.ts';
-import { startRole } from '../support/processes.ts';
+import { scaledOutEnv, startRole } from '../support/processes.ts';
 import { countFrom, type StreamedEvent, WebVisitor } from '../support/web-visitor.ts';
 import { deleteRedisPrefix, REDIS_URL, startHarness } from '../support/wecom-service.ts';
 
@@ -39,15 +39,7 @@ test.serial(
     const fake = await streamingModel();
     const database = await createTestDatabase('postgres');
     const prefix = `webdraft${Date.now()}`;
-    const env = {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATABASE_URL: database.url,
-      DATA_DIR: database.dataDir,
-      WEB_CHAT_SECRET: 'shared-secret-of-all-api-processes',
-      COALESCE_WINDOW_MS: '0',
-      ...modelEnv(fake),
-    };
+    const env = { ...scaledOutEnv(database, prefix), ...modelEnv(fake) };
     const processes = await Promise.all([startRole('api', env), startRole('api', env), startRole('worker', env, 60_000)]);
     t.teardown(async () => {
       for (const p of processes) p.child.kill('SIGKILL');
@@ -175,7 +167,6 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
     db: h.service.db,
     redis,
     redisPrefix: h.prefix,
-    dataDir: h.db.dataDir,
     accept: () => Promise.reject(new Error('unused')),
     logger,
     metrics: createMetrics(),

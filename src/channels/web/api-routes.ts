@@ -273,6 +273,6 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
     ctx.set('Cache-Control', 'private, max-age=3600');
     if (upload.kind === 'file') ctx.attachment(upload.name);
-    ctx.body = found.open();
+    ctx.body = found.bytes;
   });
 }

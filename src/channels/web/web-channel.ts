@@ -21,7 +21,6 @@ export interface WebChannelDeps {
   /** A connection in subscriber mode; only processes that serve streams (the API) have one. */
   subscriber?: Redis;
   redisPrefix: string;
-  dataDir: string;
   accept: AcceptInbound;
   logger: Logger;
   metrics: Metrics;
@@ -51,7 +50,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         redis: deps.redis,
         hub,
         messages,
-        uploads: createUploadStore(deps.dataDir),
+        uploads: createUploadStore(deps.db, messages.accountId),
         accept: deps.accept,
         logger: deps.logger,
         metrics: deps.metrics,
