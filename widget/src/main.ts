@@ -17,7 +17,8 @@ function start(script: HTMLScriptElement): void {
   const userId = script.dataset.userId;
   const signature = script.dataset.userSignature;
   // One visitor per browser and widget, shared by every tab (localStorage); the panel's open state per tab.
-  const tokenKey = `kefu-hub:${api.root}:${userId ? `user:${userId}` : 'visitor'}`;
+  const anonymousKey = `kefu-hub:${api.root}:visitor`;
+  const tokenKey = userId ? `kefu-hub:${api.root}:user:${userId}` : anonymousKey;
   const openKey = `kefu-hub:${api.root}:open`;
 
   let session: Session | undefined;
@@ -46,14 +47,17 @@ function start(script: HTMLScriptElement): void {
   };
 
   async function renewSession(): Promise<void> {
-    const stored = recall(tokenKey);
+    // A visitor who signs in brings what they wrote anonymously in this browser along, once
+    // (the server moves it when the token and the signed user id are both valid).
+    const stored = recall(anonymousKey);
     try {
-      session = await api.session(userId ? { userId, signature } : { token: stored });
+      session = await api.session(userId ? { userId, signature, token: stored } : { token: stored });
     } catch (err) {
-      // A stored token that no longer works (secret rotated, expired): start over as a new visitor.
-      if (!(err instanceof ApiError) || err.status !== 401 || !stored || userId) throw err;
-      session = await api.session({});
+      // A stored token that no longer works (secret rotated, expired): go on without it.
+      if (!(err instanceof ApiError) || err.status !== 401 || !stored) throw err;
+      session = await api.session(userId ? { userId, signature } : {});
     }
+    if (userId) remember(anonymousKey, undefined);
     remember(tokenKey, session.token);
   }
 
