@@ -19,13 +19,26 @@ import { deleteRedisPrefix, REDIS_URL, startHarness } from '../support/wecom-ser
  */
 const ANSWER = '您好，现货商品付款后48小时内发货，预售商品以页面说明为准，发货后可在订单详情里查看物流信息。';
 
-/** The structured call answers with `answer` (and `overrides`); the summary call with a summary. */
+/** The structured call answers with ANSWER (and `overrides`), written in pieces; the summary call with a summary. */
+function answerWith(fake: FakeOpenAiApi, overrides: Record<string, unknown> = {}): void {
+  fake.chunkDelayMs = 80;
+  fake.onChat = (request: ChatRequest) => (request.tools ? groundedAnswer(request, { answer: ANSWER, ...overrides }) : { text: '摘要' });
+}
+
 async function streamingModel(overrides: Record<string, unknown> = {}): Promise<FakeOpenAiApi> {
   const fake = new FakeOpenAiApi();
   await fake.listen();
-  fake.chunkDelayMs = 80;
-  fake.onChat = (request: ChatRequest) => (request.tools ? groundedAnswer(request, { answer: ANSWER, ...overrides }) : { text: '摘要' });
+  answerWith(fake, overrides);
   return fake;
+}
+
+/** A visitor with a session and a stream that is live. */
+async function watchingVisitor(baseUrl: string) {
+  const visitor = new WebVisitor(baseUrl);
+  await visitor.startSession();
+  const stream = await visitor.stream({ lastEventId: 0 });
+  await stream.waitFor((e) => e.some((x) => x.event === 'ready'));
+  return { visitor, stream };
 }
 
 const modelEnv = (fake: FakeOpenAiApi) => ({ LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-model', LLM_MAX_RETRIES: '0' });
@@ -49,12 +62,9 @@ test.serial(
     });
     const [apiOne, apiTwo] = processes;
 
-    const watching = new WebVisitor(`http://127.0.0.1:${apiOne!.port}`);
-    await watching.startSession();
+    const { visitor: watching, stream } = await watchingVisitor(`http://127.0.0.1:${apiOne!.port}`);
     const writing = new WebVisitor(`http://127.0.0.1:${apiTwo!.port}`);
     writing.token = watching.token;
-    const stream = await watching.stream({ lastEventId: 0 });
-    await stream.waitFor((e) => e.some((x) => x.event === 'ready'));
     t.is((await writing.send('多久发货')).status, 202);
     await stream.waitFor((e) => countFrom(e, 'bot') === 1, 20_000, 'the stored reply');
     await stream.waitFor((e) => drafts(e).some((d) => d.data.text === ''), 5000, 'the draft closed');
@@ -105,10 +115,7 @@ test.serial(
       await h.close();
       await fake.close();
     });
-    const visitor = new WebVisitor(h.baseUrl);
-    await visitor.startSession();
-    const stream = await visitor.stream({ lastEventId: 0 });
-    await stream.waitFor((e) => e.some((x) => x.event === 'ready'));
+    const { visitor, stream } = await watchingVisitor(h.baseUrl);
 
     // Unsure: the offline brain answers from the knowledge base instead of the model's words.
     await visitor.send('多久发货');
@@ -121,7 +128,7 @@ test.serial(
     t.true(drafts(stream.events).some((d) => d.data.replyTo === firstQuestion && d.data.text.length > 0));
 
     // No answer in the knowledge base: our wording and a handoff, whatever the model wrote.
-    fake.onChat = (request) => (request.tools ? groundedAnswer(request, { answer: ANSWER, handoffReason: 'no_answer' }) : { text: '摘要' });
+    answerWith(fake, { handoffReason: 'no_answer' });
     await visitor.send('你们老板是谁');
     await stream.waitFor((e) => countFrom(e, 'bot') === 2, 20_000, 'the second reply');
     await stream.waitFor((e) => drafts(e).filter((d) => d.data.text === '').length === 2, 5000, 'both drafts closed');
@@ -142,8 +149,7 @@ test.serial(
 test.serial('a draft that cannot be published does not hold up or fail the turn: the reply is stored and delivered', async (t) => {
   const knowledge = await demoKnowledge();
   const model = await modelBrain(knowledge);
-  model.fake.chunkDelayMs = 80;
-  model.fake.onChat = (request) => groundedAnswer(request, { answer: ANSWER });
+  answerWith(model.fake);
   // The API takes the visitor's message; the turn is run below, by a processor whose web channel
   // cannot publish drafts but sends replies as usual.
   const h = await startHarness({ database: 'postgres', role: 'api', env: { COALESCE_WINDOW_MS: '0' } });
@@ -154,10 +160,7 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
     await model.close();
     await knowledge.close();
   });
-  const visitor = new WebVisitor(h.baseUrl);
-  await visitor.startSession();
-  const stream = await visitor.stream({ lastEventId: 0 });
-  await stream.waitFor((e) => e.some((x) => x.event === 'ready'));
+  const { visitor, stream } = await watchingVisitor(h.baseUrl);
   t.is((await visitor.send('多久发货')).status, 202);
 
   const logger = createLogger('silent');
