@@ -161,7 +161,6 @@ export async function startService(config: Config, role: Role, overrides: Servic
           redis,
           subscriber,
           redisPrefix: env.REDIS_PREFIX,
-          dataDir: env.DATA_DIR,
           accept: (m) => accept(m),
           logger,
           metrics,

@@ -43,6 +43,16 @@ export type BrainDecision =
       meta: Record<string, unknown>;
     };
 
+export interface AnswerOptions {
+  /**
+   * Receives the reply while it is being written (the whole text so far, each time), for channels
+   * that show it growing. Only a brain that writes with a model calls it. A draft is not the
+   * decision: the returned one may differ (a refusal, a handoff, the offline answer). Best effort —
+   * the sink must not throw, and a draft that cannot be shown never fails the turn.
+   */
+  onDraft?(textSoFar: string): void;
+}
+
 export interface Brain {
-  answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision>;
+  answer(conversation: ConversationContext, newMessages: CustomerMessage[], options?: AnswerOptions): Promise<BrainDecision>;
 }

@@ -52,6 +52,14 @@ export interface SendReceipt {
   platformMessageId?: string;
 }
 
+/** A reply while the brain is still writing it. */
+export interface ReplyDraft {
+  /** The customer message the reply will answer (the turn's last one): the reply's `replyTo`. */
+  replyTo: number;
+  /** The whole text so far; empty when the turn ended and the draft should go (no reply, or it came). */
+  text: string;
+}
+
 export interface ChannelSender {
   /** Splits a reply into parts this platform delivers whole, in order. */
   splitText(text: string): string[];
@@ -75,6 +83,12 @@ export interface Channel {
    * logged and never delays or fails the turn.
    */
   onTurnStart?(to: OutboundRecipient): Promise<void>;
+  /**
+   * Optional: shows a reply growing while the brain writes it (the web widget); platforms that take
+   * only whole messages leave it out. Drafts are ephemeral: the stored reply is what counts. Best
+   * effort: a failure is logged and never delays or fails the turn.
+   */
+  onDraft?(to: OutboundRecipient, draft: ReplyDraft): Promise<void>;
   /**
    * Optional: the conversation was flagged for a human (brain handoff or permanent delivery
    * failure). Platforms with their own agent routing (WeCom kf service_state) move the session

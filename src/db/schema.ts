@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  customType,
   index,
   integer,
   jsonb,
@@ -57,6 +58,35 @@ export const customers = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('customers_account_external').on(t.channelAccountId, t.externalId)],
+);
+
+/** Raw bytes: node-postgres reads bytea as a Buffer, PGlite as a Uint8Array. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Files web visitors send, bytes included: every API process serves every upload without a shared
+ * volume. Served only to their owner (the visitor id from the session token); the size is capped by
+ * WEB_CHAT_MAX_UPLOAD_BYTES before anything is stored.
+ */
+export const webUploads = pgTable(
+  'web_uploads',
+  {
+    /** 32 hex characters, random: the file's URL. */
+    id: text('id').primaryKey(),
+    channelAccountId: integer('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
+    /** The visitor who sent it (`v:…` or `u:…`); moves with their history when they sign in. */
+    owner: text('owner').notNull(),
+    /** image when the bytes are a PNG, JPEG, GIF or WebP picture; anything else is a file. */
+    kind: text('kind').$type<'image' | 'file'>().notNull(),
+    contentType: text('content_type').notNull(),
+    name: text('name').notNull(),
+    size: integer('size').notNull(),
+    bytes: bytea('bytes').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('web_uploads_owner').on(t.channelAccountId, t.owner)],
 );
 
 export const conversationStatuses = ['bot', 'needs_human', 'human', 'closed'] as const;

@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Brain } from '../brain/types.ts';
-import type { Channel } from '../channels/types.ts';
+import type { AnswerOptions, Brain } from '../brain/types.ts';
+import type { Channel, OutboundRecipient } from '../channels/types.ts';
 import { batchedDeliveryMarks, type UnfinishedDelivery } from '../conversations/deliveries.ts';
 import { loadTurnStates, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
 import { holdPendingMessages, saveReply } from '../conversations/save-reply.ts';
@@ -57,6 +57,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     pending: StoredMessage[],
     history: StoredMessage[],
     channel: Channel,
+    drafts: AnswerOptions,
   ): Promise<{ outcome: TurnOutcome; deliveries: UnfinishedDelivery[] }> {
     const decision = await deps.brain.answer(
       {
@@ -70,6 +71,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
         })),
       },
       pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),
+      drafts,
     );
     const handoffReason = decision.kind === 'handoff' ? decision.reason : undefined;
     const { saved, deliveries } = await saveReply(db, {
@@ -130,9 +132,16 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       }
       const to = { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId };
       await channel.onTurnStart?.(to).catch((err) => logger.warn({ err, conversationId }, 'turn-start hook failed'));
-      const answered = await answer(conversation, pending, state.history, channel);
-      outcome = answered.outcome;
-      await deliverUnfinished(delivery, conversation, channel.sender, answered.deliveries, onHandoff);
+      const drafts = relayDrafts(channel, to, pending[pending.length - 1]!.id, (err) =>
+        logger.warn({ err, conversationId }, 'reply draft not published'),
+      );
+      try {
+        const answered = await answer(conversation, pending, state.history, channel, drafts);
+        outcome = answered.outcome;
+        await deliverUnfinished(delivery, conversation, channel.sender, answered.deliveries, onHandoff);
+      } finally {
+        drafts.end();
+      }
       // After the handoff reply went out: some platforms stop accepting bot sends once transferred.
       if (outcome === 'handoff') {
         await channel.onHandoff?.(to, 'brain_handoff').catch((err) => logger.warn({ err, conversationId }, 'handoff hook failed'));
@@ -143,5 +152,31 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       await lock.release();
       stopTimer({ outcome });
     }
+  };
+}
+
+/**
+ * Hands the brain's drafts of the turn's reply to the channel, if it shows them (the web widget),
+ * without ever waiting on or failing because of them. When the turn is over — reply sent, or no
+ * reply at all (the brain or the database failed) — an empty draft tells the client to drop it.
+ */
+function relayDrafts(
+  channel: Channel,
+  to: OutboundRecipient,
+  replyTo: number,
+  warn: (err: unknown) => void,
+): AnswerOptions & { end(): void } {
+  const publish = channel.onDraft?.bind(channel);
+  if (!publish) return { end: () => {} };
+  let drafted = false;
+  const relay = (text: string) => void publish(to, { replyTo, text }).catch(warn);
+  return {
+    onDraft(text) {
+      drafted = true;
+      relay(text);
+    },
+    end() {
+      if (drafted) relay('');
+    },
   };
 }

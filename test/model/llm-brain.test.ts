@@ -1,36 +1,24 @@
 import test from 'ava';
 import { createChatModel } from '../../src/brain/model/chat-model.ts';
-import { type ChatRequest, knowledgeIds, lastUserMessage, systemPrompt } from '../support/fake-openai-api.ts';
+import { knowledgeIds, lastUserMessage, systemPrompt } from '../support/fake-openai-api.ts';
 import {
   conversation,
   demoKnowledge,
   FALLBACK,
   fakeModelSettings,
+  groundedAnswer,
   type KnowledgeFixture,
   modelBrain,
   says,
 } from '../support/model-brain.ts';
+
+const LONG_ANSWER = '您好，现货商品付款后48小时内发货，预售商品以页面说明为准，发货后可在订单详情里查看物流信息。';
 
 let shared: KnowledgeFixture;
 test.before(async () => {
   shared = await demoKnowledge();
 });
 test.after.always(() => shared?.close());
-
-/** A structured answer citing the first chunk the prompt showed, like a well-behaved model. */
-function groundedAnswer(request: ChatRequest, overrides: Record<string, unknown> = {}) {
-  return {
-    structured: {
-      intent: 'shipping_time',
-      entities: { orderNumber: 'DD20241111001', phone: null, product: '保温杯', date: null, amount: null },
-      answer: '您好，现货商品付款后48小时内发货。',
-      citedChunkIds: knowledgeIds(request).slice(0, 1),
-      confidence: 0.92,
-      handoffReason: 'none',
-      ...overrides,
-    },
-  };
-}
 
 test('one call yields intent, entities, the answer and its citations; the prompt carries the persona and the retrieved chunks', async (t) => {
   const f = await modelBrain(shared);
@@ -180,4 +168,55 @@ test('the client reads streamed (SSE) text and tool calls from the endpoint', as
   for await (const chunk of await model.bindTools([tool]).stream('多久发货'))
     args += chunk.tool_call_chunks?.map((c) => c.args ?? '').join('') ?? '';
   t.is(JSON.parse(args).intent, 'shipping_time');
+});
+
+for (const structuredOutput of ['functionCalling', 'jsonMode'] as const) {
+  test(`${structuredOutput}: while the model writes, the answer reaches the draft sink growing, and the decision is the whole answer`, async (t) => {
+    const f = await modelBrain(shared, { structuredOutput });
+    t.teardown(() => f.close());
+    f.fake.chunkDelayMs = 60;
+    f.fake.onChat = (request) => groundedAnswer(request, { answer: LONG_ANSWER });
+    const drafts: string[] = [];
+    const decision = await f.brain.answer(conversation(), says('多久发货'), { onDraft: (text) => drafts.push(text) });
+    t.is(decision.text, LONG_ANSWER);
+    t.true(drafts.length >= 3, `drafts: ${JSON.stringify(drafts)}`);
+    t.true(
+      drafts.every((d, i) => LONG_ANSWER.startsWith(d) && (i === 0 || d.length > drafts[i - 1]!.length)),
+      'each draft is a longer beginning of the answer',
+    );
+    t.true(f.fake.chatRequests[0]!.stream, 'the call streamed');
+    t.is(f.observed.tokens.completion, 20, 'usage is still counted');
+  });
+}
+
+test('a draft sink that throws changes nothing about the answer; without a sink the call does not stream', async (t) => {
+  const f = await modelBrain(shared);
+  t.teardown(() => f.close());
+  f.fake.chunkDelayMs = 20;
+  f.fake.onChat = (request) => groundedAnswer(request, { answer: LONG_ANSWER });
+  let offered = 0;
+  const decision = await f.brain.answer(conversation(), says('多久发货'), {
+    onDraft: () => {
+      offered++;
+      throw new Error('the stream is gone');
+    },
+  });
+  t.true(offered > 0);
+  t.is(decision.kind, 'reply');
+  t.is(decision.text, LONG_ANSWER);
+  t.deepEqual(f.observed.errors, []);
+
+  await f.brain.answer(conversation(), says('多久发货'));
+  t.falsy(f.fake.chatRequests[1]!.stream);
+});
+
+test('an answer whose intent goes to a person anyway is never drafted', async (t) => {
+  const f = await modelBrain(shared);
+  t.teardown(() => f.close());
+  f.fake.chunkDelayMs = 20;
+  f.fake.onChat = (request) => groundedAnswer(request, { intent: 'legal', answer: LONG_ANSWER });
+  const drafts: string[] = [];
+  const decision = await f.brain.answer(conversation(), says('这个合同条款什么意思'), { onDraft: (text) => drafts.push(text) });
+  t.is(decision.kind, 'handoff');
+  t.deepEqual(drafts, []);
 });

@@ -33,6 +33,8 @@ export class FakeOpenAiApi {
   onChat: (request: ChatRequest) => ChatReply = (request) => ({ text: `echo: ${lastUserMessage(request)}` });
   /** Added to every chat response. */
   delayMs = 0;
+  /** Between the pieces of a streamed response, so a client sees it arrive bit by bit. */
+  chunkDelayMs = 0;
   inFlight = 0;
   maxInFlight = 0;
   readonly dimensions = 64;
@@ -137,17 +139,25 @@ export class FakeOpenAiApi {
             },
           ],
         });
-        for (const piece of pieces(call.function.arguments))
+        for (const piece of pieces(call.function.arguments)) {
           send({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, finish_reason: null }] });
+          await this.pause();
+        }
       } else {
-        for (const piece of pieces(message.content ?? ''))
+        for (const piece of pieces(message.content ?? '')) {
           send({ choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
+          await this.pause();
+        }
       }
       send({ choices: [{ index: 0, delta: {}, finish_reason: finish }], usage });
       res.end('data: [DONE]\n\n');
     } finally {
       this.inFlight--;
     }
+  }
+
+  private async pause(): Promise<void> {
+    if (this.chunkDelayMs > 0) await new Promise((r) => setTimeout(r, this.chunkDelayMs));
   }
 
   /** Sends a structured reply the way the request asked for it: a tool call, or JSON content. */

@@ -4,7 +4,7 @@ import { createModelBrain, type LoadedKnowledge, loadKnowledge } from '../../src
 import type { LlmBrain } from '../../src/brain/model/llm-brain.ts';
 import type { ModelObserver, ModelSettings } from '../../src/brain/model/model-settings.ts';
 import type { ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
-import { FakeOpenAiApi } from './fake-openai-api.ts';
+import { type ChatReply, type ChatRequest, FakeOpenAiApi, knowledgeIds } from './fake-openai-api.ts';
 
 export const FALLBACK = '这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。';
 
@@ -88,4 +88,19 @@ export function conversation(history: ConversationContext['history'] = [], knowl
 
 export function says(text: string): CustomerMessage[] {
   return [{ kind: 'text', text, at: new Date() }];
+}
+
+/** A structured answer citing the first chunk the prompt showed, like a well-behaved model. */
+export function groundedAnswer(request: ChatRequest, overrides: Record<string, unknown> = {}): ChatReply {
+  return {
+    structured: {
+      intent: 'shipping_time',
+      entities: { orderNumber: 'DD20241111001', phone: null, product: '保温杯', date: null, amount: null },
+      answer: '您好，现货商品付款后48小时内发货。',
+      citedChunkIds: knowledgeIds(request).slice(0, 1),
+      confidence: 0.92,
+      handoffReason: 'none',
+      ...overrides,
+    },
+  };
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { TestDatabase } from './databases.ts';
+import { REDIS_URL } from './wecom-service.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -42,4 +44,19 @@ export async function startRole(role: 'all' | 'api' | 'worker', env: Record<stri
     });
   });
   return { child, port, exited, output: () => out };
+}
+
+/**
+ * The environment of roles scaled apart, as operators run them: one PostgreSQL, one Redis (under
+ * `prefix`) and the widget secret all API processes must share.
+ */
+export function scaledOutEnv(database: TestDatabase, prefix: string): Record<string, string> {
+  return {
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    DATABASE_URL: database.url,
+    DATA_DIR: database.dataDir,
+    WEB_CHAT_SECRET: 'shared-secret-of-all-api-processes',
+    COALESCE_WINDOW_MS: '0',
+  };
 }

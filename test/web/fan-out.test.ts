@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createTestDatabase } from '../support/databases.ts';
-import { startRole } from '../support/processes.ts';
-import { deleteRedisPrefix, REDIS_URL } from '../support/wecom-service.ts';
+import { scaledOutEnv, startRole } from '../support/processes.ts';
+import { deleteRedisPrefix } from '../support/wecom-service.ts';
 import { countFrom, WebVisitor } from '../support/web-visitor.ts';
 
 /** Two API processes and a worker on one PostgreSQL and Redis, as operators scale them. */
@@ -10,15 +10,7 @@ test.serial(
   async (t) => {
     const database = await createTestDatabase('postgres');
     const prefix = `webfan${Date.now()}`;
-    const env = {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATABASE_URL: database.url,
-      DATA_DIR: database.dataDir,
-      // Several API processes must share the secret that signs session tokens.
-      WEB_CHAT_SECRET: 'shared-secret-of-all-api-processes',
-      COALESCE_WINDOW_MS: '0',
-    };
+    const env = scaledOutEnv(database, prefix);
     const [apiOne, apiTwo, worker] = await Promise.all([startRole('api', env), startRole('api', env), startRole('worker', env)]);
     t.teardown(async () => {
       for (const p of [apiOne, apiTwo, worker]) p.child.kill('SIGKILL');

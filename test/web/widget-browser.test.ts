@@ -4,12 +4,15 @@ import { and, eq, like } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { messages } from '../../src/db/schema.ts';
 import { chromiumInstalled, launchChromium } from '../support/browser.ts';
+import { FakeOpenAiApi } from '../support/fake-openai-api.ts';
+import { groundedAnswer } from '../support/model-brain.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';
 
 /**
  * The demo page and widget end to end in Chromium: the demo FAQ bot answering, history after a
- * reload and in another tab, a dropped connection catching up once, two visitors kept apart.
+ * reload and in another tab, a dropped connection catching up once, two visitors kept apart, a
+ * model's reply growing in place.
  * Browsers reach the service through a TCP proxy the test can cut like a network failure.
  */
 let h: Harness;
@@ -176,4 +179,51 @@ test.serial('a long history shows its newest page first and older pages on reque
   const texts = (await shownTexts(page)).filter((x) => x.startsWith('第'));
   t.deepEqual(texts.slice(0, 3), ['第0条', '第1条', '第2条'], 'older messages above, in order');
   t.is(new Set(texts).size, texts.length, 'nothing twice');
+});
+
+test.serial('with a model, the reply grows in the chat while the model writes it, and the stored reply takes its place', async (t) => {
+  const answer = '您好，现货商品付款后48小时内发货，预售商品以页面说明为准，发货后可在订单详情里查看物流信息。';
+  const model = new FakeOpenAiApi();
+  await model.listen();
+  model.chunkDelayMs = 150;
+  model.onChat = (request) => (request.tools ? groundedAnswer(request, { answer }) : { text: '摘要' });
+  const withModel = await startHarness({
+    database: 'postgres',
+    env: { LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'fake-model', LLM_MAX_RETRIES: '0', COALESCE_WINDOW_MS: '0' },
+  });
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  t.teardown(async () => {
+    await context.close();
+    await withModel.close();
+    await model.close();
+  });
+  const page = await context.newPage();
+  await page.goto(`${withModel.baseUrl}/`);
+  await page.getByRole('button', { name: '打开在线客服' }).click();
+  // Every text the bot's bubbles showed, in order, as it happened.
+  await page.evaluate(() => {
+    const log = document.querySelector('[data-kefu-hub]')!.shadowRoot!.querySelector('.log')!;
+    const seen: string[] = [];
+    (window as unknown as { botTexts: string[] }).botTexts = seen;
+    new MutationObserver(() => {
+      for (const body of log.querySelectorAll('li.msg.bot:not(:first-child) .body')) {
+        const text = body.textContent ?? '';
+        if (seen[seen.length - 1] !== text) seen.push(text);
+      }
+    }).observe(log, { childList: true, subtree: true, characterData: true });
+  });
+  await say(page, '多久发货');
+
+  const draft = page.locator('li.msg.bot.draft .body');
+  await draft.waitFor({ timeout: 20_000 });
+  const partial = (await draft.textContent())!;
+  t.true(partial.length > 0 && partial.length < answer.length && answer.startsWith(partial), `a beginning of the answer: ${partial}`);
+  t.true(await page.getByText('客服正在输入…').isHidden(), 'no typing line once the reply shows');
+
+  await botSays(page, '查看物流信息').waitFor({ timeout: 20_000 });
+  await draft.waitFor({ state: 'detached', timeout: 5000 });
+  t.is(await page.locator('li.msg.bot:not(:first-child)').count(), 1, 'one bubble for the reply');
+  const shown = await page.evaluate(() => (window as unknown as { botTexts: string[] }).botTexts);
+  t.true(shown.filter((x) => x !== answer).length >= 2, `it grew in steps: ${JSON.stringify(shown)}`);
+  t.is(shown[shown.length - 1], answer);
 });

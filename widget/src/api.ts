@@ -1,4 +1,7 @@
-/** The widget's API client: /api/web/:publicId/… on the server that served widget.js. */
+/**
+ * The widget's API client: /api/web/:publicId/… on the server that served widget.js. The stream's
+ * event data mirror src/channels/web/stream-events.ts (the widget is built apart): change both.
+ */
 export interface ChatMessage {
   id: number;
   from: 'customer' | 'bot' | 'agent' | 'system';
@@ -6,7 +9,16 @@ export interface ChatMessage {
   text: string;
   clientId?: string;
   attachment?: { url: string; name?: string };
+  /** On replies: the visitor's message it answers, and so the draft it replaces. */
+  replyTo?: number;
   at: string;
+}
+
+/** A `delta` event: the reply to `replyTo` as written so far; empty text withdraws it. */
+export interface ReplyDraft {
+  replyTo: number;
+  from: 'bot' | 'agent';
+  text: string;
 }
 
 export interface Session {

@@ -17,7 +17,8 @@ function start(script: HTMLScriptElement): void {
   const userId = script.dataset.userId;
   const signature = script.dataset.userSignature;
   // One visitor per browser and widget, shared by every tab (localStorage); the panel's open state per tab.
-  const tokenKey = `kefu-hub:${api.root}:${userId ? `user:${userId}` : 'visitor'}`;
+  const anonymousKey = `kefu-hub:${api.root}:visitor`;
+  const tokenKey = userId ? `kefu-hub:${api.root}:user:${userId}` : anonymousKey;
   const openKey = `kefu-hub:${api.root}:open`;
 
   let session: Session | undefined;
@@ -25,6 +26,8 @@ function start(script: HTMLScriptElement): void {
   let newestId = 0;
   let oldestId = 0;
   const outbox = new Map<string, ShownMessage & { file?: File }>();
+  // Turns whose reply is shown: a draft of theirs arriving late (after a catch-up) is stale.
+  const answered = new Set<number>();
 
   // Storage can be off (private mode, blocked cookies): the chat still works for this page view.
   const remember = (key: string, value: string | undefined, storage = 'localStorage' as 'localStorage' | 'sessionStorage') => {
@@ -44,14 +47,17 @@ function start(script: HTMLScriptElement): void {
   };
 
   async function renewSession(): Promise<void> {
-    const stored = recall(tokenKey);
+    // A visitor who signs in brings what they wrote anonymously in this browser along, once
+    // (the server moves it when the token and the signed user id are both valid).
+    const stored = recall(anonymousKey);
     try {
-      session = await api.session(userId ? { userId, signature } : { token: stored });
+      session = await api.session(userId ? { userId, signature, token: stored } : { token: stored });
     } catch (err) {
-      // A stored token that no longer works (secret rotated, expired): start over as a new visitor.
-      if (!(err instanceof ApiError) || err.status !== 401 || !stored || userId) throw err;
-      session = await api.session({});
+      // A stored token that no longer works (secret rotated, expired): go on without it.
+      if (!(err instanceof ApiError) || err.status !== 401 || !stored) throw err;
+      session = await api.session(userId ? { userId, signature } : {});
     }
+    if (userId) remember(anonymousKey, undefined);
     remember(tokenKey, session.token);
   }
 
@@ -59,6 +65,7 @@ function start(script: HTMLScriptElement): void {
     newestId = Math.max(newestId, message.id);
     oldestId = oldestId ? Math.min(oldestId, message.id) : message.id;
     if (message.clientId) outbox.delete(message.clientId);
+    if (message.replyTo) answered.add(message.replyTo);
     if (!view.has(message.id)) view.show(message, fresh);
   };
 
@@ -66,7 +73,14 @@ function start(script: HTMLScriptElement): void {
     url: async () => api.streamUrl(session!.token, newestId),
     message: (m) => receive(m),
     typing: (active) => view.typing(active),
-    connected: (live) => view.status(live ? '' : t.reconnecting),
+    draft: (d) => {
+      if (!answered.has(d.replyTo)) view.draft(d);
+    },
+    connected: (live) => {
+      view.status(live ? '' : t.reconnecting);
+      // Drafts are not replayed: one whose end was missed while offline would stay forever.
+      if (!live) view.dropDrafts();
+    },
     renewSession,
   });
 

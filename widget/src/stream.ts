@@ -1,10 +1,12 @@
-import type { ChatMessage } from './api.ts';
+import type { ChatMessage, ReplyDraft } from './api.ts';
 
 export interface StreamHandlers {
   /** The URL to connect to, built with the newest id the widget has (the server sends what follows). */
   url(): Promise<string>;
   message(message: ChatMessage): void;
   typing(active: boolean, from: string): void;
+  /** A reply as it is being written (not replayed after a reconnect). */
+  draft(draft: ReplyDraft): void;
   /** true once caught up and live; false while reconnecting. */
   connected(live: boolean): void;
   /** Called before a retry after repeated failures: the token may be stale. */
@@ -37,6 +39,7 @@ export class ReplyStream {
       const data = JSON.parse((e as MessageEvent<string>).data) as { active: boolean; from: string };
       this.on.typing(data.active, data.from);
     });
+    source.addEventListener('delta', (e) => this.on.draft(JSON.parse((e as MessageEvent<string>).data) as ReplyDraft));
     source.addEventListener('ready', () => {
       this.failures = 0;
       this.on.connected(true);

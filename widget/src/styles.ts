@@ -24,6 +24,7 @@ header .close:hover { background: rgba(255,255,255,.15); }
 .msg .body { padding: 8px 12px; border-radius: 12px; background: #fff; white-space: pre-wrap; word-break: break-word; box-shadow: 0 1px 1px rgba(0,0,0,.06); }
 .msg.customer { margin-left: auto; align-items: flex-end; }
 .msg.customer .body { background: #c2410c; color: #fff; }
+.msg.draft .body { opacity: .8; }
 .msg.system .body { background: transparent; box-shadow: none; color: #656d76; font-size: 12px; }
 .msg .body img { display: block; max-width: 100%; max-height: 220px; border-radius: 6px; }
 .msg .body a { color: inherit; }

@@ -1,4 +1,4 @@
-import type { ChatMessage } from './api.ts';
+import type { ChatMessage, ReplyDraft } from './api.ts';
 import { fill, type Texts } from './i18n.ts';
 import { styles } from './styles.ts';
 
@@ -187,16 +187,51 @@ export class ChatView {
   }
 
   /**
-   * Adds or updates a message; a confirmed message replaces its pending copy (same clientId).
+   * Shows a reply growing at the end of the log while it is written; empty text removes it. Hidden
+   * from screen readers, which announce the final message once instead of every draft.
+   */
+  draft(d: ReplyDraft): void {
+    const key = `d:${d.replyTo}`;
+    const existing = this.items.get(key);
+    if (d.text === '') {
+      existing?.remove();
+      this.items.delete(key);
+      return;
+    }
+    this.typing(false);
+    if (existing) {
+      existing.querySelector('.body')!.textContent = d.text;
+      return;
+    }
+    const item = this.renderItem({ from: d.from, kind: 'text', text: d.text, at: '' });
+    item.classList.add('draft');
+    item.setAttribute('aria-hidden', 'true');
+    this.items.set(key, item);
+    this.log.append(item);
+    this.scrollToEnd();
+  }
+
+  dropDrafts(): void {
+    for (const [key, item] of this.items) {
+      if (!key.startsWith('d:')) continue;
+      item.remove();
+      this.items.delete(key);
+    }
+  }
+
+  /**
+   * Adds or updates a message; a confirmed message replaces its pending copy (same clientId), a
+   * reply the draft it was written as (same replyTo).
    * `fresh` replies count as unread while the panel is closed; restored history does not.
    * `scroll` follows the conversation to its end (not when older messages are added above).
    */
   show(message: ShownMessage, fresh = true, scroll = true): void {
     const key = message.id !== undefined ? `id:${message.id}` : `c:${message.clientId}`;
     const pendingKey = message.clientId ? `c:${message.clientId}` : undefined;
-    if (message.id !== undefined && pendingKey && this.items.has(pendingKey)) {
-      this.items.get(pendingKey)!.remove();
-      this.items.delete(pendingKey);
+    for (const stale of [pendingKey, message.replyTo && `d:${message.replyTo}`]) {
+      if (message.id === undefined || !stale || !this.items.has(stale)) continue;
+      this.items.get(stale)!.remove();
+      this.items.delete(stale);
     }
     const existing = this.items.get(key);
     const item = this.renderItem(message);

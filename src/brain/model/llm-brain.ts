@@ -6,7 +6,8 @@ import type { HandoffPolicy } from '../handoff/handoff-policy.ts';
 import type { OfflineBrain } from '../offline-brain.ts';
 import type { SearchHit } from '../retrieval/types.ts';
 import type { SmallTalk } from '../smalltalk/small-talk.ts';
-import type { Brain, BrainDecision, ConversationContext, ConversationTurn, CustomerMessage } from '../types.ts';
+import type { AnswerOptions, Brain, BrainDecision, ConversationContext, ConversationTurn, CustomerMessage } from '../types.ts';
+import { AnswerDraftHandler } from './answer-drafts.ts';
 import { clampToTokens, type ConversationMemory, estimateTokens } from './conversation-memory.ts';
 import { type ModelAnswer, modelAnswerSchema } from './model-answer.ts';
 import type { ModelObserver, ModelSettings } from './model-settings.ts';
@@ -33,6 +34,8 @@ export interface LlmBrainOptions {
   /** Chunks retrieved into the prompt, and their token budget. */
   contextChunks?: number;
   contextTokens?: number;
+  /** Drafts of a streamed answer are at least this far apart. */
+  draftIntervalMs?: number;
 }
 
 /**
@@ -52,7 +55,7 @@ export class LlmBrain implements Brain {
     });
   }
 
-  async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
+  async answer(conversation: ConversationContext, newMessages: CustomerMessage[], options: AnswerOptions = {}): Promise<BrainDecision> {
     const { handoff, smallTalk, offline } = this.options;
     const text = newMessages
       .map((m) => m.text.trim())
@@ -74,7 +77,7 @@ export class LlmBrain implements Brain {
     try {
       hits = await this.options.search(conversation.knowledgeBase, chat.question || text, this.options.contextChunks ?? 5);
       const memory = await this.options.memory.recall(conversation.conversationId, conversation.history);
-      answer = await this.call(this.messages(hits, memory.summary, memory.recent, text));
+      answer = await this.call(this.messages(hits, memory.summary, memory.recent, text), options.onDraft);
     } catch (err) {
       const code = errorCode(err);
       this.options.observer?.error(modelName, code);
@@ -133,10 +136,23 @@ export class LlmBrain implements Brain {
     return [new SystemMessage(system), ...recent.flatMap(turnToMessage), new HumanMessage(text)];
   }
 
-  private async call(messages: BaseMessage[]): Promise<ModelAnswer> {
+  private async call(messages: BaseMessage[], onDraft: AnswerOptions['onDraft']): Promise<ModelAnswer> {
     const model = this.options.settings.model;
     const started = performance.now();
-    const result = (await this.structured.invoke(messages)) as { raw: AIMessage; parsed: unknown };
+    // Only a caller that shows drafts makes the call stream; the result is the same either way.
+    const drafts =
+      onDraft &&
+      new AnswerDraftHandler(onDraft, {
+        minIntervalMs: this.options.draftIntervalMs ?? 50,
+        withheld: (intent) => this.options.sensitiveIntents?.has(intent) ?? false,
+        logger: this.options.logger,
+      });
+    let result: { raw: AIMessage; parsed: unknown };
+    try {
+      result = (await this.structured.invoke(messages, drafts ? { callbacks: [drafts] } : undefined)) as typeof result;
+    } finally {
+      drafts?.close();
+    }
     this.options.observer?.latency(model, (performance.now() - started) / 1000);
     const usage = result.raw.usage_metadata;
     if (usage) {

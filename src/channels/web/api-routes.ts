@@ -12,6 +12,7 @@ import type { AcceptInbound, InboundContent } from '../types.ts';
 import { openEventStream, type EventStreamDeps } from './event-stream.ts';
 import { answerPreflight, applyOriginPolicy } from './origin-policy.ts';
 import {
+  isAnonymousVisitor,
   newAnonymousVisitorId,
   SESSION_TTL_SECONDS,
   signedInVisitorId,
@@ -31,6 +32,8 @@ export interface WebApiDeps {
   hub: StreamHub;
   messages: VisitorMessages;
   uploads: UploadStore;
+  /** Moves an anonymous visitor's history to a signed-in customer; resolves with whether anything moved. */
+  mergeVisitors(accountName: string, anonymousId: string, userId: string): Promise<boolean>;
   accept: AcceptInbound;
   logger: Logger;
   metrics: Metrics;
@@ -148,6 +151,23 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     return { message, duplicate: result.outcome === 'duplicate' };
   }
 
+  /**
+   * A visitor signs in during a session: the session token proves who they were, the company's
+   * signature who they are now, and only with both does the anonymous history become theirs.
+   */
+  async function signIn(ctx: Context, account: ResolvedWebAccount, userVisitorId: string): Promise<boolean> {
+    const before = visitorOf(ctx, account);
+    if (before === userVisitorId) return false;
+    if (!isAnonymousVisitor(before)) {
+      throw new RejectedRequestError(
+        'not_anonymous',
+        'the session token is another signed-in customer’s; only an anonymous history moves',
+        403,
+      );
+    }
+    return deps.mergeVisitors(account.name, before, userVisitorId);
+  }
+
   for (const path of ['/session', '/messages', '/history', '/stream', '/uploads', '/uploads/:fileId']) {
     router.options(base + path, (ctx) => {
       const account = byPublicId.get(String(ctx.params.publicId));
@@ -161,6 +181,7 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     const body = parse(sessionBody, await readJson(ctx, 4096));
     let visitorId: string;
     let kind: 'user' | 'anonymous';
+    let merged = false;
     if ('userId' in body) {
       if (!userSignatureIsValid(account.secret, body.userId, body.signature)) {
         throw new RejectedRequestError(
@@ -171,10 +192,11 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       }
       visitorId = signedInVisitorId(body.userId);
       kind = 'user';
+      if (ctx.get('Authorization')) merged = await signIn(ctx, account, visitorId);
     } else if (ctx.get('Authorization')) {
       // A returning visitor renews their token and keeps their history.
       visitorId = visitorOf(ctx, account);
-      kind = visitorId.startsWith('u:') ? 'user' : 'anonymous';
+      kind = isAnonymousVisitor(visitorId) ? 'anonymous' : 'user';
     } else {
       visitorId = newAnonymousVisitorId();
       kind = 'anonymous';
@@ -184,6 +206,7 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       token: signSessionToken(account.secret, { acc: account.name, sub: visitorId, exp }),
       visitor: { id: visitorId, kind },
       expiresAt: new Date(exp * 1000).toISOString(),
+      ...(merged ? { merged } : {}),
       limits: { maxMessageChars: account.maxMessageChars, maxUploadBytes: account.maxUploadBytes },
     };
   });
@@ -273,6 +296,6 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
     ctx.set('Cache-Control', 'private, max-age=3600');
     if (upload.kind === 'file') ctx.attachment(upload.name);
-    ctx.body = found.open();
+    ctx.body = found.bytes;
   });
 }

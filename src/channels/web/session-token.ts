@@ -51,6 +51,7 @@ export function verifySessionToken(secret: string, account: string, token: strin
 
 export const newAnonymousVisitorId = () => `v:${randomBytes(16).toString('base64url')}`;
 export const signedInVisitorId = (userId: string) => `u:${userId}`;
+export const isAnonymousVisitor = (visitorId: string) => visitorId.startsWith('v:');
 
 /**
  * The company's backend proves a user id with `hex(HMAC-SHA256(secret, userId))` (docs/channels.md),

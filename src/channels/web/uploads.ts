@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { and, eq } from 'drizzle-orm';
+import type { Database } from '../../db/connect.ts';
+import { webUploads } from '../../db/schema.ts';
 import { RejectedRequestError } from '../../errors.ts';
+import { readBodyBytes } from '../../http/read-body.ts';
 
 /**
- * Files visitors send, under DATA_DIR/uploads/<account>/: the bytes and a small JSON record of who
- * sent them. They are served back only to that visitor (and, later, to agents). Several API
- * processes need a shared DATA_DIR for this (docs/channels.md).
+ * Files visitors send, kept in the database (table web_uploads) — bytes, type, name and who sent
+ * them — so any API process serves any upload without a shared volume. They are served back only
+ * to that visitor (and, later, to agents).
  */
 export interface StoredUpload {
   id: string;
@@ -38,75 +38,45 @@ const safeName = (name: string) =>
     .join('')
     .slice(0, 200) || 'file';
 
-export function createUploadStore(dataDir: string) {
-  const dirOf = (account: string) => join(dataDir, 'uploads', account);
+const fileTooLarge = (maxBytes: number) => new RejectedRequestError('file_too_large', `files may be at most ${maxBytes} bytes`, 413);
 
+export function createUploadStore(db: Database, accountId: (accountName: string) => Promise<number>) {
   return {
-    /** Streams the request body to disk, refusing (413) past `maxBytes` without buffering it. */
     async save(account: string, owner: string, req: IncomingMessage, fileName: string, maxBytes: number): Promise<StoredUpload> {
-      const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > maxBytes) {
-        req.resume();
-        throw new RejectedRequestError('file_too_large', `files may be at most ${maxBytes} bytes`, 413);
-      }
-      const dir = dirOf(account);
-      await mkdir(dir, { recursive: true });
-      const id = randomBytes(16).toString('hex');
-      const path = join(dir, id);
-      let size = 0;
-      try {
-        await pipeline(
-          req,
-          async function* (source: AsyncIterable<Buffer>) {
-            for await (const chunk of source) {
-              size += chunk.length;
-              if (size > maxBytes) throw new RejectedRequestError('file_too_large', `files may be at most ${maxBytes} bytes`, 413);
-              yield chunk;
-            }
-          },
-          createWriteStream(path, { mode: 0o600 }),
-        );
-      } catch (err) {
-        await rm(path, { force: true });
-        req.resume();
-        throw err;
-      }
-      if (size === 0) {
-        await rm(path, { force: true });
-        throw new RejectedRequestError('empty_file', 'the file is empty', 400);
-      }
-      const head = Buffer.alloc(12);
-      const handle = await open(path, 'r');
-      await handle.read(head, 0, 12, 0).finally(() => handle.close());
-      const imageType = sniffImageType(head);
+      // Held in memory up to the cap (WEB_CHAT_MAX_UPLOAD_BYTES, 5 MB by default), then stored in one insert.
+      const bytes = await readBodyBytes(req, maxBytes, fileTooLarge);
+      if (bytes.length === 0) throw new RejectedRequestError('empty_file', 'the file is empty', 400);
+      const imageType = sniffImageType(bytes.subarray(0, 12));
       const upload: StoredUpload = {
-        id,
+        id: randomBytes(16).toString('hex'),
         owner,
         kind: imageType ? 'image' : 'file',
         contentType: imageType ?? 'application/octet-stream',
         name: safeName(fileName),
-        size,
+        size: bytes.length,
       };
-      await writeFile(`${path}.json`, JSON.stringify(upload), { mode: 0o600 });
+      await db.insert(webUploads).values({ ...upload, channelAccountId: await accountId(account), bytes });
       return upload;
     },
 
     /** The upload if it exists and belongs to `owner`; otherwise undefined (the caller answers 404 either way). */
-    async find(
-      account: string,
-      owner: string,
-      id: string,
-    ): Promise<{ upload: StoredUpload; open: () => NodeJS.ReadableStream } | undefined> {
+    async find(account: string, owner: string, id: string): Promise<{ upload: StoredUpload; bytes: Buffer } | undefined> {
       if (!/^[0-9a-f]{32}$/.test(id)) return undefined;
-      const path = join(dirOf(account), id);
-      let upload: StoredUpload;
-      try {
-        upload = JSON.parse(await readFile(`${path}.json`, 'utf8')) as StoredUpload;
-      } catch {
-        return undefined;
-      }
-      if (upload.owner !== owner) return undefined;
-      return { upload, open: () => createReadStream(path) };
+      const [row] = await db
+        .select({
+          id: webUploads.id,
+          owner: webUploads.owner,
+          kind: webUploads.kind,
+          contentType: webUploads.contentType,
+          name: webUploads.name,
+          size: webUploads.size,
+          bytes: webUploads.bytes,
+        })
+        .from(webUploads)
+        .where(and(eq(webUploads.id, id), eq(webUploads.channelAccountId, await accountId(account)), eq(webUploads.owner, owner)));
+      if (!row) return undefined;
+      const { bytes, ...upload } = row;
+      return { upload, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     },
   };
 }

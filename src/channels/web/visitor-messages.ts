@@ -11,7 +11,7 @@ import type { WireMessage } from './stream-events.ts';
 type MessageRow = typeof messages.$inferSelect;
 
 export function toWireMessage(
-  row: Pick<MessageRow, 'id' | 'sender' | 'kind' | 'text' | 'content' | 'platformMessageId' | 'direction' | 'createdAt'>,
+  row: Pick<MessageRow, 'id' | 'sender' | 'kind' | 'text' | 'content' | 'platformMessageId' | 'direction' | 'replyToId' | 'createdAt'>,
 ): WireMessage {
   const content = row.content as { url?: string; fileName?: string };
   return {
@@ -21,6 +21,7 @@ export function toWireMessage(
     text: row.text ?? '',
     ...(row.direction === 'in' && row.platformMessageId ? { clientId: row.platformMessageId } : {}),
     ...(content.url ? { attachment: { url: content.url, ...(content.fileName ? { name: content.fileName } : {}) } } : {}),
+    ...(row.direction === 'out' && row.replyToId ? { replyTo: row.replyToId } : {}),
     at: row.createdAt.toISOString(),
   };
 }
@@ -59,6 +60,7 @@ export function createVisitorMessages(db: Database) {
         content: messages.content,
         platformMessageId: messages.platformMessageId,
         direction: messages.direction,
+        replyToId: messages.replyToId,
         createdAt: messages.createdAt,
       })
       .from(messages)

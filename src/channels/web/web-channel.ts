@@ -8,6 +8,7 @@ import type { AcceptInbound, Channel } from '../types.ts';
 import { registerWebApiRoutes, type ResolvedWebAccount } from './api-routes.ts';
 import { StreamHub } from './stream-hub.ts';
 import { createUploadStore } from './uploads.ts';
+import { mergeAnonymousVisitor } from './visitor-merge.ts';
 import { createVisitorMessages } from './visitor-messages.ts';
 import { registerWidgetAssetRoutes } from './widget-assets.ts';
 
@@ -21,7 +22,6 @@ export interface WebChannelDeps {
   /** A connection in subscriber mode; only processes that serve streams (the API) have one. */
   subscriber?: Redis;
   redisPrefix: string;
-  dataDir: string;
   accept: AcceptInbound;
   logger: Logger;
   metrics: Metrics;
@@ -55,7 +55,9 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         redis: deps.redis,
         hub,
         messages,
-        uploads: createUploadStore(deps.dataDir),
+        uploads: createUploadStore(deps.db, messages.accountId),
+        mergeVisitors: async (accountName, anonymousId, userId) =>
+          mergeAnonymousVisitor(deps.db, await messages.accountId(accountName), anonymousId, userId),
         accept: deps.accept,
         logger: deps.logger,
         metrics: deps.metrics,
@@ -80,6 +82,10 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
     // The worker took up the visitor's messages: show the bot typing until its reply arrives.
     async onTurnStart(to) {
       await hub.publish(to.accountName, to.customerExternalId, { type: 'typing', from: 'bot', active: true });
+    },
+    // The reply as the model writes it; the stored message that follows replaces it (docs/channels.md).
+    async onDraft(to, draft) {
+      await hub.publish(to.accountName, to.customerExternalId, { type: 'delta', from: 'bot', ...draft });
     },
     async endLiveConnections() {
       for (const end of [...openStreams]) end();
