@@ -74,8 +74,9 @@ test('a message over the size cap is refused with 413 and nothing is stored', as
     body: JSON.stringify({ clientId: 'abcdefgh', text: 'x'.repeat(200_000) }),
   });
   t.is(huge.status, 413, 'a huge body is refused before it is read whole');
+  // The bot may have answered the accepted one already: only what the visitor sent is checked.
   t.deepEqual(
-    (await visitor.history()).map((m) => m.text),
+    (await visitor.history()).filter((m) => m.from === 'customer').map((m) => m.text),
     ['一二三四五六七八九十'],
   );
 });
