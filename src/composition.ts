@@ -84,13 +84,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const metrics = createMetrics();
     // Commands fail fast while Redis is unreachable instead of queueing in memory: a callback must
     // not wait on a dead connection, and every caller has a durable fallback (the database).
-    // Auto-pipelining sends the commands of one event-loop turn (many callbacks' seen-key checks) as one write.
-    const redis = new Redis(redisUrl, {
-      enableOfflineQueue: false,
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 1,
-      keyPrefix: `${env.REDIS_PREFIX}:`,
-    });
+    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: `${env.REDIS_PREFIX}:` });
     redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
     cleanups.push(() => redis.disconnect());
     await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
@@ -172,7 +166,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       db,
       channels.flatMap((c) => c.accounts().map((a) => ({ channel: c.kind, ...a }))),
     );
-    const intake = createIntake({ db, redis, queue, accountIds, logger, metrics, coalesceWindowMs: env.COALESCE_WINDOW_MS });
+    const intake = createIntake({ db, queue, accountIds, logger, metrics, coalesceWindowMs: env.COALESCE_WINDOW_MS });
     accept = intake.accept;
     // Before the queue and Redis close: jobs of callbacks already acknowledged are queued now, not by the sweep.
     cleanups.push(() => intake.settle());

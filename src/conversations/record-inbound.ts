@@ -28,65 +28,28 @@ export function readableText(content: InboundContent): string {
   }
 }
 
-/**
- * Stores one inbound message with its customer and open conversation in ONE statement — this is
- * the callback's critical path, so it costs one round trip and is atomic by itself:
- * upsert the customer, find or open the conversation (the partial unique index allows one open per
- * customer), insert the message unless its (account, dedupe key) exists — a platform retry of a
- * stored callback reports a duplicate, so a message exists once and is answered once.
- */
-export async function recordInbound(db: Database, channelAccountId: number, msg: InboundMessage): Promise<RecordResult> {
-  const status = msg.content.type === 'event' ? 'ignored' : 'pending'; // events are history, not questions
-  const statement = sql`
-    with customer as (
-      insert into customers (channel_account_id, external_id) values (${channelAccountId}, ${msg.customerExternalId})
-      on conflict (channel_account_id, external_id) do update set last_seen_at = now()
-      returning id
-    ), open_conversation as (
-      select c.id from conversations c, customer where c.customer_id = customer.id and c.status <> 'closed' limit 1
-    ), opened as (
-      insert into conversations (customer_id, channel_account_id)
-      select customer.id, ${channelAccountId} from customer where not exists (select 1 from open_conversation)
-      on conflict do nothing
-      returning id
-    ), conversation as (
-      select id from open_conversation union all select id from opened
-    ), touched as (
-      update conversations set last_message_at = now(), updated_at = now() where id in (select id from open_conversation)
-    ), message as (
-      insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, platform_message_id, dedupe_key, platform_sent_at)
-      select conversation.id, ${channelAccountId}, 'in', 'customer', ${msg.content.type}, ${readableText(msg.content)}, ${JSON.stringify(msg.content)}::jsonb,
-             ${status}, ${msg.platformMessageId ?? null}, ${msg.dedupeKey}, ${msg.sentAt.toISOString()}::timestamptz
-      from conversation
-      on conflict (channel_account_id, dedupe_key) do nothing
-      returning id, conversation_id, created_at
-    )
-    select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')} from message`;
-  const [inserted] = await queryRows<Omit<RecordResult, 'duplicate'>>(db, statement);
-  if (inserted) return { duplicate: false, ...inserted };
-
-  const [existing] = await queryRows<Omit<RecordResult, 'duplicate'>>(
-    db,
-    sql`select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')}, status = 'pending' as "stillPending" from messages
-        where channel_account_id = ${channelAccountId} and dedupe_key = ${msg.dedupeKey}`,
-  );
-  if (existing) return { duplicate: true, ...existing };
-  // Neither inserted nor found: a concurrent first message of the same customer opened the
-  // conversation after this statement's snapshot. Now it is visible; go again.
-  return recordInbound(db, channelAccountId, msg);
-}
-
 export interface InboundToRecord {
   channelAccountId: number;
   message: InboundMessage;
 }
 
+/** Stores one inbound message (see recordInboundBatch). */
+export async function recordInbound(db: Database, channelAccountId: number, message: InboundMessage): Promise<RecordResult> {
+  const [result] = await recordInboundBatch(db, [{ channelAccountId, message }]);
+  return result!;
+}
+
+type StoredRow = Omit<RecordResult, 'duplicate'> & { accountId: number; dedupeKey: string; duplicate: boolean };
+
 /**
- * `recordInbound` for many callbacks in ONE statement — what the intake's group commit runs under
- * load, so a burst of callbacks costs one round trip and one commit instead of one each. The rows
- * travel as one jsonb parameter. A message this statement did not insert — a retry of a stored
- * callback, the same callback twice in the batch, or a customer whose conversation a concurrent
- * statement just opened — goes through `recordInbound`, which tells those cases apart.
+ * Stores inbound messages with their customers and open conversations in ONE statement — the
+ * callback's critical path, so it costs one round trip and one commit, for one callback or for all
+ * the callbacks the intake's group commit gathered. The rows travel as one jsonb parameter. The
+ * statement upserts the customers, finds or opens their conversations (the partial unique index
+ * allows one open per customer), inserts each message unless its (account, dedupe key) exists, and
+ * returns the stored message of every retry — a platform retry of a stored callback is a
+ * duplicate, so a message exists once and is answered once. The same callback twice in one batch:
+ * the second is a duplicate of the first.
  */
 export async function recordInboundBatch(db: Database, batch: InboundToRecord[]): Promise<RecordResult[]> {
   const rows = batch.map(({ channelAccountId, message }, ord) => ({
@@ -96,7 +59,7 @@ export async function recordInboundBatch(db: Database, batch: InboundToRecord[])
     kind: message.content.type,
     text: readableText(message.content),
     content: message.content,
-    status: message.content.type === 'event' ? 'ignored' : 'pending',
+    status: message.content.type === 'event' ? 'ignored' : 'pending', // events are history, not questions
     platform_message_id: message.platformMessageId ?? null,
     dedupe_key: message.dedupeKey,
     sent_at: message.sentAt.toISOString(),
@@ -129,21 +92,42 @@ export async function recordInboundBatch(db: Database, batch: InboundToRecord[])
       join conversation on conversation.customer_id = customer.id
       order by input.ord
       on conflict (channel_account_id, dedupe_key) do nothing
-      returning id, conversation_id, created_at, channel_account_id, dedupe_key
+      returning id, conversation_id, created_at, channel_account_id, dedupe_key, status
     )
-    select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')}, channel_account_id as "accountId", dedupe_key as "dedupeKey"
-    from message`;
-  const inserted = new Map<string, RecordResult>();
-  for (const row of await queryRows<Omit<RecordResult, 'duplicate'> & { accountId: number; dedupeKey: string }>(db, statement)) {
-    const { accountId, dedupeKey, ...result } = row;
-    inserted.set(`${accountId}:${dedupeKey}`, { duplicate: false, ...result });
+    select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')},
+           channel_account_id as "accountId", dedupe_key as "dedupeKey", false as duplicate, status = 'pending' as "stillPending"
+    from message
+    union all
+    -- Stored before this statement (its snapshot cannot see what "message" inserts): retries.
+    select m.id::int, m.conversation_id::int, ${storedAtMs('m.created_at')}, m.channel_account_id, m.dedupe_key, true, m.status = 'pending'
+    from messages m join input on m.channel_account_id = input.account_id and m.dedupe_key = input.dedupe_key`;
+  const stored = new Map<string, StoredRow>();
+  for (const row of await queryRows<StoredRow>(db, statement)) stored.set(`${row.accountId}:${row.dedupeKey}`, row);
+
+  const claimed = new Set<string>();
+  const raced: number[] = [];
+  const results = batch.map(({ channelAccountId, message }, i): RecordResult | undefined => {
+    const key = `${channelAccountId}:${message.dedupeKey}`;
+    const row = stored.get(key);
+    if (!row) {
+      // Neither inserted nor found: a concurrent first message of the same customer opened the
+      // conversation after this statement's snapshot. Now it is visible; go again.
+      raced.push(i);
+      return undefined;
+    }
+    const { accountId: _, dedupeKey: __, duplicate, stillPending, ...ids } = row;
+    const repeated = claimed.has(key);
+    claimed.add(key);
+    return { ...ids, duplicate: duplicate || repeated, ...((duplicate || repeated) && { stillPending }) };
+  });
+  if (raced.length > 0) {
+    const again = await recordInboundBatch(
+      db,
+      raced.map((i) => batch[i]!),
+    );
+    raced.forEach((i, j) => {
+      results[i] = again[j];
+    });
   }
-  return Promise.all(
-    batch.map(({ channelAccountId, message }) => {
-      const key = `${channelAccountId}:${message.dedupeKey}`;
-      const result = inserted.get(key);
-      inserted.delete(key); // the same callback twice in one batch: the second one is a duplicate
-      return result ?? recordInbound(db, channelAccountId, message);
-    }),
-  );
+  return results as RecordResult[];
 }

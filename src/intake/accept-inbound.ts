@@ -1,5 +1,4 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { AcceptInbound, AcceptResult, InboundMessage } from '../channels/types.ts';
 import { accountKey, type AccountIds } from '../conversations/channel-accounts.ts';
 import { type InboundToRecord, type RecordResult, recordInbound, recordInboundBatch } from '../conversations/record-inbound.ts';
@@ -12,16 +11,12 @@ import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 
 export interface IntakeDeps {
   db: Database;
-  redis: Redis;
   queue: Queue<TurnJobData>;
   accountIds: AccountIds;
   logger: Logger;
   metrics: Metrics;
   coalesceWindowMs: number;
 }
-
-/** How long the Redis fast path remembers a seen callback; the platforms retry within ~15 s. */
-const SEEN_TTL_SECONDS = 24 * 3600;
 
 export interface Intake {
   accept: AcceptInbound;
@@ -31,12 +26,11 @@ export interface Intake {
 
 /**
  * The channels' one way in. A callback is acknowledged as soon as its message is committed to the
- * database — that commit is the durable enqueue. Queueing the job in Redis and marking the
- * callback as seen follow in the background: a failure there loses nothing (the recovery sweep
- * queues any pending message that has no job), so the platform does not wait for them.
- * Retries are recognised first in Redis (fast path) and, whatever Redis says, by the database's
- * unique index. Under load, callbacks share statements and queue round trips; each is still
- * acknowledged only once its own message is committed.
+ * database — that commit is the durable enqueue. Queueing the job in Redis follows in the
+ * background: a failure there loses nothing (the recovery sweep queues any pending message that
+ * has no job), so the platform does not wait for it. Retries are recognised by the database's
+ * unique index, in the same statement that stores. Under load, callbacks share statements and
+ * queue round trips; each is still acknowledged only once its own message is committed.
  */
 export function createIntake(deps: IntakeDeps): Intake {
   const record = batchWhileBusy((batch: InboundToRecord[]) => recordIsolatingFailures(deps.db, batch), {
@@ -51,33 +45,28 @@ export function createIntake(deps: IntakeDeps): Intake {
   );
   const inBackground = new Set<Promise<void>>();
 
-  async function queueAndMarkSeen(message: InboundMessage, recorded: RecordResult, seenKey: string): Promise<void> {
-    const log = deps.logger.child({ conversationId: recorded.conversationId, messageId: recorded.messageId });
+  async function queue(message: InboundMessage, recorded: RecordResult): Promise<void> {
     // A retry of a message still pending is queued again too: the first attempt may have committed
     // and then died (process killed, connection cut) before queueing. The job id derives from the
     // message id, so a message that has its job is not queued twice; without this the message
     // waited for the recovery sweep (30 s and more).
     if ((!recorded.duplicate || recorded.stillPending) && message.content.type !== 'event') {
-      await enqueue({ conversationId: recorded.conversationId, messageId: recorded.messageId, messageStoredAt: recorded.storedAt }).catch(
-        (err) => log.warn({ err }, 'stored but could not queue; the recovery sweep will queue it'),
+      const { conversationId, messageId, storedAt } = recorded;
+      await enqueue({ conversationId, messageId, messageStoredAt: storedAt }).catch((err) =>
+        deps.logger.warn({ err, conversationId, messageId }, 'stored but could not queue; the recovery sweep will queue it'),
       );
     }
-    await deps.redis.set(seenKey, '1', 'EX', SEEN_TTL_SECONDS).catch((err) => log.warn({ err }, 'could not mark callback as seen'));
   }
 
   async function accept(message: InboundMessage): Promise<AcceptResult> {
     const accountId = deps.accountIds.get(accountKey(message.channel, message.accountName));
     if (accountId === undefined) throw new Error(`account ${message.channel}/${message.accountName} is not registered`);
-    const seenKey = `seen:${accountId}:${message.dedupeKey}`;
-    const seen = await deps.redis.exists(seenKey).catch(() => 0);
-    if (seen) return { outcome: 'duplicate' };
-
     const recorded = await record({ channelAccountId: accountId, message });
     if (recorded instanceof Error) {
       deps.logger.error({ err: recorded, channel: message.channel, dedupeKey: message.dedupeKey }, 'could not store inbound message');
       throw new UnavailableError('the message could not be stored; the platform will retry', { cause: recorded });
     }
-    const background = queueAndMarkSeen(message, recorded, seenKey);
+    const background = queue(message, recorded);
     inBackground.add(background);
     void background.finally(() => inBackground.delete(background));
     return recorded.duplicate

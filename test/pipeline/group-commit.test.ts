@@ -69,19 +69,16 @@ for (const kind of DATABASE_KINDS) {
 test('callbacks arriving together share statements, and a message PostgreSQL refuses fails alone: the rest stored with it are kept and queued', async (t) => {
   const { db, accountId } = await openDatabase(t, 'postgres');
   const prefix = `kefu-test-${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(REDIS_URL, { keyPrefix: `${prefix}:` });
   const queueConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = createConversationQueue(queueConnection, prefix, 3);
   t.teardown(async () => {
     await queue.close();
-    redis.disconnect();
     queueConnection.disconnect();
     await deleteRedisPrefix(prefix);
   });
   const metrics = createMetrics();
   const { accept, settle } = createIntake({
     db,
-    redis,
     queue,
     accountIds: new Map([['wecom/default', accountId]]),
     logger: createLogger('silent'),
