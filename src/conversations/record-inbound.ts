@@ -99,8 +99,11 @@ export async function recordInboundBatch(db: Database, batch: InboundToRecord[])
     from message
     union all
     -- Stored before this statement (its snapshot cannot see what "message" inserts): retries.
+    -- Lateral: one index lookup per callback, whatever the planner guesses of the jsonb rows.
     select m.id::int, m.conversation_id::int, ${storedAtMs('m.created_at')}, m.channel_account_id, m.dedupe_key, true, m.status = 'pending'
-    from messages m join input on m.channel_account_id = input.account_id and m.dedupe_key = input.dedupe_key`;
+    from input cross join lateral (
+      select * from messages where channel_account_id = input.account_id and dedupe_key = input.dedupe_key
+    ) m`;
   const stored = new Map<string, StoredRow>();
   for (const row of await queryRows<StoredRow>(db, statement)) stored.set(`${row.accountId}:${row.dedupeKey}`, row);
 
