@@ -22,49 +22,85 @@ export interface ReplyToSave {
   holdNotice?: boolean;
 }
 
+export interface SavedReply {
+  /** False when another run of the same turn saved its reply first: send nothing. */
+  saved: boolean;
+  /** The parts to send now. */
+  deliveries: UnfinishedDelivery[];
+}
+
+interface SavedRow {
+  turnId: number;
+  replyId: number;
+  parts: Array<Omit<UnfinishedDelivery, 'askedAt'>>;
+}
+
 /**
- * Stores the bot's reply, its deliveries (one per part) and marks the answered messages — in one
- * statement, so it is atomic and costs one round trip: a crash leaves either no reply (the turn
- * runs again) or a reply whose deliveries are still to send. The unique index on reply_to_id makes
- * a second reply to the same turn impossible; the loser of such a race learns it and sends nothing.
+ * Stores the bot's replies, their deliveries (one per part) and marks the answered messages — in
+ * one statement for any number of conversations (concurrent turns share it under load), so it is
+ * atomic and costs one round trip and one commit: a crash leaves either no reply (the turn runs
+ * again) or a reply whose deliveries are still to send. The unique index on reply_to_id makes a
+ * second reply to the same turn impossible; the loser of such a race learns it and sends nothing.
+ * The replies belong to different conversations: each conversation runs one turn at a time.
  */
-export async function saveReply(db: Database, reply: ReplyToSave): Promise<{ saved: boolean; deliveries: UnfinishedDelivery[] }> {
-  const turnId = reply.answers[reply.answers.length - 1]!;
-  const handoff = reply.handoffReason ?? null;
-  const [row] = await queryRows<{ replyId: number | null; parts: Array<Omit<UnfinishedDelivery, 'askedAt'>> }>(
+export async function saveReplies(db: Database, replies: ReplyToSave[]): Promise<SavedReply[]> {
+  const input = replies.map((reply, ord) => ({
+    ord,
+    conversation_id: reply.conversationId,
+    turn_id: reply.answers[reply.answers.length - 1]!,
+    sender: reply.holdNotice ? 'system' : 'bot',
+    text: reply.text,
+    meta: reply.meta,
+    parts: reply.parts,
+    answers: reply.answers,
+    answered_status: reply.holdNotice ? 'held' : 'answered',
+    handoff: reply.handoffReason ?? null,
+  }));
+  const rows = await queryRows<SavedRow>(
     db,
     sql`
-    with conversation as (
-      select id, channel_account_id from conversations where id = ${reply.conversationId}
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(ord int, conversation_id bigint, turn_id bigint, sender text,
+        text text, meta jsonb, parts jsonb, answers jsonb, answered_status text, handoff text)
     ), reply as (
       insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, reply_to_id, meta)
-      select id, channel_account_id, 'out', ${reply.holdNotice ? 'system' : 'bot'}, 'text', ${reply.text}, jsonb_build_object('type', 'text', 'text', ${reply.text}::text),
-             'queued', ${turnId}, ${JSON.stringify(reply.meta)}::jsonb
-      from conversation
+      select c.id, c.channel_account_id, 'out', input.sender, 'text', input.text, jsonb_build_object('type', 'text', 'text', input.text),
+             'queued', input.turn_id, input.meta
+      from input join conversations c on c.id = input.conversation_id
+      order by input.ord
       on conflict (reply_to_id) do nothing
-      returning id
+      returning id, conversation_id, reply_to_id
+    ), replied as (
+      select reply.id, reply.conversation_id, input.turn_id, input.parts, input.answers, input.answered_status, input.handoff
+      from reply join input on input.turn_id = reply.reply_to_id
     ), parts as (
       insert into deliveries (message_id, conversation_id, part, body)
-      select reply.id, ${reply.conversationId}, (p.ord - 1)::smallint, p.body
-      from reply, jsonb_array_elements_text(${JSON.stringify(reply.parts)}::jsonb) with ordinality as p(body, ord)
+      select replied.id, replied.conversation_id, (p.ord - 1)::smallint, p.body
+      from replied, jsonb_array_elements_text(replied.parts) with ordinality as p(body, ord)
       returning id, message_id, part, body, status
     ), answered as (
-      update messages set status = ${reply.holdNotice ? 'held' : 'answered'}, answered_by_id = reply.id from reply
-      where messages.id in (select jsonb_array_elements_text(${JSON.stringify(reply.answers)}::jsonb)::bigint) and messages.status = 'pending'
+      update messages set status = replied.answered_status, answered_by_id = replied.id
+      from replied, jsonb_array_elements_text(replied.answers) as answer(id)
+      where messages.id = answer.id::bigint and messages.status = 'pending'
     ), touched as (
       update conversations
       set last_message_at = now(), updated_at = now(),
-          status = case when ${handoff}::text is null then conversations.status else 'needs_human' end,
-          handoff_reason = coalesce(${handoff}::text, conversations.handoff_reason)
-      from reply where conversations.id = ${reply.conversationId}
+          status = case when replied.handoff is null then conversations.status else 'needs_human' end,
+          handoff_reason = coalesce(replied.handoff, conversations.handoff_reason)
+      from replied where conversations.id = replied.conversation_id
     )
-    select (select id::int from reply) as "replyId",
-           coalesce((select json_agg(json_build_object('id', id, 'messageId', message_id, 'part', part, 'body', body, 'status', status) order by part)
-                     from parts), '[]'::json) as parts`,
+    select replied.turn_id::int as "turnId", replied.id::int as "replyId",
+           coalesce((select json_agg(json_build_object('id', parts.id, 'messageId', parts.message_id, 'part', parts.part, 'body', parts.body,
+                                                       'status', parts.status) order by parts.part)
+                     from parts where parts.message_id = replied.id), '[]'::json) as parts
+    from replied`,
   );
-  // The parts to send now; the turn's customer message is what they answer (reply latency).
-  const deliveries = (row?.parts ?? []).map((d) => ({ ...d, askedAt: reply.askedAt }));
-  return { saved: row?.replyId != null, deliveries };
+  const byTurn = new Map(rows.map((row) => [row.turnId, row]));
+  return replies.map((reply) => {
+    const row = byTurn.get(reply.answers[reply.answers.length - 1]!);
+    // The parts to send now; the turn's customer message is what they answer (reply latency).
+    return { saved: row !== undefined, deliveries: (row?.parts ?? []).map((d) => ({ ...d, askedAt: reply.askedAt })) };
+  });
 }
 
 /** Pending messages of a conversation a person owns are held for that person, not answered. */

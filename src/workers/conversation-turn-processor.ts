@@ -4,7 +4,7 @@ import type { AnswerOptions, Brain } from '../brain/types.ts';
 import type { Channel, OutboundRecipient } from '../channels/types.ts';
 import { batchedDeliveryMarks, type UnfinishedDelivery } from '../conversations/deliveries.ts';
 import { loadTurnStates, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
-import { holdPendingMessages, saveReply } from '../conversations/save-reply.ts';
+import { holdPendingMessages, type ReplyToSave, saveReplies } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
@@ -46,6 +46,9 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
   const loadTurnState = batchWhileBusy((ids: number[]) => loadTurnStates(db, ids, deps.historyTurns ?? 20), {
     onBatch: observeGroupCommit(deps.metrics, 'turn_states'),
   });
+  const saveReply = batchWhileBusy((replies: ReplyToSave[]) => saveReplies(db, replies), {
+    onBatch: observeGroupCommit(deps.metrics, 'replies'),
+  });
 
   async function postpone(job: Job<TurnJobData>, token: string | undefined, delayMs: number): Promise<never> {
     await job.moveToDelayed(Date.now() + delayMs, token);
@@ -74,7 +77,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       drafts,
     );
     const handoffReason = decision.kind === 'handoff' ? decision.reason : undefined;
-    const { saved, deliveries } = await saveReply(db, {
+    const { saved, deliveries } = await saveReply({
       conversationId: conversation.id,
       answers: pending.map((m) => m.id),
       askedAt: pending[pending.length - 1]!.createdAt,
@@ -107,7 +110,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
         const { text, intervalMs } = deps.holdNotice;
         const sinceLastWord = state.lastOutboundAt ? Date.now() - state.lastOutboundAt.getTime() : Number.POSITIVE_INFINITY;
         if (conversation.status === 'needs_human' && earlier !== 'handed_over' && intervalMs > 0 && sinceLastWord >= intervalMs) {
-          const notice = await saveReply(db, {
+          const notice = await saveReply({
             conversationId,
             answers: pending.map((m) => m.id),
             askedAt: pending[pending.length - 1]!.createdAt,
