@@ -1,6 +1,11 @@
+import { request } from 'undici';
+
 /**
- * The one outbound HTTP client: fetch with a timeout, JSON in and out. Network failures and
- * timeouts surface as HttpTransportError so callers can tell them from platform answers.
+ * The one outbound HTTP client for platform APIs: JSON in and out, with a timeout. Built on
+ * undici's `request` rather than the global `fetch` (the same library underneath): fetch wraps every
+ * exchange in WHATWG streams and objects, which cost the worker more than the rest of a turn's
+ * send path (docs/performance.md). Network failures and timeouts surface as HttpTransportError so
+ * callers can tell them from platform answers.
  */
 export class HttpTransportError extends Error {
   constructor(
@@ -20,24 +25,28 @@ export interface JsonRequest {
 }
 
 export async function requestJson<T>(req: JsonRequest): Promise<T> {
-  let response: Response;
+  const path = () => new URL(req.url).pathname;
+  let response: Awaited<ReturnType<typeof request>>;
   try {
-    response = await fetch(req.url, {
+    response = await request(req.url, {
       method: req.method ?? (req.body === undefined ? 'GET' : 'POST'),
       headers: req.body === undefined ? undefined : { 'content-type': 'application/json' },
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       signal: AbortSignal.timeout(req.timeoutMs ?? 10_000),
     });
   } catch (err) {
-    throw new HttpTransportError(`${new URL(req.url).pathname}: ${(err as Error).message}`);
+    throw new HttpTransportError(`${path()}: ${(err as Error).message}`);
   }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new HttpTransportError(`${new URL(req.url).pathname}: HTTP ${response.status}`, response.status);
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    await response.body.dump();
+    throw new HttpTransportError(`${path()}: HTTP ${response.statusCode}`, response.statusCode);
   }
   try {
-    return (await response.json()) as T;
-  } catch {
-    throw new HttpTransportError(`${new URL(req.url).pathname}: response is not JSON`, response.status);
+    return (await response.body.json()) as T;
+  } catch (err) {
+    throw new HttpTransportError(
+      `${path()}: ${(err as Error).name === 'AbortError' ? (err as Error).message : 'response is not JSON'}`,
+      response.statusCode,
+    );
   }
 }
