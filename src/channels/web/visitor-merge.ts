@@ -9,6 +9,24 @@ import { conversations, customers, webUploads } from '../../db/schema.ts';
  * id — so nobody can pull in a history that is not theirs. Resolves with whether anything moved.
  */
 export async function mergeAnonymousVisitor(db: Database, channelAccountId: number, anonymousId: string, userId: string): Promise<boolean> {
+  try {
+    return await mergeOnce(db, channelAccountId, anonymousId, userId);
+  } catch (err) {
+    // The signed-in customer did not exist when read, and their first message (from another tab)
+    // created them before the rename: the rename broke the unique index. They exist now, so the
+    // second attempt merges into them.
+    if (!isUniqueViolation(err)) throw err;
+    return mergeOnce(db, channelAccountId, anonymousId, userId);
+  }
+}
+
+/** PostgreSQL's unique_violation (https://www.postgresql.org/docs/15/errcodes-appendix.html), however the driver wraps it. */
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code === '23505') return true;
+  return false;
+}
+
+function mergeOnce(db: Database, channelAccountId: number, anonymousId: string, userId: string): Promise<boolean> {
   return db.transaction(async (tx) => {
     // Locked, so a concurrent sign-in of the same visitor waits and then finds nothing left to move.
     const found = await tx
