@@ -19,8 +19,22 @@ export async function seedDemoKnowledgeBase(
     options.logger?.info({ file, chunks: result.chunks }, 'default knowledge base was empty: demo knowledge base imported');
     return true;
   } catch (err) {
-    // Several processes starting at once against one PostgreSQL race here; one of them wins.
-    if ((await store.countActiveChunks('default')) > 0) return false;
+    // Several processes starting at once against one PostgreSQL race here: the first to insert the
+    // document wins and the others fail on its unique index while it is still importing. They wait
+    // for its version to go live rather than fail to start (found by test/faults/api-crash.fault.ts).
+    if (await filledWithin(store, WINNER_IMPORT_WAIT_MS)) return false;
     throw err;
+  }
+}
+
+/** Far longer than importing the demo (~1 s); a winner that died meanwhile leaves this start failing. */
+const WINNER_IMPORT_WAIT_MS = 60_000;
+
+async function filledWithin(store: KnowledgeStore, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if ((await store.countActiveChunks('default')) > 0) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
