@@ -1,7 +1,7 @@
 /**
  * npm run bench — every benchmark, one after the other on this machine, each printing its table;
- * then a summary against the goals (docs/performance.md). bench/retrieval.bench.ts (the brain's
- * retrieval figures) runs too when it exists.
+ * then a summary against the goals (docs/performance.md), including the brain's retrieval and
+ * index-build figures.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +14,8 @@ const benches: Array<{ file: string; args?: string[]; node?: string[] }> = [
   { file: 'bench/pipeline.bench.ts' },
   { file: 'bench/concurrency.bench.ts' },
   { file: 'bench/retrieval.bench.ts', node: ['--expose-gc'] },
+  // The index build from the database at 50,000 chunks (target < 30 s), on a throwaway PGlite.
+  { file: 'bench/kb-load.bench.ts', node: ['--expose-gc'] },
 ];
 
 console.log(`# kefu-hub benchmarks — ${new Date().toISOString()}\n\nmachine: ${machine()}\n`);
