@@ -4,12 +4,12 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { WebAccount } from '../../config/env.ts';
 import { AppError, RateLimitedError, RejectedRequestError } from '../../errors.ts';
-import { readBody } from '../../http/read-body.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { AcceptInbound, InboundContent } from '../types.ts';
 import { openEventStream, type EventStreamDeps } from './event-stream.ts';
+import { parse, readJson } from './request-input.ts';
 import { answerPreflight, applyOriginPolicy } from './origin-policy.ts';
 import {
   isAnonymousVisitor,
@@ -94,24 +94,6 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       );
     }
     return check.claims.sub;
-  }
-
-  async function readJson(ctx: Context, maxBytes: number): Promise<unknown> {
-    const raw = await readBody(ctx.req, maxBytes);
-    try {
-      return raw.trim() === '' ? {} : JSON.parse(raw);
-    } catch {
-      throw new RejectedRequestError('bad_json', 'the body is not JSON', 400);
-    }
-  }
-
-  function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      const issue = result.error.issues[0]!;
-      throw new RejectedRequestError('bad_request', `${issue.path.join('.') || 'body'}: ${issue.message}`, 400);
-    }
-    return result.data;
   }
 
   /** Visitor messages count in the callback metrics like every channel's inbound (channel="web"). */

@@ -1,0 +1,24 @@
+import type { Context } from 'koa';
+import type { z } from 'zod';
+import { RejectedRequestError } from '../../errors.ts';
+import { readBody } from '../../http/read-body.ts';
+
+/** The JSON body of a widget request, read up to `maxBytes` (413 past it); an empty body is `{}`. */
+export async function readJson(ctx: Context, maxBytes: number): Promise<unknown> {
+  const raw = await readBody(ctx.req, maxBytes);
+  try {
+    return raw.trim() === '' ? {} : JSON.parse(raw);
+  } catch {
+    throw new RejectedRequestError('bad_json', 'the body is not JSON', 400);
+  }
+}
+
+/** Validates widget input against its schema; the first problem is the 400's message. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new RejectedRequestError('bad_request', `${issue.path.join('.') || 'body'}: ${issue.message}`, 400);
+  }
+  return result.data;
+}
