@@ -198,6 +198,9 @@ export async function startService(config: Config, role: Role, overrides: Servic
         backoffBaseMs: env.JOB_BACKOFF_MS,
         lockMs: env.JOB_LOCK_MS,
       });
+      // Connected before the process says it started: a stop during BullMQ's own connection setup
+      // (a quick test, a crash-looping deploy) rejected inside BullMQ with nobody to hear it.
+      await worker.waitUntilReady();
       cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
       // kf messages arrive by sync_msg, not by callback: the worker roles run those syncs.
       if (wecomKf) {
