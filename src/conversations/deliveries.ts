@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
 import { deliveries } from '../db/schema.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
+import { flagForHuman } from './flag-for-human.ts';
 import { type Metrics, observeGroupCommit } from '../observability/metrics.ts';
 
 export interface UnfinishedDelivery {
@@ -88,7 +89,8 @@ export async function markRetry(db: Database, id: number, code: string, error: s
 
 /**
  * A permanent failure. The parts after it are given up too (marked failed, "skipped"): sending
- * part 3 of a reply whose part 2 cannot arrive would only confuse the customer.
+ * part 3 of a reply whose part 2 cannot arrive would only confuse the customer. The conversation is
+ * flagged for a human in the same transaction: nobody ever sees the failure without the flag.
  */
 export async function markFailed(db: Database, conversationId: number, failedId: number, code: string, error: string): Promise<void> {
   await db.transaction(async (tx) => {
@@ -104,5 +106,6 @@ export async function markFailed(db: Database, conversationId: number, failedId:
       update messages set status = 'failed'
       where id in (select message_id from deliveries where conversation_id = ${conversationId} and status = 'failed')
         and status = 'queued'`);
+    await flagForHuman(tx, conversationId, `delivery_failed:${code}`);
   });
 }

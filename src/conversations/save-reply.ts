@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
 import { queryRows } from '../db/rows.ts';
-import { conversations, messages } from '../db/schema.ts';
+import { messages } from '../db/schema.ts';
 import type { UnfinishedDelivery } from './deliveries.ts';
 
 export interface ReplyToSave {
@@ -110,15 +110,4 @@ export async function holdPendingMessages(db: Database, ids: number[]): Promise<
     .update(messages)
     .set({ status: 'held' })
     .where(and(inArray(messages.id, ids), eq(messages.status, 'pending')));
-}
-
-/**
- * Flags a conversation for a human (status needs_human) with the reason; the bot stops answering
- * it until an agent releases it. A conversation already with a human keeps its status.
- */
-export async function flagForHuman(db: Database, conversationId: number, reason: string): Promise<void> {
-  await db
-    .update(conversations)
-    .set({ status: 'needs_human', handoffReason: reason, updatedAt: sql`now()` })
-    .where(and(eq(conversations.id, conversationId), eq(conversations.status, 'bot')));
 }

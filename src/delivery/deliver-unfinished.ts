@@ -1,7 +1,6 @@
 import type { Channel, ChannelSender } from '../channels/types.ts';
 import { type DeliveryMarks, markFailed, markRetry, type UnfinishedDelivery } from '../conversations/deliveries.ts';
 import type { ConversationHeader } from '../conversations/load-turn.ts';
-import { flagForHuman } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { DeliveryError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -53,7 +52,6 @@ export async function deliverUnfinished(
         throw err;
       }
       await markFailed(db, conversation.id, delivery.id, err.platformCode, err.message);
-      await flagForHuman(db, conversation.id, `delivery_failed:${err.platformCode}`);
       metrics.sends.inc({ channel, result: 'failed', code: err.platformCode });
       metrics.handoffs.inc({ reason: 'delivery_failed' });
       log.error({ err: err.message }, 'send failed permanently; conversation flagged for a human');

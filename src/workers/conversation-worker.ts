@@ -1,5 +1,5 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { flagForHuman } from '../conversations/save-reply.ts';
+import { flagForHuman } from '../conversations/flag-for-human.ts';
 import type { Database } from '../db/connect.ts';
 import { DeliveryError } from '../errors.ts';
 import { backoffDelay } from '../lib/backoff.ts';
