@@ -35,11 +35,7 @@ export function createConversationQueue(connection: ConnectionOptions, prefix: s
   });
 }
 
-export function enqueueTurn(queue: Queue<TurnJobData>, data: TurnJobData, delayMs: number) {
-  return queue.add('turn', data, { jobId: turnJobId(data), delay: delayMs });
-}
-
-/** `enqueueTurn` for many messages in one Redis round trip (BullMQ `addBulk`). */
+/** Queues the turns of these messages in one Redis round trip (BullMQ `addBulk`); a message that has its job keeps it. */
 export async function enqueueTurns(queue: Queue<TurnJobData>, turns: TurnJobData[], delayMs: number): Promise<void> {
   await queue.addBulk(turns.map((data) => ({ name: 'turn', data, opts: { jobId: turnJobId(data), delay: delayMs } })));
 }

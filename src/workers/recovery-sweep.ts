@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Database } from '../db/connect.ts';
 import { queryRows, storedAtMs } from '../db/rows.ts';
 import type { Logger } from '../observability/logger.ts';
-import { enqueueTurn, type TurnJobData } from '../queue/conversation-queue.ts';
+import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 
 /**
  * The database is the record; the queue only schedules. This sweep finds work the queue lost —
@@ -14,7 +14,7 @@ import { enqueueTurn, type TurnJobData } from '../queue/conversation-queue.ts';
 export async function sweepLostWork(db: Database, queue: Queue<TurnJobData>, olderThanMs: number, logger: Logger): Promise<number> {
   const cutoff = new Date(Date.now() - olderThanMs).toISOString();
   // Pending customer messages, and the turns whose reply still has parts to send.
-  const work = await queryRows<TurnJobData>(
+  const found = await queryRows<{ messageId: number; conversationId: number; storedAt: number }>(
     db,
     sql`
     (select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')}
@@ -24,7 +24,9 @@ export async function sweepLostWork(db: Database, queue: Queue<TurnJobData>, old
        from deliveries d join messages reply on reply.id = d.message_id join messages asked on asked.id = reply.reply_to_id
       where d.status in ('pending', 'sending') and d.updated_at < ${cutoff}::timestamptz limit 1000)`,
   );
-  for (const w of work) await enqueueTurn(queue, w, 0);
+  // The same job ids the intake gives (message id + storage time): work that has its job is not queued twice.
+  const work = found.map(({ storedAt, ...ids }): TurnJobData => ({ ...ids, messageStoredAt: storedAt }));
+  if (work.length > 0) await enqueueTurns(queue, work, 0);
   if (work.length > 0) logger.info({ count: work.length }, 'recovery sweep queued lost work');
   return work.length;
 }
