@@ -67,14 +67,14 @@ export function batchedDeliveryMarks(db: Database, metrics: Metrics): DeliveryMa
       await markSending(db, ids);
       return ids.map(() => undefined);
     },
-    { onBatch: observeGroupCommit(metrics, 'deliveries_sending') },
+    observeGroupCommit(metrics, 'deliveries_sending'),
   );
   const sent = batchWhileBusy(
     async (parts: SentDelivery[]) => {
       await markSent(db, parts);
       return parts.map(() => undefined);
     },
-    { onBatch: observeGroupCommit(metrics, 'deliveries_sent') },
+    observeGroupCommit(metrics, 'deliveries_sent'),
   );
   return { sending, sent };
 }

@@ -33,15 +33,16 @@ export interface Intake {
  * queue round trips; each is still acknowledged only once its own message is committed.
  */
 export function createIntake(deps: IntakeDeps): Intake {
-  const record = batchWhileBusy((batch: InboundToRecord[]) => recordIsolatingFailures(deps.db, batch), {
-    onBatch: observeGroupCommit(deps.metrics, 'inbound_messages'),
-  });
+  const record = batchWhileBusy(
+    (batch: InboundToRecord[]) => recordIsolatingFailures(deps.db, batch),
+    observeGroupCommit(deps.metrics, 'inbound_messages'),
+  );
   const enqueue = batchWhileBusy(
     async (turns: TurnJobData[]) => {
       await enqueueTurns(deps.queue, turns, deps.coalesceWindowMs);
       return turns.map(() => undefined);
     },
-    { onBatch: observeGroupCommit(deps.metrics, 'turn_jobs') },
+    observeGroupCommit(deps.metrics, 'turn_jobs'),
   );
   const inBackground = new Set<Promise<void>>();
 

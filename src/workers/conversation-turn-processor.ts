@@ -43,12 +43,11 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
   const { db, logger } = deps;
   const delivery = { ...deps, marks: batchedDeliveryMarks(db, deps.metrics) };
   // Concurrent turns start from one shared query under load (group commit, src/lib/batch-while-busy.ts).
-  const loadTurnState = batchWhileBusy((ids: number[]) => loadTurnStates(db, ids, deps.historyTurns ?? 20), {
-    onBatch: observeGroupCommit(deps.metrics, 'turn_states'),
-  });
-  const saveReply = batchWhileBusy((replies: ReplyToSave[]) => saveReplies(db, replies), {
-    onBatch: observeGroupCommit(deps.metrics, 'replies'),
-  });
+  const loadTurnState = batchWhileBusy(
+    (ids: number[]) => loadTurnStates(db, ids, deps.historyTurns ?? 20),
+    observeGroupCommit(deps.metrics, 'turn_states'),
+  );
+  const saveReply = batchWhileBusy((replies: ReplyToSave[]) => saveReplies(db, replies), observeGroupCommit(deps.metrics, 'replies'));
 
   async function postpone(job: Job<TurnJobData>, token: string | undefined, delayMs: number): Promise<never> {
     await job.moveToDelayed(Date.now() + delayMs, token);
