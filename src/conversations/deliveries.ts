@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
+import { jsonRecords } from '../db/rows.ts';
 import { deliveries } from '../db/schema.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 import { flagForHuman } from './flag-for-human.ts';
@@ -41,7 +42,7 @@ export async function markSent(db: Database, sent: SentDelivery[]): Promise<void
   }));
   await db.execute(sql`
     with sent as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(id bigint, message_id bigint, platform_message_id text)
+      ${jsonRecords(rows, 'id bigint, message_id bigint, platform_message_id text')}
     ), marked as (
       update deliveries d set status = 'sent', platform_message_id = sent.platform_message_id, sent_at = now(), updated_at = now()
       from sent where d.id = sent.id

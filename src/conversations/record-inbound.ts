@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { InboundContent, InboundMessage } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
-import { queryRows, storedAtMs } from '../db/rows.ts';
+import { jsonRecords, queryRows, storedAtMs } from '../db/rows.ts';
 
 export type RecordResult = {
   duplicate: boolean;
@@ -66,8 +66,10 @@ export async function recordInboundBatch(db: Database, batch: InboundToRecord[])
   }));
   const statement = sql`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(ord int, account_id int, external_id text, kind text, text text,
-        content jsonb, status text, platform_message_id text, dedupe_key text, sent_at timestamptz)
+      ${jsonRecords(
+        rows,
+        'ord int, account_id int, external_id text, kind text, text text, content jsonb, status text, platform_message_id text, dedupe_key text, sent_at timestamptz',
+      )}
     ), customer as (
       insert into customers (channel_account_id, external_id) select distinct account_id, external_id from input
       on conflict (channel_account_id, external_id) do update set last_seen_at = now()

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
-import { queryRows } from '../db/rows.ts';
+import { jsonRecords, queryRows } from '../db/rows.ts';
 import { messages } from '../db/schema.ts';
 import type { UnfinishedDelivery } from './deliveries.ts';
 
@@ -60,8 +60,10 @@ export async function saveReplies(db: Database, replies: ReplyToSave[]): Promise
     db,
     sql`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(ord int, conversation_id bigint, turn_id bigint, sender text,
-        text text, meta jsonb, parts jsonb, answers jsonb, answered_status text, handoff text)
+      ${jsonRecords(
+        input,
+        'ord int, conversation_id bigint, turn_id bigint, sender text, text text, meta jsonb, parts jsonb, answers jsonb, answered_status text, handoff text',
+      )}
     ), reply as (
       insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, reply_to_id, meta)
       select c.id, c.channel_account_id, 'out', input.sender, 'text', input.text, jsonb_build_object('type', 'text', 'text', input.text),

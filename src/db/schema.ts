@@ -167,6 +167,9 @@ export const messages = pgTable(
     uniqueIndex('messages_one_reply_per_turn').on(t.replyToId),
     index('messages_conversation_id').on(t.conversationId, t.id),
     index('messages_pending_inbound').on(t.createdAt).where(sql`direction = 'in' and status = 'pending'`),
+    // A turn reads its conversation's pending messages: without this, the planner walked the
+    // pending index above and filtered by conversation, a cost that grows with the whole backlog.
+    index('messages_pending_by_conversation').on(t.conversationId, t.id).where(sql`direction = 'in' and status = 'pending'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_pending_by_conversation" ON "messages" USING btree ("conversation_id","id") WHERE direction = 'in' and status = 'pending';
