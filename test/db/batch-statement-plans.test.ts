@@ -5,6 +5,7 @@ import type { InboundMessage } from '../../src/channels/types.ts';
 import { type InboundToRecord, recordInboundBatch } from '../../src/conversations/record-inbound.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { createTestDatabase } from '../support/databases.ts';
 
 /**
@@ -25,8 +26,7 @@ test('the intake statement looks rows up by index in a table of 20,000 messages'
      alter database "${databaseName}" set auto_explain.log_min_duration = 0;
      alter database "${databaseName}" set auto_explain.log_level = 'notice'`,
   );
-  const [account] = (await setup.db.execute(sql`insert into channel_accounts (channel, name) values ('wecom', 'plans') returning id`))
-    .rows as Array<{ id: number }>;
+  const [account] = await queryRows<{ id: number }>(setup.db, sql`insert into channel_accounts (channel, name) values ('wecom', 'plans') returning id`);
   await setup.close();
 
   const handle = await connectDatabase({ url: database.url, poolSize: 1 });

@@ -13,7 +13,7 @@ test('a platform retry of a message stored but never queued (the first attempt d
   // The first attempt: committed, then the process died before queueing and before its 200.
   const [account] = await h.service.db.select().from(channelAccounts);
   const inbound = parseWxMessage(
-    await parseWxXml(wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: 'zhaoliu', text: '营业时间', msgId })),
+    parseWxXml(wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from: 'zhaoliu', text: '营业时间', msgId })),
     'wecom',
     'default',
   );

@@ -42,7 +42,7 @@ export function answerUrlVerification(ctx: Context, keys: CallbackCryptoKeys, li
 export async function openEncryptedCallback(ctx: Context, keys: CallbackCryptoKeys, limits: CallbackLimits): Promise<XmlFields> {
   const query = signedQuery(ctx);
   const body = await readBody(ctx.req, limits.maxBodyBytes);
-  const outer = await parseWxXml(body);
+  const outer = parseWxXml(body);
   const encrypted = requiredField(outer, 'Encrypt');
   checkReplayWindow(query.timestamp, limits.replayWindowSeconds);
   verifySignature(keys, query, encrypted);

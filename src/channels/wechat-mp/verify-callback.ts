@@ -68,7 +68,7 @@ export async function openMpCallback(ctx: Context, account: WechatMpAccount, lim
   const body = await readBody(ctx.req, limits.maxBodyBytes);
   if (!account.encodingAesKey) {
     verifyPlainQuery(ctx, account.token, limits);
-    const doc = await parseWxXml(body);
+    const doc = parseWxXml(body);
     if (field(doc, 'Encrypt') && !field(doc, 'MsgType')) {
       throw new RejectedRequestError('undecryptable', 'encrypted callback but no EncodingAESKey is configured (plain mode)', 400);
     }
@@ -79,7 +79,7 @@ export async function openMpCallback(ctx: Context, account: WechatMpAccount, lim
   const nonce = queryValue(ctx, 'nonce');
   if (!msgSignature || !timestamp || !nonce)
     throw new RejectedRequestError('missing_signature', 'msg_signature, timestamp and nonce are required', 400);
-  const outer = await parseWxXml(body);
+  const outer = parseWxXml(body);
   const encrypted = field(outer, 'Encrypt');
   if (!encrypted) throw new RejectedRequestError('encryption_required', 'an EncodingAESKey is configured: <Encrypt> is required', 400);
   checkReplayWindow(timestamp, limits.replayWindowSeconds);
