@@ -5,15 +5,18 @@ import { vectors } from '../support/wecom-service.ts';
 
 test('the official sample message parses to its fields', (t) => {
   const doc = parseWxXml(vectors.message.expectedPlaintext);
-  t.deepEqual({ ...doc }, {
-    ToUserName: 'wx5823bf96d3bd56c7',
-    FromUserName: 'mycreate',
-    CreateTime: '1409659813',
-    MsgType: 'text',
-    Content: 'hello',
-    MsgId: '4561255354251345929',
-    AgentID: '218',
-  });
+  t.deepEqual(
+    { ...doc },
+    {
+      ToUserName: 'wx5823bf96d3bd56c7',
+      FromUserName: 'mycreate',
+      CreateTime: '1409659813',
+      MsgType: 'text',
+      Content: 'hello',
+      MsgId: '4561255354251345929',
+      AgentID: '218',
+    },
+  );
 });
 
 test('nested events: children become objects, repeated children arrays', (t) => {
@@ -47,7 +50,7 @@ test('text: CDATA is kept as written, references are decoded, both are trimmed',
 
 test('an element named __proto__ is a field like any other', (t) => {
   const doc = parseWxXml('<xml><__proto__><polluted>yes</polluted></__proto__><constructor>x</constructor></xml>');
-  t.deepEqual(JSON.parse(JSON.stringify(doc.__proto__)), { polluted: 'yes' });
+  t.deepEqual(JSON.parse(JSON.stringify(doc['__proto__'])), { polluted: 'yes' });
   t.is(field(doc, 'constructor'), 'x');
   t.is(({} as Record<string, unknown>).polluted, undefined);
 });

@@ -26,7 +26,10 @@ test('the intake statement looks rows up by index in a table of 20,000 messages'
      alter database "${databaseName}" set auto_explain.log_min_duration = 0;
      alter database "${databaseName}" set auto_explain.log_level = 'notice'`,
   );
-  const [account] = await queryRows<{ id: number }>(setup.db, sql`insert into channel_accounts (channel, name) values ('wecom', 'plans') returning id`);
+  const [account] = await queryRows<{ id: number }>(
+    setup.db,
+    sql`insert into channel_accounts (channel, name) values ('wecom', 'plans') returning id`,
+  );
   await setup.close();
 
   const handle = await connectDatabase({ url: database.url, poolSize: 1 });
