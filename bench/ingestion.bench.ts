@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startRole } from '../test/support/processes.ts';
 import { benchEnvironment, CALLBACK_PATH, keys, sealedCallbacks, table } from './support/environment.ts';
+import { cpuPerItem, pidsNamed, startCpuCount, thisProcess } from './support/cpu-time.ts';
 import { startTarget } from './support/processes.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
@@ -22,12 +23,20 @@ interface Result {
   p99: number;
   non2xx: number;
   errors: number;
+  /** µs of CPU per request: the server process, PostgreSQL, Redis, the load generator. */
+  cpuUs: Record<string, number>;
 }
 
 /** Each request carries the next callback of the list: every one a new message, none a duplicate. */
-async function hammer(target: string, baseUrl: string, extraQuery = '', durationS = seconds): Promise<Result> {
+async function hammer(target: string, server: number, baseUrl: string, extraQuery = '', durationS = seconds): Promise<Result> {
   const callbacks = sealedCallbacks(Math.ceil(durationS * 6000) + 1000);
   let i = 0;
+  const cpuSince = startCpuCount({
+    server: () => [server],
+    PostgreSQL: pidsNamed('postgres'),
+    Redis: pidsNamed('redis-server'),
+    'load generator': thisProcess,
+  });
   const result = await autocannon({
     url: baseUrl,
     connections,
@@ -43,8 +52,10 @@ async function hammer(target: string, baseUrl: string, extraQuery = '', duration
       },
     ],
   });
+  const cpu = cpuPerItem(cpuSince(), result.requests.total);
   return {
     target,
+    cpuUs: cpu.parts,
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -57,8 +68,8 @@ const environment = await benchEnvironment({ LOG_LEVEL: 'warn' });
 const results: Result[] = [];
 try {
   const koa = await startTarget('bench/targets/koa-hello.ts');
-  await hammer('warm-up', `http://127.0.0.1:${koa.port}`, '', 2);
-  results.push(await hammer('bare Koa hello-world (floor)', `http://127.0.0.1:${koa.port}`));
+  await hammer('warm-up', koa.child.pid!, `http://127.0.0.1:${koa.port}`, '', 2);
+  results.push(await hammer('bare Koa hello-world (floor)', koa.child.pid!, `http://127.0.0.1:${koa.port}`));
   koa.child.kill();
 
   const peer = await startTarget('bench/targets/wechat-middleware.ts', {
@@ -66,16 +77,23 @@ try {
     BENCH_AES_KEY: keys.encodingAesKey,
     BENCH_RECEIVE_ID: keys.receiveId,
   });
-  await hammer('warm-up', `http://127.0.0.1:${peer.port}`, '&encrypt_type=aes', 2);
+  await hammer('warm-up', peer.child.pid!, `http://127.0.0.1:${peer.port}`, '&encrypt_type=aes', 2);
   results.push(
-    await hammer('node-webot wechat middleware (verify + decrypt + parse)', `http://127.0.0.1:${peer.port}`, '&encrypt_type=aes'),
+    await hammer(
+      'node-webot wechat middleware (verify + decrypt + parse)',
+      peer.child.pid!,
+      `http://127.0.0.1:${peer.port}`,
+      '&encrypt_type=aes',
+    ),
   );
   peer.child.kill();
 
   const api = await startRole('api', { ...environment.env, LOG_LEVEL: 'warn' });
   // startRole parses the port from the info-level start line; LOG_LEVEL is forced to info there.
-  await hammer('warm-up', `http://127.0.0.1:${api.port}`, '', 2);
-  results.push(await hammer('kefu-hub api (verify + decrypt + dedupe + PostgreSQL + queue)', `http://127.0.0.1:${api.port}`));
+  await hammer('warm-up', api.child.pid!, `http://127.0.0.1:${api.port}`, '', 2);
+  results.push(
+    await hammer('kefu-hub api (verify + decrypt + dedupe + PostgreSQL + queue)', api.child.pid!, `http://127.0.0.1:${api.port}`),
+  );
   api.child.kill('SIGTERM');
   await api.exited;
 } finally {
@@ -88,6 +106,14 @@ console.log(
   table(
     ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'vs wechat middleware', 'vs bare Koa'],
     results.map((r) => [r.target, r.rps, r.p50, r.p99, r.non2xx, r.errors, (r.rps / peer.rps).toFixed(2), (r.rps / floor.rps).toFixed(2)]),
+  ),
+);
+const cpuParts = Object.keys(ours.cpuUs);
+console.log(`\n#### CPU per request (µs; user + system, from /proc)\n`);
+console.log(
+  table(
+    ['target', ...cpuParts, 'total'],
+    results.map((r) => [r.target, ...cpuParts.map((p) => r.cpuUs[p] ?? 0), Object.values(r.cpuUs).reduce((a, b) => a + b, 0)]),
   ),
 );
 const goal = ours.rps >= 1.5 * peer.rps && ours.p99 < 20;

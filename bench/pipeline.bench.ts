@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startRole } from '../test/support/processes.ts';
+import { cpuPerItem, pidsNamed, startCpuCount, thisProcess } from './support/cpu-time.ts';
 import { benchEnvironment, CALLBACK_PATH, sealedCallbacks, table } from './support/environment.ts';
 
 const { values } = parseArgs({
@@ -24,6 +25,13 @@ try {
   const worker = await startRole('worker', environment.env);
   const callbacks = sealedCallbacks(messages);
   let i = 0;
+  const cpuSince = startCpuCount({
+    api: () => [api.child.pid!],
+    worker: () => [worker.child.pid!],
+    PostgreSQL: pidsNamed('postgres'),
+    Redis: pidsNamed('redis-server'),
+    'load generator + fake WeCom': thisProcess,
+  });
   const started = performance.now();
   const ingest = await autocannon({
     url: `http://127.0.0.1:${api.port}`,
@@ -44,6 +52,7 @@ try {
   const ackedAt = performance.now();
   await environment.wecom.waitForDelivered(messages, 300_000);
   const doneAt = performance.now();
+  const cpu = cpuPerItem(cpuSince(), messages);
   const seconds = (doneAt - started) / 1000;
   const rows = [
     ['callbacks acknowledged', ingest['2xx'], Math.round(ingest['2xx'] / ((ackedAt - started) / 1000)), `p99 ack ${ingest.latency.p99} ms`],
@@ -58,11 +67,12 @@ try {
     `\n### End-to-end pipeline (${messages} messages from ${messages} customers; 1 api + 1 worker, WORKER_CONCURRENCY=${values.concurrency})\n`,
   );
   console.log(table(['stage', 'count', 'per second', 'note'], rows));
+  console.log(`\nCPU per message (µs; user + system, from /proc): ${cpu.text}`);
   console.log(
     `\ngoal ≥ 3,000 msg/s end to end: ${messages / seconds >= 3000 ? 'met' : 'not met'} (${Math.round(messages / seconds)} msg/s)`,
   );
   console.log(
-    `BENCH_RESULT ${JSON.stringify({ bench: 'pipeline', messages, ackPerSecond: Math.round(ingest['2xx'] / ((ackedAt - started) / 1000)), endToEndPerSecond: Math.round(messages / seconds), p99AckMs: ingest.latency.p99 })}`,
+    `BENCH_RESULT ${JSON.stringify({ bench: 'pipeline', messages, ackPerSecond: Math.round(ingest['2xx'] / ((ackedAt - started) / 1000)), endToEndPerSecond: Math.round(messages / seconds), p99AckMs: ingest.latency.p99, cpuUs: cpu.parts })}`,
   );
   api.child.kill('SIGKILL');
   worker.child.kill('SIGKILL');

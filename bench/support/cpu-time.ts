@@ -1,0 +1,60 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Where the CPU of a benchmark goes: user + system time of each part (kefu-hub's processes,
+ * PostgreSQL, Redis, the load generator in this process), from /proc (Linux). Throughput on a
+ * shared machine is bounded by the sum, so CPU per message says what a goal costs and which part
+ * to make cheaper. PostgreSQL backends that exit during a run take their time with them (they
+ * live as long as the pools, i.e. the whole run, in these benchmarks).
+ */
+export type CpuParts = Record<string, () => number[]>;
+
+const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux that Node supports
+
+function cpuSecondsOf(pid: number): number {
+  try {
+    // Fields after the "(comm)" one: utime and stime are the 12th and 13th (proc(5)).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0; // gone, or no /proc
+  }
+}
+
+/** The pids of the processes whose command name starts with `name` (e.g. "postgres", "redis-server"). */
+export function pidsNamed(name: string): () => number[] {
+  return () => {
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+    } catch {
+      return [];
+    }
+    return entries.map(Number).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith(name);
+      } catch {
+        return false;
+      }
+    });
+  };
+}
+
+export const thisProcess = (): number[] => [process.pid];
+
+/** Starts counting; the returned function gives each part's CPU seconds since. */
+export function startCpuCount(parts: CpuParts): () => Record<string, number> {
+  const before = new Map<number, number>();
+  for (const pids of Object.values(parts)) for (const pid of pids()) before.set(pid, cpuSecondsOf(pid));
+  // A process started since counts from zero; one that exited since counts nothing.
+  const spentSince = (pid: number) => cpuSecondsOf(pid) - (before.get(pid) ?? 0);
+  return () =>
+    Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, pids().reduce((sum, pid) => sum + spentSince(pid), 0)]));
+}
+
+/** "api 412 · PostgreSQL 270 · …" µs of CPU per item, and the sum. */
+export function cpuPerItem(seconds: Record<string, number>, items: number): { text: string; totalUs: number; parts: Record<string, number> } {
+  const parts = Object.fromEntries(Object.entries(seconds).map(([name, s]) => [name, Math.round((s * 1e6) / Math.max(items, 1))]));
+  const totalUs = Object.values(parts).reduce((a, b) => a + b, 0);
+  return { text: `${Object.entries(parts).map(([name, us]) => `${name} ${us}`).join(' · ')} (total ${totalUs})`, totalUs, parts };
+}
