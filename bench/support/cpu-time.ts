@@ -52,9 +52,10 @@ export function startCpuCount(parts: CpuParts): () => Record<string, number> {
     Object.fromEntries(Object.entries(parts).map(([name, pids]) => [name, pids().reduce((sum, pid) => sum + spentSince(pid), 0)]));
 }
 
-/** "api 412 · PostgreSQL 270 · …" µs of CPU per item, and the sum. */
-export function cpuPerItem(seconds: Record<string, number>, items: number): { text: string; totalUs: number; parts: Record<string, number> } {
+/** µs of CPU per item for each part, and a one-line "api 412 · PostgreSQL 270 · … (total …)". */
+export function cpuPerItem(seconds: Record<string, number>, items: number): { text: string; parts: Record<string, number> } {
   const parts = Object.fromEntries(Object.entries(seconds).map(([name, s]) => [name, Math.round((s * 1e6) / Math.max(items, 1))]));
-  const totalUs = Object.values(parts).reduce((a, b) => a + b, 0);
-  return { text: `${Object.entries(parts).map(([name, us]) => `${name} ${us}`).join(' · ')} (total ${totalUs})`, totalUs, parts };
+  const total = Object.values(parts).reduce((a, b) => a + b, 0);
+  const each = Object.entries(parts).map(([name, us]) => `${name} ${us}`);
+  return { text: `${each.join(' · ')} (total ${total})`, parts };
 }
