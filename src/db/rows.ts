@@ -22,7 +22,8 @@ export const storedAtMs = (column: string) => sql.raw(`floor(extract(epoch from 
  * in one round trip. PostgreSQL guesses 100 rows for any jsonb_to_recordset; the `limit` tells it
  * the real count. With the guess, joins against a young table (thousands of rows, the statistics
  * lagging behind) were planned as hash joins over sequential scans of messages, conversations and
- * deliveries — a cost per statement that grows with the table (measured: −25 % callbacks/s).
+ * deliveries — a cost per statement that grows with the table (measured: the intake's
+ * PostgreSQL CPU per callback fell by a third; docs/performance.md).
  * `columns` is the record definition, e.g. `id bigint, body text` (code, never input).
  */
 export function jsonRecords(rows: object[], columns: string): SQL {

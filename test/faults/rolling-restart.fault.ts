@@ -21,8 +21,8 @@ test('SIGTERM of every process under load (a rolling deploy): each exits 0, noth
         }
       })();
     },
+    faultDone: async () => rolling,
     note: () => `exit codes ${exits.join(',')}`,
   });
-  await rolling;
   t.deepEqual(exits, [0, 0, 0, 0], 'every process drained and exited 0');
 });

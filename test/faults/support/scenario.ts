@@ -18,6 +18,8 @@ export interface ScenarioOptions {
   /** How long to wait for every acknowledged message to be answered after the load. */
   drainMs?: number;
   note?: () => string;
+  /** The fault's own work that may outlast the load (a rolling restart): finished before the drain and the verdict. */
+  faultDone?: () => Promise<unknown>;
   /** Callbacks of this scenario (default CUSTOMERS). */
   customers?: number;
 }
@@ -37,6 +39,7 @@ export async function runScenario(t: ExecutionContext, options: ScenarioOptions)
     ...options.load,
     onTick: (second) => options.onSecond?.(second),
   });
+  await options.faultDone?.();
   const drainUntil = Date.now() + (options.drainMs ?? 90_000);
   await waitForAnswers(sent, cluster.wecom, drainUntil - Date.now());
   // Stored but not acknowledged (the platform gave up) must be answered too: wait for those as well.
