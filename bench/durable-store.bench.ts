@@ -6,12 +6,12 @@
  *   node --import tsx bench/durable-store.bench.ts [--messages 4096]
  */
 import { parseArgs } from 'node:util';
-import type { InboundMessage } from '../src/channels/types.ts';
 import { syncChannelAccounts } from '../src/conversations/channel-accounts.ts';
-import { type InboundToRecord, recordInboundBatch } from '../src/conversations/record-inbound.ts';
+import { recordInboundBatch } from '../src/conversations/record-inbound.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { createTestDatabase } from '../test/support/databases.ts';
+import { inboundTextBatches } from '../test/support/inbound-batches.ts';
 import { cpuPerItem, pidsNamed, startCpuCount } from './support/cpu-time.ts';
 import { table } from './support/environment.ts';
 
@@ -25,22 +25,7 @@ const results: Array<{ batch: number; postgresUs: number; wallUs: number }> = []
 try {
   await applyMigrations(handle);
   const ids = await syncChannelAccounts(handle.db, [{ channel: 'wecom', name: 'bench', settings: {} }]);
-  const channelAccountId = ids.get('wecom/bench')!;
-  let n = 0;
-  const batch = (size: number): InboundToRecord[] =>
-    Array.from({ length: size }, () => {
-      n += 1;
-      const message: InboundMessage = {
-        channel: 'wecom',
-        accountName: 'bench',
-        customerExternalId: `customer-${n}`,
-        platformMessageId: `m${n}`,
-        dedupeKey: `msg:m${n}`,
-        sentAt: new Date(),
-        content: { type: 'text', text: '营业时间' },
-      };
-      return { channelAccountId, message };
-    });
+  const batch = inboundTextBatches(ids.get('wecom/bench')!, 'bench');
   for (let i = 0; i < 64; i++) await recordInboundBatch(handle.db, batch(16)); // warm-up: caches, a non-empty table
 
   for (const size of [1, 16, 64, 256]) {

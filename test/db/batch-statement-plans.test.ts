@@ -1,12 +1,12 @@
 import test from 'ava';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
-import type { InboundMessage } from '../../src/channels/types.ts';
-import { type InboundToRecord, recordInboundBatch } from '../../src/conversations/record-inbound.ts';
+import { recordInboundBatch } from '../../src/conversations/record-inbound.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { createTestDatabase } from '../support/databases.ts';
+import { inboundTextBatches } from '../support/inbound-batches.ts';
 
 /**
  * The intake's batch statement must find existing customers, conversations and messages by index
@@ -39,21 +39,7 @@ test('the intake statement looks rows up by index in a table of 20,000 messages'
     client.on('notice', (notice) => plans.push(notice.message ?? '')),
   );
 
-  let n = 0;
-  const batch = (size: number): InboundToRecord[] =>
-    Array.from({ length: size }, () => {
-      n += 1;
-      const message: InboundMessage = {
-        channel: 'wecom',
-        accountName: 'plans',
-        customerExternalId: `customer-${n % 5000}`,
-        platformMessageId: `m${n}`,
-        dedupeKey: `msg:m${n}`,
-        sentAt: new Date(),
-        content: { type: 'text', text: '营业时间' },
-      };
-      return { channelAccountId: account!.id, message };
-    });
+  const batch = inboundTextBatches(account!.id, 'plans', 5000);
   for (let i = 0; i < 80; i++) await recordInboundBatch(handle.db, batch(250));
 
   plans.length = 0;
