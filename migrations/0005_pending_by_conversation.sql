@@ -1,1 +1,2 @@
+DROP INDEX "messages_pending_inbound";--> statement-breakpoint
 CREATE INDEX "messages_pending_by_conversation" ON "messages" USING btree ("conversation_id","id") WHERE direction = 'in' and status = 'pending';

@@ -166,9 +166,10 @@ export const messages = pgTable(
     uniqueIndex('messages_account_dedupe').on(t.channelAccountId, t.dedupeKey),
     uniqueIndex('messages_one_reply_per_turn').on(t.replyToId),
     index('messages_conversation_id').on(t.conversationId, t.id),
-    index('messages_pending_inbound').on(t.createdAt).where(sql`direction = 'in' and status = 'pending'`),
-    // A turn reads its conversation's pending messages: without this, the planner walked the
-    // pending index above and filtered by conversation, a cost that grows with the whole backlog.
+    // The customer messages waiting for an answer (the backlog), by conversation: a turn reads its
+    // conversation's, and the recovery sweep reads them all. Once this was ordered by time alone,
+    // and a turn walked the whole backlog to find its own (the planner cannot tell two small
+    // partial indexes apart on a young table, so there is one).
     index('messages_pending_by_conversation').on(t.conversationId, t.id).where(sql`direction = 'in' and status = 'pending'`),
   ],
 );
