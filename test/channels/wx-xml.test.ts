@@ -48,6 +48,10 @@ test('text: CDATA is kept as written, references are decoded, both are trimmed',
   t.is(doc.Attr, 'v');
 });
 
+test('a byte-order mark before the document is not content', (t) => {
+  t.is(parseWxXml('\uFEFF<?xml version="1.0"?><xml><A>x</A></xml>').A, 'x');
+});
+
 test('an element named __proto__ is a field like any other', (t) => {
   const doc = parseWxXml('<xml><__proto__><polluted>yes</polluted></__proto__><constructor>x</constructor></xml>');
   t.deepEqual(JSON.parse(JSON.stringify(Object.getOwnPropertyDescriptor(doc, '__proto__')?.value)), { polluted: 'yes' });

@@ -104,8 +104,9 @@ class WxXmlReader {
     else if (text.trim()) throw malformed('text outside the root element');
   }
 
-  /** The XML declaration, comments and whitespace before the root. */
+  /** A byte-order mark, the XML declaration, comments and whitespace before the root. */
   private skipProlog(): void {
+    if (this.xml.charCodeAt(0) === 0xfeff) this.at = 1;
     this.skipWhitespace();
     if (this.xml.startsWith('<?xml', this.at) && /\s/.test(this.xml[this.at + 5] ?? '')) {
       const end = this.xml.indexOf('?>', this.at);
