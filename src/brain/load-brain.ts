@@ -76,7 +76,7 @@ export async function loadKnowledge(setup: Omit<BrainSetup, 'model'>): Promise<L
   ]);
   const embedder = setup.embeddings ? createEmbedder(setup.embeddings) : undefined;
   const store = new KnowledgeStore(setup.db);
-  if (setup.demoFile) await seedDemoKnowledgeBase(store, setup.demoFile, { embedder, logger: setup.logger });
+  if (setup.demoFile) await seedDemoKnowledgeBase(setup.db, setup.demoFile, { embedder, logger: setup.logger });
   const indexes = new KnowledgeIndexes({
     store,
     embedder,

@@ -68,6 +68,35 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
 }
 
 /**
+ * Runs `fn` while holding a PostgreSQL session advisory lock on `key`: one process at a time across
+ * every process sharing the database. The lock lives on a connection of its own, so `fn` may use
+ * the pool freely, and it is released when `fn` ends or when this process dies (its connection
+ * closes). PGlite serves one process only: nothing to exclude there.
+ */
+export async function whileHoldingLock<T>(db: Database, key: number, fn: () => Promise<T>): Promise<T> {
+  const pool = (db as { $client?: unknown }).$client;
+  if (!(pool instanceof pg.Pool)) return fn();
+  const client = await pool.connect();
+  let connectionError: Error | undefined;
+  const onLockConnection = <R>(query: Promise<R>) =>
+    query.catch((err: Error) => {
+      connectionError = err;
+      throw err;
+    });
+  try {
+    await onLockConnection(client.query('select pg_advisory_lock($1)', [key]));
+    try {
+      return await fn();
+    } finally {
+      // Fails only with the connection, which takes the lock with it: fn's outcome stands.
+      await onLockConnection(client.query('select pg_advisory_unlock($1)', [key])).catch(() => {});
+    }
+  } finally {
+    client.release(connectionError); // a broken connection is discarded, not pooled
+  }
+}
+
+/**
  * PGlite is a database inside one process, and it does not stop a second process from opening
  * the same directory (which corrupts it). A pid file does: a live owner makes the second open
  * fail with a message saying what to do; a stale one (the owner was killed) is taken over.

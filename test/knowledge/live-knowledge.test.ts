@@ -1,5 +1,4 @@
 import test from 'ava';
-import { KnowledgeStore } from '../../src/brain/knowledge/knowledge-store.ts';
 import { seedDemoKnowledgeBase } from '../../src/brain/knowledge/seed-demo.ts';
 import { kbDocuments, knowledgeBases } from '../../src/db/schema.ts';
 import { tempDir, writeFixture } from '../support/kb-fixtures.ts';
@@ -20,10 +19,7 @@ test('on first start the empty default knowledge base gets the demo store, which
     (await h.service.db.select({ name: knowledgeBases.name }).from(knowledgeBases)).map((r) => r.name),
     ['default'],
   );
-  t.false(
-    await seedDemoKnowledgeBase(new KnowledgeStore(h.service.db), 'config/kb/demo-store.csv'),
-    'a knowledge base with content is left alone',
-  );
+  t.false(await seedDemoKnowledgeBase(h.service.db, 'config/kb/demo-store.csv'), 'a knowledge base with content is left alone');
 });
 
 test('a running service answers from a document imported by the CLI moments later, and stops answering from a removed one', async (t) => {
