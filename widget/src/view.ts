@@ -282,12 +282,16 @@ export class ChatView {
       body.append(img);
     } else if (path) {
       const link = el('a', { href: '#' }, `📎 ${m.attachment!.name ?? this.t.file}`);
-      // A fresh ticket when the visitor opens it, however long after the message came.
+      // A fresh ticket when the visitor opens it, however long after the message came. The tab is
+      // opened during the click (Safari blocks one opened after an await) and cut from this page.
       link.addEventListener('click', (e) => {
         e.preventDefault();
+        const tab = open('', '_blank');
+        if (!tab) return;
+        tab.opener = null;
         this.on.fileUrl(path).then(
-          (url) => open(url, '_blank', 'noopener'),
-          () => undefined,
+          (url) => tab.location.replace(url),
+          () => tab.close(),
         );
       });
       body.append(link);
