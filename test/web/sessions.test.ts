@@ -202,6 +202,17 @@ test('a new customer signing in keeps their anonymous conversation as their own'
   t.deepEqual(await texts(visitor), before);
 });
 
+test('a visitor who comes back signed in after their anonymous session expired still brings their history', async (t) => {
+  const visitor = new WebVisitor(h.baseUrl);
+  await visitor.startSession();
+  await visitor.send('上周问过的尺码');
+  await eventually(async () => (await visitor.history()).length === 2, 10_000, 'the answer');
+  visitor.token = await mint(visitor.visitorId, { agoSeconds: 2 * 3600 });
+  const res = await signIn(visitor, 'member-back');
+  t.like(await res.json(), { visitor: { id: 'u:member-back' }, merged: true });
+  t.true((await texts(visitor)).includes('上周问过的尺码'));
+});
+
 test('signing in never pulls in a history the caller cannot prove is theirs: foreign, tampered and signed-in tokens are refused', async (t) => {
   const victim = new WebVisitor(h.baseUrl);
   await victim.startSession();

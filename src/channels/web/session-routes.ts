@@ -53,7 +53,8 @@ export function registerSessionRoutes(router: Router, base: string, deps: Sessio
    * signature who they are now, and only with both does the anonymous history become theirs.
    */
   async function signIn(ctx: Context, account: ResolvedWebAccount, userVisitorId: string): Promise<boolean> {
-    const before = (await deps.auth.session(ctx, account)).sub;
+    // Like a renewal: a visitor who comes back signed in after their session expired keeps what they wrote.
+    const before = (await deps.auth.session(ctx, account, true)).sub;
     if (before === userVisitorId) return false;
     if (!isAnonymousVisitor(before)) {
       throw new RejectedRequestError(
