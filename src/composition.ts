@@ -7,7 +7,7 @@ import type { Brain } from './brain/types.ts';
 import type { Database } from './db/connect.ts';
 import type { AcceptInbound, Channel } from './channels/types.ts';
 import { createWebChannel } from './channels/web/web-channel.ts';
-import { loadOrCreateWidgetSecret } from './channels/web/widget-secret.ts';
+import { loadOrCreateWidgetSecret, requireSharedWidgetSecret } from './channels/web/widget-secret.ts';
 import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
 import { createWechatMpChannel } from './channels/wechat-mp/wechat-mp-channel.ts';
 import { createWecomKfChannel, type WecomKfChannel } from './channels/wecom-kf/wecom-kf-channel.ts';
@@ -58,6 +58,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       `DATABASE_URL: the ${role} role runs apart from the others and they must share PostgreSQL; the embedded PGlite lives inside one process. Set DATABASE_URL, or run both roles in one process with \`npm start\`.`,
     );
   }
+  requireSharedWidgetSecret(config.accounts.web, { role, production: env.NODE_ENV === 'production' });
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((err) => logger.warn({ err }, 'cleanup step failed'));
@@ -151,6 +152,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
         createWebChannel({
           accounts: config.accounts.web,
           fallbackSecret: () => loadOrCreateWidgetSecret(env.DATA_DIR),
+          sessionTtlSeconds: env.WEB_SESSION_TTL_S,
           db,
           redis,
           subscriber,

@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   real,
   serial,
   smallint,
@@ -87,6 +88,23 @@ export const webUploads = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('web_uploads_owner').on(t.channelAccountId, t.owner)],
+);
+
+/**
+ * Sessions of a customer issued before `revokedBefore` are refused (web widget tokens carry their
+ * issue time). Its own table, not a column of customers: the mark must outlive a deleted customer
+ * and apply to a visitor who never wrote. Read by primary key on every authenticated web request.
+ */
+export const sessionRevocations = pgTable(
+  'session_revocations',
+  {
+    channelAccountId: integer('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
+    externalId: text('external_id').notNull(),
+    revokedBefore: timestamp('revoked_before', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channelAccountId, t.externalId] })],
 );
 
 export const conversationStatuses = ['bot', 'needs_human', 'human', 'closed'] as const;

@@ -167,6 +167,7 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
   const web = createWebChannel({
     accounts: loadConfig(h.env).accounts.web,
     fallbackSecret: () => 'unused: this channel serves no routes',
+    sessionTtlSeconds: 3600,
     db: h.service.db,
     redis,
     redisPrefix: h.prefix,

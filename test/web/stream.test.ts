@@ -149,7 +149,8 @@ test.serial('streams that end, even while still catching up, leave no subscripti
   // Requests abandoned right away, before their catch-up was read.
   for (let i = 0; i < 5; i++) {
     const abort = new AbortController();
-    const pending = fetch(`${visitor.api}/stream?token=${visitor.token}&lastEventId=0`, {
+    const ticket = await visitor.ticketFor({ purpose: 'stream' });
+    const pending = fetch(`${visitor.api}/stream?ticket=${ticket}&lastEventId=0`, {
       headers: visitor.headers(),
       signal: abort.signal,
     }).catch(() => undefined);

@@ -1,21 +1,24 @@
 import type { Redis } from 'ioredis';
 import type { WebAccount } from '../../config/env.ts';
+import { sessionsRevokedBefore } from '../../customers/session-revocations.ts';
 import type { Database } from '../../db/connect.ts';
 import { DeliveryError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { AcceptInbound, Channel } from '../types.ts';
-import { registerWebApiRoutes, type ResolvedWebAccount } from './api-routes.ts';
+import { registerWebApiRoutes } from './api-routes.ts';
 import { StreamHub } from './stream-hub.ts';
 import { createUploadStore } from './uploads.ts';
 import { mergeAnonymousVisitor } from './visitor-merge.ts';
 import { createVisitorMessages } from './visitor-messages.ts';
 import { registerWidgetAssetRoutes } from './widget-assets.ts';
+import { deriveWidgetKeys, type ResolvedWebAccount } from './widget-keys.ts';
 
 export interface WebChannelDeps {
   accounts: WebAccount[];
   /** The secret of accounts configured without one (read or generated only where routes are served). */
   fallbackSecret: () => string;
+  sessionTtlSeconds: number;
   db: Database;
   /** Commands and publishing (keyPrefix applied). */
   redis: Redis;
@@ -49,7 +52,10 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
       })),
     registerRoutes(router) {
       registerWidgetAssetRoutes(router, { demoPublicId: deps.demoPublicId });
-      const accounts: ResolvedWebAccount[] = deps.accounts.map((a) => ({ ...a, secret: a.secret ?? deps.fallbackSecret() }));
+      const accounts: ResolvedWebAccount[] = deps.accounts.map(({ secret, ...a }) => ({
+        ...a,
+        keys: deriveWidgetKeys(secret ?? deps.fallbackSecret()),
+      }));
       registerWebApiRoutes(router, {
         accounts,
         redis: deps.redis,
@@ -58,6 +64,9 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         uploads: createUploadStore(deps.db, messages.accountId),
         mergeVisitors: async (accountName, anonymousId, userId) =>
           mergeAnonymousVisitor(deps.db, await messages.accountId(accountName), anonymousId, userId),
+        revokedBefore: async (accountName, externalId) =>
+          sessionsRevokedBefore(deps.db, { channelAccountId: await messages.accountId(accountName), externalId }),
+        sessionTtlSeconds: deps.sessionTtlSeconds,
         accept: deps.accept,
         logger: deps.logger,
         metrics: deps.metrics,
