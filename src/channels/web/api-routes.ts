@@ -22,6 +22,7 @@ import {
 } from './session-token.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { UploadStore } from './uploads.ts';
+import type { VisitorBudgets } from './visitor-budgets.ts';
 import type { VisitorMessages } from './visitor-messages.ts';
 
 export type ResolvedWebAccount = WebAccount & { secret: string };
@@ -32,6 +33,7 @@ export interface WebApiDeps {
   hub: StreamHub;
   messages: VisitorMessages;
   uploads: UploadStore;
+  budgets: VisitorBudgets;
   /** Moves an anonymous visitor's history to a signed-in customer; resolves with whether anything moved. */
   mergeVisitors(accountName: string, anonymousId: string, userId: string): Promise<boolean>;
   accept: AcceptInbound;
@@ -180,6 +182,7 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       visitorId = visitorOf(ctx, account);
       kind = isAnonymousVisitor(visitorId) ? 'anonymous' : 'user';
     } else {
+      await deps.budgets.admitNewSession(account, ctx.ip);
       visitorId = newAnonymousVisitorId();
       kind = 'anonymous';
     }
@@ -227,6 +230,7 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     const visitorId = visitorOf(ctx, account, true);
     const raw = ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
     const lastEventId = raw === '' ? undefined : parse(cursor, raw);
+    deps.budgets.admitStream(account, visitorId, ctx.res);
     await openEventStream(
       ctx,
       { ...deps.stream, hub: deps.hub, messages: deps.messages, logger: deps.logger, metrics: deps.metrics },
@@ -255,7 +259,9 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       } catch {
         // A name that is not valid percent-encoding keeps the default.
       }
-      const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, account.maxUploadBytes);
+      const allowance = await deps.budgets.uploadLimit(account, visitorId);
+      const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, allowance);
+      deps.budgets.uploaded(account, upload.size);
       const url = `/api/web/${account.publicId}/uploads/${upload.id}`;
       const content: InboundContent = upload.kind === 'image' ? { type: 'image', url } : { type: 'file', url, fileName: upload.name };
       const { message, duplicate } = await acceptFromVisitor(account, visitorId, id, content);
