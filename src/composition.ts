@@ -6,6 +6,7 @@ import { loadBrain } from './brain/load-brain.ts';
 import type { Brain } from './brain/types.ts';
 import type { Database } from './db/connect.ts';
 import type { AcceptInbound, Channel } from './channels/types.ts';
+import { startUploadRetentionSweep } from './channels/web/upload-retention.ts';
 import { createWebChannel } from './channels/web/web-channel.ts';
 import { loadOrCreateWidgetSecret, requireSharedWidgetSecret } from './channels/web/widget-secret.ts';
 import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
@@ -161,6 +162,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
           logger,
           metrics,
           demoPublicId: env.WEB_CHAT_DEMO_PAGE ? defaultAccount?.publicId : undefined,
+          maxStreams: env.WEB_CHAT_MAX_STREAMS,
         }),
       );
     }
@@ -175,11 +177,14 @@ export async function startService(config: Config, role: Role, overrides: Servic
 
     let worker: Worker | undefined;
     if (role !== 'api') {
-      const brain = overrides.brain ?? (await startBrain(config, db, redisUrl, metrics, logger, cleanups));
+      const { brain, knowledgeOnlyBrain } = overrides.brain
+        ? { brain: overrides.brain, knowledgeOnlyBrain: undefined }
+        : await startBrain(config, db, redisUrl, metrics, logger, cleanups);
       const processTurn = createTurnProcessor({
         db,
         redis,
         brain,
+        knowledgeOnlyBrain,
         channels: new Map(channels.map((c) => [c.kind, c])),
         metrics,
         logger,
@@ -204,6 +209,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       // (a quick test, a crash-looping deploy) rejected inside BullMQ with nobody to hear it.
       await worker.waitUntilReady();
       cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
+      if (config.accounts.web.length > 0) cleanups.push(startUploadRetentionSweep(db, config.accounts.web, metrics, logger));
       // kf messages arrive by sync_msg, not by callback: the worker roles run those syncs.
       if (wecomKf) {
         const syncConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -286,7 +292,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
 /**
  * The brain of a worker process: knowledge-base indexes loaded from the database (the demo KB
  * imported first when `default` is empty), kept current by the kb-changed feed, and the model
- * brain in front when LLM_* is configured.
+ * brain in front when LLM_* is configured (with the offline brain beside it, for spent budgets).
  */
 async function startBrain(
   config: Config,
@@ -295,7 +301,7 @@ async function startBrain(
   metrics: Metrics,
   logger: Logger,
   cleanups: Array<() => Promise<void> | void>,
-): Promise<Brain> {
+): Promise<{ brain: Brain; knowledgeOnlyBrain?: Brain }> {
   const { env } = config;
   const loaded = await loadBrain({
     db,
@@ -336,5 +342,6 @@ async function startBrain(
     },
     'brain ready',
   );
-  return loaded.brain;
+  // Customers whose model budget is spent are answered by the offline brain alone.
+  return { brain: loaded.brain, ...(config.model && { knowledgeOnlyBrain: loaded.offline }) };
 }

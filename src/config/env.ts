@@ -11,6 +11,7 @@ import {
   type WechatMpAccount,
   type WecomKfAccount,
 } from './wechat-accounts.ts';
+import { webBudgetAccountShape, webBudgetDefaults, webBudgetEnvShape } from './web-budgets.ts';
 
 /**
  * The public configuration contract. Variable names are relied on by operators and scripts:
@@ -99,6 +100,7 @@ const envSchema = z.object({
   WEB_CHAT_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * 1024),
   WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE: positiveInt(20),
   WEB_CHAT_IP_REQUESTS_PER_MINUTE: positiveInt(600),
+  ...webBudgetEnvShape,
   /** The knowledge base the `default` widget answers from; `default` when unset. */
   WEB_CHAT_KNOWLEDGE_BASE: optionalString,
   /** GET / serves the demo store page with the widget. */
@@ -156,6 +158,7 @@ const webAccountSchema = z.object({
   maxUploadBytes: z.number().int().positive().optional(),
   visitorMessagesPerMinute: z.number().int().positive().optional(),
   ipRequestsPerMinute: z.number().int().positive().optional(),
+  ...webBudgetAccountShape,
   /** The knowledge base this widget answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
   knowledgeBase: z.string().min(1).optional(),
 });
@@ -246,6 +249,7 @@ function webAccounts(env: Env, fileAccounts: Array<z.infer<typeof webAccountSche
     maxUploadBytes: env.WEB_CHAT_MAX_UPLOAD_BYTES,
     visitorMessagesPerMinute: env.WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE,
     ipRequestsPerMinute: env.WEB_CHAT_IP_REQUESTS_PER_MINUTE,
+    ...webBudgetDefaults(env),
     ...a,
     secret: a.secret ?? env.WEB_CHAT_SECRET,
   });

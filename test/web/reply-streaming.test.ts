@@ -174,6 +174,7 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
     accept: () => Promise.reject(new Error('unused')),
     logger,
     metrics: createMetrics(),
+    maxStreams: 1,
   });
   let refused = 0;
   const failingDrafts = {

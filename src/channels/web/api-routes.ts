@@ -14,6 +14,7 @@ import { registerSessionRoutes } from './session-routes.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { UploadStore } from './uploads.ts';
 import { createVisitorAuth } from './visitor-auth.ts';
+import type { VisitorBudgets } from './visitor-budgets.ts';
 import type { VisitorMessages } from './visitor-messages.ts';
 import type { ResolvedWebAccount } from './widget-keys.ts';
 
@@ -23,6 +24,7 @@ export interface WebApiDeps {
   hub: StreamHub;
   messages: VisitorMessages;
   uploads: UploadStore;
+  budgets: VisitorBudgets;
   /** Moves an anonymous visitor's history to a signed-in customer; resolves with whether anything moved. */
   mergeVisitors(accountName: string, anonymousId: string, userId: string): Promise<boolean>;
   /** When the visitor's sessions were last revoked, if ever. */
@@ -118,7 +120,13 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     });
   }
 
-  registerSessionRoutes(router, base, { enter, auth, sessionTtlSeconds: deps.sessionTtlSeconds, mergeVisitors: deps.mergeVisitors });
+  registerSessionRoutes(router, base, {
+    enter,
+    auth,
+    sessionTtlSeconds: deps.sessionTtlSeconds,
+    admitNewSession: (account, ip) => deps.budgets.admitNewSession(account, ip),
+    mergeVisitors: deps.mergeVisitors,
+  });
 
   router.post(`${base}/messages`, (ctx) =>
     counted(async () => {
@@ -154,6 +162,7 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     const visitorId = await auth.ticket(ctx, account, { purpose: 'stream' });
     const raw = ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
     const lastEventId = raw === '' ? undefined : parse(cursor, raw);
+    deps.budgets.admitStream(account, visitorId, ctx.res);
     await openEventStream(
       ctx,
       { ...deps.stream, hub: deps.hub, messages: deps.messages, logger: deps.logger, metrics: deps.metrics },
@@ -182,7 +191,9 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       } catch {
         // A name that is not valid percent-encoding keeps the default.
       }
-      const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, account.maxUploadBytes);
+      const allowance = await deps.budgets.uploadLimit(account, visitorId);
+      const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, allowance);
+      deps.budgets.uploaded(account, upload.size);
       const url = `/api/web/${account.publicId}/uploads/${upload.id}`;
       const content: InboundContent = upload.kind === 'image' ? { type: 'image', url } : { type: 'file', url, fileName: upload.name };
       const { message, duplicate } = await acceptFromVisitor(account, visitorId, id, content);

@@ -15,6 +15,8 @@ export interface SessionRouteDeps {
   enter(ctx: Context): Promise<ResolvedWebAccount>;
   auth: VisitorAuth;
   sessionTtlSeconds: number;
+  /** Refuses a new anonymous session when the address has minted too many (visitor-budgets.ts). */
+  admitNewSession(account: ResolvedWebAccount, ip: string): Promise<void>;
   /** Moves an anonymous visitor's history to a signed-in customer; resolves with whether anything moved. */
   mergeVisitors(accountName: string, anonymousId: string, userId: string): Promise<boolean>;
 }
@@ -78,6 +80,7 @@ export function registerSessionRoutes(router: Router, base: string, deps: Sessio
       // A returning visitor renews their token, even one expired within the renewal window.
       visitorId = (await deps.auth.session(ctx, account, true)).sub;
     } else {
+      await deps.admitNewSession(account, ctx.ip);
       visitorId = newAnonymousVisitorId();
     }
     const { token, expiresAt } = await signSessionToken(account.keys.session, account.name, visitorId, deps.sessionTtlSeconds);

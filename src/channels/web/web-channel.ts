@@ -9,6 +9,8 @@ import type { AcceptInbound, Channel } from '../types.ts';
 import { registerWebApiRoutes } from './api-routes.ts';
 import { StreamHub } from './stream-hub.ts';
 import { createUploadStore } from './uploads.ts';
+import { createVisitorBudgets, exportBudgetLimits } from './visitor-budgets.ts';
+import { createVisitorTokenBudget } from './visitor-token-budget.ts';
 import { mergeAnonymousVisitor } from './visitor-merge.ts';
 import { createVisitorMessages } from './visitor-messages.ts';
 import { registerWidgetAssetRoutes } from './widget-assets.ts';
@@ -31,6 +33,8 @@ export interface WebChannelDeps {
   /** Public id of the widget shown on the demo page at GET /, if the demo is on. */
   demoPublicId?: string;
   heartbeatMs?: number;
+  /** Event streams this process holds open at most (WEB_CHAT_MAX_STREAMS). */
+  maxStreams: number;
 }
 
 /**
@@ -43,6 +47,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
   const hub = new StreamHub(deps.redis, deps.subscriber, deps.redisPrefix, deps.logger);
   const messages = createVisitorMessages(deps.db);
   const openStreams = new Set<() => void>();
+  exportBudgetLimits(deps.metrics, deps.accounts, deps.maxStreams);
   return {
     kind: 'web',
     accounts: () =>
@@ -56,12 +61,20 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         ...a,
         keys: deriveWidgetKeys(secret ?? deps.fallbackSecret()),
       }));
+      const uploads = createUploadStore(deps.db, messages.accountId);
       registerWebApiRoutes(router, {
         accounts,
         redis: deps.redis,
         hub,
         messages,
-        uploads: createUploadStore(deps.db, messages.accountId),
+        uploads,
+        budgets: createVisitorBudgets({
+          redis: deps.redis,
+          uploads,
+          metrics: deps.metrics,
+          logger: deps.logger,
+          maxStreams: deps.maxStreams,
+        }),
         mergeVisitors: async (accountName, anonymousId, userId) =>
           mergeAnonymousVisitor(deps.db, await messages.accountId(accountName), anonymousId, userId),
         revokedBefore: async (accountName, externalId) =>
@@ -96,6 +109,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
     async onDraft(to, draft) {
       await hub.publish(to.accountName, to.customerExternalId, { type: 'delta', from: 'bot', ...draft });
     },
+    modelBudget: createVisitorTokenBudget(deps.redis, deps.accounts, deps.metrics),
     async endLiveConnections() {
       for (const end of [...openStreams]) end();
     },
