@@ -16,7 +16,7 @@ import type { ModelObserver, ModelSettings } from './model/model-settings.ts';
 import { loadPersona } from './model/persona.ts';
 import { loadPrompts } from './model/prompts.ts';
 import { createSummarizer } from './model/summarize-turns.ts';
-import { DatabaseSummaryStore } from './model/summary-store.ts';
+import { DatabaseSummaryStore } from '../conversations/conversation-summary.ts';
 import { OfflineBrain } from './offline-brain.ts';
 import { SmallTalk } from './smalltalk/small-talk.ts';
 import type { Brain } from './types.ts';

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/env.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { createTurnProcessor } from '../../src/workers/conversation-turn-processor.ts';
-import { type ChatRequest, FakeOpenAiApi } from '../support/fake-openai-api.ts';
+import { type ChatRequest, FakeOpenAiApi } from '../../src/simulator/fake-openai-api.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { demoKnowledge, FALLBACK, groundedAnswer, modelBrain } from '../support/model-brain.ts';
 import { scaledOutEnv, startRole } from '../support/processes.ts';

@@ -4,7 +4,7 @@ import { and, eq, like } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { messages } from '../../src/db/schema.ts';
 import { chromiumInstalled, launchChromium } from '../support/browser.ts';
-import { FakeOpenAiApi } from '../support/fake-openai-api.ts';
+import { FakeOpenAiApi } from '../../src/simulator/fake-openai-api.ts';
 import { groundedAnswer } from '../support/model-brain.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';

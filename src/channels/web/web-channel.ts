@@ -8,7 +8,7 @@ import type { AcceptInbound, Channel } from '../types.ts';
 import { registerWebApiRoutes, type ResolvedWebAccount } from './api-routes.ts';
 import { StreamHub } from './stream-hub.ts';
 import { createUploadStore } from './uploads.ts';
-import { mergeAnonymousVisitor } from './visitor-merge.ts';
+import { mergeAnonymousVisitor } from '../../conversations/merge-visitor-history.ts';
 import { createVisitorMessages } from './visitor-messages.ts';
 import { registerWidgetAssetRoutes } from './widget-assets.ts';
 

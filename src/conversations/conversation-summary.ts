@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Database } from '../../db/connect.ts';
-import { conversations } from '../../db/schema.ts';
-import type { StoredSummary, SummaryStore } from './conversation-memory.ts';
+import type { Database } from '../db/connect.ts';
+import { conversations } from '../db/schema.ts';
+import type { StoredSummary, SummaryStore } from '../brain/model/conversation-memory.ts';
 
 /** The rolling summary lives on the conversation row (conversations.summary, summarized_through). */
 export class DatabaseSummaryStore implements SummaryStore {

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
-import type { Database } from '../../db/connect.ts';
-import { conversations, customers, webUploads } from '../../db/schema.ts';
+import type { Database } from '../db/connect.ts';
+import { conversations, customers, webUploads } from '../db/schema.ts';
 
 /**
  * Moves an anonymous visitor's history to the signed-in customer they turned out to be, in one
