@@ -1,9 +1,9 @@
 import test from 'ava';
 import { and, eq, ne } from 'drizzle-orm';
-import { signSessionToken } from '../../src/channels/web/session-token.ts';
-import { conversations, customers } from '../../src/db/schema.ts';
-import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';
-import { signUserId, WebVisitor } from '../support/web-visitor.ts';
+import { signSessionToken } from '../../../src/channels/web/session-token.ts';
+import { conversations, customers } from '../../../src/db/schema.ts';
+import { eventually, startHarness, type Harness } from '../../support/wecom-service.ts';
+import { signUserId, WebVisitor } from '../../support/web-visitor.ts';
 
 const SECRET = 'test-web-chat-secret-0123456789';
 let h: Harness;
