@@ -7,8 +7,10 @@ import { conversations, customers, webUploads } from '../db/schema.ts';
  * transaction: their conversations (and so every message) and their uploads. The caller must have
  * checked both identities — the anonymous session token and the company's signature of the user
  * id — so nobody can pull in a history that is not theirs. Resolves with whether anything moved.
+ * The uploads (the web channel's table) move here because they must follow their owner in the
+ * same transaction.
  */
-export async function mergeAnonymousVisitor(db: Database, channelAccountId: number, anonymousId: string, userId: string): Promise<boolean> {
+export async function mergeVisitorHistory(db: Database, channelAccountId: number, anonymousId: string, userId: string): Promise<boolean> {
   try {
     return await mergeOnce(db, channelAccountId, anonymousId, userId);
   } catch (err) {

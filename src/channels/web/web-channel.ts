@@ -8,7 +8,7 @@ import type { AcceptInbound, Channel } from '../types.ts';
 import { registerWebApiRoutes, type ResolvedWebAccount } from './api-routes.ts';
 import { StreamHub } from './stream-hub.ts';
 import { createUploadStore } from './uploads.ts';
-import { mergeAnonymousVisitor } from '../../conversations/merge-visitor-history.ts';
+import { mergeVisitorHistory } from '../../conversations/merge-visitor-history.ts';
 import { createVisitorMessages } from './visitor-messages.ts';
 import { registerWidgetAssetRoutes } from './widget-assets.ts';
 
@@ -57,7 +57,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         messages,
         uploads: createUploadStore(deps.db, messages.accountId),
         mergeVisitors: async (accountName, anonymousId, userId) =>
-          mergeAnonymousVisitor(deps.db, await messages.accountId(accountName), anonymousId, userId),
+          mergeVisitorHistory(deps.db, await messages.accountId(accountName), anonymousId, userId),
         accept: deps.accept,
         logger: deps.logger,
         metrics: deps.metrics,
