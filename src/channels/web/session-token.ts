@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 
 /**
  * Session tokens of the web widget: `base64url(payload).base64url(HMAC-SHA256(secret, payload))`.
@@ -19,10 +20,6 @@ export const SESSION_TTL_SECONDS = 180 * 24 * 3600;
 
 const mac = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest();
 
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function signSessionToken(secret: string, claims: SessionClaims): string {
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
@@ -35,7 +32,7 @@ export type TokenCheck =
 export function verifySessionToken(secret: string, account: string, token: string, nowMs = Date.now()): TokenCheck {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
-  if (!sameBytes(mac(secret, payload), Buffer.from(signature, 'base64url'))) return { ok: false, reason: 'bad_signature' };
+  if (!constantTimeEqual(mac(secret, payload), Buffer.from(signature, 'base64url'))) return { ok: false, reason: 'bad_signature' };
   let claims: SessionClaims;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SessionClaims;
@@ -59,5 +56,5 @@ export const isAnonymousVisitor = (visitorId: string) => visitorId.startsWith('v
  */
 export function userSignatureIsValid(secret: string, userId: string, signatureHex: string): boolean {
   if (!/^[0-9a-f]{64}$/i.test(signatureHex)) return false;
-  return sameBytes(mac(secret, userId), Buffer.from(signatureHex, 'hex'));
+  return constantTimeEqual(mac(secret, userId), Buffer.from(signatureHex, 'hex'));
 }
