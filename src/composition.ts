@@ -14,6 +14,7 @@ import { createWechatMpChannel } from './channels/wechat-mp/wechat-mp-channel.ts
 import { createWecomKfChannel, type WecomKfChannel } from './channels/wecom-kf/wecom-kf-channel.ts';
 import type { Config } from './config/env.ts';
 import { syncChannelAccounts } from './conversations/channel-accounts.ts';
+import { conversationSummaries } from './conversations/conversation-summary.ts';
 import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/connect.ts';
 import { applyMigrations, migrationsApplied } from './db/migrate.ts';
 import { ConfigError } from './errors.ts';
@@ -312,6 +313,7 @@ async function startBrain(
     ...(config.embeddings && { embeddings: config.embeddings }),
     ...(config.model && { model: config.model }),
     memory: { recentTokens: env.MEMORY_RECENT_TOKENS, summaryTokens: env.MEMORY_SUMMARY_TOKENS },
+    summaries: conversationSummaries(db),
     observer: {
       latency: (model, seconds) => metrics.modelLatency.observe({ model }, seconds),
       tokens: (model, kind, count) => metrics.modelTokens.inc({ model, kind }, count),

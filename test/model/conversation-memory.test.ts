@@ -3,7 +3,7 @@ import { createChatModel } from '../../src/brain/model/chat-model.ts';
 import { ConversationMemory, estimateTokens, type StoredSummary, type SummaryStore } from '../../src/brain/model/conversation-memory.ts';
 import { createSummarizer } from '../../src/brain/model/summarize-turns.ts';
 import type { ConversationTurn } from '../../src/brain/types.ts';
-import { FakeOpenAiApi, lastUserMessage, systemPrompt } from '../support/fake-openai-api.ts';
+import { FakeOpenAiApi, lastUserMessage, systemPrompt } from '../../src/simulator/fake-openai-api.ts';
 import { conversation, demoKnowledge, fakeModelSettings, modelBrain, says } from '../support/model-brain.ts';
 
 function turns(count: number, from = 0): ConversationTurn[] {

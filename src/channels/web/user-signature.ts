@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 
 /**
  * The company's backend proves a signed-in customer's user id with an expiring signature:
@@ -26,8 +27,7 @@ export type UserSignatureCheck = 'ok' | 'bad_signature' | 'expired' | 'too_far_a
 export function checkUserSignature(key: Uint8Array, signed: SignedUserId, nowMs = Date.now()): UserSignatureCheck {
   if (!/^[0-9a-f]{64}$/i.test(signed.signature)) return 'bad_signature';
   const expected = createHmac('sha256', key).update(userSignatureInput(signed.userId, signed.exp)).digest();
-  const given = Buffer.from(signed.signature, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad_signature';
+  if (!constantTimeEqual(Buffer.from(signed.signature, 'hex'), expected)) return 'bad_signature';
   const now = Math.floor(nowMs / 1000);
   if (signed.exp < now) return 'expired';
   if (signed.exp > now + MAX_USER_SIGNATURE_AHEAD_SECONDS) return 'too_far_ahead';

@@ -11,7 +11,7 @@ import { StreamHub } from './stream-hub.ts';
 import { createUploadStore } from './uploads.ts';
 import { createVisitorBudgets, exportBudgetLimits } from './visitor-budgets.ts';
 import { createVisitorTokenBudget } from './visitor-token-budget.ts';
-import { mergeAnonymousVisitor } from './visitor-merge.ts';
+import { mergeVisitorHistory } from '../../conversations/merge-visitor-history.ts';
 import { createVisitorMessages } from './visitor-messages.ts';
 import { registerWidgetAssetRoutes } from './widget-assets.ts';
 import { deriveWidgetKeys, type ResolvedWebAccount } from './widget-keys.ts';
@@ -76,7 +76,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
           maxStreams: deps.maxStreams,
         }),
         mergeVisitors: async (accountName, anonymousId, userId) =>
-          mergeAnonymousVisitor(deps.db, await messages.accountId(accountName), anonymousId, userId),
+          mergeVisitorHistory(deps.db, await messages.accountId(accountName), anonymousId, userId),
         revokedBefore: async (accountName, externalId) =>
           sessionsRevokedBefore(deps.db, { channelAccountId: await messages.accountId(accountName), externalId }),
         sessionTtlSeconds: deps.sessionTtlSeconds,

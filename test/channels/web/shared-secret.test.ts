@@ -1,6 +1,6 @@
 import test from 'ava';
-import { startService } from '../../src/composition.ts';
-import { loadConfig } from '../../src/config/env.ts';
+import { startService } from '../../../src/composition.ts';
+import { loadConfig } from '../../../src/config/env.ts';
 
 /**
  * Several API processes each generating their own widget secret fail visitors' tokens whenever the

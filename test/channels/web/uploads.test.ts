@@ -2,12 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { webUploads } from '../../src/db/schema.ts';
-import { createTestDatabase } from '../support/databases.ts';
-import { scaledOutEnv, startRole } from '../support/processes.ts';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { WebVisitor } from '../support/web-visitor.ts';
-import { deleteRedisPrefix, startHarness } from '../support/wecom-service.ts';
+import { webUploads } from '../../../src/db/schema.ts';
+import { createTestDatabase } from '../../support/databases.ts';
+import { scaledOutEnv, startRole } from '../../support/processes.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { WebVisitor } from '../../support/web-visitor.ts';
+import { deleteRedisPrefix, startHarness } from '../../support/wecom-service.ts';
 
 /** Uploads live in the database: any API process serves any visitor's file, on either database. */
 const picture = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000, 9)]);

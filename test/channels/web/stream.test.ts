@@ -1,9 +1,9 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
-import { DATABASE_KINDS } from '../support/databases.ts';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { eventually, REDIS_URL, startHarness } from '../support/wecom-service.ts';
-import { countFrom, newClientId, WebVisitor } from '../support/web-visitor.ts';
+import { DATABASE_KINDS } from '../../support/databases.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { eventually, REDIS_URL, startHarness } from '../../support/wecom-service.ts';
+import { countFrom, newClientId, WebVisitor } from '../../support/web-visitor.ts';
 
 const ids = (messages: Array<{ id: number }>) => messages.map((m) => m.id);
 

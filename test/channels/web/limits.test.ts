@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { startHarness, type Harness } from '../support/wecom-service.ts';
-import { WebVisitor } from '../support/web-visitor.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { startHarness, type Harness } from '../../support/wecom-service.ts';
+import { WebVisitor } from '../../support/web-visitor.ts';
 
 // A second widget account with tight limits, from CONFIG_FILE: the env-configured one keeps the defaults.
 let h: Harness;

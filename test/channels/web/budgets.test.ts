@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { eventually, type Harness, startHarness } from '../support/wecom-service.ts';
-import { nextClientAddress, type OpenStream, WebVisitor } from '../support/web-visitor.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { eventually, type Harness, startHarness } from '../../support/wecom-service.ts';
+import { nextClientAddress, type OpenStream, WebVisitor } from '../../support/web-visitor.ts';
 
 // A widget account with small budgets, from CONFIG_FILE, and a process that holds 4 streams at most.
 let h: Harness;

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { issueTicket } from '../../src/channels/web/tickets.ts';
-import { deriveWidgetKeys } from '../../src/channels/web/widget-keys.ts';
-import { startHarness, type Harness } from '../support/wecom-service.ts';
-import { WebVisitor } from '../support/web-visitor.ts';
+import { issueTicket } from '../../../src/channels/web/tickets.ts';
+import { deriveWidgetKeys } from '../../../src/channels/web/widget-keys.ts';
+import { startHarness, type Harness } from '../../support/wecom-service.ts';
+import { WebVisitor } from '../../support/web-visitor.ts';
 
 /** URLs the browser opens itself (EventSource, <img>, links) carry a ticket, never the session token. */
 const SECRET = 'tickets-web-chat-secret-0123456789abcdef';

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import test from 'ava';
 import { and, eq, like } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { messages } from '../../src/db/schema.ts';
-import { chromiumInstalled, launchChromium } from '../support/browser.ts';
-import { FakeOpenAiApi } from '../support/fake-openai-api.ts';
-import { groundedAnswer } from '../support/model-brain.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
-import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';
+import { messages } from '../../../src/db/schema.ts';
+import { chromiumInstalled, launchChromium } from '../../support/browser.ts';
+import { FakeOpenAiApi } from '../../../src/simulator/fake-openai-api.ts';
+import { groundedAnswer } from '../../support/model-brain.ts';
+import { TcpProxy } from '../../support/tcp-proxy.ts';
+import { eventually, startHarness, type Harness } from '../../support/wecom-service.ts';
 
 /**
  * The demo page and widget end to end in Chromium: the demo FAQ bot answering, history after a
@@ -21,7 +21,7 @@ let site: string;
 let browser: Browser;
 test.before(async () => {
   if (!chromiumInstalled()) throw new Error('Chromium is missing at /usr/bin/chromium: run scripts/ensure-services.sh');
-  if (!existsSync(new URL('../../widget/dist/widget.js', import.meta.url)))
+  if (!existsSync(new URL('../../../widget/dist/widget.js', import.meta.url)))
     throw new Error('widget/dist/widget.js is missing: `npm ci` or `npm run build` builds it');
   // The demo bot is whatever `npm start` answers with. Replies come a second after a question, so
   // the test can drop the network in between; the history test writes a long conversation quickly.

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { eq } from 'drizzle-orm';
-import { messages } from '../../src/db/schema.ts';
-import { type ChatRequest, FakeOpenAiApi, knowledgeIds } from '../support/fake-openai-api.ts';
-import { type Harness, startHarness } from '../support/wecom-service.ts';
-import { countFrom, WebVisitor } from '../support/web-visitor.ts';
+import { messages } from '../../../src/db/schema.ts';
+import { type ChatRequest, FakeOpenAiApi, knowledgeIds } from '../../../src/simulator/fake-openai-api.ts';
+import { type Harness, startHarness } from '../../support/wecom-service.ts';
+import { countFrom, WebVisitor } from '../../support/web-visitor.ts';
 
 const MODEL_ANSWER = '亲，现货付款后48小时内发出哦。';
 const KB_ANSWER = /现货商品付款后48小时内发货/;

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { and, eq } from 'drizzle-orm';
-import { revokeVisitorSessions } from '../../src/customers/session-revocations.ts';
-import { channelAccounts } from '../../src/db/schema.ts';
-import { startHarness, type Harness } from '../support/wecom-service.ts';
-import { signUserId, WebVisitor } from '../support/web-visitor.ts';
+import { revokeVisitorSessions } from '../../../src/customers/session-revocations.ts';
+import { channelAccounts } from '../../../src/db/schema.ts';
+import { startHarness, type Harness } from '../../support/wecom-service.ts';
+import { signUserId, WebVisitor } from '../../support/web-visitor.ts';
 
 const SECRET = 'revocation-web-chat-secret-0123456789abcd';
 let h: Harness;

@@ -2,11 +2,11 @@ import { createHmac } from 'node:crypto';
 import test from 'ava';
 import { and, eq, ne } from 'drizzle-orm';
 import { SignJWT } from 'jose';
-import { signSessionToken } from '../../src/channels/web/session-token.ts';
-import { deriveWidgetKeys } from '../../src/channels/web/widget-keys.ts';
-import { conversations, customers } from '../../src/db/schema.ts';
-import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';
-import { signUserId, WebVisitor } from '../support/web-visitor.ts';
+import { signSessionToken } from '../../../src/channels/web/session-token.ts';
+import { deriveWidgetKeys } from '../../../src/channels/web/widget-keys.ts';
+import { conversations, customers } from '../../../src/db/schema.ts';
+import { eventually, startHarness, type Harness } from '../../support/wecom-service.ts';
+import { signUserId, WebVisitor } from '../../support/web-visitor.ts';
 
 const SECRET = 'test-web-chat-secret-0123456789abcdef';
 const OTHER_SECRET = 'another-web-chat-secret-0123456789abcdef';

@@ -1,12 +1,12 @@
 import test from 'ava';
 import { eq, sql } from 'drizzle-orm';
-import { deleteExpiredUploads } from '../../src/channels/web/upload-retention.ts';
-import { loadConfig } from '../../src/config/env.ts';
-import { webUploads } from '../../src/db/schema.ts';
-import { createMetrics } from '../../src/observability/metrics.ts';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { eventually, type Harness, startHarness } from '../support/wecom-service.ts';
-import { WebVisitor } from '../support/web-visitor.ts';
+import { deleteExpiredUploads } from '../../../src/channels/web/upload-retention.ts';
+import { loadConfig } from '../../../src/config/env.ts';
+import { webUploads } from '../../../src/db/schema.ts';
+import { createMetrics } from '../../../src/observability/metrics.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { eventually, type Harness, startHarness } from '../../support/wecom-service.ts';
+import { WebVisitor } from '../../support/web-visitor.ts';
 
 const picture = (fill: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(500, fill)]);
 

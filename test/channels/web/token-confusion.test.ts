@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import test from 'ava';
-import { deriveWidgetKeys } from '../../src/channels/web/widget-keys.ts';
-import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';
-import { signUserId, WebVisitor } from '../support/web-visitor.ts';
+import { deriveWidgetKeys } from '../../../src/channels/web/widget-keys.ts';
+import { eventually, startHarness, type Harness } from '../../support/wecom-service.ts';
+import { signUserId, WebVisitor } from '../../support/web-visitor.ts';
 
 /**
  * The attack of issue 12: a customer who may choose their own user id picks one that is a session
