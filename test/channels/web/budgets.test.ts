@@ -71,7 +71,9 @@ test.serial(
     });
     open.push(await first.stream(), await first.stream());
 
-    const third = await fetch(`${first.api}/stream?token=${first.token}`, { headers: { 'X-Forwarded-For': first.address } });
+    const third = await fetch(`${first.api}/stream?ticket=${await first.ticketFor({ purpose: 'stream' })}`, {
+      headers: { 'X-Forwarded-For': first.address },
+    });
     t.is(third.status, 429);
     t.is((await json(third)).error, 'too_many_streams');
     t.truthy(third.headers.get('retry-after'));
@@ -82,7 +84,9 @@ test.serial(
     t.regex(await metrics(), /kefu_web_streams_open 4/);
     const stranger = new WebVisitor(h.baseUrl, 'frugal');
     await stranger.startSession();
-    const full = await fetch(`${stranger.api}/stream?token=${stranger.token}`, { headers: { 'X-Forwarded-For': stranger.address } });
+    const full = await fetch(`${stranger.api}/stream?ticket=${await stranger.ticketFor({ purpose: 'stream' })}`, {
+      headers: { 'X-Forwarded-For': stranger.address },
+    });
     t.is(full.status, 429, 'the process holds its total already');
     t.is((await json(full)).error, 'too_many_streams');
 

@@ -25,8 +25,7 @@ async function oneOldOneNew(h: Harness, ageDays: number) {
     .update(webUploads)
     .set({ createdAt: sql`now() - make_interval(days => ${ageDays})` })
     .where(eq(webUploads.id, oldId));
-  const status = (url: string) =>
-    fetch(`${h.baseUrl}${url}?token=${visitor.token}`, { headers: { 'X-Forwarded-For': visitor.address } }).then((r) => r.status);
+  const status = (url: string) => visitor.download(url).then((r) => r.status);
   return { urls, oldId, newId, status };
 }
 
