@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/connect.ts';
 import { channelAccounts, customers } from '../../db/schema.ts';
+import { storableText } from '../shared/storable-text.ts';
 import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { parseKfCustomerId } from './customer-id.ts';
 
@@ -40,10 +41,12 @@ export async function fillCustomerProfiles(
   for (const info of res.customer_list ?? []) {
     const customer = byExternalUser.get(info.external_userid);
     if (!customer) continue;
-    const profile = { avatar: info.avatar, gender: info.gender, unionid: info.unionid };
+    // A nickname is the customer's own text: made storable like every other platform string.
+    const text = (v: string | undefined) => (typeof v === 'string' ? storableText(v) : undefined);
+    const profile = { avatar: text(info.avatar), gender: info.gender, unionid: text(info.unionid) };
     await db
       .update(customers)
-      .set({ displayName: info.nickname ?? null, profile: sql`${customers.profile} || ${JSON.stringify(profile)}::jsonb` })
+      .set({ displayName: text(info.nickname) ?? null, profile: sql`${customers.profile} || ${JSON.stringify(profile)}::jsonb` })
       .where(eq(customers.id, customer.id));
     filled++;
   }
