@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Service } from '../../../src/composition.ts';
+import { messages, wecomKfSyncState } from '../../../src/db/schema.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { EchoBrain, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
@@ -164,3 +166,73 @@ test.serial('with a servicer configured the session goes to that servicer (servi
   await kf.waitFor(() => kf.serviceState(VIP_KF, 'wm-vip') === 3);
   t.like(kf.transfers.at(-1), { openKfId: VIP_KF, externalUserId: 'wm-vip', state: 3, servicerUserId: 'zhangsan' });
 });
+
+test.serial('a NUL and a lone surrogate in a synced text are stored as U+FFFD and answered', async (t) => {
+  kf.customerSays(KF, 'wm-odd\u0000', 'a\u0000b\ud800c');
+  await notify();
+  await kf.waitFor(() => kf.deliveredTo('wm-odd\ufffd').length === 1);
+  t.deepEqual(kf.deliveredTo('wm-odd\ufffd'), ['答：a\ufffdb\ufffdc']);
+});
+
+test.serial(
+  'an entry the parser cannot read is recorded once as an unreadable event and the customers after it are answered',
+  async (t) => {
+    const UNREAD_KF = 'wkUNREAD01';
+    kf.customerSays(UNREAD_KF, 'wm-before', '第一个问题');
+    // No send_time, and a text without its body: each stopped its page for good before.
+    kf.appendRawEntry(UNREAD_KF, {
+      msgid: 'kfbroken1',
+      open_kfid: UNREAD_KF,
+      external_userid: 'wm-broken',
+      origin: 3,
+      msgtype: 'text',
+      text: { content: '不该出现在日志里' },
+    });
+    kf.appendRawEntry(UNREAD_KF, {
+      msgid: 'kfbroken2',
+      open_kfid: UNREAD_KF,
+      external_userid: 'wm-broken',
+      origin: 3,
+      send_time: 1,
+      msgtype: 'text',
+    });
+    // Not even an object: nobody to record it for, so it is only logged and passed over.
+    kf.appendRawEntry(UNREAD_KF, 'garbage');
+    kf.customerSays(UNREAD_KF, 'wm-after', '第二个问题');
+    await notify('default', UNREAD_KF);
+    await kf.waitFor(() => kf.deliveredTo('wm-after').length === 1);
+    t.deepEqual(kf.deliveredTo('wm-before'), ['答：第一个问题']);
+    t.deepEqual(kf.deliveredTo('wm-after'), ['答：第二个问题']);
+    t.deepEqual(kf.deliveredTo('wm-broken'), [], 'an unreadable entry is not a question for the bot');
+
+    const [state] = await service.db
+      .select({
+        cursor: wecomKfSyncState.cursor,
+        requested: wecomKfSyncState.requestedGeneration,
+        synced: wecomKfSyncState.syncedGeneration,
+      })
+      .from(wecomKfSyncState)
+      .where(eq(wecomKfSyncState.openKfId, UNREAD_KF));
+    t.is(Buffer.from(state!.cursor!, 'base64url').toString(), 'pos:5', 'the cursor moved past every entry');
+    t.is(state!.synced, state!.requested);
+
+    // Announced again: the page is not refetched from before the bad entries, nothing is recorded twice.
+    await notify('default', UNREAD_KF);
+    await new Promise((r) => setTimeout(r, 500));
+    const unreadable = await service.db
+      .select({
+        dedupeKey: messages.dedupeKey,
+        status: messages.status,
+        detail: sql<Record<string, string>>`${messages.content}->'detail'`,
+      })
+      .from(messages)
+      .where(and(eq(messages.kind, 'event'), sql`${messages.content}->>'event' = 'unreadable'`));
+    t.deepEqual(
+      unreadable.map((m) => [m.dedupeKey, m.status, m.detail.reason]),
+      [
+        ['msg:kfbroken1', 'ignored', 'send_time: invalid_type'],
+        ['msg:kfbroken2', 'ignored', 'text: missing'],
+      ],
+    );
+  },
+);
