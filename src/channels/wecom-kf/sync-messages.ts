@@ -8,6 +8,7 @@ import { fillCustomerProfiles } from './customer-profile.ts';
 import { MSG_TOKEN_REJECTED } from './errcodes.ts';
 import { ORIGIN_CUSTOMER, parseKfSyncItem } from './parse-sync-message.ts';
 import { sendKfWelcome } from './send-messages.ts';
+import { acceptOrRecordUnreadable, logUnreadable } from './unreadable-entries.ts';
 import { loadSyncState, markSynced, saveCursor } from './sync-state.ts';
 
 /**
@@ -33,12 +34,6 @@ export interface SyncDeps {
   account: WecomKfAccount;
   accept: AcceptInbound;
   logger: Logger;
-}
-
-/** Once per entry (when it is first stored): ids and the reason only; the entry may hold customer text. */
-function logUnreadable(logger: Logger, account: string, raw: unknown, reason: string, outcome: string): void {
-  const msgid = raw !== null && typeof raw === 'object' ? (raw as { msgid?: unknown }).msgid : undefined;
-  logger.warn({ account, msgid: typeof msgid === 'string' ? msgid : undefined, reason }, `unreadable kf sync_msg entry ${outcome}`);
 }
 
 /** Bounds one run; a backlog longer than this continues in the next job. */
@@ -70,8 +65,8 @@ export async function syncKfMessages(deps: SyncDeps, openKfId: string): Promise<
       if (unreadable !== undefined && !message)
         logUnreadable(logger, account.name, raw, unreadable, 'skipped: no customer to record it for');
       if (!message) continue;
-      const result = await deps.accept(message);
-      if (result.outcome !== 'accepted') continue;
+      const result = await acceptOrRecordUnreadable(deps.accept, logger, message, raw);
+      if (result?.outcome !== 'accepted') continue;
       stored++;
       if (unreadable !== undefined)
         logUnreadable(logger, account.name, raw, unreadable, 'recorded in the conversation as an unreadable event');

@@ -236,3 +236,23 @@ test.serial(
     );
   },
 );
+
+test.serial('an entry whose value the database refuses is recorded as unreadable and the customers after it are answered', async (t) => {
+  const REFUSE_KF = 'wkREFUSE01';
+  // A check that refuses one text stands for any value PostgreSQL turns down for good.
+  await service.db.execute(sql.raw(`alter table messages add constraint refuse_marker check (text not like '%REFUSE-ME%')`));
+  t.teardown(() => service.db.execute(sql.raw('alter table messages drop constraint refuse_marker')));
+  kf.customerSays(REFUSE_KF, 'wm-refused', '请 REFUSE-ME 一下');
+  kf.customerSays(REFUSE_KF, 'wm-next', '下一个问题');
+  await notify('default', REFUSE_KF);
+  await kf.waitFor(() => kf.deliveredTo('wm-next').length === 1);
+  t.deepEqual(kf.deliveredTo('wm-refused'), []);
+  const recorded = await service.db
+    .select({ reason: sql<string>`${messages.content}->'detail'->>'reason'` })
+    .from(messages)
+    .where(and(eq(messages.kind, 'event'), sql`${messages.content}->'detail'->>'reason' like 'refused%'`));
+  t.deepEqual(
+    recorded.map((r) => r.reason),
+    ['refused by the database (SQLSTATE 23514)'],
+  );
+});
