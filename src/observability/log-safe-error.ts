@@ -44,6 +44,19 @@ function safeMessage(err: Error): string {
   return isPostgresError(err as unknown as Record<string, unknown>) ? message.replace(/: [^:]*$/s, ': [not logged]') : message;
 }
 
+/**
+ * Makes a thrown error safe where it will be kept outside the logs: BullMQ stores a failed job's
+ * message and stack in Redis (the dead-letter view, Bull Board). Changed in place, so its class
+ * and fields (a DeliveryError's retry hint) still steer the retry.
+ */
+export function scrubErrorInPlace(err: unknown): void {
+  if (!(err instanceof Error)) return;
+  const message = safeMessage(err);
+  if (message === err.message) return;
+  if (err.stack) err.stack = err.stack.replace(err.message, message);
+  err.message = message;
+}
+
 export interface SafeError {
   type: string;
   message: string;
