@@ -5,6 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Service } from '../../../src/composition.ts';
 import { messages, wecomKfSyncState } from '../../../src/db/schema.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
+import { captureLogs } from '../../support/captured-logs.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { EchoBrain, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
 
@@ -24,6 +25,7 @@ const VIP_KF = 'wkVIP0001';
 
 const kf = new FakeWecomKfApi({ corpId: corp.corpId, secret: corp.secret, callbackToken: corp.token, encodingAesKey: corp.encodingAesKey });
 const brain = new EchoBrain();
+const logs = captureLogs('info');
 let db: TestDatabase;
 let env: Record<string, string>;
 let service: Service;
@@ -47,7 +49,7 @@ test.before(async () => {
     WECOM_KF_API_BASE: apiBase,
     WECOM_KF_WELCOME_TEXT: '您好，我是悦享生活馆智能客服',
   };
-  ({ service, baseUrl } = await startTestService(env, brain));
+  ({ service, baseUrl } = await startTestService(env, brain, logs.logger));
 });
 
 test.after.always(async () => {
@@ -133,7 +135,7 @@ test.serial('the sync cursor survives a restart: nothing lost, nothing repeated'
   kf.customerSays(KF, 'wm-late', '营业时间');
   const deliveredBefore = kf.delivered.length;
   const callsBefore = kf.syncCalls.length;
-  ({ service, baseUrl } = await startTestService(env, brain));
+  ({ service, baseUrl } = await startTestService(env, brain, logs.logger));
   await notify();
   await kf.waitFor(() => kf.deliveredTo('wm-late').length === 1);
   await new Promise((r) => setTimeout(r, 500));
@@ -227,6 +229,17 @@ test.serial(
       })
       .from(messages)
       .where(and(eq(messages.kind, 'event'), sql`${messages.content}->>'event' = 'unreadable'`));
+    const warned = logs.lines.filter((l) => l.msg.startsWith('unreadable kf sync_msg entry'));
+    t.deepEqual(
+      warned.map((l) => [l.level, l.msgid, l.reason]),
+      [
+        [40, 'kfbroken1', 'send_time: invalid_type'],
+        [40, 'kfbroken2', 'text: missing'],
+        [40, undefined, 'item: invalid_type'],
+      ],
+      'each logged once, by id and reason',
+    );
+    t.false(logs.raw().includes('不该出现在日志里'), 'the text of an unreadable entry is never logged');
     t.deepEqual(
       unreadable.map((m) => [m.dedupeKey, m.status, m.detail.reason]),
       [
@@ -255,4 +268,6 @@ test.serial('an entry whose value the database refuses is recorded as unreadable
     recorded.map((r) => r.reason),
     ['refused by the database (SQLSTATE 23514)'],
   );
+  t.true(logs.lines.some((l) => l.msg === 'could not store inbound message'));
+  t.false(logs.raw().includes('REFUSE-ME'), 'the refused text is in no log line');
 });
