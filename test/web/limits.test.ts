@@ -89,6 +89,9 @@ test('a text with a NUL or a lone surrogate is refused with 400 invalid_text and
     t.is(res.status, 400, JSON.stringify(text));
     t.is((await json(res)).error, 'invalid_text');
   }
+  const signIn = await visitor.startSession({ userId: 'u\u0000x', signature: 'whatever' });
+  t.is(signIn.status, 400, 'a user id is checked like a text');
+  t.is((await json(signIn)).error, 'invalid_text');
   t.is((await visitor.send('a\u{1F600}b')).status, 202, 'a whole surrogate pair (an emoji) is text like any other');
   t.deepEqual(
     (await visitor.history()).filter((m) => m.from === 'customer').map((m) => m.text),

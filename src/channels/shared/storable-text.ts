@@ -10,9 +10,14 @@ import type { InboundMessage } from '../types.ts';
 const UNSTORABLE = /[\u0000\ud800-\udfff]/gu;
 const REPLACEMENT = '\ufffd';
 
-/** Whether `text` holds a character the database would refuse (see UNSTORABLE). */
-export function hasUnstorableText(text: string): boolean {
-  return new RegExp(UNSTORABLE.source, 'u').test(text);
+/** Whether any string in `value` (parsed JSON: keys too) holds a character the database would refuse. */
+export function holdsUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return new RegExp(UNSTORABLE.source, 'u').test(value);
+  if (Array.isArray(value)) return value.some(holdsUnstorableText);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => holdsUnstorableText(k) || holdsUnstorableText(v));
+  }
+  return false;
 }
 
 /** `text` with every NUL and lone surrogate replaced by U+FFFD, as a UTF-8 decoder does with bad bytes. */

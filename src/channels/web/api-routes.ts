@@ -7,7 +7,6 @@ import { AppError, RateLimitedError, RejectedRequestError } from '../../errors.t
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import { hasUnstorableText } from '../shared/storable-text.ts';
 import type { AcceptInbound, InboundContent } from '../types.ts';
 import { openEventStream, type EventStreamDeps } from './event-stream.ts';
 import { parse, readJson } from './request-input.ts';
@@ -202,7 +201,6 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       const body = parse(messageBody, await readJson(ctx, account.maxMessageChars * 6 + 1024));
       const text = body.text.trim();
       if (text === '') throw new RejectedRequestError('empty_message', 'text is empty', 400);
-      if (hasUnstorableText(text)) throw new RejectedRequestError('invalid_text', 'text holds a NUL character or a lone surrogate', 400);
       if ([...text].length > account.maxMessageChars) {
         throw new RejectedRequestError('message_too_long', `messages may be at most ${account.maxMessageChars} characters`, 413);
       }
