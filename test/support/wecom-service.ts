@@ -92,6 +92,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     // X-Forwarded-For entry, so each simulated visitor can have its own.
     TRUSTED_PROXY_HOPS: '1',
     JOB_BACKOFF_MS: '50',
+    // Roles apart must share the widget secret (they refuse to start without one).
+    ...(options.role && options.role !== 'all' ? { WEB_CHAT_SECRET: 'harness-web-chat-secret-shared-by-roles' } : {}),
     ...options.env,
   };
   const service = await startService(loadConfig(env), options.role ?? 'all', { brain: options.brain, logger: options.logger });

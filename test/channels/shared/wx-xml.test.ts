@@ -1,7 +1,7 @@
 import test from 'ava';
-import { field, parseWxXml } from '../../src/channels/shared/wx-xml.ts';
-import { RejectedRequestError } from '../../src/errors.ts';
-import { vectors } from '../support/wecom-service.ts';
+import { field, parseWxXml } from '../../../src/channels/shared/wx-xml.ts';
+import { RejectedRequestError } from '../../../src/errors.ts';
+import { vectors } from '../../support/wecom-service.ts';
 
 test('the official sample message parses to its fields', (t) => {
   const doc = parseWxXml(vectors.message.expectedPlaintext);

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { startHarness, type Harness } from '../support/wecom-service.ts';
-import { WebVisitor } from '../support/web-visitor.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { startHarness, type Harness } from '../../support/wecom-service.ts';
+import { WebVisitor } from '../../support/web-visitor.ts';
 
 // A second widget account with tight limits, from CONFIG_FILE: the env-configured one keeps the defaults.
 let h: Harness;
@@ -111,18 +111,14 @@ test('an upload over the size cap is refused with 413; a small picture is stored
   t.is(ok.status, 202);
   const { message } = (await ok.json()) as { message: { kind: string; attachment: { url: string } } };
   t.is(message.kind, 'image');
-  const mine = await fetch(`${h.baseUrl}${message.attachment.url}?token=${visitor.token}`, {
-    headers: { 'X-Forwarded-For': visitor.address },
-  });
+  const mine = await visitor.download(message.attachment.url);
   t.is(mine.status, 200);
   t.is(mine.headers.get('content-type'), 'image/png');
   t.deepEqual(Buffer.from(await mine.arrayBuffer()), png);
 
   const other = new WebVisitor(h.baseUrl, 'tight');
   await other.startSession();
-  const theirs = await fetch(`${h.baseUrl}${message.attachment.url}?token=${other.token}`, {
-    headers: { 'X-Forwarded-For': other.address },
-  });
+  const theirs = await other.download(message.attachment.url);
   t.is(theirs.status, 404, 'another visitor cannot fetch it, nor tell that it exists');
 });
 
@@ -134,9 +130,7 @@ test('an upload that is not a recognised picture is served as a download, never 
   const { message } = (await res.json()) as { message: { kind: string; attachment: { url: string; name: string } } };
   t.is(message.kind, 'file');
   t.is(message.attachment.name, 'page.html');
-  const file = await fetch(`${h.baseUrl}${message.attachment.url}?token=${visitor.token}`, {
-    headers: { 'X-Forwarded-For': visitor.address },
-  });
+  const file = await visitor.download(message.attachment.url);
   t.is(file.headers.get('content-type'), 'application/octet-stream');
   t.regex(file.headers.get('content-disposition') ?? '', /^attachment/);
   t.is(file.headers.get('x-content-type-options'), 'nosniff');

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { splitUtf8Text } from '../../src/channels/shared/split-utf8-text.ts';
+import { splitUtf8Text } from '../../../src/channels/shared/split-utf8-text.ts';
 
 const WECOM_TEXT_MAX_BYTES = 2048;
 

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { startHarness, type Harness } from '../support/wecom-service.ts';
-import { WebVisitor } from '../support/web-visitor.ts';
+import { startHarness, type Harness } from '../../support/wecom-service.ts';
+import { WebVisitor } from '../../support/web-visitor.ts';
 
 // `demo` (env) allows one shop origin; `open` (CONFIG_FILE) allows any; neither allows evil.example.
 const SHOP = 'https://shop.example.com';

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { checkReplayWindow, decryptForReceiver, sealForReceiver, verifySignature } from '../../src/channels/shared/wxbiz-msg-crypt.ts';
-import { RejectedRequestError } from '../../src/errors.ts';
-import { keys, vectors } from '../support/wecom-service.ts';
+import { checkReplayWindow, decryptForReceiver, sealForReceiver, verifySignature } from '../../../src/channels/shared/wxbiz-msg-crypt.ts';
+import { RejectedRequestError } from '../../../src/errors.ts';
+import { keys, vectors } from '../../support/wecom-service.ts';
 
 test('the official URL-verification vector verifies and decrypts to the published echo', (t) => {
   const v = vectors.urlVerification;

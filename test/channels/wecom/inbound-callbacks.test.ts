@@ -1,11 +1,11 @@
 import test from 'ava';
 import { count, eq } from 'drizzle-orm';
 import { getSignature } from '@wecom/crypto';
-import { messages } from '../../src/db/schema.ts';
-import { sealWecomCallback, wecomTextXml } from '../../src/simulator/wecom-callback.ts';
-import { DATABASE_KINDS } from '../support/databases.ts';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { app, keys, nextMsgId, startHarness, vectors, type Harness } from '../support/wecom-service.ts';
+import { messages } from '../../../src/db/schema.ts';
+import { sealWecomCallback, wecomTextXml } from '../../../src/simulator/wecom-callback.ts';
+import { DATABASE_KINDS } from '../../support/databases.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { app, keys, nextMsgId, startHarness, vectors, type Harness } from '../../support/wecom-service.ts';
 
 const textXml = (from = 'zhangsan') => wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from, text: '你好', msgId: nextMsgId() });
 const storedCount = async (h: Harness) => (await h.service.db.select({ n: count() }).from(messages))[0]!.n;

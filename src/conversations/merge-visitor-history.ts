@@ -1,14 +1,16 @@
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
-import type { Database } from '../../db/connect.ts';
-import { conversations, customers, webUploads } from '../../db/schema.ts';
+import type { Database } from '../db/connect.ts';
+import { conversations, customers, webUploads } from '../db/schema.ts';
 
 /**
  * Moves an anonymous visitor's history to the signed-in customer they turned out to be, in one
  * transaction: their conversations (and so every message) and their uploads. The caller must have
  * checked both identities — the anonymous session token and the company's signature of the user
  * id — so nobody can pull in a history that is not theirs. Resolves with whether anything moved.
+ * The uploads (the web channel's table) move here because they must follow their owner in the
+ * same transaction.
  */
-export async function mergeAnonymousVisitor(db: Database, channelAccountId: number, anonymousId: string, userId: string): Promise<boolean> {
+export async function mergeVisitorHistory(db: Database, channelAccountId: number, anonymousId: string, userId: string): Promise<boolean> {
   try {
     return await mergeOnce(db, channelAccountId, anonymousId, userId);
   } catch (err) {

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
-import { DATABASE_KINDS } from '../support/databases.ts';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { eventually, REDIS_URL, startHarness } from '../support/wecom-service.ts';
-import { countFrom, newClientId, WebVisitor } from '../support/web-visitor.ts';
+import { DATABASE_KINDS } from '../../support/databases.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { eventually, REDIS_URL, startHarness } from '../../support/wecom-service.ts';
+import { countFrom, newClientId, WebVisitor } from '../../support/web-visitor.ts';
 
 const ids = (messages: Array<{ id: number }>) => messages.map((m) => m.id);
 
@@ -149,7 +149,8 @@ test.serial('streams that end, even while still catching up, leave no subscripti
   // Requests abandoned right away, before their catch-up was read.
   for (let i = 0; i < 5; i++) {
     const abort = new AbortController();
-    const pending = fetch(`${visitor.api}/stream?token=${visitor.token}&lastEventId=0`, {
+    const ticket = await visitor.ticketFor({ purpose: 'stream' });
+    const pending = fetch(`${visitor.api}/stream?ticket=${ticket}&lastEventId=0`, {
       headers: visitor.headers(),
       signal: abort.signal,
     }).catch(() => undefined);

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import test from 'ava';
 import { and, eq, like } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { messages } from '../../src/db/schema.ts';
-import { chromiumInstalled, launchChromium } from '../support/browser.ts';
-import { FakeOpenAiApi } from '../support/fake-openai-api.ts';
-import { groundedAnswer } from '../support/model-brain.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
-import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';
+import { messages } from '../../../src/db/schema.ts';
+import { chromiumInstalled, launchChromium } from '../../support/browser.ts';
+import { FakeOpenAiApi } from '../../../src/simulator/fake-openai-api.ts';
+import { groundedAnswer } from '../../support/model-brain.ts';
+import { TcpProxy } from '../../support/tcp-proxy.ts';
+import { eventually, startHarness, type Harness } from '../../support/wecom-service.ts';
 
 /**
  * The demo page and widget end to end in Chromium: the demo FAQ bot answering, history after a
@@ -21,7 +21,7 @@ let site: string;
 let browser: Browser;
 test.before(async () => {
   if (!chromiumInstalled()) throw new Error('Chromium is missing at /usr/bin/chromium: run scripts/ensure-services.sh');
-  if (!existsSync(new URL('../../widget/dist/widget.js', import.meta.url)))
+  if (!existsSync(new URL('../../../widget/dist/widget.js', import.meta.url)))
     throw new Error('widget/dist/widget.js is missing: `npm ci` or `npm run build` builds it');
   // The demo bot is whatever `npm start` answers with. Replies come a second after a question, so
   // the test can drop the network in between; the history test writes a long conversation quickly.
@@ -227,3 +227,47 @@ test.serial('with a model, the reply grows in the chat while the model writes it
   t.true(shown.filter((x) => x !== answer).length >= 2, `it grew in steps: ${JSON.stringify(shown)}`);
   t.is(shown[shown.length - 1], answer);
 });
+
+test.serial(
+  'the widget keeps its session token out of every URL, renews the session before it expires, and opens a file with a fresh ticket',
+  async (t) => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    t.teardown(() => context.close());
+    const urls: string[] = [];
+    context.on('request', (request) => urls.push(request.url()));
+    const page = await context.newPage();
+    await page.goto(`${site}/`);
+    await page.getByRole('button', { name: '打开在线客服' }).click();
+    await say(page, '多久发货');
+    await botSays(page, '现货商品').waitFor({ timeout: 10_000 });
+
+    // A file the visitor sent opens from its link, by a download ticket fetched on the click.
+    await page.locator('input[type=file]').setInputFiles({ name: '订单.txt', mimeType: 'text/plain', buffer: Buffer.from('订单号 42') });
+    const link = page.locator('li.msg.customer[data-id] a');
+    await link.waitFor({ timeout: 10_000 });
+    const served = context.waitForEvent('response', (r) => r.url().includes('/uploads/') && r.request().method() === 'GET');
+    await link.click();
+    const response = await served;
+    t.is(response.status(), 200, 'the file opened');
+    t.regex(response.url(), /\?ticket=/);
+
+    // Fifty-nine minutes later (the session lives an hour), the next message renews the session first.
+    const sessions = () => urls.filter((u) => u.endsWith('/session')).length;
+    const before = sessions();
+    await page.clock.setSystemTime(Date.now() + 59 * 60_000);
+    await say(page, '能开发票吗');
+    await botSays(page, '电子普通发票').waitFor({ timeout: 10_000 });
+    t.is(sessions(), before + 1, 'renewed once, before it expired');
+
+    const token = await page.evaluate(() => Object.entries(localStorage).find(([key]) => key.startsWith('kefu-hub:'))?.[1]);
+    t.truthy(token);
+    t.false(
+      urls.some((u) => u.includes('token=') || u.includes(token!)),
+      `no URL carried the session token: ${urls.filter((u) => u.includes('?')).join(' ')}`,
+    );
+    t.true(
+      urls.some((u) => /\/stream\?ticket=/.test(u)),
+      'the stream opened with a ticket',
+    );
+  },
+);

@@ -1,16 +1,16 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
-import { createWebChannel } from '../../src/channels/web/web-channel.ts';
-import { loadConfig } from '../../src/config/env.ts';
-import { createLogger } from '../../src/observability/logger.ts';
-import { createMetrics } from '../../src/observability/metrics.ts';
-import { createTurnProcessor } from '../../src/workers/conversation-turn-processor.ts';
-import { type ChatRequest, FakeOpenAiApi } from '../support/fake-openai-api.ts';
-import { createTestDatabase } from '../support/databases.ts';
-import { demoKnowledge, FALLBACK, groundedAnswer, modelBrain } from '../support/model-brain.ts';
-import { scaledOutEnv, startRole } from '../support/processes.ts';
-import { countFrom, type StreamedEvent, WebVisitor } from '../support/web-visitor.ts';
-import { deleteRedisPrefix, REDIS_URL, startHarness } from '../support/wecom-service.ts';
+import { createWebChannel } from '../../../src/channels/web/web-channel.ts';
+import { loadConfig } from '../../../src/config/env.ts';
+import { createLogger } from '../../../src/observability/logger.ts';
+import { createMetrics } from '../../../src/observability/metrics.ts';
+import { createTurnProcessor } from '../../../src/workers/conversation-turn-processor.ts';
+import { type ChatRequest, FakeOpenAiApi } from '../../../src/simulator/fake-openai-api.ts';
+import { createTestDatabase } from '../../support/databases.ts';
+import { demoKnowledge, FALLBACK, groundedAnswer, modelBrain } from '../../support/model-brain.ts';
+import { scaledOutEnv, startRole } from '../../support/processes.ts';
+import { countFrom, type StreamedEvent, WebVisitor } from '../../support/web-visitor.ts';
+import { deleteRedisPrefix, REDIS_URL, startHarness } from '../../support/wecom-service.ts';
 
 /**
  * Replies stream into the widget as the model writes them: the real LangChain client reads a
@@ -167,12 +167,14 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
   const web = createWebChannel({
     accounts: loadConfig(h.env).accounts.web,
     fallbackSecret: () => 'unused: this channel serves no routes',
+    sessionTtlSeconds: 3600,
     db: h.service.db,
     redis,
     redisPrefix: h.prefix,
     accept: () => Promise.reject(new Error('unused')),
     logger,
     metrics: createMetrics(),
+    maxStreams: 1,
   });
   let refused = 0;
   const failingDrafts = {

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { runKb } from '../support/kb-cli.ts';
-import { tempDir, writeFixture } from '../support/kb-fixtures.ts';
-import { startHarness } from '../support/wecom-service.ts';
-import { countFrom, WebVisitor } from '../support/web-visitor.ts';
+import { runKb } from '../../support/kb-cli.ts';
+import { tempDir, writeFixture } from '../../support/kb-fixtures.ts';
+import { startHarness } from '../../support/wecom-service.ts';
+import { countFrom, WebVisitor } from '../../support/web-visitor.ts';
 
 /** The bot's reply to one question from a new visitor of the widget with this public id. */
 async function askAsNewVisitor(baseUrl: string, publicId: string, question: string): Promise<string> {

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { createTestDatabase } from '../support/databases.ts';
-import { scaledOutEnv, startRole } from '../support/processes.ts';
-import { deleteRedisPrefix } from '../support/wecom-service.ts';
-import { countFrom, WebVisitor } from '../support/web-visitor.ts';
+import { createTestDatabase } from '../../support/databases.ts';
+import { scaledOutEnv, startRole } from '../../support/processes.ts';
+import { deleteRedisPrefix } from '../../support/wecom-service.ts';
+import { countFrom, WebVisitor } from '../../support/web-visitor.ts';
 
 /** Two API processes and a worker on one PostgreSQL and Redis, as operators scale them. */
 test.serial(

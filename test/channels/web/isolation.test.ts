@@ -1,7 +1,7 @@
 import test from 'ava';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { startHarness } from '../support/wecom-service.ts';
-import { countFrom, newClientId, WebVisitor } from '../support/web-visitor.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { startHarness } from '../../support/wecom-service.ts';
+import { countFrom, newClientId, WebVisitor } from '../../support/web-visitor.ts';
 
 test('two visitors never see each other’s messages, replies or streams, even with the same client ids', async (t) => {
   const h = await startHarness({ database: 'postgres', brain: new ScriptedBrain() });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { loadConfig } from '../../src/config/env.ts';
+import { loadConfig } from '../../../src/config/env.ts';
 
 const configFile = (content: unknown) => {
   const file = join(mkdtempSync(join(tmpdir(), 'kefu-web-')), 'config.json');
