@@ -53,7 +53,7 @@ export function scrubErrorInPlace(err: unknown): void {
   if (!(err instanceof Error)) return;
   const message = safeMessage(err);
   if (message === err.message) return;
-  if (err.stack) err.stack = err.stack.replace(err.message, message);
+  if (err.stack) err.stack = err.stack.replace(err.message, () => message);
   err.message = message;
 }
 
@@ -72,7 +72,7 @@ export function safeError(err: unknown, depth = 0): SafeError | string {
   const message = safeMessage(err);
   const out: SafeError = { type: err.constructor?.name ?? err.name, message };
   // The stack starts with "<name>: <message>": the message in it is replaced by the safe one.
-  if (err.stack) out.stack = err.stack.replace(err.message, message);
+  if (err.stack) out.stack = err.stack.replace(err.message, () => message);
   const fields = err as unknown as Record<string, unknown>;
   for (const key of KEPT_FIELDS) {
     const value = fields[key];
