@@ -230,7 +230,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
 
     let accepting = true;
     const app = createHttpApp({
-      extraMiddleware: role !== 'worker' && admin ? queueBoard([queue], admin) : [],
+      extraMiddleware: role !== 'worker' && admin ? queueBoard([queue, ...(wecomKf ? [wecomKf.syncQueue] : [])], admin) : [],
       logger,
       metrics,
       // The worker role serves health and metrics only.

@@ -1,5 +1,6 @@
 import { findUnnamedCustomers, saveCustomerProfile } from '../../conversations/customer-profiles.ts';
 import type { Database } from '../../db/connect.ts';
+import { storableText } from '../shared/storable-text.ts';
 import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { parseKfCustomerId } from './customer-id.ts';
 
@@ -30,8 +31,10 @@ export async function fillCustomerProfiles(
   for (const info of res.customer_list ?? []) {
     const customer = byExternalUser.get(info.external_userid);
     if (!customer) continue;
-    const profile = { avatar: info.avatar, gender: info.gender, unionid: info.unionid };
-    await saveCustomerProfile(db, customer.id, info.nickname ?? null, profile);
+    // A nickname is the customer's own text: made storable like every other platform string.
+    const text = (v: string | undefined) => (typeof v === 'string' ? storableText(v) : undefined);
+    const profile = { avatar: text(info.avatar), gender: info.gender, unionid: text(info.unionid) };
+    await saveCustomerProfile(db, customer.id, text(info.nickname) ?? null, profile);
     filled++;
   }
   return filled;

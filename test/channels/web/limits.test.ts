@@ -81,6 +81,24 @@ test('a message over the size cap is refused with 413 and nothing is stored', as
   );
 });
 
+test('a text with a NUL or a lone surrogate is refused with 400 invalid_text and nothing is stored', async (t) => {
+  const visitor = new WebVisitor(h.baseUrl);
+  await visitor.startSession();
+  for (const text of ['a\u0000b', 'a\ud800b', 'a\udc00b']) {
+    const res = await visitor.send(text);
+    t.is(res.status, 400, JSON.stringify(text));
+    t.is((await json(res)).error, 'invalid_text');
+  }
+  const signIn = await visitor.startSession({ userId: 'u\u0000x', signature: 'whatever' });
+  t.is(signIn.status, 400, 'a user id is checked like a text');
+  t.is((await json(signIn)).error, 'invalid_text');
+  t.is((await visitor.send('a\u{1F600}b')).status, 202, 'a whole surrogate pair (an emoji) is text like any other');
+  t.deepEqual(
+    (await visitor.history()).filter((m) => m.from === 'customer').map((m) => m.text),
+    ['a\u{1F600}b'],
+  );
+});
+
 test('an upload over the size cap is refused with 413; a small picture is stored and shown only to its sender', async (t) => {
   const visitor = new WebVisitor(h.baseUrl, 'tight');
   await visitor.startSession();

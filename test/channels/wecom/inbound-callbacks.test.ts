@@ -1,9 +1,10 @@
 import test from 'ava';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { getSignature } from '@wecom/crypto';
 import { messages } from '../../../src/db/schema.ts';
 import { sealWecomCallback, wecomTextXml } from '../../../src/simulator/wecom-callback.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
+import { ScriptedBrain } from '../../support/scripted-brain.ts';
 import { app, keys, nextMsgId, startHarness, vectors, type Harness } from '../../support/wecom-service.ts';
 
 const textXml = (from = 'zhangsan') => wecomTextXml({ toCorp: app.corpId, agentId: app.agentId, from, text: '你好', msgId: nextMsgId() });
@@ -87,3 +88,16 @@ test.serial('the official message vector is accepted when the replay window allo
   t.is(stored?.text, 'hello');
   t.is(stored?.platformMessageId, '4561255354251345929');
 });
+
+for (const database of DATABASE_KINDS) {
+  test.serial(`${database}: a signed callback with a NUL in its text and sender is acked, stored with U+FFFD and answered`, async (t) => {
+    const h = await startHarness({ database, brain: new ScriptedBrain() });
+    t.teardown(() => h.close());
+    const res = await h.sendText('zhang\u0000san', '退\u0000款');
+    t.is(res.status, 200, 'not a 503 that WeCom would retry');
+    const [reply] = await h.wecom.waitForDelivered(1);
+    t.deepEqual([reply!.touser, reply!.content], ['zhang\ufffdsan', '答：退\ufffd款']);
+    const [stored] = await h.service.db.select({ text: messages.text }).from(messages).where(eq(messages.direction, 'in'));
+    t.is(stored!.text, '退\ufffd款');
+  });
+}
