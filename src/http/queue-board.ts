@@ -13,7 +13,8 @@ export interface AdminCredentials {
   password: string;
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/** Constant-time comparison of a secret the caller sent with the configured one. */
+export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

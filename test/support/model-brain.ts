@@ -5,6 +5,7 @@ import type { LlmBrain } from '../../src/brain/model/llm-brain.ts';
 import type { ModelObserver, ModelSettings } from '../../src/brain/model/model-settings.ts';
 import type { ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
 import { type ChatReply, type ChatRequest, FakeOpenAiApi, knowledgeIds } from './fake-openai-api.ts';
+import { DEMO_KNOWLEDGE_FILE, DEMO_PERSONA_FILE } from '../../src/config/demo.ts';
 
 export const FALLBACK = '这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。';
 
@@ -29,7 +30,8 @@ export async function demoKnowledge(options: { embeddingsBaseUrl?: string } = {}
     configDir: 'config/brain',
     promptsDir: 'config/prompts',
     fallbackText: FALLBACK,
-    demoFile: 'config/kb/demo-store.csv',
+    demoFile: DEMO_KNOWLEDGE_FILE,
+    personaFile: DEMO_PERSONA_FILE,
     ...(options.embeddingsBaseUrl && {
       embeddings: { baseUrl: options.embeddingsBaseUrl, apiKey: 'test-key', model: 'fake-embedding', timeoutMs: 5000, maxRetries: 0 },
     }),
