@@ -247,14 +247,14 @@ export async function startService(config: Config, role: Role, overrides: Servic
         return { ready: Object.values(checks).every(Boolean), checks };
       },
     });
+    const { port: metricsPort, close: closeMetrics } = await serveMetricsApart(metrics, config.metrics, env.HOST, logger);
+    cleanups.push(closeMetrics);
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s));
       s.once('error', reject);
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
-    const { port: metricsPort, close: closeMetrics } = await serveMetricsApart(metrics, config.metrics, env.HOST, logger);
-    cleanups.push(closeMetrics);
     logger.info({ port, database: database.kind, channels: channels.map((c) => c.kind) }, 'kefu-hub started');
 
     return {
