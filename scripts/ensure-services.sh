@@ -3,7 +3,9 @@
 # installing them from Debian's packages when missing; installs Chromium (/usr/bin/chromium) for
 # the widget's browser tests. Runs as `npm test`'s pretest (so CI and a fresh machine get it);
 # idempotent. Needs root (or sudo) only when something must be installed or started. It changes
-# PostgreSQL's authentication (pg_hba.conf) only when asked: CI=true or KEFU_TEST_PG_TRUST=1.
+# PostgreSQL's authentication (pg_hba.conf) only when asked (CI=true or KEFU_TEST_PG_TRUST=1) or
+# when it installed PostgreSQL itself in this run (a server made for the tests, with nothing of
+# anyone's to protect), and says so.
 set -euo pipefail
 
 SUDO=""
@@ -21,9 +23,11 @@ if [ -n "${TEST_POSTGRES_URL:-}" ]; then
   # The tests use that server as it is: nothing to install, start or reconfigure here.
   pg_ready() { psql "$TEST_POSTGRES_URL" -w -Atc 'select 1' >/dev/null 2>&1; }
 else
+  installed_postgres=""
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
     echo "installing PostgreSQL"
     apt_install postgresql
+    installed_postgres=1
   fi
   version=$(ls /etc/postgresql | sort -V | tail -n1)
   if ! pg_ready; then
@@ -36,7 +40,7 @@ else
   hba="/etc/postgresql/$version/main/pg_hba.conf"
   trust='host all all 127.0.0.1/32 trust # kefu-hub\nhost all all ::1/128 trust # kefu-hub\n'
   if pg_ready && ! psql -h 127.0.0.1 -U postgres -d postgres -w -Atc 'select 1' >/dev/null 2>&1; then
-    if [ "${CI:-}" != "true" ] && [ "${KEFU_TEST_PG_TRUST:-}" != "1" ]; then
+    if [ "${CI:-}" != "true" ] && [ "${KEFU_TEST_PG_TRUST:-}" != "1" ] && [ -z "$installed_postgres" ]; then
       {
         echo "PostgreSQL on 127.0.0.1:5432 asks user postgres for a password, so the tests cannot connect."
         echo "Either point the tests at a server and role that may create databases:"
