@@ -26,6 +26,16 @@ import {
 
 import { createdAt, updatedAt } from './columns.ts';
 
+/**
+ * One row: this database's random id, made by the migration that created the table. Redis keys
+ * carry it (REDIS_PREFIX:<id>:…), so a fresh database never meets jobs, locks or announcements
+ * of another one that used the same Redis (src/db/database-identity.ts).
+ */
+export const databaseIdentity = pgTable('database_identity', {
+  id: text('id').primaryKey(),
+  createdAt: createdAt(),
+});
+
 export const channelAccounts = pgTable(
   'channel_accounts',
   {
@@ -130,6 +140,12 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * Fencing token of the turn allowed to send: each turn that takes the conversation lock raises
+     * it, and a delivery is marked `sending` only by the turn holding the current value. A turn
+     * whose Redis lock expired under it can no longer send (src/conversations/send-fence.ts).
+     */
+    sendFence: bigint('send_fence', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     // At most one open conversation per customer: makes "find or open" race-free.

@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
 
 /**
  * Knowledge-base changes announced over Redis pub/sub: the CLI publishes the name of the
@@ -15,18 +14,15 @@ export async function publishKbChanged(redis: Redis, prefix: string, kbName: str
   return redis.publish(kbChangedChannel(prefix), kbName);
 }
 
-export interface KbChangeSubscription {
-  close(): Promise<void>;
-}
-
+/**
+ * Listens on `subscriber`, a connection of its own (a subscribed connection runs no other
+ * commands) created and closed by the composition root, without an ioredis keyPrefix.
+ */
 export async function subscribeKbChanges(
-  redisUrl: string,
+  subscriber: Redis,
   prefix: string,
   handlers: { changed: (kbName: string) => void; reconnected: () => void },
-  logger?: Logger,
-): Promise<KbChangeSubscription> {
-  const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  subscriber.on('error', (err) => logger?.warn({ err: err.message }, 'kb change subscriber: redis error'));
+): Promise<void> {
   const channel = kbChangedChannel(prefix);
   subscriber.on('message', (from, kbName) => {
     if (from === channel) handlers.changed(kbName);
@@ -38,9 +34,4 @@ export async function subscribeKbChanges(
   });
   await subscriber.subscribe(channel);
   subscribedOnce = true;
-  return {
-    async close() {
-      subscriber.disconnect();
-    },
-  };
 }
