@@ -130,7 +130,6 @@ export async function startService(config: Config, role: Role, overrides: Servic
           metrics,
           logger,
           limits,
-          dataDir: env.DATA_DIR,
           accept: (m) => accept(m),
         }),
       );

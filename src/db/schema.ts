@@ -73,9 +73,11 @@ export const customers = pgTable(
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 /**
- * Files web visitors send, bytes included: every API process serves every upload without a shared
- * volume. Served only to their owner (the visitor id from the session token); the size is capped by
- * WEB_CHAT_MAX_UPLOAD_BYTES before anything is stored.
+ * Files customers send on any channel (the media store, src/media/media-store.ts; named for its
+ * first user), bytes included: every process serves every file without a shared volume. Web
+ * uploads arrive through the API, capped by WEB_CHAT_MAX_UPLOAD_BYTES before anything is stored,
+ * and are served only to their owner (the visitor id from the session token); platform media (a
+ * WeChat MediaId) is fetched by the worker, capped at the platform's own limit.
  */
 export const webUploads = pgTable(
   'web_uploads',

@@ -9,6 +9,7 @@ import { holdPendingMessages, type ReplyToSave, saveReplies } from '../conversat
 import type { Database } from '../db/connect.ts';
 import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
+import { fetchInboundMedia } from '../media/fetch-inbound-media.ts';
 import { tryLock } from '../lib/redis-lock.ts';
 import type { Logger } from '../observability/logger.ts';
 import { type Metrics, observeGroupCommit } from '../observability/metrics.ts';
@@ -135,6 +136,12 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       const channel = deps.channels.get(conversation.channel);
       if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
       const onHandoff = channel.onHandoff?.bind(channel);
+      await fetchInboundMedia(
+        deps,
+        channel,
+        conversation,
+        pending.map((m) => m.id),
+      );
 
       const earlier = await deliverUnfinished(delivery, conversation, fence, channel.sender, state.unfinished, onHandoff);
       if (pending.length === 0) return (outcome = 'nothing_pending');
