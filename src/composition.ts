@@ -137,6 +137,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
     let wecomKf: WecomKfChannel | undefined;
     if (config.accounts.wecomKf.length > 0) {
       const kfQueueConnection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      redisErrors.watch(kfQueueConnection, 'kf sync queue');
       cleanups.push(() => kfQueueConnection.disconnect());
       wecomKf = createWecomKfChannel({
         accounts: config.accounts.wecomKf,
@@ -233,6 +234,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       // kf messages arrive by sync_msg, not by callback: the worker roles run those syncs.
       if (wecomKf) {
         const syncConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        redisErrors.watch(syncConnection, 'kf sync worker');
         const stopSync = wecomKf.startSyncWorker(syncConnection);
         cleanups.push(async () => {
           await stopSync();

@@ -29,7 +29,7 @@ async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boole
 
 /**
  * Stops within `timeoutMs` (SHUTDOWN_TIMEOUT_MS), whatever state Redis or the database are in:
- * running jobs may finish until a quarter of the time (at most 2 s) is left for closing
+ * running jobs may finish until the last 2 s (the last quarter, if shorter), left for closing
  * connections; then they are handed back. Whatever is still unfinished at the deadline (a drain
  * stuck on an unreachable Redis) is left: its messages are in the database, and the recovery sweep
  * of the next process queues them again (docs/delivery-guarantees.md).

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { loadConfig } from '../../src/config/env.ts';
 import { DedicatedRedis } from '../faults/support/redis-server.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { startRole } from '../support/processes.ts';
@@ -53,4 +54,10 @@ test('SIGTERM while Redis is unreachable: the process exits within SHUTDOWN_TIME
     redisErrorLines.length <= 3,
     `${redisErrorLines.length} Redis error lines in ~${(tookMs + 4000) / 1000} s:\n${redisErrorLines.slice(0, 5).join('\n')}`,
   );
+});
+
+test('SHUTDOWN_GRACE_MS, the old name, still sets the deadline; SHUTDOWN_TIMEOUT_MS wins when both are set', (t) => {
+  t.is(loadConfig({ SHUTDOWN_GRACE_MS: '5000' }).env.SHUTDOWN_TIMEOUT_MS, 5000);
+  t.is(loadConfig({ SHUTDOWN_GRACE_MS: '5000', SHUTDOWN_TIMEOUT_MS: '7000' }).env.SHUTDOWN_TIMEOUT_MS, 7000);
+  t.is(loadConfig({}).env.SHUTDOWN_TIMEOUT_MS, 20_000);
 });
