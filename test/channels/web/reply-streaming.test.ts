@@ -170,7 +170,7 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
     sessionTtlSeconds: 3600,
     db: h.service.db,
     redis,
-    redisPrefix: h.prefix,
+    redisPrefix: h.service.redisPrefix,
     accept: () => Promise.reject(new Error('unused')),
     logger,
     metrics: createMetrics(),
