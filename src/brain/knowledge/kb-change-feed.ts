@@ -1,5 +1,3 @@
-import type { Redis } from 'ioredis';
-
 /**
  * Knowledge-base changes announced over Redis pub/sub: the CLI publishes the name of the
  * knowledge base it changed, every process holding indexes reloads that one. Pub/sub is
@@ -9,8 +7,18 @@ export function kbChangedChannel(prefix: string): string {
   return `${prefix}:kb-changed`;
 }
 
-/** `redis` must be a connection without an ioredis keyPrefix (channel names are not prefixed for us). */
-export async function publishKbChanged(redis: Redis, prefix: string, kbName: string): Promise<number> {
+/**
+ * What the feed uses of a Redis connection: the composition root (or the CLI) makes the connection,
+ * without a key prefix (channel names are not prefixed for us), and hands it here.
+ */
+export interface PubSubConnection {
+  publish(channel: string, message: string): Promise<number>;
+  subscribe(channel: string): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+}
+
+export async function publishKbChanged(redis: PubSubConnection, prefix: string, kbName: string): Promise<number> {
   return redis.publish(kbChangedChannel(prefix), kbName);
 }
 
@@ -19,7 +27,7 @@ export async function publishKbChanged(redis: Redis, prefix: string, kbName: str
  * commands) created and closed by the composition root, without an ioredis keyPrefix.
  */
 export async function subscribeKbChanges(
-  subscriber: Redis,
+  subscriber: PubSubConnection,
   prefix: string,
   handlers: { changed: (kbName: string) => void; reconnected: () => void },
 ): Promise<void> {
