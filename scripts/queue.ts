@@ -20,10 +20,10 @@ const [command = 'counts', arg] = positionals;
 const config = loadConfig();
 const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
 
-/** The database ids that have a conversation queue under REDIS_PREFIX (BullMQ's `meta` key of each). */
+/** The database ids that have conversation-queue keys under REDIS_PREFIX (REDIS_PREFIX:<id>:conversation-turns:…). */
 async function databaseIds(): Promise<string[]> {
   const ids = new Set<string>();
-  const pattern = `${config.env.REDIS_PREFIX}:*:${CONVERSATION_QUEUE}:meta`;
+  const pattern = `${config.env.REDIS_PREFIX}:*:${CONVERSATION_QUEUE}:*`;
   let cursor = '0';
   do {
     const [next, keys] = await connection.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

@@ -144,6 +144,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
         db,
         redis,
         queueConnection: kfQueueConnection,
+        onRedisError: redisErrors.report,
         redisPrefix,
         metrics,
         logger,
