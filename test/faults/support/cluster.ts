@@ -58,7 +58,7 @@ export class Cluster {
       COALESCE_WINDOW_MS: '200',
       JOB_LOCK_MS: '5000',
       JOB_BACKOFF_MS: '500',
-      SHUTDOWN_GRACE_MS: '10000',
+      SHUTDOWN_TIMEOUT_MS: '10000',
       // Roles apart refuse to start without a shared widget secret.
       WEB_CHAT_SECRET: 'fault-cluster-web-chat-secret-shared-by-all',
       ...this.options.env,
