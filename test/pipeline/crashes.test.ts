@@ -20,7 +20,6 @@ async function setup(t: import('ava').ExecutionContext) {
     JOB_LOCK_MS: '2000',
     JOB_BACKOFF_MS: '100',
     SHUTDOWN_TIMEOUT_MS: '10000',
-    WEB_CHAT_SECRET: 'shared-secret-of-all-api-processes-of-this-test',
   };
   const reader = await connectDatabase({ url: database.url });
   const api = await startRole('api', env);
