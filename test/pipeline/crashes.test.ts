@@ -19,7 +19,7 @@ async function setup(t: import('ava').ExecutionContext) {
     ...appEnv(apiBase),
     JOB_LOCK_MS: '2000',
     JOB_BACKOFF_MS: '100',
-    SHUTDOWN_GRACE_MS: '10000',
+    SHUTDOWN_TIMEOUT_MS: '10000',
   };
   const reader = await connectDatabase({ url: database.url });
   const api = await startRole('api', env);
