@@ -65,6 +65,20 @@ function leakSummary(leaks: Array<{ process: string; line: string }>): Record<st
   return out;
 }
 
+/** One line per distinct message logged at error or above, as evidence for a failure. */
+function errorSamples(output: string): string[] {
+  const seen = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    try {
+      const entry = JSON.parse(line) as { level: number; msg: string };
+      if (entry.level >= 50 && !seen.has(entry.msg)) seen.set(entry.msg, line.slice(0, 1500));
+    } catch {
+      // Only the service's JSON lines are evidence here.
+    }
+  }
+  return [...seen.values()];
+}
+
 interface Failure {
   route: string;
   kind: string;
@@ -204,7 +218,9 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
       mustRefuse: true,
     }),
     unknownRouteMaker,
-    ...apiRoutes.flatMap((r) => genericRouteMakers(r, param)),
+    ...apiRoutes.flatMap((r) =>
+      genericRouteMakers(r, param, r.includes('/api/web/') ? { authorization: `Bearer ${fixtures.anonymous[0]!.token}` } : {}),
+    ),
     ...workerRoutes.flatMap((r) =>
       genericRouteMakers(r, param).map((m) => async () => ({ ...(await m()), route: `worker: ${r}`, base: workerBase })),
     ),
@@ -266,6 +282,12 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
     markersIssued: markers.issued,
     routes: apiRoutes.length + workerRoutes.length,
   });
+  // Evidence for a 5xx: the service's own error lines, one of each message.
+  if (fiveXx.length > 0)
+    t.log(
+      'error lines:',
+      processes.map((p) => errorSamples(p.output())),
+    );
   if (Object.keys(queues.stuck).length > 0 || pending > 0)
     t.log('jobs:', await describeJobs(cluster.prefix), 'pending:', await cluster.describePending());
 

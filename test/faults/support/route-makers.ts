@@ -40,13 +40,24 @@ const ODD_HEADERS: Array<Record<string, string>> = [
 const OTHER_METHOD: Record<string, string> = { GET: 'DELETE', POST: 'PUT', OPTIONS: 'PATCH', PUT: 'DELETE', DELETE: 'PATCH' };
 
 /**
- * Generic makers for one route. `param` gives a working value for a path parameter, so only the
- * part under test is wrong.
+ * Generic makers for one route. `param` gives a working value for a path parameter and
+ * `credentials` working headers (a session), so only the part under test is wrong.
  */
-export function genericRouteMakers(route: string, param: (name: string, route: string) => string): Maker[] {
+export function genericRouteMakers(
+  route: string,
+  param: (name: string, route: string) => string,
+  credentials: Record<string, string> = {},
+): Maker[] {
   const [method, template] = route.split(' ') as [string, string];
   const fill = (odd?: string) => template.replace(/:(\w+)/g, (_, name: string) => odd ?? param(name, route));
-  const req = (kind: string, init: Partial<HostileRequest>): HostileRequest => ({ route, kind, method, url: fill(), ...init });
+  const req = (kind: string, init: Partial<HostileRequest>): HostileRequest => ({
+    route,
+    kind,
+    method,
+    url: fill(),
+    ...init,
+    headers: { ...credentials, ...init.headers },
+  });
   const makers: Maker[] = [
     () => req('wrong method', { method: OTHER_METHOD[method] ?? 'DELETE', body: 'x', mustRefuse: true }),
     () => req('junk in the query', { url: `${fill()}?${pick(JUNK_QUERY)}` }),

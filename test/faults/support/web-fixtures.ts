@@ -21,6 +21,8 @@ export interface WebFixtures {
   anonymous: WebSession[];
   otherSession: WebSession;
   victim: WebSession & { fileId: string };
+  /** Sessions of validly signed user ids that hold NUL or a lone surrogate, where the service issued one. */
+  oddUsers: WebSession[];
   markers: TextMarkers;
 }
 
@@ -82,7 +84,14 @@ export async function prepareWebFixtures(
     body: 'the victim’s invoice',
   })) as { message: { attachment: { url: string } } };
   const fileId = upload.message.attachment.url.split('/').at(-1)!;
-  return { base, account, other, anonymous, otherSession, victim: { ...victim, fileId }, markers };
+  const oddUsers = (
+    await Promise.all(
+      ['user\u0000nul', 'user\ud800surrogate'].map((userId) =>
+        startSession(base, account.publicId, companySignsUser(account, userId)).catch(() => undefined),
+      ),
+    )
+  ).filter((s): s is WebSession => s !== undefined);
+  return { base, account, other, anonymous, otherSession, victim: { ...victim, fileId }, oddUsers, markers };
 }
 
 export const pickSession = (f: WebFixtures) => f.anonymous[Math.floor(Math.random() * f.anonymous.length)]!;

@@ -47,6 +47,23 @@ export function webInputMakers(f: WebFixtures, maxMessageChars: number): Maker[]
     () => message('deeply nested JSON', `${'['.repeat(6000)}${']'.repeat(6000)}`),
     () => session('NUL in a validly signed userId', signedUser(`user\u0000${newClientId()}`)),
     () => session('lone surrogate in a validly signed userId', signedUser(`user\ud800${newClientId()}`)),
+    () => {
+      // What a session of such a user id can do, if the service issued one; else the sign-in itself.
+      const odd = f.oddUsers[Math.floor(Math.random() * f.oddUsers.length)];
+      if (!odd) return session('a session of a user id with NUL or a lone surrogate', signedUser('user\u0000\ud800'));
+      const kind = 'a session of a user id with NUL or a lone surrogate';
+      return pick([
+        () => webRequest('POST', '/messages', kind, at('/messages'), { headers: json(odd.token), body: text('hello') }),
+        () => webRequest('GET', '/history', kind, at('/history'), { headers: json(odd.token) }),
+        () =>
+          webRequest('POST', '/uploads', kind, at('/uploads'), {
+            headers: { ...json(odd.token), 'x-client-id': newClientId() },
+            body: 'x',
+          }),
+        () => webRequest('POST', '/tickets', kind, at('/tickets'), { headers: json(odd.token), body: '{"purpose":"stream"}' }),
+        () => webRequest('POST', '/session', kind, at('/session'), { headers: json(odd.token), body: '{}' }),
+      ])();
+    },
     () => session('malformed JSON', pick(['{"userId":', '{"userId":"\\ud800","signature":1}', '"', '{}{}'])),
     () => session('wrong types', pick(['{"userId":1,"signature":2}', '{"userId":["a"],"signature":"00"}', '[]', '{"extra":true}'])),
     () => session('a body of 1 MiB', MiB),
@@ -74,6 +91,20 @@ export function webInputMakers(f: WebFixtures, maxMessageChars: number): Maker[]
       const cursor = pick(['%00', '%ED%A0%80', '1%00', '-0', 'Infinity']);
       return webRequest('GET', '/stream', 'nonsense lastEventId in the query', `${at('/stream')}?${credential}&lastEventId=${cursor}`);
     },
+    () =>
+      webRequest('POST', '/tickets', 'a nonsense ticket request', at('/tickets'), {
+        headers: json(pickSession(f).token),
+        body: pick([
+          '{"purpose":"download","fileId":"\\u0000"}',
+          '{"purpose":"download","fileId":"../../etc/passwd"}',
+          '{"purpose":"download"}',
+          '{"purpose":"admin"}',
+          '{"purpose":["stream"]}',
+          '{"purpose":"stream","fileId":"\\ud800"}',
+          '{"purpose":',
+          '[]',
+        ]),
+      }),
     () => upload('NUL in the file name', { 'x-file-name': encodeURIComponent(`${f.markers.next()} a\u0000b.txt`) }, 'hello'),
     () => upload('lone surrogate in the file name', { 'x-file-name': `${f.markers.next()}%20a%ED%A0%80b%ED%B0%80.txt` }, 'hello'),
     () => upload('a bad X-Client-Id', { 'x-client-id': pick(['%00', 'short', 'x'.repeat(1000), 'abc\tdefghij']) }, 'hello'),
