@@ -1,47 +1,49 @@
 /**
- * `npm run queue -- <command>`: the operator's view of the conversation queue.
- *   counts         jobs by state
- *   failed [N]     the N most recent failed jobs with their error (default 20)
+ * `npm run queue -- <command>`: the operator's view of the queues (conversation turns, kf syncs).
+ *   counts         jobs by state, per queue
+ *   failed [N]     the dead-letter view: each queue's N most recent failed jobs with the reason,
+ *                  without customer text (default 20)
  *   retry-failed   move every failed job back to waiting (after fixing what made them fail)
  * Uses the service's configuration (REDIS_URL, REDIS_PREFIX).
  */
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/config/env.ts';
-import { createConversationQueue } from '../src/queue/conversation-queue.ts';
+import { createKfSyncQueue, type KfSyncJob } from '../src/channels/wecom-kf/sync-worker.ts';
+import { createConversationQueue, type TurnJobData } from '../src/queue/conversation-queue.ts';
+import { type DeadLetterQueue, listDeadLetters, retryDeadLetters } from '../src/queue/dead-letters.ts';
 
 const [command = 'counts', arg] = process.argv.slice(2);
 const config = loadConfig();
 const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-const queue = createConversationQueue(connection, config.env.REDIS_PREFIX, config.env.JOB_ATTEMPTS);
+const queues: DeadLetterQueue[] = [
+  {
+    queue: createConversationQueue(connection, config.env.REDIS_PREFIX, config.env.JOB_ATTEMPTS),
+    subject: (data) => `conversation ${(data as TurnJobData).conversationId}`,
+  },
+  {
+    queue: createKfSyncQueue(connection, config.env.REDIS_PREFIX),
+    subject: (data) => `kf ${(data as KfSyncJob).accountName}/${(data as KfSyncJob).openKfId}`,
+  },
+];
 try {
   switch (command) {
     case 'counts':
-      console.table(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'));
+      for (const { queue } of queues) {
+        console.log(queue.name);
+        console.table(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'));
+      }
       break;
-    case 'failed': {
-      const jobs = await queue.getFailed(0, Number(arg ?? 20) - 1);
-      console.table(
-        jobs.map((j) => ({
-          id: j.id,
-          conversation: j.data.conversationId,
-          attempts: j.attemptsMade,
-          failedAt: new Date(j.finishedOn ?? 0).toISOString(),
-          reason: j.failedReason,
-        })),
-      );
+    case 'failed':
+      console.table(await listDeadLetters(queues, Number(arg ?? 20)));
       break;
-    }
-    case 'retry-failed': {
-      const jobs = await queue.getFailed(0, -1);
-      for (const job of jobs) await job.retry('failed');
-      console.log(`${jobs.length} failed job(s) moved back to waiting`);
+    case 'retry-failed':
+      console.log(`${await retryDeadLetters(queues)} failed job(s) moved back to waiting`);
       break;
-    }
     default:
       console.error(`unknown command "${command}": use counts, failed [N] or retry-failed`);
       process.exitCode = 2;
   }
 } finally {
-  await queue.close();
+  await Promise.all(queues.map(({ queue }) => queue.close()));
   connection.disconnect();
 }

@@ -6,13 +6,15 @@ import { loadBrain } from './brain/load-brain.ts';
 import type { Brain } from './brain/types.ts';
 import type { Database } from './db/connect.ts';
 import type { AcceptInbound, Channel } from './channels/types.ts';
+import { startUploadRetentionSweep } from './channels/web/upload-retention.ts';
 import { createWebChannel } from './channels/web/web-channel.ts';
-import { loadOrCreateWidgetSecret } from './channels/web/widget-secret.ts';
+import { loadOrCreateWidgetSecret, requireSharedWidgetSecret } from './channels/web/widget-secret.ts';
 import { createWecomChannel } from './channels/wecom/wecom-channel.ts';
 import { createWechatMpChannel } from './channels/wechat-mp/wechat-mp-channel.ts';
 import { createWecomKfChannel, type WecomKfChannel } from './channels/wecom-kf/wecom-kf-channel.ts';
 import type { Config } from './config/env.ts';
 import { syncChannelAccounts } from './conversations/channel-accounts.ts';
+import { conversationSummaries } from './conversations/conversation-summary.ts';
 import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/connect.ts';
 import { applyMigrations, migrationsApplied } from './db/migrate.ts';
 import { ConfigError } from './errors.ts';
@@ -58,6 +60,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       `DATABASE_URL: the ${role} role runs apart from the others and they must share PostgreSQL; the embedded PGlite lives inside one process. Set DATABASE_URL, or run both roles in one process with \`npm start\`.`,
     );
   }
+  requireSharedWidgetSecret(config.accounts.web, { role, production: env.NODE_ENV === 'production' });
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch((err) => logger.warn({ err }, 'cleanup step failed'));
@@ -151,6 +154,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
         createWebChannel({
           accounts: config.accounts.web,
           fallbackSecret: () => loadOrCreateWidgetSecret(env.DATA_DIR),
+          sessionTtlSeconds: env.WEB_SESSION_TTL_S,
           db,
           redis,
           subscriber,
@@ -159,6 +163,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
           logger,
           metrics,
           demoPublicId: env.WEB_CHAT_DEMO_PAGE ? defaultAccount?.publicId : undefined,
+          maxStreams: env.WEB_CHAT_MAX_STREAMS,
         }),
       );
     }
@@ -173,11 +178,14 @@ export async function startService(config: Config, role: Role, overrides: Servic
 
     let worker: Worker | undefined;
     if (role !== 'api') {
-      const brain = overrides.brain ?? (await startBrain(config, db, redisUrl, metrics, logger, cleanups));
+      const { brain, knowledgeOnlyBrain } = overrides.brain
+        ? { brain: overrides.brain, knowledgeOnlyBrain: undefined }
+        : await startBrain(config, db, redisUrl, metrics, logger, cleanups);
       const processTurn = createTurnProcessor({
         db,
         redis,
         brain,
+        knowledgeOnlyBrain,
         channels: new Map(channels.map((c) => [c.kind, c])),
         metrics,
         logger,
@@ -202,6 +210,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       // (a quick test, a crash-looping deploy) rejected inside BullMQ with nobody to hear it.
       await worker.waitUntilReady();
       cleanups.push(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
+      if (config.accounts.web.length > 0) cleanups.push(startUploadRetentionSweep(db, config.accounts.web, metrics, logger));
       // kf messages arrive by sync_msg, not by callback: the worker roles run those syncs.
       if (wecomKf) {
         const syncConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -221,7 +230,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
 
     let accepting = true;
     const app = createHttpApp({
-      extraMiddleware: role !== 'worker' && admin ? queueBoard([queue], admin) : [],
+      extraMiddleware: role !== 'worker' && admin ? queueBoard([queue, ...(wecomKf ? [wecomKf.syncQueue] : [])], admin) : [],
       logger,
       metrics,
       // The worker role serves health and metrics only.
@@ -284,7 +293,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
 /**
  * The brain of a worker process: knowledge-base indexes loaded from the database (the demo KB
  * imported first when `default` is empty), kept current by the kb-changed feed, and the model
- * brain in front when LLM_* is configured.
+ * brain in front when LLM_* is configured (with the offline brain beside it, for spent budgets).
  */
 async function startBrain(
   config: Config,
@@ -293,7 +302,7 @@ async function startBrain(
   metrics: Metrics,
   logger: Logger,
   cleanups: Array<() => Promise<void> | void>,
-): Promise<Brain> {
+): Promise<{ brain: Brain; knowledgeOnlyBrain?: Brain }> {
   const { env } = config;
   const loaded = await loadBrain({
     db,
@@ -304,6 +313,7 @@ async function startBrain(
     ...(config.embeddings && { embeddings: config.embeddings }),
     ...(config.model && { model: config.model }),
     memory: { recentTokens: env.MEMORY_RECENT_TOKENS, summaryTokens: env.MEMORY_SUMMARY_TOKENS },
+    summaries: conversationSummaries(db),
     observer: {
       latency: (model, seconds) => metrics.modelLatency.observe({ model }, seconds),
       tokens: (model, kind, count) => metrics.modelTokens.inc({ model, kind }, count),
@@ -334,5 +344,6 @@ async function startBrain(
     },
     'brain ready',
   );
-  return loaded.brain;
+  // Customers whose model budget is spent are answered by the offline brain alone.
+  return { brain: loaded.brain, ...(config.model && { knowledgeOnlyBrain: loaded.offline }) };
 }

@@ -23,13 +23,17 @@ export class ConfigError extends AppError {
 /** A request we refuse: bad signature, undecryptable body, stale timestamp, … */
 export class RejectedRequestError extends AppError {}
 
-/** Too many requests from one visitor or address; the HTTP layer answers 429 with Retry-After. */
+/**
+ * Too many requests from one visitor or address, or a budget spent for now; the HTTP layer answers
+ * 429 with Retry-After. `code` says which limit (rate_limited unless a budget names itself).
+ */
 export class RateLimitedError extends AppError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    code = 'rate_limited',
   ) {
-    super('rate_limited', message, 429);
+    super(code, message, 429);
   }
 }
 

@@ -31,6 +31,8 @@ export async function benchEnvironment(extra: Record<string, string> = {}): Prom
     LOG_LEVEL: 'warn',
     ...appEnv(apiBase),
     COALESCE_WINDOW_MS: '0',
+    // The api and worker roles refuse to start without a shared widget secret.
+    WEB_CHAT_SECRET: 'bench-web-chat-secret-shared-by-all-roles',
     ...extra,
   };
   return {

@@ -10,13 +10,12 @@ import { KnowledgeStore } from './knowledge/knowledge-store.ts';
 import { seedDemoKnowledgeBase } from './knowledge/seed-demo.ts';
 import { buildLexicalIndex, createRetrievalContext, loadRetrievalSettings } from './load-offline-brain.ts';
 import { createChatModel } from './model/chat-model.ts';
-import { ConversationMemory, type MemoryBudget } from './model/conversation-memory.ts';
+import { ConversationMemory, type MemoryBudget, type SummaryStore } from './model/conversation-memory.ts';
 import { LlmBrain } from './model/llm-brain.ts';
 import type { ModelObserver, ModelSettings } from './model/model-settings.ts';
 import { loadPersona } from './model/persona.ts';
 import { loadPrompts } from './model/prompts.ts';
 import { createSummarizer } from './model/summarize-turns.ts';
-import { DatabaseSummaryStore } from './model/summary-store.ts';
 import { OfflineBrain } from './offline-brain.ts';
 import { SmallTalk } from './smalltalk/small-talk.ts';
 import type { Brain } from './types.ts';
@@ -34,6 +33,8 @@ export interface BrainSetup {
   /** Unset = offline mode. */
   model?: ModelSettings;
   memory?: MemoryBudget;
+  /** Where the model brain keeps each conversation's rolling summary; the domain implements it. */
+  summaries: SummaryStore;
   observer?: ModelObserver;
   logger?: Logger;
 }
@@ -67,7 +68,7 @@ export async function loadBrain(setup: BrainSetup): Promise<LoadedBrain> {
 }
 
 /** The knowledge bases, their indexes and the offline brain: everything that needs no model. */
-export async function loadKnowledge(setup: Omit<BrainSetup, 'model'>): Promise<LoadedKnowledge> {
+export async function loadKnowledge(setup: Omit<BrainSetup, 'model' | 'summaries'>): Promise<LoadedKnowledge> {
   const settings = await loadRetrievalSettings(setup.configDir);
   const [retrieval, rules, smallTalk] = await Promise.all([
     createRetrievalContext(setup.configDir, settings),
@@ -105,7 +106,7 @@ export async function loadKnowledge(setup: Omit<BrainSetup, 'model'>): Promise<L
   };
 }
 
-/** The model brain over loaded knowledge: prompts and persona from config, memory on the conversation rows. */
+/** The model brain over loaded knowledge: prompts and persona from config, memory in the summary store it is given. */
 export async function createModelBrain(knowledge: LoadedKnowledge, setup: BrainSetup & { model: ModelSettings }): Promise<LlmBrain> {
   const persona = await loadPersona(join(setup.configDir, 'persona.json'));
   const prompts = await loadPrompts(setup.promptsDir, persona);
@@ -119,11 +120,7 @@ export async function createModelBrain(knowledge: LoadedKnowledge, setup: BrainS
     handoff: knowledge.handoff,
     sensitiveIntents: knowledge.sensitiveIntents,
     smallTalk: knowledge.smallTalk,
-    memory: new ConversationMemory(
-      new DatabaseSummaryStore(setup.db),
-      createSummarizer(model, prompts.summarize),
-      setup.memory ?? DEFAULT_MEMORY,
-    ),
+    memory: new ConversationMemory(setup.summaries, createSummarizer(model, prompts.summarize), setup.memory ?? DEFAULT_MEMORY),
     fallbackText: setup.fallbackText,
     observer: setup.observer,
     logger: setup.logger,

@@ -51,6 +51,11 @@ export interface AnswerOptions {
    * the sink must not throw, and a draft that cannot be shown never fails the turn.
    */
   onDraft?(textSoFar: string): void;
+  /**
+   * Receives the tokens (prompt and completion) each model call made for this answer spent, as
+   * the endpoint reported them, so the caller can hold the customer to a budget.
+   */
+  onTokens?(count: number): void;
 }
 
 export interface Brain {

@@ -71,6 +71,17 @@ export interface ChannelSender {
   sendText(to: OutboundRecipient, text: string, deliveryId: number): Promise<SendReceipt>;
 }
 
+/** Whether a customer's turn may use the model: a channel's budget says no when one it keeps is spent. */
+export type ModelAllowance = { allowed: true } | { allowed: false; spent: string };
+
+/** Model tokens a channel lets its customers spend (the web widget's daily budgets). */
+export interface ModelTokenBudget {
+  /** Asked before a turn; not allowed = the turn is answered from the knowledge base only. */
+  allowance(to: OutboundRecipient): Promise<ModelAllowance>;
+  /** Records the tokens a turn's model calls spent. */
+  spend(to: OutboundRecipient, tokens: number): Promise<void>;
+}
+
 export interface Channel {
   kind: ChannelKind;
   /** Account names this channel serves, with non-secret settings worth recording. */
@@ -100,4 +111,6 @@ export interface Channel {
    * begins, so the HTTP server can close; clients reconnect to another process.
    */
   endLiveConnections?(): Promise<void>;
+  /** Optional: holds this channel's customers to a model-token budget; without one the model always answers. */
+  modelBudget?: ModelTokenBudget;
 }

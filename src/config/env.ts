@@ -11,6 +11,7 @@ import {
   type WechatMpAccount,
   type WecomKfAccount,
 } from './wechat-accounts.ts';
+import { webBudgetAccountShape, webBudgetDefaults, webBudgetEnvShape } from './web-budgets.ts';
 
 /**
  * The public configuration contract. Variable names are relied on by operators and scripts:
@@ -87,14 +88,19 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only')
       .default('demo'),
   ),
-  /** Signs session tokens and company-signed user ids; generated under DATA_DIR when unset. */
-  WEB_CHAT_SECRET: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  /** The widget's keys are derived from it (widget-keys.ts); generated under DATA_DIR when unset (`npm start` only). */
+  WEB_CHAT_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)').optional()),
+  /** How long a widget session token lives; the widget renews it before then. */
+  WEB_SESSION_TTL_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(300).max(86_400).default(3600)),
+  /** `production` makes shared secrets required instead of generated per process. */
+  NODE_ENV: optionalString,
   /** Comma-separated origins allowed to embed the widget; empty = the service's own origin only. */
   WEB_CHAT_ALLOWED_ORIGINS: optionalString,
   WEB_CHAT_MAX_MESSAGE_CHARS: positiveInt(2000),
   WEB_CHAT_MAX_UPLOAD_BYTES: positiveInt(5 * 1024 * 1024),
   WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE: positiveInt(20),
   WEB_CHAT_IP_REQUESTS_PER_MINUTE: positiveInt(600),
+  ...webBudgetEnvShape,
   /** The knowledge base the `default` widget answers from; `default` when unset. */
   WEB_CHAT_KNOWLEDGE_BASE: optionalString,
   /** GET / serves the demo store page with the widget. */
@@ -146,12 +152,13 @@ export type WecomAccount = z.infer<typeof wecomAccountSchema>;
 const webAccountSchema = z.object({
   name: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account names are lowercase letters, digits, - and _'),
   publicId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only'),
-  secret: z.string().min(16, 'at least 16 characters').optional(),
+  secret: z.string().min(32, 'at least 32 characters (openssl rand -base64 32)').optional(),
   allowedOrigins: z.array(z.string()).default([]),
   maxMessageChars: z.number().int().positive().optional(),
   maxUploadBytes: z.number().int().positive().optional(),
   visitorMessagesPerMinute: z.number().int().positive().optional(),
   ipRequestsPerMinute: z.number().int().positive().optional(),
+  ...webBudgetAccountShape,
   /** The knowledge base this widget answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
   knowledgeBase: z.string().min(1).optional(),
 });
@@ -242,6 +249,7 @@ function webAccounts(env: Env, fileAccounts: Array<z.infer<typeof webAccountSche
     maxUploadBytes: env.WEB_CHAT_MAX_UPLOAD_BYTES,
     visitorMessagesPerMinute: env.WEB_CHAT_VISITOR_MESSAGES_PER_MINUTE,
     ipRequestsPerMinute: env.WEB_CHAT_IP_REQUESTS_PER_MINUTE,
+    ...webBudgetDefaults(env),
     ...a,
     secret: a.secret ?? env.WEB_CHAT_SECRET,
   });

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { ChannelKind } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
 import { channelAccounts } from '../db/schema.ts';
@@ -25,4 +25,13 @@ export async function syncChannelAccounts(
     ids.set(accountKey(a.channel, a.name), row!.id);
   }
   return ids;
+}
+
+/** The id of one account's row, if it has one. */
+export async function findChannelAccountId(db: Database, channel: ChannelKind, name: string): Promise<number | undefined> {
+  const [row] = await db
+    .select({ id: channelAccounts.id })
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.channel, channel), eq(channelAccounts.name, name)));
+  return row?.id;
 }

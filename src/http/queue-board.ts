@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import type { Queue } from 'bullmq';
 import type { Middleware } from 'koa';
+import { constantTimeEqual } from '../lib/constant-time-equal.ts';
 
 /** Where operators see and retry jobs: Bull Board (https://github.com/felixmosh/bull-board). */
 export const QUEUE_BOARD_PATH = '/admin/queues';
@@ -11,12 +11,6 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
 export interface AdminCredentials {
   user: string;
   password: string;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** HTTP Basic (RFC 7617) in front of everything under `path`; anything else passes through. */
@@ -27,7 +21,9 @@ export function requireBasicAuth(path: string, credentials: AdminCredentials): M
     const decoded = scheme?.toLowerCase() === 'basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
     const ok =
-      colon > 0 && sameSecret(decoded.slice(0, colon), credentials.user) && sameSecret(decoded.slice(colon + 1), credentials.password);
+      colon > 0 &&
+      constantTimeEqual(decoded.slice(0, colon), credentials.user) &&
+      constantTimeEqual(decoded.slice(colon + 1), credentials.password);
     if (!ok) {
       ctx.status = 401;
       ctx.set('WWW-Authenticate', 'Basic realm="kefu-hub admin", charset="UTF-8"');

@@ -67,3 +67,28 @@ export class AccessTokenCache {
     await this.options.redis.eval(DELETE_IF_EQUAL, 1, this.options.key, token);
   }
 }
+
+export interface FreshTokenRetry<T> {
+  /** The current token (from the cache). */
+  token: () => Promise<string>;
+  /** One request with `token`, resolving with the platform's answer. */
+  call: (token: string) => Promise<T>;
+  /** Whether the answer says the token is expired or invalid. */
+  rejected: (answer: T) => boolean;
+  /** Drops the rejected token, so that `token` fetches a new one. */
+  drop: (token: string) => Promise<void>;
+}
+
+/**
+ * "Retry once with a fresh token", the one way every platform client does it: a token the
+ * platform rejects (revoked, or expired before the cache said) is dropped and the request made
+ * once more with a new one. The second answer is final, whatever it is: a token rejected twice in
+ * a row means a wrong credential, and asking again would only spend the platform's token quota.
+ */
+export async function callWithFreshTokenRetry<T>(retry: FreshTokenRetry<T>): Promise<T> {
+  const token = await retry.token();
+  const answer = await retry.call(token);
+  if (!retry.rejected(answer)) return answer;
+  await retry.drop(token);
+  return retry.call(await retry.token());
+}

@@ -1,15 +1,20 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { safeError } from './log-safe-error.ts';
 
 export type { Logger };
 
 /**
- * JSON logs. Secrets and message bodies never appear at info level: the redact list covers the
- * fields that could carry them, and code logs ids, not content.
+ * JSON logs, safe by construction: secrets and customer text never appear, whatever a call site
+ * passes. The redact list covers the fields that could carry them (message text, request bodies,
+ * bound query parameters); errors, under `err`, `error` or as a cause, keep their type, code,
+ * constraint and SQL text but never the values (src/observability/log-safe-error.ts). Code logs ids,
+ * not content. `destination` is for tests that read what the service logged.
  */
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+export function createLogger(level: string, base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'kefu-hub', ...base },
+    serializers: { err: safeError, error: safeError },
     redact: {
       paths: [
         'secret',
@@ -21,9 +26,16 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
         '*.token',
         '*.encodingAesKey',
         'text',
+        '*.text',
         'body',
+        '*.body',
+        'content',
+        '*.content',
+        'params',
+        '*.params',
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -25,6 +25,36 @@ export function createMetrics() {
       help: 'Web widget event streams this process holds open',
       registers: [registry],
     }),
+    webBudgetSpent: new Counter({
+      name: 'kefu_web_budget_spent_total',
+      help: 'What web visitors spent of a budget, by widget account and budget (session_mints, upload_bytes, model_tokens)',
+      labelNames: ['account', 'budget'] as const,
+      registers: [registry],
+    }),
+    webBudgetExhausted: new Counter({
+      name: 'kefu_web_budget_exhausted_total',
+      help: 'Web requests refused, or turns answered from the knowledge base only, because a budget was spent, by widget account and budget',
+      labelNames: ['account', 'budget'] as const,
+      registers: [registry],
+    }),
+    webBudgetLimit: new Gauge({
+      name: 'kefu_web_budget_limit',
+      help: 'The configured web budgets, by widget account and budget (per hour, per day, bytes or open streams as the name says)',
+      labelNames: ['account', 'budget'] as const,
+      registers: [registry],
+    }),
+    webUploadBytesStored: new Gauge({
+      name: 'kefu_web_upload_bytes_stored',
+      help: 'Bytes of web uploads kept, by widget account, as of the last retention sweep',
+      labelNames: ['account'] as const,
+      registers: [registry],
+    }),
+    webUploadsDeleted: new Counter({
+      name: 'kefu_web_uploads_deleted_total',
+      help: 'Web uploads deleted by the retention sweep, by widget account',
+      labelNames: ['account'] as const,
+      registers: [registry],
+    }),
     ackLatency: new Histogram({
       name: 'kefu_callback_ack_seconds',
       help: 'Time from callback arrival to acknowledgement',

@@ -109,6 +109,11 @@ export class FakeWecomKfApi extends LoopbackServer {
     return code;
   }
 
+  /** Puts an entry into the account's log exactly as given, however malformed: what WeCom might send one day. */
+  appendRawEntry(openKfId: string, entry: unknown): void {
+    this.append(openKfId, entry as LogItem);
+  }
+
   serviceState(openKfId: string, externalUserId: string): number {
     return this.states.get(`${openKfId}/${externalUserId}`)?.state ?? 0;
   }

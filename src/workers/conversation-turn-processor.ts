@@ -17,6 +17,11 @@ export interface TurnProcessorDeps {
   db: Database;
   redis: Redis;
   brain: Brain;
+  /**
+   * Answers from the knowledge base alone, for customers whose model budget (kept by their
+   * channel) is spent. Unset when `brain` uses no model: then budgets do not apply.
+   */
+  knowledgeOnlyBrain?: Brain;
   channels: Map<string, Channel>;
   metrics: Metrics;
   logger: Logger;
@@ -61,7 +66,10 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     channel: Channel,
     drafts: AnswerOptions,
   ): Promise<{ outcome: TurnOutcome; deliveries: UnfinishedDelivery[] }> {
-    const decision = await deps.brain.answer(
+    const to = { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId };
+    const turn = await brainForTurn(channel, to);
+    let tokens = 0;
+    const decision = await turn.brain.answer(
       {
         conversationId: conversation.id,
         customer: { id: conversation.customerId, displayName: conversation.customerName ?? undefined, tags: [] },
@@ -73,8 +81,9 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
         })),
       },
       pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),
-      drafts,
+      { ...drafts, onTokens: (count) => (tokens += count) },
     );
+    await spendTokens(channel, to, tokens);
     const handoffReason = decision.kind === 'handoff' ? decision.reason : undefined;
     const { saved, deliveries } = await saveReply({
       conversationId: conversation.id,
@@ -82,11 +91,31 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       askedAt: pending[pending.length - 1]!.createdAt,
       text: decision.text,
       parts: channel.sender.splitText(decision.text),
-      meta: { ...decision.meta, ...(handoffReason ? { handoffReason } : {}) },
+      meta: { ...decision.meta, ...turn.meta, ...(handoffReason ? { handoffReason } : {}) },
       handoffReason,
     });
     if (saved && handoffReason) deps.metrics.handoffs.inc({ reason: handoffReason });
     return { outcome: handoffReason ? 'handoff' : 'answered', deliveries };
+  }
+
+  /** The brain of this turn: the knowledge-base-only one once the customer's model budget is spent. */
+  async function brainForTurn(channel: Channel, to: OutboundRecipient): Promise<{ brain: Brain; meta: Record<string, unknown> }> {
+    const budget = channel.modelBudget;
+    if (!budget || !deps.knowledgeOnlyBrain) return { brain: deps.brain, meta: {} };
+    const allowance = await budget.allowance(to).catch((err) => {
+      // Redis is down, and with it the queue: this turn is not the place to be strict.
+      logger.warn({ err: (err as Error).message }, 'model budget unavailable; the model answers');
+      return { allowed: true } as const;
+    });
+    if (allowance.allowed) return { brain: deps.brain, meta: {} };
+    return { brain: deps.knowledgeOnlyBrain, meta: { modelBudgetSpent: allowance.spent } };
+  }
+
+  async function spendTokens(channel: Channel, to: OutboundRecipient, tokens: number): Promise<void> {
+    if (tokens === 0 || !channel.modelBudget) return;
+    await channel.modelBudget
+      .spend(to, tokens)
+      .catch((err) => logger.warn({ err: (err as Error).message, tokens }, 'model tokens not counted'));
   }
 
   return async function processTurn(job: Job<TurnJobData>, token?: string): Promise<TurnOutcome> {

@@ -6,6 +6,7 @@ import { backoffDelay } from '../lib/backoff.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { CONVERSATION_QUEUE, type TurnJobData } from '../queue/conversation-queue.ts';
+import { withScrubbedErrors } from '../queue/dead-letters.ts';
 import type { createTurnProcessor } from './conversation-turn-processor.ts';
 
 export interface ConversationWorkerOptions {
@@ -28,7 +29,7 @@ export interface ConversationWorkerOptions {
  */
 export function startConversationWorker(options: ConversationWorkerOptions): Worker<TurnJobData> {
   const { logger } = options;
-  const worker = new Worker<TurnJobData>(CONVERSATION_QUEUE, options.processTurn, {
+  const worker = new Worker<TurnJobData>(CONVERSATION_QUEUE, withScrubbedErrors(options.processTurn), {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { FakeOpenAiApi, knowledgeIds } from '../support/fake-openai-api.ts';
+import { FakeOpenAiApi, knowledgeIds } from '../../src/simulator/fake-openai-api.ts';
 import { Cluster } from './support/cluster.ts';
 import { FAULT_AT_S, RATE, runScenario } from './support/scenario.ts';
 

@@ -33,3 +33,23 @@ test('without ADMIN_USER and ADMIN_PASSWORD there is no queue board', async (t) 
   await ready(h);
   t.is((await fetch(`${h.baseUrl}/admin/queues`)).status, 404);
 });
+
+test('the queue board shows the kf sync queue beside the conversation queue when 微信客服 is configured', async (t) => {
+  const h = await startHarness({
+    database: 'postgres',
+    role: 'api',
+    env: {
+      ADMIN_USER: 'ops',
+      ADMIN_PASSWORD: 's3cret',
+      WECOM_KF_CORP_ID: 'wwkfboard01',
+      WECOM_KF_SECRET: 'kf-secret',
+      WECOM_KF_TOKEN: 'kftoken',
+      WECOM_KF_ENCODING_AES_KEY: 'kfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfkfk',
+    },
+  });
+  t.teardown(() => h.close());
+  await ready(h);
+  const api = await fetch(`${h.baseUrl}/admin/queues/api/queues`, { headers: basic('ops', 's3cret') });
+  const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
+  t.deepEqual(names, ['conversation-turns', 'wecom-kf-sync']);
+});

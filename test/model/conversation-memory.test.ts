@@ -3,7 +3,7 @@ import { createChatModel } from '../../src/brain/model/chat-model.ts';
 import { ConversationMemory, estimateTokens, type StoredSummary, type SummaryStore } from '../../src/brain/model/conversation-memory.ts';
 import { createSummarizer } from '../../src/brain/model/summarize-turns.ts';
 import type { ConversationTurn } from '../../src/brain/types.ts';
-import { FakeOpenAiApi, lastUserMessage, systemPrompt } from '../support/fake-openai-api.ts';
+import { FakeOpenAiApi, lastUserMessage, systemPrompt } from '../../src/simulator/fake-openai-api.ts';
 import { conversation, demoKnowledge, fakeModelSettings, modelBrain, says } from '../support/model-brain.ts';
 
 function turns(count: number, from = 0): ConversationTurn[] {
@@ -94,4 +94,30 @@ test('the model sees the summary and only the recent turns', async (t) => {
   t.true(quoted.length < history.length, `${quoted.length} messages quoted`);
   t.is(quoted.at(-1)!.content, '那运费谁出');
   t.is(quoted.at(-2)!.content, history.at(-1)!.text);
+});
+
+test('an answer reports the tokens of each of its model calls, the summary’s included, as the endpoint counted them', async (t) => {
+  const shared = await demoKnowledge();
+  t.teardown(() => shared.close());
+  const f = await modelBrain(shared);
+  t.teardown(() => f.close());
+  f.fake.onChat = (request) =>
+    request.tools
+      ? {
+          structured: {
+            intent: 'return',
+            entities: { orderNumber: null, phone: null, product: null, date: null, amount: null },
+            answer: '签收后7天内可申请无理由退货。',
+            citedChunkIds: [],
+            confidence: 0.9,
+            handoffReason: 'none',
+          },
+        }
+      : { text: '客户在咨询退换货。' };
+  const reported: number[] = [];
+  await f.brain.answer(conversation(turns(40)), says('那运费谁出'), { onTokens: (count) => reported.push(count) });
+  t.is(f.fake.chatRequests.length, 2, 'a summary and an answer');
+  // The fake's usage, as the real API reports it: prompt + completion tokens of each call.
+  const billed = f.fake.chatRequests.map((r) => 100 + JSON.stringify(r.messages).length + 20);
+  t.deepEqual(reported, billed);
 });

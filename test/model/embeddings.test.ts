@@ -1,6 +1,6 @@
 import test from 'ava';
 import { kbChunks } from '../../src/db/schema.ts';
-import { FakeOpenAiApi } from '../support/fake-openai-api.ts';
+import { FakeOpenAiApi } from '../../src/simulator/fake-openai-api.ts';
 import { demoKnowledge } from '../support/model-brain.ts';
 
 test('with an embeddings endpoint, chunks are embedded at import, held in memory, and dense hits are fused with lexical ones', async (t) => {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createChatModel } from '../../src/brain/model/chat-model.ts';
-import { knowledgeIds, lastUserMessage, systemPrompt } from '../support/fake-openai-api.ts';
+import { knowledgeIds, lastUserMessage, systemPrompt } from '../../src/simulator/fake-openai-api.ts';
 import {
   conversation,
   demoKnowledge,

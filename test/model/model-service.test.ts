@@ -1,7 +1,7 @@
 import test from 'ava';
 import { eq } from 'drizzle-orm';
 import { conversations, messages } from '../../src/db/schema.ts';
-import { type ChatRequest, FakeOpenAiApi, knowledgeIds, lastUserMessage } from '../support/fake-openai-api.ts';
+import { type ChatRequest, FakeOpenAiApi, knowledgeIds, lastUserMessage } from '../../src/simulator/fake-openai-api.ts';
 import { eventually, startHarness } from '../support/wecom-service.ts';
 
 /** Answers the structured call like a grounded model; a plain call (the summary) with a summary. */

@@ -11,7 +11,16 @@ export interface CliResult {
 
 /** Runs `npm run kb -- <args>` as an operator would (the same script, a process of its own). */
 export function runKb(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/kb.ts', ...args], {
+  return runScript('scripts/kb.ts', args, env);
+}
+
+/** Runs `npm run queue -- <args>` as an operator would. */
+export function runQueueCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runScript('scripts/queue.ts', args, env);
+}
+
+function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,8 @@ import { createModelBrain, type LoadedKnowledge, loadKnowledge } from '../../src
 import type { LlmBrain } from '../../src/brain/model/llm-brain.ts';
 import type { ModelObserver, ModelSettings } from '../../src/brain/model/model-settings.ts';
 import type { ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
-import { type ChatReply, type ChatRequest, FakeOpenAiApi, knowledgeIds } from './fake-openai-api.ts';
+import { conversationSummaries } from '../../src/conversations/conversation-summary.ts';
+import { type ChatReply, type ChatRequest, FakeOpenAiApi, knowledgeIds } from '../../src/simulator/fake-openai-api.ts';
 
 export const FALLBACK = '这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。';
 
@@ -75,6 +76,7 @@ export async function modelBrain(fixture: KnowledgeFixture, settings: Partial<Mo
     promptsDir: 'config/prompts',
     fallbackText: FALLBACK,
     model: fakeModelSettings(baseUrl, settings),
+    summaries: conversationSummaries(fixture.database.db),
     observer,
   });
   return { fake, brain, observed, close: () => fake.close() };

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * A web chat visitor as the widget is one: a session, messages, history and the event stream,
@@ -33,7 +33,15 @@ export interface OpenStream {
 let addressCounter = 0;
 export const nextClientAddress = () => `10.${(process.pid >> 8) & 255}.${process.pid & 255}.${++addressCounter}`;
 export const newClientId = () => randomBytes(8).toString('hex');
-export const signUserId = (secret: string, userId: string) => createHmac('sha256', secret).update(userId).digest('hex');
+/**
+ * What the company's server posts for a signed-in customer, computed as docs/channels.md tells
+ * companies to (HKDF-SHA256 of the widget secret, then HMAC of "<exp>.<userId>"), not with the
+ * service's own code, so the documented recipe is what is tested.
+ */
+export function signUserId(secret: string, userId: string, exp = Math.floor(Date.now() / 1000) + 3600) {
+  const key = Buffer.from(hkdfSync('sha256', secret, 'kefu-hub web widget', 'kefu-hub web user-signature v1', 32));
+  return { userId, exp, signature: createHmac('sha256', key).update(`${exp}.${userId}`).digest('hex') };
+}
 
 export class WebVisitor {
   token = '';
@@ -93,16 +101,38 @@ export class WebVisitor {
     });
   }
 
+  /** A ticket for a URL the browser opens itself: `{ purpose: 'stream' }` or `{ purpose: 'download', fileId }`. */
+  ticket(body: Record<string, unknown>): Promise<Response> {
+    return fetch(`${this.api}/tickets`, {
+      method: 'POST',
+      headers: this.headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+    });
+  }
+
+  async ticketFor(body: Record<string, unknown>): Promise<string> {
+    const res = await this.ticket(body);
+    if (!res.ok) throw new Error(`ticket: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { ticket: string }).ticket;
+  }
+
+  /** Fetches an upload as <img> or a link does: with a download ticket in the URL, no header. */
+  async download(url: string): Promise<Response> {
+    const fileId = url.slice(url.lastIndexOf('/') + 1);
+    const ticket = await this.ticketFor({ purpose: 'download', fileId });
+    return fetch(`${this.baseUrl}${url}?ticket=${encodeURIComponent(ticket)}`, { headers: { 'X-Forwarded-For': this.address } });
+  }
+
   async history(): Promise<Array<{ id: number; from: string; text: string }>> {
     const res = await fetch(`${this.api}/history`, { headers: this.headers() });
     if (!res.ok) throw new Error(`history: ${res.status} ${await res.text()}`);
     return ((await res.json()) as { messages: Array<{ id: number; from: string; text: string }> }).messages;
   }
 
-  /** Opens the event stream as EventSource does (token in the query; Last-Event-ID header on resume). */
+  /** Opens the event stream as the widget's EventSource does (a stream ticket in the query; Last-Event-ID header on resume). */
   async stream(options: { lastEventId?: number; header?: boolean } = {}): Promise<OpenStream> {
     const abort = new AbortController();
-    const query = new URLSearchParams({ token: this.token });
+    const query = new URLSearchParams({ ticket: await this.ticketFor({ purpose: 'stream' }) });
     const headers: Record<string, string> = {
       'X-Forwarded-For': this.address,
       Accept: 'text/event-stream',

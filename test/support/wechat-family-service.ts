@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
 import { startService, type Service } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/env.ts';
+import type { Logger } from '../../src/observability/logger.ts';
 
 /**
  * Fixtures for the WeChat-family channel tests (databases come from ./databases.ts): a Redis
@@ -38,7 +39,11 @@ export class EchoBrain implements Brain {
   }
 }
 
-export async function startTestService(env: Record<string, string>, brain: Brain): Promise<{ service: Service; baseUrl: string }> {
+export async function startTestService(
+  env: Record<string, string>,
+  brain: Brain,
+  logger?: Logger,
+): Promise<{ service: Service; baseUrl: string }> {
   const service = await startService(
     loadConfig({
       PORT: '0',
@@ -50,7 +55,7 @@ export async function startTestService(env: Record<string, string>, brain: Brain
       ...env,
     }),
     'all',
-    { brain },
+    { brain, logger },
   );
   return { service, baseUrl: `http://127.0.0.1:${service.port}` };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Brain } from '../../src/brain/types.ts';
+import type { Logger } from '../../src/observability/logger.ts';
 import { startService, type Role, type Service } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { createConversationQueue, type TurnJobData } from '../../src/queue/conversation-queue.ts';
@@ -64,6 +65,8 @@ export interface HarnessOptions {
   role?: Role;
   env?: Record<string, string>;
   wecom?: FakeWecomApi;
+  /** The service's logger (default: one built from LOG_LEVEL, silent). */
+  logger?: Logger;
 }
 
 /**
@@ -89,9 +92,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     // X-Forwarded-For entry, so each simulated visitor can have its own.
     TRUSTED_PROXY_HOPS: '1',
     JOB_BACKOFF_MS: '50',
+    // Roles apart must share the widget secret (they refuse to start without one).
+    ...(options.role && options.role !== 'all' ? { WEB_CHAT_SECRET: 'harness-web-chat-secret-shared-by-roles' } : {}),
     ...options.env,
   };
-  const service = await startService(loadConfig(env), options.role ?? 'all', { brain: options.brain });
+  const service = await startService(loadConfig(env), options.role ?? 'all', { brain: options.brain, logger: options.logger });
   const baseUrl = `http://127.0.0.1:${service.port}`;
   let operatorQueue: { queue: Queue<TurnJobData>; connection: Redis } | undefined;
   return {

@@ -23,6 +23,7 @@ export interface ReplyDraft {
 
 export interface Session {
   token: string;
+  expiresAt: string;
   visitor: { id: string; kind: 'user' | 'anonymous' };
   limits: { maxMessageChars: number; maxUploadBytes: number };
 }
@@ -63,9 +64,9 @@ export class ChatApi {
     return body as T;
   }
 
-  /** A new anonymous session, a renewed one (token), or a signed-in user's (userId + signature). */
-  session(options: { token?: string; userId?: string; signature?: string }): Promise<Session> {
-    const body = options.userId ? { userId: options.userId, signature: options.signature } : {};
+  /** A new anonymous session, a renewed one (token), or a signed-in user's (userId + exp + signature). */
+  session(options: { token?: string; userId?: string; exp?: number; signature?: string }): Promise<Session> {
+    const body = options.userId ? { userId: options.userId, exp: options.exp, signature: options.signature } : {};
     return this.call('/session', {
       method: 'POST',
       token: options.token,
@@ -97,13 +98,28 @@ export class ChatApi {
     return this.call('/uploads', { method: 'POST', token, headers, body: file });
   }
 
-  streamUrl(token: string, lastEventId: number): string {
-    return `${this.root}/stream?token=${encodeURIComponent(token)}&lastEventId=${lastEventId}`;
+  /**
+   * EventSource, <img> and links send no headers, and a session token in a URL lands in proxy logs:
+   * these URLs carry a ticket instead, good for one purpose and a minute (a stream ticket, once).
+   */
+  private async ticket(token: string, use: { purpose: 'stream' } | { purpose: 'download'; fileId: string }): Promise<string> {
+    const { ticket } = await this.call<{ ticket: string }>('/tickets', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(use),
+    });
+    return encodeURIComponent(ticket);
   }
 
-  /** Files are served only to their owner: the token rides in the URL because <img> sends no headers. */
-  fileUrl(token: string, path: string): string {
-    return `${this.origin}${path}?token=${encodeURIComponent(token)}`;
+  async streamUrl(token: string, lastEventId: number): Promise<string> {
+    return `${this.root}/stream?ticket=${await this.ticket(token, { purpose: 'stream' })}&lastEventId=${lastEventId}`;
+  }
+
+  /** Files are served only to their owner, by a download ticket for that file. */
+  async fileUrl(token: string, path: string): Promise<string> {
+    const fileId = path.slice(path.lastIndexOf('/') + 1);
+    return `${this.origin}${path}?ticket=${await this.ticket(token, { purpose: 'download', fileId })}`;
   }
 }
 

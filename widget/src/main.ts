@@ -6,8 +6,8 @@ import { ChatView, type ShownMessage } from './view.ts';
 /**
  * kefu-hub's chat widget. Embed with
  *   <script src="https://kefu.example.com/widget.js" data-kefu-id="PUBLIC_ID" async></script>
- * Optional: data-lang="zh|en"; data-user-id + data-user-signature (HMAC computed by the company's
- * server, docs/channels.md) so a signed-in customer's history follows them.
+ * Optional: data-lang="zh|en"; data-user-id + data-user-exp + data-user-signature (computed by the
+ * company's server, docs/channels.md) so a signed-in customer's history follows them.
  */
 function start(script: HTMLScriptElement): void {
   const publicId = script.dataset.kefuId;
@@ -16,6 +16,7 @@ function start(script: HTMLScriptElement): void {
   const t = pickTexts(script.dataset.lang);
   const userId = script.dataset.userId;
   const signature = script.dataset.userSignature;
+  const exp = script.dataset.userExp ? Number(script.dataset.userExp) : undefined;
   // One visitor per browser and widget, shared by every tab (localStorage); the panel's open state per tab.
   const anonymousKey = `kefu-hub:${api.root}:visitor`;
   const tokenKey = userId ? `kefu-hub:${api.root}:user:${userId}` : anonymousKey;
@@ -46,19 +47,44 @@ function start(script: HTMLScriptElement): void {
     }
   };
 
-  async function renewSession(): Promise<void> {
+  let renewing: Promise<void> | undefined;
+  const renewSession = () =>
+    (renewing ??= startSession().finally(() => {
+      renewing = undefined;
+    }));
+
+  async function startSession(): Promise<void> {
+    // Sessions live an hour: this page's renews itself (the company's signature may have expired by now).
+    if (session) {
+      try {
+        return keep(await api.session({ token: session.token }));
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      }
+    }
     // A visitor who signs in brings what they wrote anonymously in this browser along, once
     // (the server moves it when the token and the signed user id are both valid).
     const stored = recall(anonymousKey);
+    const user = userId ? { userId, exp, signature } : {};
     try {
-      session = await api.session(userId ? { userId, signature, token: stored } : { token: stored });
+      keep(await api.session({ ...user, token: stored }));
     } catch (err) {
-      // A stored token that no longer works (secret rotated, expired): go on without it.
+      // A stored token that no longer works (secret rotated, revoked, long expired): go on without it.
       if (!(err instanceof ApiError) || err.status !== 401 || !stored) throw err;
-      session = await api.session(userId ? { userId, signature } : {});
+      keep(await api.session(user));
     }
     if (userId) remember(anonymousKey, undefined);
-    remember(tokenKey, session.token);
+  }
+
+  function keep(fresh: Session): void {
+    session = fresh;
+    remember(tokenKey, fresh.token);
+  }
+
+  /** The session token, renewed first when it expires within two minutes. */
+  async function token(): Promise<string> {
+    if (!session || Date.parse(session.expiresAt) - Date.now() < 120_000) await renewSession();
+    return session!.token;
   }
 
   const receive = (message: ChatMessage, fresh = true) => {
@@ -70,7 +96,7 @@ function start(script: HTMLScriptElement): void {
   };
 
   const stream = new ReplyStream({
-    url: async () => api.streamUrl(session!.token, newestId),
+    url: async () => api.streamUrl(await token(), newestId),
     message: (m) => receive(m),
     typing: (active) => view.typing(active),
     draft: (d) => {
@@ -87,7 +113,7 @@ function start(script: HTMLScriptElement): void {
   function ensureStarted(): Promise<void> {
     starting ??= (async () => {
       await renewSession();
-      const { messages, hasMore } = await api.history(session!.token);
+      const { messages, hasMore } = await api.history(await token());
       for (const m of messages) receive(m, false);
       view.offerEarlier(hasMore);
       await stream.open();
@@ -115,8 +141,8 @@ function start(script: HTMLScriptElement): void {
     try {
       await ensureStarted();
       const { message } = pending.file
-        ? await api.upload(session!.token, clientId, pending.file)
-        : await api.send(session!.token, clientId, pending.text);
+        ? await api.upload(await token(), clientId, pending.file)
+        : await api.send(await token(), clientId, pending.text);
       view.status('');
       outbox.delete(clientId);
       if (!view.has(message.id)) view.show(message);
@@ -158,7 +184,7 @@ function start(script: HTMLScriptElement): void {
     closed: () => remember(openKey, undefined, 'sessionStorage'),
     earlier: async () => {
       try {
-        const { messages, hasMore } = await api.history(session!.token, oldestId);
+        const { messages, hasMore } = await api.history(await token(), oldestId);
         oldestId = Math.min(oldestId, ...messages.map((m) => m.id));
         view.showEarlier(messages.filter((m) => !view.has(m.id)));
         view.offerEarlier(hasMore);
@@ -167,7 +193,7 @@ function start(script: HTMLScriptElement): void {
       }
     },
     retry: (clientId) => void deliver(clientId),
-    fileUrl: (path) => api.fileUrl(session?.token ?? '', path),
+    fileUrl: async (path) => api.fileUrl(await token(), path),
   });
 
   // A returning visitor gets their history and live replies at once; a new one only once they open the chat.

@@ -1,7 +1,10 @@
 import type { ChatMessage, ReplyDraft } from './api.ts';
 
 export interface StreamHandlers {
-  /** The URL to connect to, built with the newest id the widget has (the server sends what follows). */
+  /**
+   * The URL to connect to, with a fresh single-use stream ticket and the newest id the widget has
+   * (the server sends what follows). Called for every connection: a used ticket opens nothing.
+   */
   url(): Promise<string>;
   message(message: ChatMessage): void;
   typing(active: boolean, from: string): void;

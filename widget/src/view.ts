@@ -15,7 +15,8 @@ export interface ViewHandlers {
   submit(text: string): void;
   attach(file: File): void;
   retry(clientId: string): void;
-  fileUrl(path: string): string;
+  /** A URL that opens the upload for a minute (it carries a download ticket). */
+  fileUrl(path: string): Promise<string>;
 }
 
 const icon = (path: string) =>
@@ -270,12 +271,30 @@ export class ChatView {
     const who = { customer: this.t.you, bot: this.t.bot, agent: this.t.agent, system: this.t.system }[m.from];
     item.append(el('span', { class: 'who' }, who));
     const body = el('div', { class: 'body' });
-    if (m.attachment && m.kind === 'image') {
-      body.append(el('img', { src: this.on.fileUrl(m.attachment.url), alt: m.attachment.name ?? this.t.image, loading: 'lazy' }));
-    } else if (m.attachment) {
-      body.append(
-        el('a', { href: this.on.fileUrl(m.attachment.url), target: '_blank', rel: 'noopener' }, `📎 ${m.attachment.name ?? this.t.file}`),
+    const path = m.attachment?.url;
+    if (path && m.kind === 'image') {
+      // Loaded at once, not lazily: the ticket in its URL lasts a minute.
+      const img = el('img', { alt: m.attachment!.name ?? this.t.image });
+      this.on.fileUrl(path).then(
+        (url) => img.setAttribute('src', url),
+        () => undefined,
       );
+      body.append(img);
+    } else if (path) {
+      const link = el('a', { href: '#' }, `📎 ${m.attachment!.name ?? this.t.file}`);
+      // A fresh ticket when the visitor opens it, however long after the message came. The tab is
+      // opened during the click (Safari blocks one opened after an await) and cut from this page.
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        const tab = open('', '_blank');
+        if (!tab) return;
+        tab.opener = null;
+        this.on.fileUrl(path).then(
+          (url) => tab.location.replace(url),
+          () => tab.close(),
+        );
+      });
+      body.append(link);
     } else {
       body.textContent = m.text;
     }

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/connect.ts';
-import { type KbDocumentStatus, kbChunks, kbDocuments, knowledgeBases } from '../../db/schema.ts';
+import { type KbDocumentStatus, kbChunks, kbDocuments, knowledgeBases } from '../../db/knowledge-schema.ts';
 import type { IndexedChunk } from '../retrieval/types.ts';
 import type { ChunkDraft } from './parse-document.ts';
 

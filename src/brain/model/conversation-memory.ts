@@ -22,8 +22,13 @@ export interface SummaryStore {
   save(conversationId: number, summary: StoredSummary): Promise<void>;
 }
 
-/** Folds turns into a previous summary (a model call); returns the new summary text. */
-export type Summarize = (previous: string | undefined, turns: ConversationTurn[], maxChars: number) => Promise<string>;
+/** Folds turns into a previous summary (a model call, whose tokens go to `onTokens`); returns the new summary text. */
+export type Summarize = (
+  previous: string | undefined,
+  turns: ConversationTurn[],
+  maxChars: number,
+  onTokens?: (count: number) => void,
+) => Promise<string>;
 
 export interface Recollection {
   summary?: string;
@@ -73,14 +78,14 @@ export class ConversationMemory {
     private readonly budget: MemoryBudget,
   ) {}
 
-  async recall(conversationId: number, history: readonly ConversationTurn[]): Promise<Recollection> {
+  async recall(conversationId: number, history: readonly ConversationTurn[], onTokens?: (count: number) => void): Promise<Recollection> {
     const { older, recent } = splitHistory(history, this.budget.recentTokens);
     const stored = await this.store.load(conversationId);
     const unfolded = older.filter((turn) => !stored || turn.at > stored.through);
     if (unfolded.length === 0) return { ...(stored && { summary: stored.text }), recent };
     let folded: string;
     try {
-      folded = await this.summarize(stored?.text, unfolded, this.budget.summaryTokens);
+      folded = await this.summarize(stored?.text, unfolded, this.budget.summaryTokens, onTokens);
     } catch {
       // The answer matters more than the summary: carry on with the old one; these turns are
       // folded on a later turn, when the model answers again.

@@ -76,8 +76,8 @@ export class LlmBrain implements Brain {
     let answer: ModelAnswer;
     try {
       hits = await this.options.search(conversation.knowledgeBase, chat.question || text, this.options.contextChunks ?? 5);
-      const memory = await this.options.memory.recall(conversation.conversationId, conversation.history);
-      answer = await this.call(this.messages(hits, memory.summary, memory.recent, text), options.onDraft);
+      const memory = await this.options.memory.recall(conversation.conversationId, conversation.history, options.onTokens);
+      answer = await this.call(this.messages(hits, memory.summary, memory.recent, text), options);
     } catch (err) {
       const code = errorCode(err);
       this.options.observer?.error(modelName, code);
@@ -136,7 +136,7 @@ export class LlmBrain implements Brain {
     return [new SystemMessage(system), ...recent.flatMap(turnToMessage), new HumanMessage(text)];
   }
 
-  private async call(messages: BaseMessage[], onDraft: AnswerOptions['onDraft']): Promise<ModelAnswer> {
+  private async call(messages: BaseMessage[], { onDraft, onTokens }: AnswerOptions): Promise<ModelAnswer> {
     const model = this.options.settings.model;
     const started = performance.now();
     // Only a caller that shows drafts makes the call stream; the result is the same either way.
@@ -158,6 +158,7 @@ export class LlmBrain implements Brain {
     if (usage) {
       this.options.observer?.tokens(model, 'prompt', usage.input_tokens);
       this.options.observer?.tokens(model, 'completion', usage.output_tokens);
+      onTokens?.(usage.total_tokens);
     }
     const parsed = modelAnswerSchema.safeParse(result.parsed);
     if (!parsed.success) throw new InvalidModelOutputError(parsed.error.issues[0]?.message ?? 'no structured output');

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { DeliveryError } from '../../errors.ts';
-import { AccessTokenCache } from '../../lib/access-token-cache.ts';
+import { AccessTokenCache, callWithFreshTokenRetry } from '../../lib/access-token-cache.ts';
 import { HttpTransportError, requestJson } from '../../lib/http-json.ts';
 import { describeErrcode, RETRYABLE, TOKEN_REJECTED } from './wecom-errcodes.ts';
 
@@ -67,32 +67,31 @@ export class WecomApiClient {
    */
   async post<T extends WecomResponse>(path: string, body: unknown): Promise<T> {
     const prefix = this.options.codePrefix;
-    for (let attempt = 1; ; attempt++) {
-      let token: string;
-      try {
-        token = await this.tokens.get();
-      } catch (err) {
-        throw new DeliveryError(true, `${prefix}:gettoken`, (err as Error).message);
-      }
-      const url = new URL(path, this.credentials.apiBase);
-      url.searchParams.set('access_token', token);
-      let res: T;
-      try {
-        res = await requestJson<T>({ url: url.href, body, timeoutMs: this.timeoutMs });
-      } catch (err) {
-        if (err instanceof HttpTransportError) throw new DeliveryError(true, `http:${err.status ?? 'network'}`, err.message);
-        throw err;
-      }
-      if (res.errcode === 0) return res;
-      if (TOKEN_REJECTED.has(res.errcode) && attempt === 1) {
-        await this.tokens.invalidate(token);
-        continue;
-      }
-      throw new DeliveryError(
-        RETRYABLE.has(res.errcode) || TOKEN_REJECTED.has(res.errcode),
-        `${prefix}:${res.errcode}`,
-        describeErrcode(res.errcode, res.errmsg),
-      );
+    const res = await callWithFreshTokenRetry({
+      token: () =>
+        this.tokens.get().catch((err) => {
+          throw new DeliveryError(true, `${prefix}:gettoken`, (err as Error).message);
+        }),
+      call: (token) => this.postWithToken<T>(path, body, token),
+      rejected: (answer) => TOKEN_REJECTED.has(answer.errcode),
+      drop: (token) => this.tokens.invalidate(token),
+    });
+    if (res.errcode === 0) return res;
+    throw new DeliveryError(
+      RETRYABLE.has(res.errcode) || TOKEN_REJECTED.has(res.errcode),
+      `${prefix}:${res.errcode}`,
+      describeErrcode(res.errcode, res.errmsg),
+    );
+  }
+
+  private async postWithToken<T>(path: string, body: unknown, token: string): Promise<T> {
+    const url = new URL(path, this.credentials.apiBase);
+    url.searchParams.set('access_token', token);
+    try {
+      return await requestJson<T>({ url: url.href, body, timeoutMs: this.timeoutMs });
+    } catch (err) {
+      if (err instanceof HttpTransportError) throw new DeliveryError(true, `http:${err.status ?? 'network'}`, err.message);
+      throw err;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { RejectedRequestError } from '../../errors.ts';
 import type { ChannelKind, InboundContent, InboundMessage } from '../types.ts';
+import { storableMessage } from './storable-text.ts';
 import { field, requiredField, type XmlFields } from './wx-xml.ts';
 
 /**
@@ -58,7 +59,7 @@ export function parseWxMessage(doc: XmlFields, channel: ChannelKind, accountName
   const content = contentOf(doc);
   const msgId = field(doc, 'MsgId');
   const dedupeKey = content.type === 'event' ? `evt:${from}:${createTime}:${content.event}` : `msg:${msgId || `${from}:${createTime}`}`;
-  return {
+  return storableMessage({
     channel,
     accountName,
     customerExternalId: from,
@@ -66,5 +67,5 @@ export function parseWxMessage(doc: XmlFields, channel: ChannelKind, accountName
     dedupeKey,
     sentAt: new Date(createTime * 1000),
     content,
-  };
+  });
 }

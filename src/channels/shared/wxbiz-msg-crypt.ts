@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 import { RejectedRequestError } from '../../errors.ts';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 
 /**
  * The callback crypto shared by WeCom apps, WeCom Customer Service and Official Accounts in safe
@@ -26,15 +26,9 @@ export interface SignedQuery {
   nonce: string;
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export function verifySignature(keys: CallbackCryptoKeys, query: SignedQuery, encrypted: string): void {
   const expected = getSignature(keys.token, query.timestamp, query.nonce, encrypted);
-  if (!sameText(expected, query.msgSignature.toLowerCase())) {
+  if (!constantTimeEqual(expected, query.msgSignature.toLowerCase())) {
     throw new RejectedRequestError('bad_signature', 'msg_signature does not match', 401);
   }
 }

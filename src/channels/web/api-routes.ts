@@ -2,7 +2,6 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { WebAccount } from '../../config/env.ts';
 import { AppError, RateLimitedError, RejectedRequestError } from '../../errors.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -11,20 +10,13 @@ import type { AcceptInbound, InboundContent } from '../types.ts';
 import { openEventStream, type EventStreamDeps } from './event-stream.ts';
 import { parse, readJson } from './request-input.ts';
 import { answerPreflight, applyOriginPolicy } from './origin-policy.ts';
-import {
-  isAnonymousVisitor,
-  newAnonymousVisitorId,
-  SESSION_TTL_SECONDS,
-  signedInVisitorId,
-  signSessionToken,
-  userSignatureIsValid,
-  verifySessionToken,
-} from './session-token.ts';
+import { registerSessionRoutes } from './session-routes.ts';
 import type { StreamHub } from './stream-hub.ts';
 import type { UploadStore } from './uploads.ts';
+import { createVisitorAuth } from './visitor-auth.ts';
+import type { VisitorBudgets } from './visitor-budgets.ts';
 import type { VisitorMessages } from './visitor-messages.ts';
-
-export type ResolvedWebAccount = WebAccount & { secret: string };
+import type { ResolvedWebAccount } from './widget-keys.ts';
 
 export interface WebApiDeps {
   accounts: ResolvedWebAccount[];
@@ -32,15 +24,18 @@ export interface WebApiDeps {
   hub: StreamHub;
   messages: VisitorMessages;
   uploads: UploadStore;
+  budgets: VisitorBudgets;
   /** Moves an anonymous visitor's history to a signed-in customer; resolves with whether anything moved. */
   mergeVisitors(accountName: string, anonymousId: string, userId: string): Promise<boolean>;
+  /** When the visitor's sessions were last revoked, if ever. */
+  revokedBefore(accountName: string, visitorId: string): Promise<Date | undefined>;
+  sessionTtlSeconds: number;
   accept: AcceptInbound;
   logger: Logger;
   metrics: Metrics;
   stream: Omit<EventStreamDeps, 'hub' | 'messages' | 'logger' | 'metrics'>;
 }
 
-const sessionBody = z.union([z.object({ userId: z.string().min(1).max(128), signature: z.string() }), z.object({}).strict()]);
 const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, - or _');
 const messageBody = z.object({ clientId, text: z.string() });
 const historyQuery = z.object({
@@ -53,11 +48,14 @@ const base = '/api/web/:publicId';
 
 /**
  * The widget's API, under /api/web/:publicId/. Every route checks the page's origin and the
- * caller's address rate first; all but `session` then read the visitor from the session token,
- * and only ever touch that visitor's messages and files.
+ * caller's address rate first; all but `session` then read the visitor from the session token
+ * (or a ticket, where the browser opens the URL itself), and only ever touch that visitor's
+ * messages and files.
  */
 export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
   const byPublicId = new Map(deps.accounts.map((a) => [a.publicId, a]));
+  const auth = createVisitorAuth(deps);
+  const visitorOf = async (ctx: Context, account: ResolvedWebAccount) => (await auth.session(ctx, account)).sub;
 
   async function limit(key: string, max: number, what: string): Promise<void> {
     const decision = await hitRateLimit(deps.redis, key, max, 60_000).catch((err) => {
@@ -75,25 +73,6 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     applyOriginPolicy(ctx, account);
     await limit(`web:ip:${account.name}:${ctx.ip}`, account.ipRequestsPerMinute, 'requests from this address');
     return account;
-  }
-
-  function visitorOf(ctx: Context, account: ResolvedWebAccount, allowQueryToken = false): string {
-    const header = ctx.get('Authorization');
-    const token = header.startsWith('Bearer ')
-      ? header.slice(7).trim()
-      : allowQueryToken && typeof ctx.query.token === 'string'
-        ? ctx.query.token
-        : '';
-    if (!token) throw new RejectedRequestError('token_missing', 'a session token is required (POST session first)', 401);
-    const check = verifySessionToken(account.secret, account.name, token);
-    if (!check.ok) {
-      throw new RejectedRequestError(
-        check.reason === 'expired' ? 'token_expired' : 'token_invalid',
-        `the session token is ${check.reason === 'expired' ? 'expired' : 'not valid for this widget'}; start a new session`,
-        401,
-      );
-    }
-    return check.claims.sub;
   }
 
   /** Visitor messages count in the callback metrics like every channel's inbound (channel="web"). */
@@ -133,24 +112,7 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     return { message, duplicate: result.outcome === 'duplicate' };
   }
 
-  /**
-   * A visitor signs in during a session: the session token proves who they were, the company's
-   * signature who they are now, and only with both does the anonymous history become theirs.
-   */
-  async function signIn(ctx: Context, account: ResolvedWebAccount, userVisitorId: string): Promise<boolean> {
-    const before = visitorOf(ctx, account);
-    if (before === userVisitorId) return false;
-    if (!isAnonymousVisitor(before)) {
-      throw new RejectedRequestError(
-        'not_anonymous',
-        'the session token is another signed-in customer’s; only an anonymous history moves',
-        403,
-      );
-    }
-    return deps.mergeVisitors(account.name, before, userVisitorId);
-  }
-
-  for (const path of ['/session', '/messages', '/history', '/stream', '/uploads', '/uploads/:fileId']) {
+  for (const path of ['/session', '/tickets', '/messages', '/history', '/stream', '/uploads', '/uploads/:fileId']) {
     router.options(base + path, (ctx) => {
       const account = byPublicId.get(String(ctx.params.publicId));
       if (!account) throw new RejectedRequestError('unknown_widget', 'no such chat widget', 404);
@@ -158,45 +120,18 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     });
   }
 
-  router.post(`${base}/session`, async (ctx) => {
-    const account = await enter(ctx);
-    const body = parse(sessionBody, await readJson(ctx, 4096));
-    let visitorId: string;
-    let kind: 'user' | 'anonymous';
-    let merged = false;
-    if ('userId' in body) {
-      if (!userSignatureIsValid(account.secret, body.userId, body.signature)) {
-        throw new RejectedRequestError(
-          'bad_user_signature',
-          'signature is not HMAC-SHA256(secret, userId) in hex; compute it on your server',
-          401,
-        );
-      }
-      visitorId = signedInVisitorId(body.userId);
-      kind = 'user';
-      if (ctx.get('Authorization')) merged = await signIn(ctx, account, visitorId);
-    } else if (ctx.get('Authorization')) {
-      // A returning visitor renews their token and keeps their history.
-      visitorId = visitorOf(ctx, account);
-      kind = isAnonymousVisitor(visitorId) ? 'anonymous' : 'user';
-    } else {
-      visitorId = newAnonymousVisitorId();
-      kind = 'anonymous';
-    }
-    const exp = Math.floor(Date.now() / 1000) + SESSION_TTL_SECONDS;
-    ctx.body = {
-      token: signSessionToken(account.secret, { acc: account.name, sub: visitorId, exp }),
-      visitor: { id: visitorId, kind },
-      expiresAt: new Date(exp * 1000).toISOString(),
-      ...(merged ? { merged } : {}),
-      limits: { maxMessageChars: account.maxMessageChars, maxUploadBytes: account.maxUploadBytes },
-    };
+  registerSessionRoutes(router, base, {
+    enter,
+    auth,
+    sessionTtlSeconds: deps.sessionTtlSeconds,
+    admitNewSession: (account, ip) => deps.budgets.admitNewSession(account, ip),
+    mergeVisitors: deps.mergeVisitors,
   });
 
   router.post(`${base}/messages`, (ctx) =>
     counted(async () => {
       const account = await enter(ctx);
-      const visitorId = visitorOf(ctx, account);
+      const visitorId = await visitorOf(ctx, account);
       // Room for the longest allowed text in 4-byte characters plus JSON escaping and the clientId.
       const body = parse(messageBody, await readJson(ctx, account.maxMessageChars * 6 + 1024));
       const text = body.text.trim();
@@ -214,7 +149,7 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
 
   router.get(`${base}/history`, async (ctx) => {
     const account = await enter(ctx);
-    const visitorId = visitorOf(ctx, account);
+    const visitorId = await visitorOf(ctx, account);
     const query = parse(historyQuery, ctx.query);
     const messages = await deps.messages.page(account.name, visitorId, query.before, query.limit);
     ctx.body = { messages, hasMore: messages.length === query.limit };
@@ -222,11 +157,12 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
 
   router.get(`${base}/stream`, async (ctx) => {
     const account = await enter(ctx);
-    // EventSource cannot send headers: the token comes in the query string, and the cursor either
-    // from the browser's own reconnect (Last-Event-ID) or from the widget's (?lastEventId=).
-    const visitorId = visitorOf(ctx, account, true);
+    // EventSource cannot send headers: a single-use stream ticket comes in the query string, and
+    // the cursor either from the browser's own reconnect (Last-Event-ID) or from the widget's (?lastEventId=).
+    const visitorId = await auth.ticket(ctx, account, { purpose: 'stream' });
     const raw = ctx.get('Last-Event-ID') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
     const lastEventId = raw === '' ? undefined : parse(cursor, raw);
+    deps.budgets.admitStream(account, visitorId, ctx.res);
     await openEventStream(
       ctx,
       { ...deps.stream, hub: deps.hub, messages: deps.messages, logger: deps.logger, metrics: deps.metrics },
@@ -239,7 +175,7 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
   router.post(`${base}/uploads`, (ctx) =>
     counted(async () => {
       const account = await enter(ctx);
-      const visitorId = visitorOf(ctx, account);
+      const visitorId = await visitorOf(ctx, account);
       const id = parse(clientId, ctx.get('X-Client-Id') || ctx.query.clientId);
       await limit(`web:visitor:${account.name}:${visitorId}`, account.visitorMessagesPerMinute, 'messages');
       // A retried upload (same client id) is answered with the message already stored.
@@ -255,7 +191,9 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
       } catch {
         // A name that is not valid percent-encoding keeps the default.
       }
-      const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, account.maxUploadBytes);
+      const allowance = await deps.budgets.uploadLimit(account, visitorId);
+      const upload = await deps.uploads.save(account.name, visitorId, ctx.req, fileName, allowance);
+      deps.budgets.uploaded(account, upload.size);
       const url = `/api/web/${account.publicId}/uploads/${upload.id}`;
       const content: InboundContent = upload.kind === 'image' ? { type: 'image', url } : { type: 'file', url, fileName: upload.name };
       const { message, duplicate } = await acceptFromVisitor(account, visitorId, id, content);
@@ -267,8 +205,11 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
 
   router.get(`${base}/uploads/:fileId`, async (ctx) => {
     const account = await enter(ctx);
-    const visitorId = visitorOf(ctx, account, true);
-    const found = await deps.uploads.find(account.name, visitorId, String(ctx.params.fileId));
+    const fileId = String(ctx.params.fileId);
+    // <img> and links send no headers: a download ticket for this file, or the session header.
+    const visitorId =
+      ctx.query.ticket === undefined ? await visitorOf(ctx, account) : await auth.ticket(ctx, account, { purpose: 'download', fileId });
+    const found = await deps.uploads.find(account.name, visitorId, fileId);
     // Another visitor's file and a missing one look the same.
     if (!found) throw new RejectedRequestError('not_found', 'no such file', 404);
     const { upload } = found;

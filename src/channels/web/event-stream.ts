@@ -53,6 +53,8 @@ export async function openEventStream(
   };
   ctx.res.on('close', close);
   out.on('error', close);
+  // A visitor who left while the request was being checked (ticket, revocation) is gone already.
+  if (ctx.req.socket.destroyed) close();
 
   const write = (event: StreamEvent) => {
     if (ended) return;

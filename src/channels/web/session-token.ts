@@ -1,63 +1,63 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 /**
- * Session tokens of the web widget: `base64url(payload).base64url(HMAC-SHA256(secret, payload))`.
- * A token binds one visitor (the customer's external id) to one widget account; every API call
- * reads and writes only that visitor's messages. Stateless, so any API process can check it.
+ * Session tokens of the web widget: compact JWS (RFC 7515), HS256 under the account's session key
+ * (widget-keys.ts), typ `kefu-web-session+jwt`, `aud` the widget account, `sub` the visitor.
+ * A token binds one visitor to one widget account; every API call reads and writes only that
+ * visitor's messages. Stateless but for the revocation mark, so any API process can check it.
  */
+export const SESSION_TOKEN_TYPE = 'kefu-web-session+jwt';
+
 export interface SessionClaims {
-  /** Widget account name. */
-  acc: string;
   /** The visitor: `v:<random>` for anonymous visitors, `u:<company user id>` for signed-in ones. */
   sub: string;
-  /** Expiry, seconds since the epoch. */
+  /** Issued at and expiry, seconds since the epoch. */
+  iat: number;
   exp: number;
 }
 
-/** Anonymous visitors keep their history this long without coming back; each visit renews it. */
-export const SESSION_TTL_SECONDS = 180 * 24 * 3600;
+/**
+ * An anonymous visitor keeps their history this long without coming back: a session expired for
+ * less than this is still renewed by POST /session. Chosen over a stored refresh credential
+ * because every tab of the visitor renews the same token at once; a refresh token rotated on use
+ * would let one tab's renewal void the other's and orphan the history. Theft is bounded the same
+ * way (a renewal checks the revocation mark, like every request), and the token no longer travels
+ * in URLs.
+ */
+export const SESSION_RENEWAL_WINDOW_SECONDS = 180 * 24 * 3600;
 
-const mac = (secret: string, data: string) => createHmac('sha256', secret).update(data).digest();
-
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
+export async function signSessionToken(key: Uint8Array, account: string, visitorId: string, ttlSeconds: number, nowMs = Date.now()) {
+  const iat = Math.floor(nowMs / 1000);
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: SESSION_TOKEN_TYPE })
+    .setAudience(account)
+    .setSubject(visitorId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .sign(key);
+  return { token, expiresAt: new Date((iat + ttlSeconds) * 1000).toISOString() };
 }
 
-export function signSessionToken(secret: string, claims: SessionClaims): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
-}
+export type TokenCheck = { ok: true; claims: SessionClaims } | { ok: false; reason: 'invalid' | 'expired' };
 
-export type TokenCheck =
-  | { ok: true; claims: SessionClaims }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'wrong_account' };
-
-export function verifySessionToken(secret: string, account: string, token: string, nowMs = Date.now()): TokenCheck {
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
-  if (!sameBytes(mac(secret, payload), Buffer.from(signature, 'base64url'))) return { ok: false, reason: 'bad_signature' };
-  let claims: SessionClaims;
+/** Checks a session token; `renewal` also accepts one expired within the renewal window. */
+export async function verifySessionToken(key: Uint8Array, account: string, token: string, renewal = false): Promise<TokenCheck> {
   try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SessionClaims;
-  } catch {
-    return { ok: false, reason: 'malformed' };
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      typ: SESSION_TOKEN_TYPE,
+      audience: account,
+      requiredClaims: ['sub', 'iat', 'exp'],
+      clockTolerance: renewal ? SESSION_RENEWAL_WINDOW_SECONDS : 0,
+    });
+    if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'invalid' };
+    return { ok: true, claims: { sub: payload.sub, iat: payload.iat!, exp: payload.exp! } };
+  } catch (err) {
+    return { ok: false, reason: err instanceof errors.JWTExpired ? 'expired' : 'invalid' };
   }
-  if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || typeof claims.acc !== 'string')
-    return { ok: false, reason: 'malformed' };
-  if (claims.acc !== account) return { ok: false, reason: 'wrong_account' };
-  if (claims.exp * 1000 < nowMs) return { ok: false, reason: 'expired' };
-  return { ok: true, claims };
 }
 
 export const newAnonymousVisitorId = () => `v:${randomBytes(16).toString('base64url')}`;
 export const signedInVisitorId = (userId: string) => `u:${userId}`;
 export const isAnonymousVisitor = (visitorId: string) => visitorId.startsWith('v:');
-
-/**
- * The company's backend proves a user id with `hex(HMAC-SHA256(secret, userId))` (docs/channels.md),
- * so a logged-in customer's history follows them across devices and nobody can claim another's id.
- */
-export function userSignatureIsValid(secret: string, userId: string, signatureHex: string): boolean {
-  if (!/^[0-9a-f]{64}$/i.test(signatureHex)) return false;
-  return sameBytes(mac(secret, userId), Buffer.from(signatureHex, 'hex'));
-}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db/connect.ts';
 import { webUploads } from '../../db/schema.ts';
 import { RejectedRequestError } from '../../errors.ts';
@@ -38,13 +38,17 @@ const safeName = (name: string) =>
     .join('')
     .slice(0, 200) || 'file';
 
-const fileTooLarge = (maxBytes: number) => new RejectedRequestError('file_too_large', `files may be at most ${maxBytes} bytes`, 413);
+/** The most bytes one upload may have now, and the error for a body that passes it. */
+export interface UploadLimit {
+  maxBytes: number;
+  tooLarge: (maxBytes: number) => Error;
+}
 
 export function createUploadStore(db: Database, accountId: (accountName: string) => Promise<number>) {
   return {
-    async save(account: string, owner: string, req: IncomingMessage, fileName: string, maxBytes: number): Promise<StoredUpload> {
-      // Held in memory up to the cap (WEB_CHAT_MAX_UPLOAD_BYTES, 5 MB by default), then stored in one insert.
-      const bytes = await readBodyBytes(req, maxBytes, fileTooLarge);
+    async save(account: string, owner: string, req: IncomingMessage, fileName: string, limit: UploadLimit): Promise<StoredUpload> {
+      // Held in memory up to the limit (at most WEB_CHAT_MAX_UPLOAD_BYTES, 5 MB by default), then stored in one insert.
+      const bytes = await readBodyBytes(req, limit.maxBytes, limit.tooLarge);
       if (bytes.length === 0) throw new RejectedRequestError('empty_file', 'the file is empty', 400);
       const imageType = sniffImageType(bytes.subarray(0, 12));
       const upload: StoredUpload = {
@@ -57,6 +61,19 @@ export function createUploadStore(db: Database, accountId: (accountName: string)
       };
       await db.insert(webUploads).values({ ...upload, channelAccountId: await accountId(account), bytes });
       return upload;
+    },
+
+    /** Bytes of uploads kept for the whole widget account, and of those, for one visitor. */
+    async storedBytes(account: string, owner: string): Promise<{ account: number; visitor: number }> {
+      const [row] = await db
+        .select({
+          account: sql<string>`coalesce(sum(${webUploads.size}), 0)`,
+          visitor: sql<string>`coalesce(sum(${webUploads.size}) filter (where ${webUploads.owner} = ${owner}), 0)`,
+        })
+        .from(webUploads)
+        .where(eq(webUploads.channelAccountId, await accountId(account)));
+      // sum() of integers is a bigint, which the drivers hand over as a string.
+      return { account: Number(row?.account ?? 0), visitor: Number(row?.visitor ?? 0) };
     },
 
     /** The upload if it exists and belongs to `owner`; otherwise undefined (the caller answers 404 either way). */

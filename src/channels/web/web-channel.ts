@@ -1,21 +1,26 @@
 import type { Redis } from 'ioredis';
 import type { WebAccount } from '../../config/env.ts';
+import { sessionsRevokedBefore } from '../../customers/session-revocations.ts';
 import type { Database } from '../../db/connect.ts';
 import { DeliveryError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { AcceptInbound, Channel } from '../types.ts';
-import { registerWebApiRoutes, type ResolvedWebAccount } from './api-routes.ts';
+import { registerWebApiRoutes } from './api-routes.ts';
 import { StreamHub } from './stream-hub.ts';
 import { createUploadStore } from './uploads.ts';
-import { mergeAnonymousVisitor } from './visitor-merge.ts';
+import { createVisitorBudgets, exportBudgetLimits } from './visitor-budgets.ts';
+import { createVisitorTokenBudget } from './visitor-token-budget.ts';
+import { mergeVisitorHistory } from '../../conversations/merge-visitor-history.ts';
 import { createVisitorMessages } from './visitor-messages.ts';
 import { registerWidgetAssetRoutes } from './widget-assets.ts';
+import { deriveWidgetKeys, type ResolvedWebAccount } from './widget-keys.ts';
 
 export interface WebChannelDeps {
   accounts: WebAccount[];
   /** The secret of accounts configured without one (read or generated only where routes are served). */
   fallbackSecret: () => string;
+  sessionTtlSeconds: number;
   db: Database;
   /** Commands and publishing (keyPrefix applied). */
   redis: Redis;
@@ -28,6 +33,8 @@ export interface WebChannelDeps {
   /** Public id of the widget shown on the demo page at GET /, if the demo is on. */
   demoPublicId?: string;
   heartbeatMs?: number;
+  /** Event streams this process holds open at most (WEB_CHAT_MAX_STREAMS). */
+  maxStreams: number;
 }
 
 /**
@@ -40,6 +47,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
   const hub = new StreamHub(deps.redis, deps.subscriber, deps.redisPrefix, deps.logger);
   const messages = createVisitorMessages(deps.db);
   const openStreams = new Set<() => void>();
+  exportBudgetLimits(deps.metrics, deps.accounts, deps.maxStreams);
   return {
     kind: 'web',
     accounts: () =>
@@ -49,15 +57,29 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
       })),
     registerRoutes(router) {
       registerWidgetAssetRoutes(router, { demoPublicId: deps.demoPublicId });
-      const accounts: ResolvedWebAccount[] = deps.accounts.map((a) => ({ ...a, secret: a.secret ?? deps.fallbackSecret() }));
+      const accounts: ResolvedWebAccount[] = deps.accounts.map(({ secret, ...a }) => ({
+        ...a,
+        keys: deriveWidgetKeys(secret ?? deps.fallbackSecret()),
+      }));
+      const uploads = createUploadStore(deps.db, messages.accountId);
       registerWebApiRoutes(router, {
         accounts,
         redis: deps.redis,
         hub,
         messages,
-        uploads: createUploadStore(deps.db, messages.accountId),
+        uploads,
+        budgets: createVisitorBudgets({
+          redis: deps.redis,
+          uploads,
+          metrics: deps.metrics,
+          logger: deps.logger,
+          maxStreams: deps.maxStreams,
+        }),
         mergeVisitors: async (accountName, anonymousId, userId) =>
-          mergeAnonymousVisitor(deps.db, await messages.accountId(accountName), anonymousId, userId),
+          mergeVisitorHistory(deps.db, await messages.accountId(accountName), anonymousId, userId),
+        revokedBefore: async (accountName, externalId) =>
+          sessionsRevokedBefore(deps.db, { channelAccountId: await messages.accountId(accountName), externalId }),
+        sessionTtlSeconds: deps.sessionTtlSeconds,
         accept: deps.accept,
         logger: deps.logger,
         metrics: deps.metrics,
@@ -87,6 +109,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
     async onDraft(to, draft) {
       await hub.publish(to.accountName, to.customerExternalId, { type: 'delta', from: 'bot', ...draft });
     },
+    modelBudget: createVisitorTokenBudget(deps.redis, deps.accounts, deps.metrics),
     async endLiveConnections() {
       for (const end of [...openStreams]) end();
     },

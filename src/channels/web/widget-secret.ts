@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../../errors.ts';
 
 /**
  * The secret of widget accounts configured without one (WEB_CHAT_SECRET unset): generated once and
@@ -25,4 +26,18 @@ export function loadOrCreateWidgetSecret(dataDir: string): string {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
     throw err;
   }
+}
+
+/**
+ * Each process generating its own secret is fine for `npm start` (one process, one DATA_DIR) and
+ * breaks everything else: behind a load balancer a visitor's token fails whenever another process
+ * answers. So in production, or when roles run apart, a missing secret stops the start.
+ */
+export function requireSharedWidgetSecret(accounts: Array<{ secret?: string }>, where: { role: string; production: boolean }): void {
+  if (!where.production && where.role === 'all') return;
+  if (accounts.every((a) => a.secret !== undefined)) return;
+  const why = where.production ? 'NODE_ENV=production' : `the ${where.role} role runs apart from the others`;
+  throw new ConfigError(
+    `WEB_CHAT_SECRET: required when ${why}, so every process signs with the same key; make one with \`openssl rand -base64 32\``,
+  );
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
 import { DeliveryError } from '../../errors.ts';
-import { AccessTokenCache } from '../../lib/access-token-cache.ts';
+import { AccessTokenCache, callWithFreshTokenRetry } from '../../lib/access-token-cache.ts';
 import { HttpTransportError, requestJson } from '../../lib/http-json.ts';
 import { describeErrcode, RETRY_AFTER_MS, TOKEN_REJECTED } from './errcodes.ts';
 
@@ -68,33 +68,34 @@ export class WechatMpApiClient {
    * a fresh one. Failures become DeliveryErrors that say whether a retry can help.
    */
   async post<T extends WechatResponse>(path: string, body: unknown): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      let target: { url: string; token: string };
-      try {
-        target = await this.urlWithToken(path);
-      } catch (err) {
-        throw new DeliveryError(true, 'wechat-mp:stable_token', (err as Error).message);
-      }
-      let res: T;
-      try {
-        res = await requestJson<T>({ url: target.url, body, timeoutMs: this.timeoutMs });
-      } catch (err) {
-        if (err instanceof HttpTransportError) throw new DeliveryError(true, `http:${err.status ?? 'network'}`, err.message);
-        throw err;
-      }
-      const errcode = res.errcode ?? 0;
-      if (errcode === 0) return res;
-      if (TOKEN_REJECTED.has(errcode) && attempt === 1) {
-        await this.rejectToken(target.token);
-        continue;
-      }
-      const retryAfter = RETRY_AFTER_MS.get(errcode);
-      throw new DeliveryError(
-        retryAfter !== undefined || TOKEN_REJECTED.has(errcode),
-        `wechat-mp:${errcode}`,
-        describeErrcode(errcode, res.errmsg),
-        retryAfter,
-      );
+    const res = await callWithFreshTokenRetry({
+      token: () =>
+        this.tokens.get().catch((err) => {
+          throw new DeliveryError(true, 'wechat-mp:stable_token', (err as Error).message);
+        }),
+      call: (token) => this.postWithToken<T>(path, body, token),
+      rejected: (answer) => TOKEN_REJECTED.has(answer.errcode ?? 0),
+      drop: (token) => this.rejectToken(token),
+    });
+    const errcode = res.errcode ?? 0;
+    if (errcode === 0) return res;
+    const retryAfter = RETRY_AFTER_MS.get(errcode);
+    throw new DeliveryError(
+      retryAfter !== undefined || TOKEN_REJECTED.has(errcode),
+      `wechat-mp:${errcode}`,
+      describeErrcode(errcode, res.errmsg),
+      retryAfter,
+    );
+  }
+
+  private async postWithToken<T>(path: string, body: unknown, token: string): Promise<T> {
+    const url = new URL(path, this.account.apiBase);
+    url.searchParams.set('access_token', token);
+    try {
+      return await requestJson<T>({ url: url.href, body, timeoutMs: this.timeoutMs });
+    } catch (err) {
+      if (err instanceof HttpTransportError) throw new DeliveryError(true, `http:${err.status ?? 'network'}`, err.message);
+      throw err;
     }
   }
 }

@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
 import { RejectedRequestError } from '../../errors.ts';
 import { readBody } from '../../http/read-body.ts';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { CallbackLimits } from '../shared/wx-callback.ts';
 import { checkReplayWindow, decryptForReceiver, verifySignature } from '../shared/wxbiz-msg-crypt.ts';
 import { field, parseWxXml, type XmlFields } from '../shared/wx-xml.ts';
@@ -31,12 +32,6 @@ function queryValue(ctx: Context, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** Checks `signature`, `timestamp` and `nonce` of the query (all modes carry them). */
 export function verifyPlainQuery(ctx: Context, token: string, limits: CallbackLimits): { timestamp: string; nonce: string } {
   const signature = queryValue(ctx, 'signature');
@@ -45,7 +40,7 @@ export function verifyPlainQuery(ctx: Context, token: string, limits: CallbackLi
   if (!signature || !timestamp || !nonce)
     throw new RejectedRequestError('missing_signature', 'signature, timestamp and nonce are required', 400);
   checkReplayWindow(timestamp, limits.replayWindowSeconds);
-  if (!sameText(plainSignature(token, timestamp, nonce), signature.toLowerCase())) {
+  if (!constantTimeEqual(plainSignature(token, timestamp, nonce), signature.toLowerCase())) {
     throw new RejectedRequestError('bad_signature', 'signature does not match', 401);
   }
   return { timestamp, nonce };

@@ -8,6 +8,7 @@ import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { answerUrlVerification, openEncryptedCallback, type CallbackLimits } from '../shared/wx-callback.ts';
 import type { CallbackCryptoKeys } from '../shared/wxbiz-msg-crypt.ts';
+import { storableText } from '../shared/storable-text.ts';
 import { field, requiredField } from '../shared/wx-xml.ts';
 import { enqueueKfSync, type KfSyncJob } from './sync-worker.ts';
 import { requestSync } from './sync-state.ts';
@@ -51,8 +52,8 @@ export function registerKfCallbackRoutes(router: Router, deps: KfRouteDeps): voi
       const doc = await openEncryptedCallback(ctx, keys, deps.limits);
       let result = 'ignored';
       if (field(doc, 'MsgType') === 'event' && field(doc, 'Event') === 'kf_msg_or_event') {
-        const token = requiredField(doc, 'Token');
-        const openKfId = requiredField(doc, 'OpenKfId');
+        const token = storableText(requiredField(doc, 'Token'));
+        const openKfId = storableText(requiredField(doc, 'OpenKfId'));
         let generation: number;
         try {
           generation = await requestSync(deps.db, account.name, openKfId, token);

@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { findUnnamedCustomers, saveCustomerProfile } from '../../conversations/customer-profiles.ts';
 import type { Database } from '../../db/connect.ts';
-import { channelAccounts, customers } from '../../db/schema.ts';
+import { storableText } from '../shared/storable-text.ts';
 import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { parseKfCustomerId } from './customer-id.ts';
 
@@ -20,16 +20,7 @@ export async function fillCustomerProfiles(
   customerIds: string[],
 ): Promise<number> {
   if (customerIds.length === 0) return 0;
-  const account = db
-    .select({ id: channelAccounts.id })
-    .from(channelAccounts)
-    .where(and(eq(channelAccounts.channel, 'wecom-kf'), eq(channelAccounts.name, accountName)));
-  const unknown = await db
-    .select({ id: customers.id, externalId: customers.externalId })
-    .from(customers)
-    .where(
-      and(eq(customers.channelAccountId, sql`(${account})`), inArray(customers.externalId, customerIds), isNull(customers.displayName)),
-    );
+  const unknown = await findUnnamedCustomers(db, 'wecom-kf', accountName, customerIds);
   if (unknown.length === 0) return 0;
   const byExternalUser = new Map(unknown.map((c) => [parseKfCustomerId(c.externalId).externalUserId, c]));
   const res = await client.post<BatchGetResponse>('/cgi-bin/kf/customer/batchget', {
@@ -40,11 +31,10 @@ export async function fillCustomerProfiles(
   for (const info of res.customer_list ?? []) {
     const customer = byExternalUser.get(info.external_userid);
     if (!customer) continue;
-    const profile = { avatar: info.avatar, gender: info.gender, unionid: info.unionid };
-    await db
-      .update(customers)
-      .set({ displayName: info.nickname ?? null, profile: sql`${customers.profile} || ${JSON.stringify(profile)}::jsonb` })
-      .where(eq(customers.id, customer.id));
+    // A nickname is the customer's own text: made storable like every other platform string.
+    const text = (v: string | undefined) => (typeof v === 'string' ? storableText(v) : undefined);
+    const profile = { avatar: text(info.avatar), gender: info.gender, unionid: text(info.unionid) };
+    await saveCustomerProfile(db, customer.id, text(info.nickname) ?? null, profile);
     filled++;
   }
   return filled;

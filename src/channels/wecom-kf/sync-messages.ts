@@ -6,8 +6,9 @@ import type { AcceptInbound } from '../types.ts';
 import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { fillCustomerProfiles } from './customer-profile.ts';
 import { MSG_TOKEN_REJECTED } from './errcodes.ts';
-import { ORIGIN_CUSTOMER, parseKfSyncItem, type KfSyncItem } from './parse-sync-message.ts';
+import { ORIGIN_CUSTOMER, parseKfSyncItem } from './parse-sync-message.ts';
 import { sendKfWelcome } from './send-messages.ts';
+import { acceptOrRecordUnreadable, logUnreadable } from './unreadable-entries.ts';
 import { loadSyncState, markSynced, saveCursor } from './sync-state.ts';
 
 /**
@@ -23,7 +24,8 @@ import { loadSyncState, markSynced, saveCursor } from './sync-state.ts';
 interface SyncMsgResponse extends WecomResponse {
   next_cursor?: string;
   has_more?: number;
-  msg_list?: KfSyncItem[];
+  /** Checked entry by entry (parseKfSyncItem): one entry we cannot read must not stop the page. */
+  msg_list?: unknown[];
 }
 
 export interface SyncDeps {
@@ -58,14 +60,18 @@ export async function syncKfMessages(deps: SyncDeps, openKfId: string): Promise<
     }
     pages++;
     const customersSeen = new Set<string>();
-    for (const item of page.msg_list ?? []) {
-      const message = parseKfSyncItem(item, account.name);
+    for (const raw of page.msg_list ?? []) {
+      const { message, unreadable, item } = parseKfSyncItem(raw, account.name);
+      if (unreadable !== undefined && !message)
+        logUnreadable(logger, account.name, raw, unreadable, 'skipped: no customer to record it for');
       if (!message) continue;
-      const result = await deps.accept(message);
-      if (result.outcome !== 'accepted') continue;
+      const result = await acceptOrRecordUnreadable(deps.accept, logger, message, raw);
+      if (result?.outcome !== 'accepted') continue;
       stored++;
-      if (item.origin === ORIGIN_CUSTOMER) customersSeen.add(message.customerExternalId);
-      const welcomeCode = item.event?.event_type === 'enter_session' ? item.event.welcome_code : undefined;
+      if (unreadable !== undefined)
+        logUnreadable(logger, account.name, raw, unreadable, 'recorded in the conversation as an unreadable event');
+      if (item?.origin === ORIGIN_CUSTOMER) customersSeen.add(message.customerExternalId);
+      const welcomeCode = item?.event?.event_type === 'enter_session' ? item.event.welcome_code : undefined;
       if (welcomeCode && account.welcomeText) {
         // Valid 20 s and for one message: sent now, once (only when the event was new), best effort.
         await sendKfWelcome(client, welcomeCode, account.welcomeText).catch((err) =>

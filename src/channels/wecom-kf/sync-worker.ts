@@ -4,6 +4,7 @@ import type { Database } from '../../db/connect.ts';
 import { backoffDelay } from '../../lib/backoff.ts';
 import { tryLock } from '../../lib/redis-lock.ts';
 import type { Logger } from '../../observability/logger.ts';
+import { withScrubbedErrors } from '../../queue/dead-letters.ts';
 import { syncKfMessages, type SyncDeps } from './sync-messages.ts';
 import { loadOverdueSyncs } from './sync-state.ts';
 
@@ -57,7 +58,7 @@ export function startKfSyncWorker(deps: KfSyncWorkerDeps): () => Promise<void> {
   const { logger } = deps;
   const worker = new Worker<KfSyncJob>(
     KF_SYNC_QUEUE,
-    async (job: Job<KfSyncJob>, token?: string) => {
+    withScrubbedErrors(async (job: Job<KfSyncJob>, token?: string) => {
       const syncDeps = deps.syncDepsFor(job.data.accountName);
       if (!syncDeps) throw new Error(`kf account ${job.data.accountName} is not configured in this process`);
       const lock = await tryLock(deps.redis, `wecom-kf:sync-lock:${job.data.accountName}:${job.data.openKfId}`, 30_000);
@@ -72,7 +73,7 @@ export function startKfSyncWorker(deps: KfSyncWorkerDeps): () => Promise<void> {
       } finally {
         await lock.release();
       }
-    },
+    }),
     {
       connection: deps.connection,
       prefix: deps.prefix,

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WecomKfAccount } from '../../config/wechat-accounts.ts';
 import type { Database } from '../../db/connect.ts';
@@ -11,7 +11,7 @@ import { createKfApiClient } from './kf-api-client.ts';
 import { registerKfCallbackRoutes } from './callback-routes.ts';
 import { sendKfText, splitForKf } from './send-messages.ts';
 import { transferToHuman } from './service-state.ts';
-import { createKfSyncQueue, startKfSyncWorker } from './sync-worker.ts';
+import { createKfSyncQueue, type KfSyncJob, startKfSyncWorker } from './sync-worker.ts';
 
 export interface WecomKfChannelDeps {
   accounts: WecomKfAccount[];
@@ -29,6 +29,8 @@ export interface WecomKfChannelDeps {
 export interface WecomKfChannel extends Channel {
   /** Runs kf/sync_msg jobs (worker roles); returns the stop function. */
   startSyncWorker(connection: ConnectionOptions): () => Promise<void>;
+  /** The sync queue, for the operator's views (queue board, `npm run queue`). */
+  syncQueue: Queue<KfSyncJob>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
           return account && client ? { db: deps.db, client, account, accept: deps.accept, logger: deps.logger } : undefined;
         },
       }),
+    syncQueue: queue,
     close: () => queue.close(),
   };
 }

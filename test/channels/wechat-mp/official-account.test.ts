@@ -135,6 +135,17 @@ test.serial('plain mode: a text is acked empty and answered through custom/send 
   t.true(wechat.typing.includes('o-plain-1'));
 });
 
+test.serial('safe mode: a NUL in the text and in the sender id is stored as U+FFFD, acked and answered', async (t) => {
+  // The platform signed it, so refusing it would only make WeChat retry it forever.
+  const res = await sendText('compat', compat, 'safe', 'o-nul\u0000x', 'a\u0000b');
+  t.is(res.status, 200);
+  t.is(await res.text(), '');
+  await wechat.waitFor(() => wechat.deliveredTo('o-nul\ufffdx').length === 1);
+  t.deepEqual(wechat.deliveredTo('o-nul\ufffdx'), ['答：a\ufffdb']);
+  const { rows } = await sql.query("select count(*)::int as n from messages where direction = 'in' and text = $1", ['a\ufffdb']);
+  t.is(rows[0].n, 1);
+});
+
 test.serial('plain mode: a wrong signature is refused and nothing is answered', async (t) => {
   const cb = sealMpCallback(
     { ...plain, token: 'not-our-token' },

@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Service } from '../../../src/composition.ts';
+import { messages, wecomKfSyncState } from '../../../src/db/schema.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
+import { captureLogs } from '../../support/captured-logs.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { EchoBrain, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
 
@@ -22,6 +25,7 @@ const VIP_KF = 'wkVIP0001';
 
 const kf = new FakeWecomKfApi({ corpId: corp.corpId, secret: corp.secret, callbackToken: corp.token, encodingAesKey: corp.encodingAesKey });
 const brain = new EchoBrain();
+const logs = captureLogs('info');
 let db: TestDatabase;
 let env: Record<string, string>;
 let service: Service;
@@ -45,7 +49,7 @@ test.before(async () => {
     WECOM_KF_API_BASE: apiBase,
     WECOM_KF_WELCOME_TEXT: '您好，我是悦享生活馆智能客服',
   };
-  ({ service, baseUrl } = await startTestService(env, brain));
+  ({ service, baseUrl } = await startTestService(env, brain, logs.logger));
 });
 
 test.after.always(async () => {
@@ -131,7 +135,7 @@ test.serial('the sync cursor survives a restart: nothing lost, nothing repeated'
   kf.customerSays(KF, 'wm-late', '营业时间');
   const deliveredBefore = kf.delivered.length;
   const callsBefore = kf.syncCalls.length;
-  ({ service, baseUrl } = await startTestService(env, brain));
+  ({ service, baseUrl } = await startTestService(env, brain, logs.logger));
   await notify();
   await kf.waitFor(() => kf.deliveredTo('wm-late').length === 1);
   await new Promise((r) => setTimeout(r, 500));
@@ -163,4 +167,107 @@ test.serial('with a servicer configured the session goes to that servicer (servi
   await notify('vip', VIP_KF);
   await kf.waitFor(() => kf.serviceState(VIP_KF, 'wm-vip') === 3);
   t.like(kf.transfers.at(-1), { openKfId: VIP_KF, externalUserId: 'wm-vip', state: 3, servicerUserId: 'zhangsan' });
+});
+
+test.serial('a NUL and a lone surrogate in a synced text are stored as U+FFFD and answered', async (t) => {
+  kf.customerSays(KF, 'wm-odd\u0000', 'a\u0000b\ud800c');
+  await notify();
+  await kf.waitFor(() => kf.deliveredTo('wm-odd\ufffd').length === 1);
+  t.deepEqual(kf.deliveredTo('wm-odd\ufffd'), ['答：a\ufffdb\ufffdc']);
+});
+
+test.serial(
+  'an entry the parser cannot read is recorded once as an unreadable event and the customers after it are answered',
+  async (t) => {
+    const UNREAD_KF = 'wkUNREAD01';
+    kf.customerSays(UNREAD_KF, 'wm-before', '第一个问题');
+    // No send_time, and a text without its body: each stopped its page for good before.
+    kf.appendRawEntry(UNREAD_KF, {
+      msgid: 'kfbroken1',
+      open_kfid: UNREAD_KF,
+      external_userid: 'wm-broken',
+      origin: 3,
+      msgtype: 'text',
+      text: { content: '不该出现在日志里' },
+    });
+    kf.appendRawEntry(UNREAD_KF, {
+      msgid: 'kfbroken2',
+      open_kfid: UNREAD_KF,
+      external_userid: 'wm-broken',
+      origin: 3,
+      send_time: 1,
+      msgtype: 'text',
+    });
+    // Not even an object: nobody to record it for, so it is only logged and passed over.
+    kf.appendRawEntry(UNREAD_KF, 'garbage');
+    kf.customerSays(UNREAD_KF, 'wm-after', '第二个问题');
+    await notify('default', UNREAD_KF);
+    await kf.waitFor(() => kf.deliveredTo('wm-after').length === 1);
+    t.deepEqual(kf.deliveredTo('wm-before'), ['答：第一个问题']);
+    t.deepEqual(kf.deliveredTo('wm-after'), ['答：第二个问题']);
+    t.deepEqual(kf.deliveredTo('wm-broken'), [], 'an unreadable entry is not a question for the bot');
+
+    const [state] = await service.db
+      .select({
+        cursor: wecomKfSyncState.cursor,
+        requested: wecomKfSyncState.requestedGeneration,
+        synced: wecomKfSyncState.syncedGeneration,
+      })
+      .from(wecomKfSyncState)
+      .where(eq(wecomKfSyncState.openKfId, UNREAD_KF));
+    t.is(Buffer.from(state!.cursor!, 'base64url').toString(), 'pos:5', 'the cursor moved past every entry');
+    t.is(state!.synced, state!.requested);
+
+    // Announced again: the page is not refetched from before the bad entries, nothing is recorded twice.
+    await notify('default', UNREAD_KF);
+    await new Promise((r) => setTimeout(r, 500));
+    const unreadable = await service.db
+      .select({
+        dedupeKey: messages.dedupeKey,
+        status: messages.status,
+        detail: sql<Record<string, string>>`${messages.content}->'detail'`,
+      })
+      .from(messages)
+      .where(and(eq(messages.kind, 'event'), sql`${messages.content}->>'event' = 'unreadable'`));
+    const warned = logs.lines.filter((l) => l.msg.startsWith('unreadable kf sync_msg entry'));
+    t.deepEqual(
+      warned.map((l) => [l.level, l.msgid, l.reason]),
+      [
+        [40, 'kfbroken1', 'send_time: invalid_type'],
+        [40, 'kfbroken2', 'text: missing'],
+        [40, undefined, 'item: invalid_type'],
+      ],
+      'each logged once, by id and reason',
+    );
+    t.false(logs.raw().includes('不该出现在日志里'), 'the text of an unreadable entry is never logged');
+    t.deepEqual(
+      unreadable.map((m) => [m.dedupeKey, m.status, m.detail.reason]),
+      [
+        ['msg:kfbroken1', 'ignored', 'send_time: invalid_type'],
+        ['msg:kfbroken2', 'ignored', 'text: missing'],
+      ],
+    );
+  },
+);
+
+test.serial('an entry whose value the database refuses is recorded as unreadable and the customers after it are answered', async (t) => {
+  const REFUSE_KF = 'wkREFUSE01';
+  // A check that refuses one text stands for any value PostgreSQL turns down for good.
+  await service.db.execute(sql.raw(`alter table messages add constraint refuse_marker check (text not like '%REFUSE-ME%')`));
+  t.teardown(() => service.db.execute(sql.raw('alter table messages drop constraint refuse_marker')));
+  kf.customerSays(REFUSE_KF, 'wm-refused', '请 REFUSE-ME 一下');
+  kf.customerSays(REFUSE_KF, 'wm-next', '下一个问题');
+  await notify('default', REFUSE_KF);
+  await kf.waitFor(() => kf.deliveredTo('wm-next').length === 1);
+  t.deepEqual(kf.deliveredTo('wm-refused'), []);
+  const recorded = await service.db
+    .select({ reason: sql<string>`${messages.content}->'detail'->>'reason'` })
+    .from(messages)
+    .where(and(eq(messages.kind, 'event'), sql`${messages.content}->'detail'->>'reason' like 'refused%'`));
+  t.deepEqual(
+    recorded.map((r) => r.reason),
+    ['refused by the database (SQLSTATE 23514)'],
+  );
+  t.true(logs.lines.some((l) => l.msg === 'could not store inbound message'));
+  t.false(logs.raw().includes('REFUSE-ME'), 'the refused text is in no log line');
 });

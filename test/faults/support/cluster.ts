@@ -59,6 +59,8 @@ export class Cluster {
       JOB_LOCK_MS: '5000',
       JOB_BACKOFF_MS: '500',
       SHUTDOWN_GRACE_MS: '10000',
+      // Roles apart refuse to start without a shared widget secret.
+      WEB_CHAT_SECRET: 'fault-cluster-web-chat-secret-shared-by-all',
       ...this.options.env,
     };
     // The first process applies the migrations; starting the rest alongside would race them.

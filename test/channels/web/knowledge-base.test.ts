@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { runKb } from '../../support/kb-cli.ts';
+import { tempDir, writeFixture } from '../../support/kb-fixtures.ts';
+import { startHarness } from '../../support/wecom-service.ts';
+import { countFrom, WebVisitor } from '../../support/web-visitor.ts';
+
+/** The bot's reply to one question from a new visitor of the widget with this public id. */
+async function askAsNewVisitor(baseUrl: string, publicId: string, question: string): Promise<string> {
+  const visitor = new WebVisitor(baseUrl, publicId);
+  await visitor.startSession();
+  const stream = await visitor.stream({ lastEventId: 0 });
+  try {
+    await visitor.send(question);
+    await stream.waitFor((events) => countFrom(events, 'bot') === 1, 10_000, 'the bot reply');
+    return stream.messages().find((m) => m.from === 'bot')!.text;
+  } finally {
+    stream.close();
+  }
+}
+
+test('a web visitor of a widget configured with knowledge base "b" is answered from "b", not from default', async (t) => {
+  const config = join(mkdtempSync(join(tmpdir(), 'kefu-web-kb-')), 'config.json');
+  writeFileSync(config, JSON.stringify({ web: [{ name: 'wholesale-site', publicId: 'wholesale', knowledgeBase: 'b' }] }));
+  const h = await startHarness({ database: 'postgres', env: { CONFIG_FILE: config } });
+  t.teardown(() => h.close());
+  const file = writeFixture(
+    tempDir(),
+    'wholesale.csv',
+    'question,answer,similar\n下单后多久发货？,批发订单确认后7个工作日内发货。,批发多久发货\n',
+  );
+  const imported = await runKb(['import', file, '--kb', 'b'], { ...h.env, LOG_LEVEL: 'silent' });
+  t.is(imported.code, 0, imported.stderr);
+
+  // The worker loads "b" once the CLI's announcement arrives: ask (each time a new visitor,
+  // since an unanswered question hands the conversation to a person) until it has.
+  let reply = '';
+  for (const start = Date.now(); !reply.includes('批发') && Date.now() - start < 10_000; ) {
+    reply = await askAsNewVisitor(h.baseUrl, 'wholesale', '下单后多久发货？');
+  }
+  t.is(reply, '批发订单确认后7个工作日内发货。');
+  t.regex(await askAsNewVisitor(h.baseUrl, 'demo', '下单后多久发货？'), /48小时内发货/, 'the default widget still answers from default');
+  t.regex(
+    await askAsNewVisitor(h.baseUrl, 'wholesale', '能开发票吗？'),
+    /请同事确认/,
+    'the demo store in default does not answer for "b": the visitor is told a person will reply',
+  );
+});

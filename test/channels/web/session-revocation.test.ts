@@ -1,0 +1,55 @@
+import test from 'ava';
+import { and, eq } from 'drizzle-orm';
+import { revokeVisitorSessions } from '../../../src/customers/session-revocations.ts';
+import { channelAccounts } from '../../../src/db/schema.ts';
+import { startHarness, type Harness } from '../../support/wecom-service.ts';
+import { signUserId, WebVisitor } from '../../support/web-visitor.ts';
+
+const SECRET = 'revocation-web-chat-secret-0123456789abcd';
+let h: Harness;
+test.before(async () => {
+  h = await startHarness({ database: 'postgres', env: { WEB_CHAT_SECRET: SECRET } });
+});
+test.after.always(() => h?.close());
+
+const error = async (res: Response) => ((await res.json()) as { error: string }).error;
+
+async function revoke(visitorId: string): Promise<void> {
+  const [account] = await h.service.db
+    .select({ id: channelAccounts.id })
+    .from(channelAccounts)
+    .where(and(eq(channelAccounts.channel, 'web'), eq(channelAccounts.name, 'default')));
+  await revokeVisitorSessions(h.service.db, { channelAccountId: account!.id, externalId: visitorId });
+}
+
+test('a revoked session gets 401 on every route, renewal and tickets included, while other visitors go on', async (t) => {
+  const deleted = new WebVisitor(h.baseUrl);
+  await deleted.startSession(signUserId(SECRET, 'deleted-user'));
+  const bystander = new WebVisitor(h.baseUrl);
+  await bystander.startSession(signUserId(SECRET, 'bystander'));
+  const ticketBefore = await deleted.ticketFor({ purpose: 'stream' });
+
+  await revoke(deleted.visitorId);
+
+  const history = await fetch(`${deleted.api}/history`, { headers: deleted.headers() });
+  t.is(history.status, 401);
+  t.is(await error(history), 'token_revoked');
+  t.is((await deleted.send('还在吗')).status, 401);
+  t.is((await deleted.ticket({ purpose: 'stream' })).status, 401, 'no new ticket');
+  const stream = await fetch(`${deleted.api}/stream?ticket=${ticketBefore}`, { headers: { 'X-Forwarded-For': deleted.address } });
+  t.is(stream.status, 401, 'a ticket issued before the revocation no longer opens the stream');
+  const renewal = await deleted.startSession();
+  t.is(renewal.status, 401, 'the revoked token cannot be renewed');
+  t.is(await error(renewal), 'token_revoked');
+
+  t.is((await fetch(`${bystander.api}/history`, { headers: bystander.headers() })).status, 200, 'another visitor is untouched');
+});
+
+test('an anonymous visitor’s sessions can be revoked too', async (t) => {
+  const visitor = new WebVisitor(h.baseUrl);
+  await visitor.startSession();
+  await revoke(visitor.visitorId);
+  const res = await fetch(`${visitor.api}/history`, { headers: visitor.headers() });
+  t.is(res.status, 401);
+  t.is(await error(res), 'token_revoked');
+});
