@@ -20,7 +20,7 @@ import { TextMarkers } from './support/text-markers.ts';
 import { record } from './support/verdict.ts';
 import { prepareWebFixtures } from './support/web-fixtures.ts';
 import { preflightMaker, webInputMakers } from './support/web-hostile.ts';
-import { tokenConfusionMakers } from './support/web-token-confusion.ts';
+import { ticketConfusionMakers, tokenConfusionMakers } from './support/web-token-confusion.ts';
 
 /**
  * Hostile input on every public route of a running cluster (api + worker processes, real
@@ -209,6 +209,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
     ...webInputMakers(fixtures, MAX_MESSAGE_CHARS),
     ...apiRoutes.filter((r) => r.startsWith('OPTIONS /api/web/')).map((r) => preflightMaker(fixtures, r)),
     ...tokenConfusionMakers(fixtures),
+    ...ticketConfusionMakers(fixtures),
     () => ({
       route: 'GET /admin/queues (queue board)',
       kind: 'wrong credentials',
