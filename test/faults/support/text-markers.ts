@@ -28,4 +28,23 @@ export class TextMarkers {
       }
     });
   }
+
+  /** Leaking lines counted by process, level and message, with the first of each as the evidence. */
+  leakSummary(outputs: Record<string, string>): Record<string, { lines: number; first: string }> {
+    const out: Record<string, { lines: number; first: string }> = {};
+    for (const [process, output] of Object.entries(outputs)) {
+      for (const line of this.leaks(output)) {
+        let key = `${process}: not JSON`;
+        try {
+          const entry = JSON.parse(line) as { level: number; msg: string };
+          key = `${process}: level ${entry.level} "${entry.msg}"`;
+        } catch {
+          // Not JSON: a crash trace or a library printing on its own; the key says so.
+        }
+        const found = (out[key] ??= { lines: 0, first: line.slice(0, 700) });
+        found.lines++;
+      }
+    }
+    return out;
+  }
 }
