@@ -29,6 +29,8 @@ RUN npm ci --omit=dev --no-audit --no-fund \
 
 # --- runtime -----------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+# NODE_ENV=production: no demo (DEMO=1 brings it back), /metrics only on METRICS_PORT or with
+# METRICS_TOKEN, plain-mode Official Accounts refused (docs/deployment.md, "Production defaults").
 ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data
@@ -59,5 +61,6 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 # SIGTERM makes the service stop accepting, drain in-flight jobs and exit 0 within
 # SHUTDOWN_GRACE_MS (default 20 s); give the container at least that long to stop
 # (docker stop -t 30, compose stop_grace_period, k8s terminationGracePeriodSeconds).
+# node runs directly, never under npm, so the runtime's SIGTERM reaches the process that drains.
 STOPSIGNAL SIGTERM
 CMD ["node", "--import", "tsx", "src/main.ts", "all"]

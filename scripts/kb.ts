@@ -9,7 +9,8 @@
  * With the embedded PGlite (no DATABASE_URL) the service must be stopped first: it owns the database.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { importDocument, type ImportResult } from '../src/brain/knowledge/import-document.ts';
@@ -46,6 +47,16 @@ function expand(paths: string[]): string[] {
   });
 }
 
+/**
+ * kefu-hub's own docs/ tell operators how it is deployed and secured; imported, the bot would quote
+ * them to customers. `import … docs/` typed in the repository root always meant a company folder.
+ */
+const ownDocs = fileURLToPath(new URL('../docs', import.meta.url));
+function isOwnDocs(path: string): boolean {
+  const inside = relative(ownDocs, resolve(path));
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+}
+
 function isSupported(file: string): boolean {
   try {
     formatOf(file);
@@ -68,6 +79,13 @@ const store = new KnowledgeStore(database.db);
 const changed = new Set<string>();
 
 async function importFiles(paths: string[], kbName: string): Promise<boolean> {
+  const own = paths.filter(isOwnDocs);
+  if (own.length > 0) {
+    console.error(
+      `kb import: ${own.join(', ')}: kefu-hub's own documentation, not knowledge for your customers; nothing imported. Import your company's files from their folder, e.g. npm run kb -- import ~/company-faq/`,
+    );
+    return false;
+  }
   const files = expand(paths);
   if (files.length === 0) {
     console.error('kb import: no files given');

@@ -1,10 +1,17 @@
 /**
  * `npm run simulate [-- --channel wecom|wechat-mp|wecom-kf]`: talk to kefu-hub as a customer,
- * without any platform account. Runs a fake platform API on loopback, starts the service against it
- * (unless one already answers at --url), sends what you type as the platform's properly signed and
- * encrypted callbacks, and prints the replies the service sends back through the fake API.
+ * without any platform account. Runs a fake platform API on loopback, starts a kefu-hub of its own
+ * against it, sends what you type as the platform's properly signed and encrypted callbacks, and
+ * prints the replies the service sends back through the fake API.
+ *
+ * Its own service, because one already running (`npm start` in another terminal, as the README
+ * has it) knows nothing of the fake platform: it answered every callback 404. The simulator's
+ * service listens on PORT when that is set and free, else on any free port, keeps its data in
+ * ./data/simulator (or DATA_DIR) and its Redis keys under its own prefix. `--url` talks to a
+ * service you started yourself instead, with the environment the simulator prints.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type SimulatedChannel, simulatedPlatforms } from '../src/simulator/simulated-app.ts';
@@ -12,7 +19,7 @@ import { type SimulatedChannel, simulatedPlatforms } from '../src/simulator/simu
 const { values } = parseArgs({
   options: {
     channel: { type: 'string', default: 'wecom' },
-    url: { type: 'string', default: 'http://127.0.0.1:3000' },
+    url: { type: 'string' },
     'api-port': { type: 'string', default: '3900' },
     user: { type: 'string', default: 'simulated-customer' },
     help: { type: 'boolean', default: false },
@@ -20,35 +27,63 @@ const { values } = parseArgs({
 });
 const channels = Object.keys(simulatedPlatforms);
 if (values.help || !channels.includes(values.channel!)) {
-  console.log(`usage: npm run simulate -- [--channel ${channels.join('|')}] [--url http://127.0.0.1:3000] [--api-port 3900] [--user NAME]`);
+  console.log(
+    `usage: [PORT=3000] npm run simulate -- [--channel ${channels.join('|')}] [--url http://127.0.0.1:3000] [--api-port 3900] [--user NAME]`,
+  );
   process.exit(values.help ? 0 : 2);
+}
+
+/** Listens on `port` (0 = any) for a moment: the port if it was free, undefined if taken. */
+function tryPort(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(undefined));
+    probe.listen(port, '127.0.0.1', () => {
+      const { port: bound } = probe.address() as { port: number };
+      probe.close(() => resolve(bound));
+    });
+  });
+}
+
+async function servicePort(): Promise<number> {
+  const wanted = process.env.PORT ? Number(process.env.PORT) : undefined;
+  if (wanted) {
+    if (await tryPort(wanted)) return wanted;
+    console.log(`port ${wanted} (PORT) is taken — by \`npm start\`, perhaps — so the simulator's kefu-hub takes a free one`);
+  }
+  return (await tryPort(0))!;
 }
 
 const platform = simulatedPlatforms[values.channel as SimulatedChannel]();
 const env = await platform.start(Number(values['api-port']));
-const serviceUrl = values.url!;
-const serviceAnswers = () =>
-  fetch(`${serviceUrl}/readyz`).then(
+const serviceAnswers = (url: string) =>
+  fetch(`${url}/readyz`).then(
     (r) => r.ok,
     () => false,
   );
 
 let child: ReturnType<typeof spawn> | undefined;
-if (await serviceAnswers()) {
-  console.log(
-    `using the service at ${serviceUrl}; it must have been started with:\n  ${Object.entries(env)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
-  );
+let serviceUrl: string;
+if (values.url) {
+  serviceUrl = values.url;
+  const setting = Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  if (!(await serviceAnswers(serviceUrl))) throw new Error(`nothing ready answers at ${serviceUrl}`);
+  console.log(`using the service at ${serviceUrl}; it must have been started with:\n  ${setting}`);
 } else {
-  const port = new URL(serviceUrl).port || '3000';
-  console.log(`starting kefu-hub on port ${port} against a fake ${values.channel} API (data in ./data/simulator)…`);
+  const port = await servicePort();
+  serviceUrl = `http://127.0.0.1:${port}`;
+  const dataDir = process.env.DATA_DIR ?? './data/simulator';
+  console.log(`starting kefu-hub on port ${port} against a fake ${values.channel} API (data in ${dataDir})…`);
   child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], {
     env: {
       ...process.env,
       ...env,
-      PORT: port,
-      DATA_DIR: process.env.DATA_DIR ?? './data/simulator',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      // Not the queue of a service already running on the same Redis (its prefix is `kefu`).
+      REDIS_PREFIX: process.env.REDIS_PREFIX ?? 'kefu-simulator',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -57,8 +92,8 @@ if (await serviceAnswers()) {
     console.error(`kefu-hub exited (${code})`);
     process.exit(1);
   });
-  for (let i = 0; !(await serviceAnswers()); i++) {
-    if (i > 300) throw new Error('kefu-hub did not become ready in 30 s');
+  for (let i = 0; !(await serviceAnswers(serviceUrl)); i++) {
+    if (i > 600) throw new Error('kefu-hub did not become ready in 60 s');
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -77,7 +112,11 @@ for await (const raw of rl) {
   const line = raw.trim();
   if (line) {
     const res = await platform.say(serviceUrl, values.user!, line);
-    if (res.status !== 200) console.log(`(the service answered ${res.status}: ${await res.text()})`);
+    if (res.status === 404)
+      console.log(
+        `(the service at ${serviceUrl} has no ${values.channel} account "default": start it with the environment above, or run without --url)`,
+      );
+    else if (res.status !== 200) console.log(`(the service answered ${res.status}: ${await res.text()})`);
   }
   rl.prompt();
 }

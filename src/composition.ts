@@ -19,6 +19,7 @@ import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/conne
 import { applyMigrations, migrationsApplied } from './db/migrate.ts';
 import { ConfigError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
+import { serveMetricsApart } from './http/metrics-route.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from './http/queue-board.ts';
 import { createIntake } from './intake/accept-inbound.ts';
 import { ensurePrivateRedis, redisAnswers } from './lib/private-redis.ts';
@@ -36,6 +37,8 @@ export type Role = 'all' | 'api' | 'worker';
 export interface Service {
   /** The HTTP port actually bound (PORT=0 picks a free one). */
   port: number;
+  /** The port of the /metrics listener, when METRICS_PORT is set. */
+  metricsPort?: number;
   logger: Logger;
   /** The service's database (PGlite lives inside this process: this is the way in). */
   db: DatabaseHandle['db'];
@@ -162,7 +165,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
           accept: (m) => accept(m),
           logger,
           metrics,
-          demoPublicId: env.WEB_CHAT_DEMO_PAGE ? defaultAccount?.publicId : undefined,
+          demoPublicId: config.demo.page ? defaultAccount?.publicId : undefined,
           maxStreams: env.WEB_CHAT_MAX_STREAMS,
         }),
       );
@@ -233,6 +236,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       extraMiddleware: role !== 'worker' && admin ? queueBoard([queue, ...(wecomKf ? [wecomKf.syncQueue] : [])], admin) : [],
       logger,
       metrics,
+      ...(config.metrics.onMainPort && { metricsRoute: { token: config.metrics.token } }),
       // The worker role serves health and metrics only.
       channels: role === 'worker' ? [] : channels,
       isAcceptingTraffic: () => accepting,
@@ -252,6 +256,8 @@ export async function startService(config: Config, role: Role, overrides: Servic
         return { ready: Object.values(checks).every(Boolean), checks };
       },
     });
+    const { port: metricsPort, close: closeMetrics } = await serveMetricsApart(metrics, config.metrics, env.HOST, logger);
+    cleanups.push(closeMetrics);
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(env.PORT, env.HOST, () => resolve(s));
       s.once('error', reject);
@@ -262,6 +268,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
 
     return {
       port,
+      ...(metricsPort !== undefined && { metricsPort }),
       logger,
       db,
       async stop() {
@@ -309,7 +316,8 @@ async function startBrain(
     configDir: env.BRAIN_CONFIG_DIR,
     promptsDir: env.PROMPTS_DIR,
     fallbackText: env.FALLBACK_TEXT,
-    ...(env.KB_DEMO_FILE !== 'none' && { demoFile: env.KB_DEMO_FILE }),
+    ...(config.demo.knowledgeFile && { demoFile: config.demo.knowledgeFile }),
+    ...(config.demo.personaFile && { personaFile: config.demo.personaFile }),
     ...(config.embeddings && { embeddings: config.embeddings }),
     ...(config.model && { model: config.model }),
     memory: { recentTokens: env.MEMORY_RECENT_TOKENS, summaryTokens: env.MEMORY_SUMMARY_TOKENS },

@@ -1,6 +1,7 @@
 import { startService, type Role } from './composition.ts';
 import { loadConfig } from './config/env.ts';
 import { ConfigError } from './errors.ts';
+import { watchParent } from './lib/watch-parent.ts';
 
 const roles: Role[] = ['all', 'api', 'worker'];
 const role = (process.argv[2] ?? 'all') as Role;
@@ -26,6 +27,8 @@ async function main() {
   process.on('unhandledRejection', (reason) => service.logger.error({ err: reason }, 'unhandled promise rejection'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Started by an npm script: npm does not pass SIGTERM on, so its going away is the signal.
+  if (process.env.npm_lifecycle_event) watchParent(() => shutdown('parent exited'));
 }
 
 main().catch((err) => {

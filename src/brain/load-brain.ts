@@ -13,7 +13,7 @@ import { createChatModel } from './model/chat-model.ts';
 import { ConversationMemory, type MemoryBudget, type SummaryStore } from './model/conversation-memory.ts';
 import { LlmBrain } from './model/llm-brain.ts';
 import type { ModelObserver, ModelSettings } from './model/model-settings.ts';
-import { loadPersona } from './model/persona.ts';
+import { loadPersona, type Persona } from './model/persona.ts';
 import { loadPrompts } from './model/prompts.ts';
 import { createSummarizer } from './model/summarize-turns.ts';
 import { OfflineBrain } from './offline-brain.ts';
@@ -24,6 +24,8 @@ export interface BrainSetup {
   db: Database;
   /** retrieval.json, handoff.json, smalltalk.json, persona.json and the lexicon (config/brain). */
   configDir: string;
+  /** Who the bot is; `persona.json` of configDir unless given (the demo's is config/demo/persona.json). */
+  personaFile?: string;
   /** The model prompts (config/prompts). */
   promptsDir: string;
   fallbackText: string;
@@ -45,6 +47,7 @@ export interface LoadedKnowledge {
   /** Sensitive intents by name → what the customer is told (handoff.json `sensitive`). */
   sensitiveIntents: ReadonlyMap<string, string>;
   smallTalk: SmallTalk;
+  persona: Persona;
   store: KnowledgeStore;
   indexes: KnowledgeIndexes;
   embedder?: Embedder;
@@ -70,10 +73,11 @@ export async function loadBrain(setup: BrainSetup): Promise<LoadedBrain> {
 /** The knowledge bases, their indexes and the offline brain: everything that needs no model. */
 export async function loadKnowledge(setup: Omit<BrainSetup, 'model' | 'summaries'>): Promise<LoadedKnowledge> {
   const settings = await loadRetrievalSettings(setup.configDir);
+  const persona = await loadPersona(setup.personaFile ?? join(setup.configDir, 'persona.json'));
   const [retrieval, rules, smallTalk] = await Promise.all([
     createRetrievalContext(setup.configDir, settings),
     loadHandoffRules(join(setup.configDir, 'handoff.json')),
-    SmallTalk.load(join(setup.configDir, 'smalltalk.json')),
+    SmallTalk.load(join(setup.configDir, 'smalltalk.json'), persona.greeting),
   ]);
   const embedder = setup.embeddings ? createEmbedder(setup.embeddings) : undefined;
   const store = new KnowledgeStore(setup.db);
@@ -99,6 +103,7 @@ export async function loadKnowledge(setup: Omit<BrainSetup, 'model' | 'summaries
     // An amount rule needs the amount, which only the message text shows: the policy checks those.
     sensitiveIntents: new Map(rules.sensitive.filter((rule) => rule.amountAbove === undefined).map((rule) => [rule.name, rule.reply])),
     smallTalk,
+    persona,
     store,
     indexes,
     embedder,
@@ -106,10 +111,9 @@ export async function loadKnowledge(setup: Omit<BrainSetup, 'model' | 'summaries
   };
 }
 
-/** The model brain over loaded knowledge: prompts and persona from config, memory in the summary store it is given. */
+/** The model brain over loaded knowledge: prompts from config with the persona, memory in the summary store it is given. */
 export async function createModelBrain(knowledge: LoadedKnowledge, setup: BrainSetup & { model: ModelSettings }): Promise<LlmBrain> {
-  const persona = await loadPersona(join(setup.configDir, 'persona.json'));
-  const prompts = await loadPrompts(setup.promptsDir, persona);
+  const prompts = await loadPrompts(setup.promptsDir, knowledge.persona);
   const model = createChatModel(setup.model);
   return new LlmBrain({
     model,

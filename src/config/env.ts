@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ModelSettings } from '../brain/model/model-settings.ts';
 import { ConfigError } from '../errors.ts';
+import { type DemoSettings, demoSettings } from './demo.ts';
+import { type MetricsExposure, metricsExposure } from './metrics-exposure.ts';
 import {
   mergeAccounts,
+  refusePlainModeAccounts,
   wechatMpAccountSchema,
   wechatMpFromEnv,
   wecomKfAccountSchema,
@@ -21,13 +24,20 @@ const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const positiveInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
 const nonNegativeInt = (fallback: number) => z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(fallback));
-const onOff = (fallback: boolean) =>
+const onOff = <F extends boolean | undefined>(fallback: F) =>
   z
     .preprocess(emptyAsUndefined, z.enum(['true', 'false', '1', '0', 'on', 'off']).optional())
-    .transform((v) => (v === undefined ? fallback : ['true', '1', 'on'].includes(v)));
+    .transform((v): boolean | F => (v === undefined ? fallback : ['true', '1', 'on'].includes(v)));
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  /** `production` makes shared secrets required, turns the demo off, keeps /metrics off the public port and refuses plain-mode Official Accounts. */
+  NODE_ENV: optionalString,
+  /** The demo page, knowledge base and persona (src/config/demo.ts); unset = on unless production. */
+  DEMO: onOff(undefined),
+  /** /metrics on a listener of its own (on HOST), and/or only for `Authorization: Bearer METRICS_TOKEN`. */
+  METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
   HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
   /** Reverse proxies in front of the API that append to X-Forwarded-For; 0 = trust none. */
   TRUSTED_PROXY_HOPS: nonNegativeInt(0),
@@ -58,6 +68,8 @@ const envSchema = z.object({
   WECHAT_MP_ENCODING_AES_KEY: optionalString,
   WECHAT_MP_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://api.weixin.qq.com')),
   WECHAT_MP_WELCOME_TEXT: optionalString,
+  /** Accepts plain-mode Official Accounts in production (src/config/wechat-accounts.ts says why not). */
+  WECHAT_MP_ALLOW_PLAIN: onOff(false),
 
   WECOM_KF_CORP_ID: optionalString,
   WECOM_KF_SECRET: optionalString,
@@ -92,8 +104,6 @@ const envSchema = z.object({
   WEB_CHAT_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)').optional()),
   /** How long a widget session token lives; the widget renews it before then. */
   WEB_SESSION_TTL_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(300).max(86_400).default(3600)),
-  /** `production` makes shared secrets required instead of generated per process. */
-  NODE_ENV: optionalString,
   /** Comma-separated origins allowed to embed the widget; empty = the service's own origin only. */
   WEB_CHAT_ALLOWED_ORIGINS: optionalString,
   WEB_CHAT_MAX_MESSAGE_CHARS: positiveInt(2000),
@@ -103,13 +113,13 @@ const envSchema = z.object({
   ...webBudgetEnvShape,
   /** The knowledge base the `default` widget answers from; `default` when unset. */
   WEB_CHAT_KNOWLEDGE_BASE: optionalString,
-  /** GET / serves the demo store page with the widget. */
-  WEB_CHAT_DEMO_PAGE: onOff(true),
+  /** GET / serves the demo store page with the widget; unset = as DEMO. */
+  WEB_CHAT_DEMO_PAGE: onOff(undefined),
   /** retrieval.json, handoff.json, smalltalk.json, persona.json and the lexicon files. */
   BRAIN_CONFIG_DIR: z.preprocess(emptyAsUndefined, z.string().default('config/brain')),
   PROMPTS_DIR: z.preprocess(emptyAsUndefined, z.string().default('config/prompts')),
-  /** Imported into the `default` knowledge base on start when it is empty; `none` = never. */
-  KB_DEMO_FILE: z.preprocess(emptyAsUndefined, z.string().default('config/kb/demo-store.csv')),
+  /** Imported into the `default` knowledge base on start when it is empty; `none` = never; unset = as DEMO. */
+  KB_DEMO_FILE: optionalString,
   /** Any OpenAI-compatible chat endpoint; unset LLM_BASE_URL and LLM_MODEL = offline mode. */
   LLM_BASE_URL: optionalString.pipe(z.string().url('must be an http(s):// URL').optional()),
   LLM_API_KEY: optionalString,
@@ -189,6 +199,10 @@ export interface EmbeddingConfig {
 
 export interface Config {
   env: Env;
+  /** NODE_ENV=production. */
+  production: boolean;
+  demo: DemoSettings;
+  metrics: MetricsExposure;
   model?: ModelConfig;
   embeddings?: EmbeddingConfig;
   /** True when DATABASE_URL is unset: the database is PGlite inside this process. */
@@ -343,8 +357,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (duplicate) throw new ConfigError(`wecom account "${duplicate.name}" is defined twice (the env-configured app is "default")`);
   const model = modelFromEnv(env);
   const embeddings = embeddingsFromEnv(env);
+  const production = env.NODE_ENV === 'production';
+  const wechatMp = mergeAccounts('wechatMp', wechatMpFromEnv(env), file.wechatMp);
+  if (production) refusePlainModeAccounts(wechatMp, env.WECHAT_MP_ALLOW_PLAIN);
   return {
     env,
+    production,
+    demo: demoSettings(env, production),
+    metrics: metricsExposure(env, production),
     ...(model && { model }),
     ...(embeddings && { embeddings }),
     embeddedDatabase: env.DATABASE_URL === undefined,
@@ -352,7 +372,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     accounts: {
       wecom,
-      wechatMp: mergeAccounts('wechatMp', wechatMpFromEnv(env), file.wechatMp),
+      wechatMp,
       wecomKf: mergeAccounts('wecomKf', wecomKfFromEnv(env), file.wecomKf),
       web: webAccounts(env, file.web),
     },

@@ -88,6 +88,21 @@ export function wecomKfFromEnv(env: EnvLike): WecomKfAccount | undefined {
   );
 }
 
+/**
+ * Plain mode (明文模式) signs only [token, timestamp, nonce], never the body
+ * (https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html): a
+ * query string seen once, in a proxy log say, carries any forged message for the replay window.
+ * Production refuses it unless the operator accepts that with WECHAT_MP_ALLOW_PLAIN=1.
+ */
+export function refusePlainModeAccounts(accounts: WechatMpAccount[], allowPlain: boolean): void {
+  const plain = accounts.find((a) => !a.encodingAesKey);
+  if (!plain || allowPlain) return;
+  const fix = plain.name === 'default' ? 'set WECHAT_MP_ENCODING_AES_KEY' : `set its encodingAesKey in CONFIG_FILE`;
+  throw new ConfigError(
+    `Official Account "${plain.name}" is in plain mode (明文模式), where nothing signs the message body: ${fix} and choose safe mode (安全模式) in the console, or set WECHAT_MP_ALLOW_PLAIN=1 to accept the risk`,
+  );
+}
+
 /** The env account first, then the file's; names must be unique per channel. */
 export function mergeAccounts<T extends { name: string }>(label: string, fromEnv: T | undefined, fromFile: T[]): T[] {
   const all = [...(fromEnv ? [fromEnv] : []), ...fromFile];

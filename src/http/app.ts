@@ -4,10 +4,13 @@ import type { Channel } from '../channels/types.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { errorMiddleware } from './errors.ts';
+import { registerMetricsRoute } from './metrics-route.ts';
 
 export interface HttpAppDeps {
   logger: Logger;
   metrics: Metrics;
+  /** /metrics on this (public) port, and the bearer token it needs; unset = not here (src/config/metrics-exposure.ts). */
+  metricsRoute?: { token?: string };
   /** Channels whose callback routes this process serves; empty in the worker role. */
   channels: Channel[];
   /** Database and Redis reachable and migrations applied. */
@@ -37,10 +40,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
     ctx.status = ready && accepting ? 200 : 503;
     ctx.body = { status: ready && accepting ? 'ready' : 'not_ready', checks: { ...checks, accepting } };
   });
-  router.get('/metrics', async (ctx) => {
-    ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
-  });
+  if (deps.metricsRoute) registerMetricsRoute(router, deps.metrics, deps.metricsRoute.token);
   for (const channel of deps.channels) channel.registerRoutes(router);
   // Once at start, what this process answers: for operators, and for the hostile-input fault
   // scenario, which fuzzes every route listed here so a new route cannot be left out.

@@ -6,7 +6,8 @@ import { mpTextXml, sealMpCallback } from './wechat-mp-callback.ts';
 
 /**
  * The platforms `npm run simulate` pretends to be. The crypto values are the official sample values
- * (../shared/wecom/vectors.json), so anyone can check a callback by hand against the docs.
+ * (WeCom 加解密方案说明, https://developer.work.weixin.qq.com/document/path/90968;
+ * test/fixtures/wecom-callback-vectors.json), so anyone can check a callback by hand against the docs.
  */
 const sample = { token: 'QDG6eK', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', id: 'wx5823bf96d3bd56c7' };
 

@@ -9,7 +9,7 @@ import { REDIS_URL } from '../support/wecom-service.ts';
 import { conversation, FALLBACK, says } from '../support/model-brain.ts';
 
 /** A real PDF with an embedded subset of a CJK font (see make-store-policy-pdf.mjs beside it). */
-const POLICY_PDF = 'test/support/fixtures/store-policy-zh.pdf';
+const POLICY_PDF = 'test/fixtures/store-policy-zh.pdf';
 
 test('kb import reads a Chinese PDF page by page, and the offline brain answers a question from it', async (t) => {
   t.true(statSync(POLICY_PDF).size < 50_000, 'the fixture embeds a font subset, not the whole font');

@@ -50,3 +50,12 @@ test('kb refuses to open the embedded database while the service holds it, and s
     /is open in process \d+ .*PGlite serves one process only: stop that process first, or use PostgreSQL \(DATABASE_URL\)/,
   );
 });
+
+test("kb import refuses kefu-hub's own docs/ folder, so the README's example typed in the repository root imports nothing", async (t) => {
+  const db = await createTestDatabase('pglite');
+  t.teardown(() => db.drop());
+  const refused = await runKb(['import', 'docs/'], cliEnv(db));
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /docs\/: kefu-hub's own documentation, not knowledge for your customers; nothing imported/);
+  t.regex((await runKb(['list'], cliEnv(db))).stdout, /no knowledge bases yet/);
+});

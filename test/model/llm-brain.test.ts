@@ -33,7 +33,7 @@ test('one call yields intent, entities, the answer and its citations; the prompt
 
   const [request] = f.fake.chatRequests;
   t.is(request!.tools?.[0]?.function.name, 'reply_to_customer', 'function calling by default');
-  t.regex(systemPrompt(request!), /小橙优选的在线客服“小橙”/);
+  t.regex(systemPrompt(request!), /悦享生活馆的在线客服“小橙”/);
   t.regex(systemPrompt(request!), /\[\d+\] 问：下单后多久发货？\n答：现货商品付款后48小时内发货/);
   t.is(lastUserMessage(request!), '我订单DD20241111001的保温杯啥时候发货');
   const sources = decision.meta.sources as Array<{ chunkId: string; documentId: string }>;

@@ -34,3 +34,37 @@ test.serial('readyz turns 503 once shutdown begins', async (t) => {
   await h.wecom.close();
   await h.db.drop();
 });
+
+/** What production needs whatever this file tests (API processes share the widget secret). */
+const production = { NODE_ENV: 'production', WEB_CHAT_SECRET: 'a-production-widget-secret' };
+
+test.serial('in production, without METRICS_PORT or METRICS_TOKEN, the public port does not serve /metrics', async (t) => {
+  const h = await startHarness({ database: 'postgres', env: production });
+  t.teardown(() => h.close());
+  t.is((await fetch(`${h.baseUrl}/metrics`)).status, 404);
+  t.is((await fetch(`${h.baseUrl}/healthz`)).status, 200);
+  t.is(h.service.metricsPort, undefined);
+});
+
+test.serial('METRICS_PORT serves /metrics on a listener of its own and takes it off the public port', async (t) => {
+  const h = await startHarness({ database: 'postgres', env: { ...production, METRICS_PORT: '0' } });
+  t.teardown(() => h.close());
+  t.is((await fetch(`${h.baseUrl}/metrics`)).status, 404);
+  const own = await fetch(`http://127.0.0.1:${h.service.metricsPort}/metrics`);
+  t.is(own.status, 200);
+  t.regex(await own.text(), /kefu_callbacks_total/);
+  t.is((await fetch(`http://127.0.0.1:${h.service.metricsPort}/healthz`)).status, 404, 'the metrics port serves metrics only');
+});
+
+test.serial('METRICS_TOKEN: /metrics answers 401 without the bearer token, and the metrics with it', async (t) => {
+  const token = 'scrape-token-0123456789';
+  const h = await startHarness({ database: 'postgres', env: { ...production, METRICS_TOKEN: token } });
+  t.teardown(() => h.close());
+  const anonymous = await fetch(`${h.baseUrl}/metrics`);
+  t.is(anonymous.status, 401);
+  t.is(anonymous.headers.get('www-authenticate'), 'Bearer realm="kefu-hub metrics"');
+  t.is((await fetch(`${h.baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status, 401);
+  const scraped = await fetch(`${h.baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  t.is(scraped.status, 200);
+  t.regex(await scraped.text(), /kefu_callbacks_total/);
+});

@@ -37,7 +37,7 @@ export async function xlsxFixture(sheets: Record<string, string[][]>): Promise<B
 
 /**
  * A one-page PDF per text, written by hand (Helvetica, so ASCII text only: Chinese needs an
- * embedded CJK font, so the Chinese PDF is a binary fixture, fixtures/store-policy-zh.pdf).
+ * embedded CJK font, so the Chinese PDF is a binary fixture, test/fixtures/store-policy-zh.pdf).
  */
 export function pdfFixture(pages: string[]): Buffer {
   const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>', ''];

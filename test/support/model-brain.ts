@@ -6,6 +6,7 @@ import type { ModelObserver, ModelSettings } from '../../src/brain/model/model-s
 import type { ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
 import { conversationSummaries } from '../../src/conversations/conversation-summary.ts';
 import { type ChatReply, type ChatRequest, FakeOpenAiApi, knowledgeIds } from '../../src/simulator/fake-openai-api.ts';
+import { DEMO_KNOWLEDGE_FILE, DEMO_PERSONA_FILE } from '../../src/config/demo.ts';
 
 export const FALLBACK = '这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。';
 
@@ -30,7 +31,8 @@ export async function demoKnowledge(options: { embeddingsBaseUrl?: string } = {}
     configDir: 'config/brain',
     promptsDir: 'config/prompts',
     fallbackText: FALLBACK,
-    demoFile: 'config/kb/demo-store.csv',
+    demoFile: DEMO_KNOWLEDGE_FILE,
+    personaFile: DEMO_PERSONA_FILE,
     ...(options.embeddingsBaseUrl && {
       embeddings: { baseUrl: options.embeddingsBaseUrl, apiKey: 'test-key', model: 'fake-embedding', timeoutMs: 5000, maxRetries: 0 },
     }),

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Brain } from '../../src/brain/types.ts';
@@ -9,16 +8,10 @@ import { loadConfig } from '../../src/config/env.ts';
 import { createConversationQueue, type TurnJobData } from '../../src/queue/conversation-queue.ts';
 import { FakeWecomApi } from '../../src/simulator/fake-wecom-api.ts';
 import { postCallback, sealWecomCallback, wecomTextXml } from '../../src/simulator/wecom-callback.ts';
+import { vectors } from './callback-vectors.ts';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
 
-/** The official sample values of the callback crypto (../shared/wecom/vectors.json). */
-export const vectors = JSON.parse(readFileSync(new URL('../../../shared/wecom/vectors.json', import.meta.url), 'utf8')) as {
-  token: string;
-  encodingAESKey: string;
-  receiveId: string;
-  urlVerification: { msg_signature: string; timestamp: string; nonce: string; echostr: string; expectedResponse: string };
-  message: { msg_signature: string; timestamp: string; nonce: string; encrypt: string; expectedPlaintext: string };
-};
+export { vectors };
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -10,6 +10,8 @@ export const personaSchema = z.object({
   tone: z.string().min(1),
   /** Longest reply the model should write, in Chinese characters. */
   maxAnswerChars: z.number().int().positive().default(200),
+  /** The reply to a message that is only a greeting; unset = smalltalk.json's (which names no company). */
+  greeting: z.string().min(1).optional(),
 });
 export type Persona = z.infer<typeof personaSchema>;
 

@@ -48,10 +48,12 @@ export class SmallTalk {
     this.fillers = new Set([...config.fillers.toLowerCase()]);
   }
 
-  static async load(path: string): Promise<SmallTalk> {
+  /** `greeting` (the persona's) replaces the reply of the `greeting` kind. */
+  static async load(path: string, greeting?: string): Promise<SmallTalk> {
     const parsed = smallTalkSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
     if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues[0]?.message}`);
-    return new SmallTalk(parsed.data);
+    const kinds = parsed.data.kinds.map((k) => (k.kind === 'greeting' && greeting ? { ...k, reply: greeting } : k));
+    return new SmallTalk({ ...parsed.data, kinds });
   }
 
   classify(message: string): SmallTalkResult {

@@ -25,6 +25,13 @@ export interface WechatMpChannelDeps {
  * through custom/send, "typing" while the brain works, a welcome text to new followers.
  */
 export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
+  // Why plain mode is risky: src/config/wechat-accounts.ts (refusePlainModeAccounts).
+  for (const a of deps.accounts.filter((account) => !account.encodingAesKey)) {
+    deps.logger.warn(
+      { account: a.name },
+      'Official Account in plain mode (明文模式): message bodies are not signed, so a captured callback URL can carry a forged message within the replay window; set an EncodingAESKey and use safe mode',
+    );
+  }
   const clients = new Map(
     deps.accounts.map((a) => [
       a.name,

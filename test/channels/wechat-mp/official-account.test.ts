@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { Redis } from 'ioredis';
@@ -9,6 +9,7 @@ import { DeliveryError } from '../../../src/errors.ts';
 import type { Service } from '../../../src/composition.ts';
 import { FakeWechatMpApi } from '../../../src/simulator/fake-wechat-mp-api.ts';
 import { mpPlainSignature, mpTextXml, mpXml, sealMpCallback, type MpCallbackKeys } from '../../../src/simulator/wechat-mp-callback.ts';
+import { vectors } from '../../support/callback-vectors.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { EchoBrain, eventually, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
 
@@ -16,17 +17,10 @@ import { EchoBrain, eventually, flushOwnRedisDb, startTestService } from '../../
  * Official Account channel end to end, on the real service with PostgreSQL and Redis, WeChat
  * faked on loopback. Redis logical DB 11 belongs to this file (flushed before use).
  * Three accounts cover the three modes: `default` (plain, from env), `compat` and `safe` (config
- * file); `safe` uses the published WXBizMsgCrypt sample values (/work/shared/wecom/vectors.json —
+ * file); `safe` uses the published WXBizMsgCrypt sample values (test/fixtures/wecom-callback-vectors.json —
  * the official OA sample: appid wx5823bf96d3bd56c7), so the replay window is widened past 2014.
  */
 const REDIS_URL = 'redis://127.0.0.1:6379/11';
-const vectors = JSON.parse(readFileSync(new URL('../../../../shared/wecom/vectors.json', import.meta.url), 'utf8')) as {
-  token: string;
-  encodingAESKey: string;
-  receiveId: string;
-  urlVerification: Record<string, string>;
-  message: { msg_signature: string; timestamp: string; nonce: string; encrypt: string };
-};
 
 const plain: MpCallbackKeys & { secret: string } = { appId: 'wxplainapp0001', secret: 'plain-secret', token: 'plaintoken' };
 const compat: MpCallbackKeys = { appId: plain.appId, token: 'compattoken', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
