@@ -8,7 +8,7 @@ import { sealWecomCallback, wecomTextXml } from '../../../src/simulator/wecom-ca
 import { app, keys } from '../../support/wecom-service.ts';
 import { Cluster } from './cluster.ts';
 import { encryptedCallbackMakers } from './hostile-callbacks.ts';
-import type { Maker } from './hostile-http.ts';
+import { pick, type Maker } from './hostile-http.ts';
 import { encryptedVerifyMakers, kfItemMakers, kfNotification, mpMessage, mpModeMakers, wecomMessage } from './platform-hostile.ts';
 import { genericRouteMakers, unknownRouteMaker } from './route-makers.ts';
 import { messageXml, signedFuzzMakers } from './signed-fuzz.ts';
@@ -19,8 +19,8 @@ import { ticketConfusionMakers, tokenConfusionMakers } from './web-token-confusi
 
 /**
  * The cluster of the hostile-input scenario, every channel on: the WeCom app (the cluster's own),
- * an Official Account in plain and one in safe mode, 微信客服, two web widgets and the queue board,
- * each platform faked on loopback. And every bad request it gets, per route.
+ * an Official Account in plain and one in safe mode, 微信客服, two web widgets, the queue board
+ * and /metrics behind their credentials, each platform faked on loopback. And every bad request it gets, per route.
  */
 export const MAX_MESSAGE_CHARS = 500;
 const mp = { appId: 'wxhostile00000001', secret: 'mp-secret' };
@@ -34,6 +34,7 @@ export const KF = 'wkHOSTILE01';
 export const web = { name: 'default', publicId: 'demo', secret: 'hostile-input-widget-secret-0001' };
 export const otherWeb = { name: 'other', publicId: 'other', secret: 'hostile-input-other-widget-secret' };
 const admin = { user: 'ops', password: 'hostile-input-admin-password' };
+const METRICS_TOKEN = 'hostile-input-metrics-token-0123456789';
 
 export interface HostileCluster {
   cluster: Cluster;
@@ -75,6 +76,7 @@ export async function startHostileCluster(): Promise<HostileCluster> {
       TRUSTED_PROXY_HOPS: '1',
       ADMIN_USER: admin.user,
       ADMIN_PASSWORD: admin.password,
+      METRICS_TOKEN,
     },
   }).start();
   return {
@@ -166,6 +168,22 @@ export function hostileMakers(c: MakerContext): Maker[] {
       headers: { authorization: `Basic ${Buffer.from(`${admin.user}:${admin.password.slice(1)}\u0000`).toString('base64')}` },
       mustRefuse: true,
     }),
+    ...['', 'worker: '].map((on) => () => ({
+      route: `${on}GET /metrics`,
+      kind: 'another credential for the metrics',
+      method: 'GET',
+      url: '/metrics',
+      ...(on ? { base: c.workerBase } : {}),
+      headers: {
+        authorization: pick([
+          session.authorization,
+          `Bearer ${admin.password}`,
+          `Bearer ${METRICS_TOKEN.slice(1)}`,
+          `Basic ${METRICS_TOKEN}`,
+        ]),
+      },
+      mustRefuse: true,
+    })),
     unknownRouteMaker,
     ...c.apiRoutes.flatMap((r) => genericRouteMakers(r, param, r.includes('/api/web/') ? session : {})),
     ...c.workerRoutes.flatMap((r) =>
