@@ -2,7 +2,7 @@ import test from 'ava';
 import { describeJobs, drainedQueues, runProbes } from './support/channel-probes.ts';
 import { OutcomeTally, storm } from './support/hostile-http.ts';
 import { channelProbes } from './support/hostile-probes.ts';
-import { hostileMakers, KF, mpKeys, otherWeb, startHostileCluster, web } from './support/hostile-setup.ts';
+import { hostileMakers, KF, mpKeys, otherWeb, SECRETS, startHostileCluster, web } from './support/hostile-setup.ts';
 import { countFailures, errorSamples, type Failure, judgeAnswer, routesLeftOut } from './support/hostile-verdict.ts';
 import { percentile } from './support/load.ts';
 import { servedRoutes } from './support/route-makers.ts';
@@ -62,6 +62,13 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
   const queues = await drainedQueues(cluster.prefix, 30_000);
   const { pending } = await cluster.inboundCounts();
   const leaks = markers.leakSummary({ api: api.output(), worker: worker.output() });
+  const secrets = [...SECRETS, fixtures.victim.token, ...fixtures.anonymous.map((s) => s.token)];
+  const secretLines = [api, worker].flatMap((p) =>
+    p
+      .output()
+      .split('\n')
+      .filter((line) => secrets.some((x) => line.includes(x))),
+  );
   const stalled = probes.filter((p) => !p.answered).map((p) => p.channel);
   const found = (why: Failure['why']) => failures.filter((f) => f.why === why).length;
 
@@ -89,7 +96,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
     note:
       `${apiRoutes.length + workerRoutes.length} routes; ${found('5xx')} 5xx, ${found('let in')} bad credentials let in, ` +
       `${found('no answer')} unanswered, ${crashed.length} crashed; ${probes.length - stalled.length}/${probes.length} channels answered after` +
-      `${Object.keys(queues.stuck).length ? `, stuck ${JSON.stringify(queues.stuck)}` : ''}; ${leakedLines} log lines with customer text`,
+      `${Object.keys(queues.stuck).length ? `, stuck ${JSON.stringify(queues.stuck)}` : ''}; ${leakedLines} log lines with customer text, ${secretLines.length} with a secret`,
   });
 
   // One comparison, so a failing run shows every finding at once.
@@ -105,6 +112,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
       'jobs left waiting or active': queues.stuck,
       'stored messages left unanswered': pending,
       'log lines with customer text (by process, level and message)': leaks,
+      'log lines with a secret or a session token': secretLines.map((l) => l.slice(0, 500)),
     },
     {
       'routes that take input with none written for them': [],
@@ -117,6 +125,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
       'jobs left waiting or active': {},
       'stored messages left unanswered': 0,
       'log lines with customer text (by process, level and message)': {},
+      'log lines with a secret or a session token': [],
     },
   );
 });

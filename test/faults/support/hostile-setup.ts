@@ -36,6 +36,19 @@ export const otherWeb = { name: 'other', publicId: 'other', secret: 'hostile-inp
 const admin = { user: 'ops', password: 'hostile-input-admin-password' };
 const METRICS_TOKEN = 'hostile-input-metrics-token-0123456789';
 
+/** What no log line may hold at any level: the configured secrets (the session tokens are added by the scenario). */
+export const SECRETS = [
+  web.secret,
+  otherWeb.secret,
+  admin.password,
+  METRICS_TOKEN,
+  mp.secret,
+  mpKeys.plain.token,
+  mpKeys.safe.encodingAesKey,
+  kfCorp.secret,
+  kfKeys.encodingAesKey,
+];
+
 export interface HostileCluster {
   cluster: Cluster;
   wechat: FakeWechatMpApi;
