@@ -15,7 +15,8 @@ import { messageXml, signedFuzzMakers } from './signed-fuzz.ts';
 import type { TextMarkers } from './text-markers.ts';
 import type { WebFixtures } from './web-fixtures.ts';
 import { preflightMaker, webInputMakers } from './web-hostile.ts';
-import { ticketConfusionMakers, tokenConfusionMakers } from './web-token-confusion.ts';
+import { ticketConfusionMakers } from './web-ticket-confusion.ts';
+import { tokenConfusionMakers } from './web-token-confusion.ts';
 
 /**
  * The cluster of the hostile-input scenario, every channel on: the WeCom app (the cluster's own),

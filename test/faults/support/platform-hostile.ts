@@ -4,7 +4,7 @@ import type { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts
 import { mpPlainSignature, sealMpCallback, type MpCallbackKeys, type MpMode } from '../../../src/simulator/wechat-mp-callback.ts';
 import { sealWecomCallback } from '../../../src/simulator/wecom-callback.ts';
 import { pick, type HostileRequest, type Maker } from './hostile-http.ts';
-import type { InnerMessage } from './signed-fuzz.ts';
+import type { Field, InnerMessage } from './signed-fuzz.ts';
 import type { TextMarkers } from './text-markers.ts';
 
 /**
@@ -17,72 +17,30 @@ const now = () => Math.floor(Date.now() / 1000);
 const customer = (prefix: string) => `${prefix}${Math.floor(Math.random() * 40)}`;
 const msgId = () => String(Date.now() * 1000 + Math.floor(Math.random() * 1000));
 
-/** Text, image, location, link, voice and event messages, in WeCom's or the Official Account's fields. */
-export function platformMessage(to: string, from: string, extra: Array<[string, string | number]> = []): InnerMessage {
-  const head: Array<[string, string | number]> = [
-    ['ToUserName', to],
-    ['FromUserName', from],
-    ['CreateTime', now()],
-  ];
-  const body = pick<[Array<[string, string | number]>, string[]]>([
-    [
-      [
-        ['MsgType', 'text'],
-        ['Content', '营业时间'],
-        ['MsgId', msgId()],
-      ],
-      ['Content'],
-    ],
-    [
-      [
-        ['MsgType', 'image'],
-        ['PicUrl', 'https://example.invalid/a.png'],
-        ['MediaId', 'm1'],
-        ['MsgId', msgId()],
-      ],
-      [],
-    ],
-    [
-      [
-        ['MsgType', 'location'],
-        ['Location_X', 23.1],
-        ['Location_Y', 113.3],
-        ['Scale', 15],
-        ['Label', '广州'],
-        ['MsgId', msgId()],
-      ],
-      ['Label'],
-    ],
-    [
-      [
-        ['MsgType', 'link'],
-        ['Title', '标题'],
-        ['Description', '描述'],
-        ['Url', 'https://example.invalid'],
-        ['MsgId', msgId()],
-      ],
-      ['Title', 'Description'],
-    ],
-    [
-      [
-        ['MsgType', 'voice'],
-        ['MediaId', 'v1'],
-        ['Format', 'amr'],
-        ['Recognition', '你好'],
-        ['MsgId', msgId()],
-      ],
-      ['Recognition'],
-    ],
-    [
-      [
-        ['MsgType', 'event'],
-        ['Event', pick(['subscribe', 'click', 'enter_agent'])],
-        ['EventKey', 'k1'],
-      ],
-      [],
-    ],
-  ]);
-  return { fields: [...head, ...body[0], ...extra], textFields: body[1], idFields: ['FromUserName', 'MsgId', 'ToUserName'] };
+/** The message kinds both platforms send, each with the fields that carry customer text. */
+const KINDS: Array<{ fields: () => Record<string, string | number>; text: string[] }> = [
+  { fields: () => ({ MsgType: 'text', Content: '营业时间', MsgId: msgId() }), text: ['Content'] },
+  { fields: () => ({ MsgType: 'image', PicUrl: 'https://example.invalid/a.png', MediaId: 'm1', MsgId: msgId() }), text: [] },
+  {
+    fields: () => ({ MsgType: 'location', Location_X: 23.1, Location_Y: 113.3, Scale: 15, Label: '广州', MsgId: msgId() }),
+    text: ['Label'],
+  },
+  {
+    fields: () => ({ MsgType: 'link', Title: '标题', Description: '描述', Url: 'https://example.invalid', MsgId: msgId() }),
+    text: ['Title', 'Description'],
+  },
+  { fields: () => ({ MsgType: 'voice', MediaId: 'v1', Format: 'amr', Recognition: '你好', MsgId: msgId() }), text: ['Recognition'] },
+  { fields: () => ({ MsgType: 'event', Event: pick(['subscribe', 'click', 'enter_agent']), EventKey: 'k1' }), text: [] },
+];
+
+/** A random message of one of those kinds, in WeCom's or the Official Account's fields. */
+function platformMessage(to: string, from: string, extra: Field[] = []): InnerMessage {
+  const kind = pick(KINDS);
+  return {
+    fields: [['ToUserName', to], ['FromUserName', from], ['CreateTime', now()], ...Object.entries(kind.fields()), ...extra],
+    textFields: kind.text,
+    idFields: ['FromUserName', 'MsgId', 'ToUserName'],
+  };
 }
 
 export const wecomMessage = (corpId: string, agentId: number) => () => platformMessage(corpId, customer('fzwecom'), [['AgentID', agentId]]);

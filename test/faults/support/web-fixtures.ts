@@ -26,7 +26,7 @@ export interface WebFixtures {
   markers: TextMarkers;
 }
 
-export const WEB_BASE = '/api/web/:publicId';
+const WEB_BASE = '/api/web/:publicId';
 
 /**
  * A request to the widget API, each from an address of its own: per-address limits must not be

@@ -3,14 +3,15 @@ import { newClientId } from '../../support/web-visitor.ts';
 import { json, pickSession, webRequest, type WebFixtures } from './web-fixtures.ts';
 import { companySignsUser, urlCredential } from './web-identity.ts';
 
+const MiB = Buffer.alloc(1024 * 1024, '{');
+
 /**
  * Bad input on the widget API with valid credentials, so it reaches the handlers: NUL and lone
  * surrogates in text, client ids, user ids and file names (JSON escapes, percent-encoding),
  * malformed JSON, wrong types and content types, oversized bodies, nonsense queries and cursors.
- * The body is written by hand: JSON.stringify would not carry a lone surrogate as an escape.
+ * Bodies are written by hand, so the escapes (\u0000, \ud800) are exactly what a client sent and
+ * malformed JSON is possible.
  */
-const MiB = Buffer.alloc(1024 * 1024, '{');
-
 export function webInputMakers(f: WebFixtures, maxMessageChars: number): Maker[] {
   const at = (path: string) => `/api/web/${f.account.publicId}${path}`;
   const message = (kind: string, body: string | Buffer, headers: Record<string, string> = {}, extra = {}) =>
@@ -49,7 +50,7 @@ export function webInputMakers(f: WebFixtures, maxMessageChars: number): Maker[]
     () => session('lone surrogate in a validly signed userId', signedUser(`user\ud800${newClientId()}`)),
     () => {
       // What a session of such a user id can do, if the service issued one; else the sign-in itself.
-      const odd = f.oddUsers[Math.floor(Math.random() * f.oddUsers.length)];
+      const odd = f.oddUsers.length > 0 ? pick(f.oddUsers) : undefined;
       if (!odd) return session('a session of a user id with NUL or a lone surrogate', signedUser('user\u0000\ud800'));
       const kind = 'a session of a user id with NUL or a lone surrogate';
       return pick([

@@ -1,6 +1,5 @@
 import { signSessionToken, SESSION_TOKEN_TYPE } from '../../../src/channels/web/session-token.ts';
 import { deriveWidgetKeys } from '../../../src/channels/web/widget-keys.ts';
-
 import { nextClientAddress, signUserId } from '../../support/web-visitor.ts';
 
 /**
@@ -16,7 +15,7 @@ export interface WebAccountKeys {
 
 /** The body of POST session for a signed-in user, as the company's backend makes it. */
 export function companySignsUser(account: WebAccountKeys, userId: string): Record<string, unknown> {
-  return { ...signUserId(account.secret, userId) };
+  return signUserId(account.secret, userId);
 }
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');

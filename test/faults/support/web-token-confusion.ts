@@ -1,14 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { SESSION_RENEWAL_WINDOW_SECONDS } from '../../../src/channels/web/session-token.ts';
-import { newClientId, nextClientAddress } from '../../support/web-visitor.ts';
+import { newClientId } from '../../support/web-visitor.ts';
 import { pick, type HostileRequest, type Maker } from './hostile-http.ts';
-import { json, pickSession, webRequest, type WebFixtures } from './web-fixtures.ts';
+import { json, webRequest, type WebFixtures } from './web-fixtures.ts';
 import { algNoneToken, expiredToken, sessionTokenFromUserSignature, urlCredential, userSignatureFromSessionToken } from './web-identity.ts';
-
-/**
- * Token confusion on the widget API: every credential presented where it does not belong, aimed at
- * the signed-in victim's conversation. Each must be refused with a 4xx; a 2xx is a stranger let in.
- */
 
 /**
  * The routes a session token opens, each as a request carrying `token` as the session header.
@@ -44,6 +39,10 @@ const GARBAGE = () =>
     'null',
   ]);
 
+/**
+ * Token confusion on the widget API: every credential presented where it does not belong, aimed at
+ * the signed-in victim's conversation. Each must be refused with a 4xx; a 2xx is a stranger let in.
+ */
 export function tokenConfusionMakers(f: WebFixtures): Maker[] {
   const at = (path: string) => `/api/web/${f.account.publicId}${path}`;
   const spread = (kind: string, token: () => string | Promise<string>, renewal = true): Maker => {
@@ -121,43 +120,5 @@ export function tokenConfusionMakers(f: WebFixtures): Maker[] {
           mustRefuse: true,
         },
       ),
-  ];
-}
-/** Tickets where they do not belong: for another use, another file, another account, twice, or as a session. */
-export function ticketConfusionMakers(f: WebFixtures): Maker[] {
-  const at = (path: string) => `/api/web/${f.account.publicId}${path}`;
-  const ticket = (token: string, use: { fileId?: string }, publicId = f.account.publicId) => urlCredential(f.base, publicId, token, use);
-  const download = (kind: string, credential: string) =>
-    webRequest('GET', '/uploads/:fileId', kind, at(`/uploads/${f.victim.fileId}?${credential}`), { mustRefuse: true });
-  const stream = (kind: string, credential: string) =>
-    webRequest('GET', '/stream', kind, at(`/stream?${credential}`), { headers: { accept: 'text/event-stream' }, mustRefuse: true });
-  return [
-    async () => download('a stream ticket used for a download', await ticket(f.victim.token, {})),
-    async () => stream('a download ticket used for a stream', await ticket(f.victim.token, { fileId: f.victim.fileId })),
-    async () => download('a download ticket for another file', await ticket(f.victim.token, { fileId: '0'.repeat(32) })),
-    async () =>
-      download('another widget account’s ticket', await ticket(f.otherSession.token, { fileId: f.victim.fileId }, f.other.publicId)),
-    async () => stream('another widget account’s ticket', await ticket(f.otherSession.token, {}, f.other.publicId)),
-    async () => {
-      const credential = await ticket(pickSession(f).token, {});
-      return webRequest('GET', '/history', 'a ticket as a session token', at('/history'), {
-        headers: { authorization: `Bearer ${decodeURIComponent(credential.slice('ticket='.length))}` },
-        mustRefuse: true,
-      });
-    },
-    () => stream('a session token as a ticket', `ticket=${encodeURIComponent(f.victim.token)}`),
-    () => download('a session token as a ticket', `ticket=${encodeURIComponent(f.victim.token)}`),
-    async () => {
-      // A stream ticket opens one stream: the second use (a URL read from a log) is refused.
-      const credential = await ticket(pickSession(f).token, {});
-      const first = new AbortController();
-      const res = await fetch(`${f.base}${at(`/stream?${credential}`)}`, {
-        headers: { 'x-forwarded-for': nextClientAddress() },
-        signal: first.signal,
-      });
-      first.abort();
-      if (res.status !== 200) throw new Error(`a fresh stream ticket was refused: ${res.status}`);
-      return stream('a stream ticket used twice', credential);
-    },
   ];
 }
