@@ -57,9 +57,9 @@ module.exports = {
     },
     {
       name: 'domain-is-channel-agnostic',
-      comment: 'Conversations, delivery and intake see channels only through src/channels/types.ts.',
+      comment: 'Conversations, delivery, intake and media see channels only through src/channels/types.ts.',
       severity: 'error',
-      from: { path: '^src/(conversations|delivery|intake|workers|queue)/' },
+      from: { path: '^src/(conversations|delivery|intake|media|workers|queue)/' },
       to: { path: '^src/channels/', pathNot: '^src/channels/types\\.ts$' },
     },
     {

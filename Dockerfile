@@ -58,8 +58,8 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
-# SIGTERM makes the service stop accepting, drain in-flight jobs and exit 0 within
-# SHUTDOWN_GRACE_MS (default 20 s); give the container at least that long to stop
+# SIGTERM makes the service stop accepting, drain in-flight jobs and exit within
+# SHUTDOWN_TIMEOUT_MS (default 20 s); give the container at least that long to stop
 # (docker stop -t 30, compose stop_grace_period, k8s terminationGracePeriodSeconds).
 # node runs directly, never under npm, so the runtime's SIGTERM reaches the process that drains.
 STOPSIGNAL SIGTERM

@@ -19,6 +19,7 @@ import { KnowledgeStore } from '../src/brain/knowledge/knowledge-store.ts';
 import { formatOf } from '../src/brain/knowledge/parse-document.ts';
 import { loadConfig } from '../src/config/env.ts';
 import { connectDatabase, pgliteDirUnder } from '../src/db/connect.ts';
+import { redisPrefixFor } from '../src/db/database-identity.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { AppError } from '../src/errors.ts';
 import { redisAnswers } from '../src/lib/private-redis.ts';
@@ -179,7 +180,8 @@ async function announce(): Promise<void> {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   try {
     for (const kb of changed) {
-      const listeners = await publishKbChanged(redis, env.REDIS_PREFIX, kb);
+      // Services of this database only: the feed's channel carries the database's id.
+      const listeners = await publishKbChanged(redis, await redisPrefixFor(database.db, env.REDIS_PREFIX), kb);
       console.log(`announced the change of "${kb}" to ${listeners} running process${listeners === 1 ? '' : 'es'}`);
     }
   } finally {

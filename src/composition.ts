@@ -17,6 +17,7 @@ import { syncChannelAccounts } from './conversations/channel-accounts.ts';
 import { conversationSummaries } from './conversations/conversation-summary.ts';
 import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/connect.ts';
 import { applyMigrations, migrationsApplied } from './db/migrate.ts';
+import { redisPrefixFor } from './db/database-identity.ts';
 import { ConfigError } from './errors.ts';
 import { createHttpApp } from './http/app.ts';
 import { serveMetricsApart } from './http/metrics-route.ts';
@@ -30,6 +31,8 @@ import { registerQueueMetrics } from './queue/queue-metrics.ts';
 import { startConversationWorker } from './workers/conversation-worker.ts';
 import { createTurnProcessor } from './workers/conversation-turn-processor.ts';
 import { startRecoverySweep } from './workers/recovery-sweep.ts';
+import { createRedisErrorLog } from './observability/redis-error-log.ts';
+import { type StopResult, stopWithin } from './shutdown.ts';
 
 /** all = API and workers in one process (one machine); api and worker scale apart. */
 export type Role = 'all' | 'api' | 'worker';
@@ -42,8 +45,10 @@ export interface Service {
   logger: Logger;
   /** The service's database (PGlite lives inside this process: this is the way in). */
   db: DatabaseHandle['db'];
-  /** Stops accepting, drains in-flight jobs (up to SHUTDOWN_GRACE_MS), closes connections. */
-  stop(): Promise<void>;
+  /** Prefix of this service's Redis keys and queues: REDIS_PREFIX and the database's id. */
+  redisPrefix: string;
+  /** Stops accepting, drains in-flight jobs, closes connections: all within SHUTDOWN_TIMEOUT_MS. */
+  stop(): Promise<StopResult>;
 }
 
 export interface ServiceOverrides {
@@ -86,21 +91,24 @@ export async function startService(config: Config, role: Role, overrides: Servic
     cleanups.push(() => database.close());
     await applyMigrations(database);
     const { db } = database;
+    const redisPrefix = await redisPrefixFor(db, env.REDIS_PREFIX);
 
     const metrics = createMetrics();
+    const redisErrors = createRedisErrorLog(logger);
     // Commands fail fast while Redis is unreachable instead of queueing in memory: a callback must
     // not wait on a dead connection, and every caller has a durable fallback (the database).
-    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: `${env.REDIS_PREFIX}:` });
-    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: `${redisPrefix}:` });
+    redisErrors.watch(redis, 'commands');
     cleanups.push(() => redis.disconnect());
     await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
 
     // BullMQ prefixes its own keys; its connections must not carry an ioredis keyPrefix.
     // BullMQ does not close connections it was handed, so each is closed here after its user.
     const queueConnection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redisErrors.watch(queueConnection, 'queue');
     cleanups.push(() => queueConnection.disconnect());
-    const queue = createConversationQueue(queueConnection, env.REDIS_PREFIX, env.JOB_ATTEMPTS);
-    queue.on('error', (err) => logger.warn({ err: err.message }, 'queue connection error'));
+    const queue = createConversationQueue(queueConnection, redisPrefix, env.JOB_ATTEMPTS);
+    redisErrors.watchErrors(queue, 'queue');
     cleanups.push(() => queue.close());
     await queue.waitUntilReady();
     registerQueueMetrics(metrics, queue);
@@ -122,7 +130,6 @@ export async function startService(config: Config, role: Role, overrides: Servic
           metrics,
           logger,
           limits,
-          dataDir: env.DATA_DIR,
           accept: (m) => accept(m),
         }),
       );
@@ -130,13 +137,15 @@ export async function startService(config: Config, role: Role, overrides: Servic
     let wecomKf: WecomKfChannel | undefined;
     if (config.accounts.wecomKf.length > 0) {
       const kfQueueConnection = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      redisErrors.watch(kfQueueConnection, 'kf sync queue');
       cleanups.push(() => kfQueueConnection.disconnect());
       wecomKf = createWecomKfChannel({
         accounts: config.accounts.wecomKf,
         db,
         redis,
         queueConnection: kfQueueConnection,
-        redisPrefix: env.REDIS_PREFIX,
+        onRedisError: redisErrors.report,
+        redisPrefix,
         metrics,
         logger,
         limits,
@@ -149,7 +158,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       // Streams are served by API processes; workers only publish replies.
       const subscriber = role === 'worker' ? undefined : new Redis(redisUrl, { maxRetriesPerRequest: null });
       if (subscriber) {
-        subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber connection error'));
+        redisErrors.watch(subscriber, 'web streams');
         cleanups.push(() => subscriber.disconnect());
       }
       const defaultAccount = config.accounts.web.find((a) => a.name === 'default');
@@ -161,7 +170,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
           db,
           redis,
           subscriber,
-          redisPrefix: env.REDIS_PREFIX,
+          redisPrefix,
           accept: (m) => accept(m),
           logger,
           metrics,
@@ -179,11 +188,18 @@ export async function startService(config: Config, role: Role, overrides: Servic
     // Before the queue and Redis close: jobs of callbacks already acknowledged are queued now, not by the sweep.
     cleanups.push(() => intake.settle());
 
+    // The brain's kb-change subscriber: a connection of its own (a subscribed connection runs nothing else).
+    const kbChangeFeed = () => {
+      const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
+      redisErrors.watch(subscriber, 'kb changes');
+      cleanups.push(() => subscriber.disconnect());
+      return { subscriber, prefix: redisPrefix };
+    };
     let worker: Worker | undefined;
     if (role !== 'api') {
       const { brain, knowledgeOnlyBrain } = overrides.brain
         ? { brain: overrides.brain, knowledgeOnlyBrain: undefined }
-        : await startBrain(config, db, redisUrl, metrics, logger, cleanups);
+        : await startBrain(config, db, kbChangeFeed(), metrics, logger);
       const processTurn = createTurnProcessor({
         db,
         redis,
@@ -197,10 +213,11 @@ export async function startService(config: Config, role: Role, overrides: Servic
         holdNotice: { text: env.HOLD_NOTICE_TEXT, intervalMs: env.HOLD_NOTICE_INTERVAL_MS },
       });
       const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+      redisErrors.watch(workerConnection, 'worker');
       cleanups.push(() => workerConnection.disconnect());
       worker = startConversationWorker({
         connection: workerConnection,
-        prefix: env.REDIS_PREFIX,
+        prefix: redisPrefix,
         processTurn,
         db,
         metrics,
@@ -208,6 +225,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
         concurrency: env.WORKER_CONCURRENCY,
         backoffBaseMs: env.JOB_BACKOFF_MS,
         lockMs: env.JOB_LOCK_MS,
+        onError: (err) => redisErrors.report('worker', err),
       });
       // Connected before the process says it started: a stop during BullMQ's own connection setup
       // (a quick test, a crash-looping deploy) rejected inside BullMQ with nobody to hear it.
@@ -217,6 +235,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       // kf messages arrive by sync_msg, not by callback: the worker roles run those syncs.
       if (wecomKf) {
         const syncConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+        redisErrors.watch(syncConnection, 'kf sync worker');
         const stopSync = wecomKf.startSyncWorker(syncConnection);
         cleanups.push(async () => {
           await stopSync();
@@ -271,24 +290,10 @@ export async function startService(config: Config, role: Role, overrides: Servic
       ...(metricsPort !== undefined && { metricsPort }),
       logger,
       db,
-      async stop() {
+      redisPrefix,
+      stop() {
         accepting = false;
-        logger.info('shutting down: no new callbacks, draining jobs');
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        // Long-lived connections (the widget's event streams) end now; browsers reconnect elsewhere.
-        await Promise.all(channels.map((c) => c.endLiveConnections?.()));
-        if (worker) {
-          const drained = worker.close().then(() => true);
-          const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), env.SHUTDOWN_GRACE_MS).unref());
-          if (!(await Promise.race([drained, timedOut]))) {
-            logger.warn('grace period over: jobs still running are handed back to the queue');
-            await worker.close(true);
-          }
-        }
-        await closed;
-        await cleanup();
-        logger.info('stopped');
+        return stopWithin(env.SHUTDOWN_TIMEOUT_MS, { server, channels, worker, closeConnections: cleanup, logger });
       },
     };
   } catch (err) {
@@ -305,10 +310,9 @@ export async function startService(config: Config, role: Role, overrides: Servic
 async function startBrain(
   config: Config,
   db: Database,
-  redisUrl: string,
+  kbChanges: { subscriber: Redis; prefix: string },
   metrics: Metrics,
   logger: Logger,
-  cleanups: Array<() => Promise<void> | void>,
 ): Promise<{ brain: Brain; knowledgeOnlyBrain?: Brain }> {
   const { env } = config;
   const loaded = await loadBrain({
@@ -333,22 +337,16 @@ async function startBrain(
     loaded.indexes
       .reload(kbName)
       .catch((err) => logger.error({ err, knowledgeBase: kbName }, 'reloading a knowledge base failed; the previous index keeps serving'));
-  const subscription = await subscribeKbChanges(
-    redisUrl,
-    env.REDIS_PREFIX,
-    {
-      changed: (kbName) => void reload(kbName),
-      reconnected: () =>
-        void loaded.indexes.loadAll().catch((err) => logger.error({ err }, 'reloading knowledge bases after a reconnect failed')),
-    },
-    logger,
-  );
-  cleanups.push(() => subscription.close());
+  await subscribeKbChanges(kbChanges.subscriber, kbChanges.prefix, {
+    changed: (kbName) => void reload(kbName),
+    reconnected: () =>
+      void loaded.indexes.loadAll().catch((err) => logger.error({ err }, 'reloading knowledge bases after a reconnect failed')),
+  });
   logger.info(
     {
       mode: config.model ? `model ${config.model.model}` : 'offline',
       embeddings: config.embeddings?.model ?? null,
-      feed: kbChangedChannel(env.REDIS_PREFIX),
+      feed: kbChangedChannel(kbChanges.prefix),
     },
     'brain ready',
   );

@@ -60,3 +60,16 @@ export class DeliveryError extends AppError {
     super(retryable ? 'delivery_transient' : 'delivery_permanent', message, 502);
   }
 }
+
+/**
+ * The platform could not give the file of a MediaId (expired, unknown, unreachable). `platformCode`
+ * is its own error code (e.g. "wechat-mp:40007"). The message keeps the MediaId; nothing waits on it.
+ */
+export class MediaUnavailableError extends AppError {
+  constructor(
+    readonly platformCode: string,
+    message: string,
+  ) {
+    super('media_unavailable', message, 502);
+  }
+}

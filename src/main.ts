@@ -15,7 +15,7 @@ async function main() {
     stopping = true;
     service.logger.info({ signal }, 'signal received');
     service.stop().then(
-      () => process.exit(0),
+      (result) => process.exit(result === 'stopped' ? 0 : 1),
       (err) => {
         service.logger.error({ err }, 'shutdown failed');
         process.exit(1);

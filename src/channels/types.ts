@@ -8,12 +8,21 @@ import type Router from '@koa/router';
 
 export type ChannelKind = 'wecom' | 'wechat-mp' | 'wecom-kf' | 'web';
 
+/**
+ * Where the file of a platform's MediaId ended up, set by the worker after the ack
+ * (src/media/fetch-inbound-media.ts): the id in the media store, or why it could not be fetched.
+ */
+export interface MediaStoreRef {
+  mediaStoreId?: string;
+  mediaError?: string;
+}
+
 export type InboundContent =
   | { type: 'text'; text: string }
-  | { type: 'image'; mediaId?: string; url?: string; localPath?: string }
-  | { type: 'voice'; mediaId: string; format?: string; recognition?: string; localPath?: string }
-  | { type: 'video'; mediaId: string; thumbMediaId?: string; localPath?: string }
-  | { type: 'file'; mediaId?: string; fileName?: string; url?: string; localPath?: string }
+  | ({ type: 'image'; mediaId?: string; url?: string } & MediaStoreRef)
+  | ({ type: 'voice'; mediaId: string; format?: string; recognition?: string } & MediaStoreRef)
+  | ({ type: 'video'; mediaId: string; thumbMediaId?: string } & MediaStoreRef)
+  | ({ type: 'file'; mediaId?: string; fileName?: string; url?: string } & MediaStoreRef)
   | { type: 'location'; latitude: number; longitude: number; scale?: number; label?: string }
   | { type: 'link'; title: string; description?: string; url: string }
   | { type: 'event'; event: string; eventKey?: string; detail?: Record<string, string> };
@@ -106,6 +115,11 @@ export interface Channel {
    * there. Best effort: a failure is logged; the conversation stays flagged either way.
    */
   onHandoff?(to: OutboundRecipient, reason: string): Promise<void>;
+  /**
+   * Optional: the file of a MediaId the platform sent, fetched by the worker after the callback was
+   * acknowledged. Throws when the platform cannot give it (expired, unknown); the turn goes on.
+   */
+  fetchMedia?(accountName: string, mediaId: string): Promise<{ contentType: string; bytes: Buffer }>;
   /**
    * Optional: ends long-lived client connections (the web widget's event streams) when shutdown
    * begins, so the HTTP server can close; clients reconnect to another process.

@@ -87,7 +87,8 @@ const envSchema = z.object({
   JOB_BACKOFF_MS: positiveInt(1000),
   /** How long a worker may go silent before its jobs are taken back and rerun (kill -9 recovery time). */
   JOB_LOCK_MS: positiveInt(30_000),
-  SHUTDOWN_GRACE_MS: positiveInt(20_000),
+  /** SIGTERM's deadline: drain, close, exit (src/shutdown.ts). SHUTDOWN_GRACE_MS is its old name. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
   /** HTTP Basic login of the admin pages (Bull Board at /admin/queues); both unset = pages off. */
   ADMIN_USER: optionalString,
   ADMIN_PASSWORD: optionalString,
@@ -340,9 +341,20 @@ function readConfigFile(path: string): z.infer<typeof configFileSchema> {
   return parsed.data;
 }
 
+/** Variables that were renamed: the old name still works when the new one is unset. */
+const RENAMED = { SHUTDOWN_GRACE_MS: 'SHUTDOWN_TIMEOUT_MS' } as const;
+
+function withRenamedVariables(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env = { ...source };
+  for (const [old, current] of Object.entries(RENAMED)) {
+    if (emptyAsUndefined(env[current]) === undefined && env[old] !== undefined) env[current] = env[old];
+  }
+  return env;
+}
+
 /** Loads and validates the configuration; throws ConfigError with one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema.safeParse(withRenamedVariables(source));
   if (!parsed.success) throw new ConfigError(describeIssue(parsed.error.issues[0]!));
   const env = parsed.data;
   const file = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : { wecom: [], wechatMp: [], wecomKf: [], web: [] };

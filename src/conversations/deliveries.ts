@@ -1,9 +1,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
-import { jsonRecords } from '../db/rows.ts';
+import { jsonRecords, queryRows } from '../db/rows.ts';
 import { deliveries } from '../db/schema.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 import { flagForHuman } from './flag-for-human.ts';
+import type { SendFence } from './send-fence.ts';
 import { type Metrics, observeGroupCommit } from '../observability/metrics.ts';
 
 export interface UnfinishedDelivery {
@@ -16,12 +17,27 @@ export interface UnfinishedDelivery {
   askedAt: Date | null;
 }
 
-/** Recorded before the request leaves: a delivery found `sending` after a crash may have arrived. */
-export async function markSending(db: Database, ids: number[]): Promise<void> {
-  await db
-    .update(deliveries)
-    .set({ status: 'sending', attempts: sql`${deliveries.attempts} + 1`, updatedAt: sql`now()` })
-    .where(inArray(deliveries.id, ids));
+/**
+ * Recorded before the request leaves: a delivery found `sending` after a crash may have arrived.
+ * Only under the current fence (send-fence.ts): returns the ids marked; one missing means its turn
+ * lost the conversation to another and must not send it.
+ */
+export async function markSending(db: Database, marks: Array<{ id: number } & SendFence>): Promise<Set<number>> {
+  const rows = await queryRows<{ id: string | number }>(
+    db,
+    sql`
+    with mark as (
+      ${jsonRecords(
+        marks.map((m) => ({ id: m.id, conversation_id: m.conversationId, fence: m.fence })),
+        'id bigint, conversation_id bigint, fence bigint',
+      )}
+    )
+    update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
+    from mark join conversations c on c.id = mark.conversation_id and c.send_fence = mark.fence
+    where d.id = mark.id
+    returning d.id`,
+  );
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
 export interface SentDelivery {
@@ -54,7 +70,8 @@ export async function markSent(db: Database, sent: SentDelivery[]): Promise<void
 }
 
 export interface DeliveryMarks {
-  sending(id: number): Promise<void>;
+  /** False when the turn's fence has moved: the delivery was not marked and must not be sent. */
+  sending(id: number, fence: SendFence): Promise<boolean>;
   sent(sent: SentDelivery): Promise<void>;
 }
 
@@ -64,9 +81,9 @@ export interface DeliveryMarks {
  */
 export function batchedDeliveryMarks(db: Database, metrics: Metrics): DeliveryMarks {
   const sending = batchWhileBusy(
-    async (ids: number[]) => {
-      await markSending(db, ids);
-      return ids.map(() => undefined);
+    async (marks: Array<{ id: number } & SendFence>) => {
+      const marked = await markSending(db, marks);
+      return marks.map((m) => marked.has(m.id));
     },
     observeGroupCommit(metrics, 'deliveries_sending'),
   );
@@ -77,7 +94,7 @@ export function batchedDeliveryMarks(db: Database, metrics: Metrics): DeliveryMa
     },
     observeGroupCommit(metrics, 'deliveries_sent'),
   );
-  return { sending, sent };
+  return { sending: (id, fence) => sending({ id, ...fence }), sent };
 }
 
 /** A retryable failure: back to pending with the error, for the next attempt. */

@@ -26,6 +26,16 @@ import {
 
 import { createdAt, updatedAt } from './columns.ts';
 
+/**
+ * One row: this database's random id, made by the migration that created the table. Redis keys
+ * carry it (REDIS_PREFIX:<id>:…), so a fresh database never meets jobs, locks or announcements
+ * of another one that used the same Redis (src/db/database-identity.ts).
+ */
+export const databaseIdentity = pgTable('database_identity', {
+  id: text('id').primaryKey(),
+  createdAt: createdAt(),
+});
+
 export const channelAccounts = pgTable(
   'channel_accounts',
   {
@@ -63,9 +73,11 @@ export const customers = pgTable(
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 /**
- * Files web visitors send, bytes included: every API process serves every upload without a shared
- * volume. Served only to their owner (the visitor id from the session token); the size is capped by
- * WEB_CHAT_MAX_UPLOAD_BYTES before anything is stored.
+ * Files customers send on any channel (the media store, src/media/media-store.ts; named for its
+ * first user), bytes included: every process serves every file without a shared volume. Web
+ * uploads arrive through the API, capped by WEB_CHAT_MAX_UPLOAD_BYTES before anything is stored,
+ * and are served only to their owner (the visitor id from the session token); platform media (a
+ * WeChat MediaId) is fetched by the worker, capped at the platform's own limit.
  */
 export const webUploads = pgTable(
   'web_uploads',
@@ -130,6 +142,12 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * Fencing token of the turn allowed to send: each turn that takes the conversation lock raises
+     * it, and a delivery is marked `sending` only by the turn holding the current value. A turn
+     * whose Redis lock expired under it can no longer send (src/conversations/send-fence.ts).
+     */
+    sendFence: bigint('send_fence', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     // At most one open conversation per customer: makes "find or open" race-free.

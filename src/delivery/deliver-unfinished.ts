@@ -1,5 +1,6 @@
 import type { Channel, ChannelSender } from '../channels/types.ts';
 import { type DeliveryMarks, markFailed, markRetry, type UnfinishedDelivery } from '../conversations/deliveries.ts';
+import { type SendFence, SendFenceLostError } from '../conversations/send-fence.ts';
 import type { ConversationHeader } from '../conversations/load-turn.ts';
 import type { Database } from '../db/connect.ts';
 import { DeliveryError } from '../errors.ts';
@@ -15,7 +16,9 @@ export interface DeliverDeps {
 
 /**
  * Sends the parts of this conversation not yet confirmed sent (`unfinished`, oldest first). The caller holds the
- * conversation lock, so parts leave in order and never twice at once. Each part is marked
+ * conversation lock, so parts leave in order and never twice at once; its `fence` proves it still
+ * does when each part is marked (a turn whose lock expired and passed on stops with
+ * SendFenceLostError, src/conversations/send-fence.ts). Each part is marked
  * `sending` before its request and `sent` after; a crash between the two resends it, which the
  * channel makes harmless where its platform has a duplicate check (docs/delivery-guarantees.md).
  *
@@ -25,6 +28,7 @@ export interface DeliverDeps {
 export async function deliverUnfinished(
   deps: DeliverDeps,
   conversation: ConversationHeader,
+  fence: SendFence,
   sender: ChannelSender,
   unfinished: UnfinishedDelivery[],
   onHandoff?: Channel['onHandoff'],
@@ -32,7 +36,7 @@ export async function deliverUnfinished(
   const { db, metrics } = deps;
   const channel = conversation.channel;
   for (const delivery of unfinished) {
-    await deps.marks.sending(delivery.id);
+    if (!(await deps.marks.sending(delivery.id, fence))) throw new SendFenceLostError(conversation.id);
     try {
       const receipt = await sender.sendText(
         { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId },

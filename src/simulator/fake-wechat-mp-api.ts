@@ -31,6 +31,8 @@ export class FakeWechatMpApi extends LoopbackServer {
   tokenFetches = 0;
   forcedRefreshes = 0;
   mediaDownloads = 0;
+  /** Every media/get request, answered or refused. */
+  mediaRequests = 0;
   /** openids whose 48-hour window is closed: custom/send answers 45015. */
   readonly outsideWindow = new Set<string>();
   private liveToken?: string;
@@ -121,6 +123,7 @@ export class FakeWechatMpApi extends LoopbackServer {
   }
 
   private mediaGet(url: URL, res: ServerResponse) {
+    this.mediaRequests++;
     const tokenError = this.tokenError(url);
     if (tokenError) return this.json(res, { errcode: tokenError, errmsg: 'token' });
     const item = this.media.get(url.searchParams.get('media_id') ?? '');

@@ -4,10 +4,12 @@ import type { AnswerOptions, Brain } from '../brain/types.ts';
 import type { Channel, OutboundRecipient } from '../channels/types.ts';
 import { batchedDeliveryMarks, type UnfinishedDelivery } from '../conversations/deliveries.ts';
 import { loadTurnStates, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
+import { raiseSendFences } from '../conversations/send-fence.ts';
 import { holdPendingMessages, type ReplyToSave, saveReplies } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
+import { fetchInboundMedia } from '../media/fetch-inbound-media.ts';
 import { tryLock } from '../lib/redis-lock.ts';
 import type { Logger } from '../observability/logger.ts';
 import { type Metrics, observeGroupCommit } from '../observability/metrics.ts';
@@ -52,6 +54,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     (ids: number[]) => loadTurnStates(db, ids, deps.historyTurns ?? 20),
     observeGroupCommit(deps.metrics, 'turn_states'),
   );
+  const raiseFence = batchWhileBusy((ids: number[]) => raiseSendFences(db, ids), observeGroupCommit(deps.metrics, 'send_fences'));
   const saveReply = batchWhileBusy((replies: ReplyToSave[]) => saveReplies(db, replies), observeGroupCommit(deps.metrics, 'replies'));
 
   async function postpone(job: Job<TurnJobData>, token: string | undefined, delayMs: number): Promise<never> {
@@ -125,14 +128,22 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     const stopTimer = deps.metrics.jobDuration.startTimer();
     let outcome: TurnOutcome | 'postponed' | 'error' = 'error';
     try {
+      // Taken with the lock: from now on, turns that held it before can no longer send.
+      const fence = { conversationId, fence: await raiseFence(conversationId) };
       const state = await loadTurnState(conversationId);
       if (!state) throw new Error(`conversation ${conversationId} does not exist`);
       const { conversation, pending } = state;
       const channel = deps.channels.get(conversation.channel);
       if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
       const onHandoff = channel.onHandoff?.bind(channel);
+      await fetchInboundMedia(
+        deps,
+        channel,
+        conversation,
+        pending.map((m) => m.id),
+      );
 
-      const earlier = await deliverUnfinished(delivery, conversation, channel.sender, state.unfinished, onHandoff);
+      const earlier = await deliverUnfinished(delivery, conversation, fence, channel.sender, state.unfinished, onHandoff);
       if (pending.length === 0) return (outcome = 'nothing_pending');
       if (conversation.status !== 'bot' || earlier === 'handed_over') {
         const { text, intervalMs } = deps.holdNotice;
@@ -147,7 +158,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
             meta: { holdNotice: true },
             holdNotice: true,
           });
-          await deliverUnfinished(delivery, conversation, channel.sender, notice.deliveries, onHandoff);
+          await deliverUnfinished(delivery, conversation, fence, channel.sender, notice.deliveries, onHandoff);
         } else {
           await holdPendingMessages(
             db,
@@ -169,7 +180,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       try {
         const answered = await answer(conversation, pending, state.history, channel, drafts);
         outcome = answered.outcome;
-        await deliverUnfinished(delivery, conversation, channel.sender, answered.deliveries, onHandoff);
+        await deliverUnfinished(delivery, conversation, fence, channel.sender, answered.deliveries, onHandoff);
       } finally {
         drafts.end();
       }

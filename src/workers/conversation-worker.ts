@@ -20,6 +20,8 @@ export interface ConversationWorkerOptions {
   concurrency: number;
   backoffBaseMs: number;
   lockMs: number;
+  /** The worker's own errors (its Redis connections): the process's Redis error log, rate-limited. */
+  onError: (err: Error) => void;
 }
 
 /**
@@ -57,6 +59,6 @@ export function startConversationWorker(options: ConversationWorkerOptions): Wor
     options.metrics.handoffs.inc({ reason: 'job_failed' });
     flagForHuman(options.db, job.data.conversationId, 'job_failed').catch((e) => log.error({ err: e }, 'could not flag conversation'));
   });
-  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  worker.on('error', options.onError);
   return worker;
 }

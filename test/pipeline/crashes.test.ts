@@ -5,8 +5,8 @@ import { deliveries } from '../../src/db/schema.ts';
 import { FakeWecomApi } from '../../src/simulator/fake-wecom-api.ts';
 import { postCallback, sealWecomCallback, wecomTextXml } from '../../src/simulator/wecom-callback.ts';
 import { createTestDatabase } from '../support/databases.ts';
-import { startRole } from '../support/processes.ts';
-import { app, appEnv, deleteRedisPrefix, eventually, keys, nextMsgId, REDIS_URL } from '../support/wecom-service.ts';
+import { scaledOutEnv, startRole } from '../support/processes.ts';
+import { app, appEnv, deleteRedisPrefix, eventually, keys, nextMsgId } from '../support/wecom-service.ts';
 
 /** API and worker as separate processes on a shared PostgreSQL, as operators run them. */
 async function setup(t: import('ava').ExecutionContext) {
@@ -15,15 +15,11 @@ async function setup(t: import('ava').ExecutionContext) {
   const database = await createTestDatabase('postgres');
   const prefix = `crash${Date.now()}`;
   const env = {
-    REDIS_URL,
-    REDIS_PREFIX: prefix,
-    DATABASE_URL: database.url,
-    DATA_DIR: database.dataDir,
+    ...scaledOutEnv(database, prefix),
     ...appEnv(apiBase),
-    COALESCE_WINDOW_MS: '0',
     JOB_LOCK_MS: '2000',
     JOB_BACKOFF_MS: '100',
-    SHUTDOWN_GRACE_MS: '10000',
+    SHUTDOWN_TIMEOUT_MS: '10000',
   };
   const reader = await connectDatabase({ url: database.url });
   const api = await startRole('api', env);

@@ -51,7 +51,7 @@ export async function startTestService(
       LOG_LEVEL: 'silent',
       COALESCE_WINDOW_MS: '50',
       JOB_BACKOFF_MS: '50',
-      SHUTDOWN_GRACE_MS: '2000',
+      SHUTDOWN_TIMEOUT_MS: '2000',
       ...env,
     }),
     'all',

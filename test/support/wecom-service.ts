@@ -108,7 +108,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     queue() {
       if (!operatorQueue) {
         const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-        operatorQueue = { connection, queue: createConversationQueue(connection, prefix, 1) };
+        operatorQueue = { connection, queue: createConversationQueue(connection, service.redisPrefix, 1) };
       }
       return operatorQueue.queue;
     },

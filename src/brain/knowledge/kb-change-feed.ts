@@ -1,6 +1,3 @@
-import { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-
 /**
  * Knowledge-base changes announced over Redis pub/sub: the CLI publishes the name of the
  * knowledge base it changed, every process holding indexes reloads that one. Pub/sub is
@@ -10,23 +7,30 @@ export function kbChangedChannel(prefix: string): string {
   return `${prefix}:kb-changed`;
 }
 
-/** `redis` must be a connection without an ioredis keyPrefix (channel names are not prefixed for us). */
-export async function publishKbChanged(redis: Redis, prefix: string, kbName: string): Promise<number> {
+/**
+ * What the feed uses of a Redis connection: the composition root (or the CLI) makes the connection,
+ * without a key prefix (channel names are not prefixed for us), and hands it here.
+ */
+export interface PubSubConnection {
+  publish(channel: string, message: string): Promise<number>;
+  subscribe(channel: string): Promise<unknown>;
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+}
+
+export async function publishKbChanged(redis: PubSubConnection, prefix: string, kbName: string): Promise<number> {
   return redis.publish(kbChangedChannel(prefix), kbName);
 }
 
-export interface KbChangeSubscription {
-  close(): Promise<void>;
-}
-
+/**
+ * Listens on `subscriber`, a connection of its own (a subscribed connection runs no other
+ * commands) created and closed by the composition root, without an ioredis keyPrefix.
+ */
 export async function subscribeKbChanges(
-  redisUrl: string,
+  subscriber: PubSubConnection,
   prefix: string,
   handlers: { changed: (kbName: string) => void; reconnected: () => void },
-  logger?: Logger,
-): Promise<KbChangeSubscription> {
-  const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  subscriber.on('error', (err) => logger?.warn({ err: err.message }, 'kb change subscriber: redis error'));
+): Promise<void> {
   const channel = kbChangedChannel(prefix);
   subscriber.on('message', (from, kbName) => {
     if (from === channel) handlers.changed(kbName);
@@ -38,9 +42,4 @@ export async function subscribeKbChanges(
   });
   await subscriber.subscribe(channel);
   subscribedOnce = true;
-  return {
-    async close() {
-      subscriber.disconnect();
-    },
-  };
 }

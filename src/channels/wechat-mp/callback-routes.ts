@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
@@ -6,9 +5,8 @@ import { RejectedRequestError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { runCallback, type CallbackLimits } from '../shared/wx-callback.ts';
-import type { AcceptInbound, InboundMessage } from '../types.ts';
+import type { AcceptInbound } from '../types.ts';
 import type { WechatMpApiClient } from './api-client.ts';
-import { downloadMedia } from './download-media.ts';
 import { parseWxMessage } from '../shared/wx-message.ts';
 import { answerMpUrlVerification, openMpCallback } from './verify-callback.ts';
 
@@ -19,13 +17,9 @@ export interface MpRouteDeps {
   metrics: Metrics;
   logger: Logger;
   accept: AcceptInbound;
-  dataDir: string;
   /** Sends the configured welcome after a new follower's subscribe event was stored. */
   onSubscribed: (account: WechatMpAccount, openid: string) => void;
 }
-
-/** Budget for fetching a user's media before the ack; WeChat retries after 5 s. */
-const MEDIA_BUDGET_MS = 2_000;
 
 /**
  * GET and POST /callbacks/wechat-mp/:account — the URL set under 设置与开发 → 基本配置 → 服务器配置
@@ -43,23 +37,6 @@ export function registerMpCallbackRoutes(router: Router, deps: MpRouteDeps): voi
     return account;
   };
 
-  /** Keeps a copy of the user's image/voice/video; without it the message still goes through. */
-  async function attachMedia(account: WechatMpAccount, message: InboundMessage): Promise<InboundMessage> {
-    const content = message.content;
-    if ((content.type !== 'image' && content.type !== 'voice' && content.type !== 'video') || !content.mediaId) return message;
-    try {
-      const dir = join(deps.dataDir, 'media', 'wechat-mp', account.name);
-      const localPath = await downloadMedia(deps.clients.get(account.name)!, dir, content.mediaId, MEDIA_BUDGET_MS);
-      return { ...message, content: { ...content, localPath } };
-    } catch (err) {
-      deps.logger.warn(
-        { err: (err as Error).message, account: account.name },
-        'could not download media; keeping the MediaId only (WeChat keeps it 3 days)',
-      );
-      return message;
-    }
-  }
-
   router.get('/callbacks/wechat-mp/:account', (ctx) => {
     answerMpUrlVerification(ctx, accountFor(ctx), deps.limits);
   });
@@ -73,8 +50,10 @@ export function registerMpCallbackRoutes(router: Router, deps: MpRouteDeps): voi
       }
       return result;
     };
+    // Media (image, voice, video) is stored with its MediaId only; the worker fetches the file
+    // after the ack (download-media.ts): WeChat retries a callback not answered within 5 s.
     await runCallback(ctx, 'wechat-mp', deps.metrics, accept, async () =>
-      attachMedia(account, parseWxMessage(await openMpCallback(ctx, account, deps.limits), 'wechat-mp', account.name)),
+      parseWxMessage(await openMpCallback(ctx, account, deps.limits), 'wechat-mp', account.name),
     );
   });
 }

@@ -1,43 +1,44 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { MediaUnavailableError } from '../../errors.ts';
+import { HttpTransportError, requestBytes } from '../../lib/http-json.ts';
 import type { WechatMpApiClient } from './api-client.ts';
-import { TOKEN_REJECTED } from './errcodes.ts';
+import { describeErrcode, TOKEN_REJECTED } from './errcodes.ts';
 
 /**
  * Temporary media a user sent (image, voice, video) is fetched by MediaId from media/get
  * (获取临时素材 https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html):
- * the body is the file itself, or JSON {errcode, errmsg} on failure. WeChat keeps it 3 days, so it
- * is copied under DATA_DIR/media/wechat-mp/<account>/ and the local path kept on the message.
- * media/get answers bytes, not JSON, hence plain fetch here rather than requestJson.
+ * GET /cgi-bin/media/get?access_token=…&media_id=…; the body is the file itself, or JSON
+ * {errcode, errmsg} on failure (40007 invalid media_id: unknown, or older than the 3 days WeChat
+ * keeps it). Fetched by the worker after the callback was acknowledged, never inside it: WeChat
+ * retries a callback not answered within 5 s.
+ *
+ * Temporary media is at most 10 MB (images and videos; voice 2 MB), 新增临时素材
+ * https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/New_temporary_materials.html
  */
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/gif': 'gif',
-  'audio/amr': 'amr',
-  'audio/speex': 'speex',
-  'video/mp4': 'mp4',
-};
+export const MEDIA_MAX_BYTES = 10 * 1024 * 1024;
+const MEDIA_TIMEOUT_MS = 10_000;
 
-export async function downloadMedia(client: WechatMpApiClient, mediaDir: string, mediaId: string, timeoutMs: number): Promise<string> {
+export async function downloadMedia(client: WechatMpApiClient, mediaId: string): Promise<{ contentType: string; bytes: Buffer }> {
   for (let attempt = 1; ; attempt++) {
     const { url, token } = await client.urlWithToken('/cgi-bin/media/get', { media_id: mediaId });
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) throw new Error(`media/get: HTTP ${res.status}`);
-    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (type === 'application/json' || type === 'text/plain') {
-      const err = JSON.parse(bytes.toString('utf8')) as { errcode?: number; errmsg?: string };
-      if (err.errcode && TOKEN_REJECTED.has(err.errcode) && attempt === 1) {
-        await client.rejectToken(token);
-        continue;
-      }
-      throw new Error(`media/get: errcode ${err.errcode}: ${err.errmsg ?? ''}`);
+    let file: { contentType: string; bytes: Buffer };
+    try {
+      file = await requestBytes({ url, timeoutMs: MEDIA_TIMEOUT_MS, maxBytes: MEDIA_MAX_BYTES });
+    } catch (err) {
+      if (err instanceof HttpTransportError) throw new MediaUnavailableError(`http:${err.status ?? 'network'}`, err.message);
+      throw err;
     }
-    await mkdir(mediaDir, { recursive: true });
-    // MediaIds are URL-safe base64-like strings; anything else is replaced so it stays one file name.
-    const path = join(mediaDir, `${mediaId.replace(/[^A-Za-z0-9_-]/g, '_')}.${EXTENSIONS[type] ?? 'bin'}`);
-    await writeFile(path, bytes);
-    return path;
+    if (file.contentType !== 'application/json' && file.contentType !== 'text/plain') return file;
+    let answer: { errcode?: number; errmsg?: string };
+    try {
+      answer = JSON.parse(file.bytes.toString('utf8')) as typeof answer;
+    } catch {
+      throw new MediaUnavailableError('wechat-mp:bad_answer', 'media/get answered text that is not JSON');
+    }
+    const errcode = answer.errcode ?? -2;
+    if (TOKEN_REJECTED.has(errcode) && attempt === 1) {
+      await client.rejectToken(token);
+      continue;
+    }
+    throw new MediaUnavailableError(`wechat-mp:${errcode}`, `media/get: ${describeErrcode(errcode, answer.errmsg)}`);
   }
 }

@@ -29,6 +29,7 @@ export const DESCRIPTIONS: Record<number, string> = {
   [-1]: 'system busy',
   40001: 'invalid credential',
   40003: 'invalid openid',
+  40007: 'invalid media_id (unknown, or older than the 3 days WeChat keeps temporary media)',
   40014: 'invalid access_token',
   42001: 'access_token expired',
   43004: 'recipient does not follow the account',

@@ -7,6 +7,7 @@ import { splitUtf8Text } from '../shared/split-utf8-text.ts';
 import type { AcceptInbound, Channel, OutboundRecipient } from '../types.ts';
 import { WechatMpApiClient } from './api-client.ts';
 import { registerMpCallbackRoutes } from './callback-routes.ts';
+import { downloadMedia } from './download-media.ts';
 import { MP_TEXT_MAX_BYTES, sendMpText, sendMpTyping } from './send-text.ts';
 
 export interface WechatMpChannelDeps {
@@ -16,8 +17,6 @@ export interface WechatMpChannelDeps {
   logger: Logger;
   limits: CallbackLimits;
   accept: AcceptInbound;
-  /** Media users send is kept under DATA_DIR/media. */
-  dataDir: string;
 }
 
 /**
@@ -76,5 +75,6 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
       sendText: async (to, text) => sendMpText(clientFor(to), to, text),
     },
     onTurnStart: async (to) => sendMpTyping(clientFor(to), to),
+    fetchMedia: (accountName, mediaId) => downloadMedia(clientFor({ accountName, customerExternalId: '' }), mediaId),
   };
 }

@@ -50,6 +50,8 @@ export interface KfSyncWorkerDeps {
   redis: Redis;
   db: Database;
   logger: Logger;
+  /** The worker's own errors (its Redis connections). */
+  onError: (err: Error) => void;
   syncDepsFor: (accountName: string) => SyncDeps | undefined;
   sweepIntervalMs?: number;
 }
@@ -82,7 +84,7 @@ export function startKfSyncWorker(deps: KfSyncWorkerDeps): () => Promise<void> {
     },
   );
   worker.on('failed', (job, err) => logger.warn({ err: err.message, job: job?.data, attempt: job?.attemptsMade }, 'kf sync failed'));
-  worker.on('error', (err) => logger.error({ err }, 'kf sync worker error'));
+  worker.on('error', deps.onError);
 
   let sweeping = false;
   const sweep = setInterval(() => {

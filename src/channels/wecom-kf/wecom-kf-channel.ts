@@ -24,6 +24,8 @@ export interface WecomKfChannelDeps {
   logger: Logger;
   limits: CallbackLimits;
   accept: AcceptInbound;
+  /** The sync queue's and worker's Redis errors: the process's Redis error log, rate-limited. */
+  onRedisError: (source: string, err: Error) => void;
 }
 
 export interface WecomKfChannel extends Channel {
@@ -50,7 +52,7 @@ export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
     return client;
   };
   const queue = createKfSyncQueue(deps.queueConnection, deps.redisPrefix);
-  queue.on('error', (err) => deps.logger.warn({ err: err.message }, 'kf sync queue connection error'));
+  queue.on('error', (err) => deps.onRedisError('kf sync queue', err));
 
   return {
     kind: 'wecom-kf',
@@ -77,6 +79,7 @@ export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
         redis: deps.redis,
         db: deps.db,
         logger: deps.logger,
+        onError: (err) => deps.onRedisError('kf sync worker', err),
         syncDepsFor: (name) => {
           const account = accountsByName.get(name);
           const client = clients.get(name);

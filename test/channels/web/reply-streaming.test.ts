@@ -153,7 +153,7 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
   // The API takes the visitor's message; the turn is run below, by a processor whose web channel
   // cannot publish drafts but sends replies as usual.
   const h = await startHarness({ database: 'postgres', role: 'api', env: { COALESCE_WINDOW_MS: '0' } });
-  const redis = new Redis(REDIS_URL, { keyPrefix: `${h.prefix}:` });
+  const redis = new Redis(REDIS_URL, { keyPrefix: `${h.service.redisPrefix}:` });
   t.teardown(async () => {
     redis.disconnect();
     await h.close();
@@ -170,7 +170,7 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
     sessionTtlSeconds: 3600,
     db: h.service.db,
     redis,
-    redisPrefix: h.prefix,
+    redisPrefix: h.service.redisPrefix,
     accept: () => Promise.reject(new Error('unused')),
     logger,
     metrics: createMetrics(),

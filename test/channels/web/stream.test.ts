@@ -139,7 +139,7 @@ test.serial('streams that end, even while still catching up, leave no subscripti
   await visitor.startSession();
   const redis = new Redis(REDIS_URL);
   t.teardown(() => redis.disconnect());
-  const subscribed = async () => ((await redis.pubsub('CHANNELS', `${h.prefix}:web-stream:*`)) as string[]).length;
+  const subscribed = async () => ((await redis.pubsub('CHANNELS', `${h.service.redisPrefix}:web-stream:*`)) as string[]).length;
 
   const streams = await Promise.all([1, 2, 3].map(() => visitor.stream({ lastEventId: 0 })));
   t.is(await subscribed(), 1, 'one subscription per visitor and process, however many tabs');

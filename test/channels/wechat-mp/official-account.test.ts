@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { Redis } from 'ioredis';
@@ -240,7 +240,7 @@ test.serial('subscribe sends the configured welcome; unsubscribe and menu clicks
   ]);
 });
 
-test.serial('an image is kept under DATA_DIR/media and a voice message reaches the brain as its recognition text', async (t) => {
+test.serial('an image is kept in the database and a voice message reaches the brain as its recognition text', async (t) => {
   wechat.addMedia('MEDIA_IMG_1', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]), 'image/jpeg');
   wechat.addMedia('MEDIA_VOICE_1', Buffer.from('#!AMR\n'), 'audio/amr');
   const now = Math.floor(Date.now() / 1000);
@@ -254,10 +254,14 @@ test.serial('an image is kept under DATA_DIR/media and a voice message reaches t
     MsgId: 660001,
   });
   t.is((await post('default', sealMpCallback(plain, image, 'plain'))).status, 200);
-  const file = join(db.dataDir, 'media', 'wechat-mp', 'default', 'MEDIA_IMG_1.jpg');
-  t.true(existsSync(file));
-  const { rows } = await sql.query(`select content->>'localPath' as path from messages where platform_message_id = '660001'`);
-  t.is(rows[0].path, file);
+  const stored = async () =>
+    (
+      await sql.query(
+        `select u.bytes from messages m join web_uploads u on u.id = m.content->>'mediaStoreId' where m.platform_message_id = '660001'`,
+      )
+    ).rows[0]?.bytes;
+  await eventually(async () => (await stored()) !== undefined, 10_000, 'image stored');
+  t.deepEqual(await stored(), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
 
   const voice = mpXml({
     ToUserName: 'gh',

@@ -44,7 +44,6 @@ test('start-up warns once per plain-mode Official Account, and not for an encryp
     accept: async () => {
       throw new Error('not called');
     },
-    dataDir: '/nonexistent',
   });
   const warnings = lines.filter((l) => l.level === 40 && /plain mode/.test(l.msg));
   t.deepEqual(

@@ -58,7 +58,7 @@ export class Cluster {
       COALESCE_WINDOW_MS: '200',
       JOB_LOCK_MS: '5000',
       JOB_BACKOFF_MS: '500',
-      SHUTDOWN_GRACE_MS: '10000',
+      SHUTDOWN_TIMEOUT_MS: '10000',
       // Roles apart refuse to start without a shared widget secret.
       WEB_CHAT_SECRET: 'fault-cluster-web-chat-secret-shared-by-all',
       ...this.options.env,
@@ -114,7 +114,9 @@ export class Cluster {
       `select id, conversation_id, created_at, floor(extract(epoch from created_at) * 1000)::float8 as "storedAt"
        from messages where direction = 'in' and status = 'pending' order by id limit ${limit}`,
     );
-    const queue = new Queue(CONVERSATION_QUEUE, { connection: { url: this.redisUrl }, prefix: this.prefix });
+    // The service's keys carry the database's id after REDIS_PREFIX (src/db/database-identity.ts).
+    const [identity] = await this.query<{ id: string }>('select id from database_identity');
+    const queue = new Queue(CONVERSATION_QUEUE, { connection: { url: this.redisUrl }, prefix: `${this.prefix}:${identity!.id}` });
     try {
       return await Promise.all(
         rows.map(async (r) => {

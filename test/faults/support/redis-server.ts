@@ -55,7 +55,8 @@ export class DedicatedRedis {
   /** kill -9: whatever was not yet written to the AOF is gone. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    // A child killed by a signal has signalCode set and exitCode null: it will not exit again.
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
