@@ -59,7 +59,8 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
     ),
   );
   const probes = await runProbes(channelProbes({ base, cluster, wechat, kf, kfOpenKfId: KF, mpKeys, publicId: web.publicId }), 60_000);
-  const queues = await drainedQueues(cluster.prefix, 30_000);
+  const keyPrefix = await cluster.keyPrefix();
+  const queues = await drainedQueues(keyPrefix, 30_000);
   const { pending } = await cluster.inboundCounts();
   const leaks = markers.leakSummary({ api: api.output(), worker: worker.output() });
   const secrets = [...SECRETS, fixtures.victim.token, ...fixtures.anonymous.map((s) => s.token)];
@@ -79,7 +80,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
       [api, worker].map((p) => errorSamples(p.output())),
     );
   if (Object.keys(queues.stuck).length > 0 || pending > 0)
-    t.log('jobs:', await describeJobs(cluster.prefix), 'pending:', await cluster.describePending());
+    t.log('jobs:', await describeJobs(keyPrefix), 'pending:', await cluster.describePending());
 
   const leakedLines = Object.values(leaks).reduce((n, l) => n + l.lines, 0);
   record({
@@ -110,6 +111,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
       'bad requests never answered': countFailures(failures, 'no answer'),
       'channels whose question went unanswered after the storm': stalled,
       'jobs left waiting or active': queues.stuck,
+      'turns completed (the queues were found)': (queues.counts['conversation-turns']?.completed ?? 0) > 0,
       'stored messages left unanswered': pending,
       'log lines with customer text (by process, level and message)': leaks,
       'log lines with a secret or a session token': secretLines.map((l) => l.slice(0, 500)),
@@ -123,6 +125,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
       'bad requests never answered': {},
       'channels whose question went unanswered after the storm': [],
       'jobs left waiting or active': {},
+      'turns completed (the queues were found)': true,
       'stored messages left unanswered': 0,
       'log lines with customer text (by process, level and message)': {},
       'log lines with a secret or a session token': [],
