@@ -19,6 +19,11 @@ export function runQueueCli(args: string[], env: Record<string, string>): Promis
   return runScript('scripts/queue.ts', args, env);
 }
 
+/** Runs `npm run web-sessions -- <args>` as an operator would. */
+export function runWebSessionsCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runScript('scripts/web-sessions.ts', args, env);
+}
+
 function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
