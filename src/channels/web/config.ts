@@ -48,7 +48,7 @@ const webEnv = {
   /** The knowledge base the `default` widget answers from; `default` when unset. */
   WEB_CHAT_KNOWLEDGE_BASE: optionalString,
 };
-type WebEnv = z.infer<z.ZodObject<typeof webEnv>>;
+export type WebEnv = z.infer<z.ZodObject<typeof webEnv>>;
 
 const parseOrigins = (list: string | undefined) =>
   (list ?? '')
