@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { ModelSettings } from '../brain/model/model-settings.ts';
 import { ConfigError } from '../errors.ts';
 import { type DemoSettings, demoSettings } from './demo.ts';
 import { type MetricsExposure, metricsExposure } from './metrics-exposure.ts';
+import {
+  type EmbeddingConfig,
+  embeddingEnvShape,
+  embeddingsFromEnv,
+  type ModelConfig,
+  modelEnvShape,
+  modelFromEnv,
+} from './model-endpoints.ts';
 import { channelConfigs } from '../channels/channel-configs.ts';
 import { emptyAsUndefined, nonNegativeInt, onOff, optionalString, positiveInt } from './env-values.ts';
 
@@ -58,22 +65,11 @@ const serviceEnvSchema = z.object({
   PROMPTS_DIR: z.preprocess(emptyAsUndefined, z.string().default('config/prompts')),
   /** Imported into the `default` knowledge base on start when it is empty; `none` = never; unset = as DEMO. */
   KB_DEMO_FILE: optionalString,
-  /** Any OpenAI-compatible chat endpoint; unset LLM_BASE_URL and LLM_MODEL = offline mode. */
-  LLM_BASE_URL: optionalString.pipe(z.string().url('must be an http(s):// URL').optional()),
-  LLM_API_KEY: optionalString,
-  LLM_MODEL: optionalString,
-  LLM_TIMEOUT_MS: positiveInt(30_000),
-  LLM_MAX_RETRIES: nonNegativeInt(2),
-  LLM_MAX_CONCURRENCY: positiveInt(16),
-  LLM_TEMPERATURE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(2).default(0.2)),
-  LLM_STRUCTURED_OUTPUT: z.preprocess(emptyAsUndefined, z.enum(['functionCalling', 'jsonMode', 'jsonSchema']).default('functionCalling')),
+  ...modelEnvShape,
   /** Tokens of recent turns quoted verbatim to the model, and of the rolling summary of older ones. */
   MEMORY_RECENT_TOKENS: positiveInt(600),
   MEMORY_SUMMARY_TOKENS: positiveInt(300),
-  /** Any OpenAI-compatible embeddings endpoint; unset = lexical retrieval only. */
-  EMBEDDING_BASE_URL: optionalString.pipe(z.string().url('must be an http(s):// URL').optional()),
-  EMBEDDING_API_KEY: optionalString,
-  EMBEDDING_MODEL: optionalString,
+  ...embeddingEnvShape,
   /** Told to a customer who writes while waiting for a person, at most once per HOLD_NOTICE_INTERVAL_MS (0 = never). */
   HOLD_NOTICE_TEXT: z.preprocess(emptyAsUndefined, z.string().default('已收到您的消息，人工客服会尽快回复您，请稍候。')),
   HOLD_NOTICE_INTERVAL_MS: nonNegativeInt(10 * 60_000),
@@ -100,18 +96,6 @@ export type ChannelAccounts = {
 /** The optional CONFIG_FILE: several accounts per channel; the env-configured one is `default`. */
 const configFileSchema = z.object(Object.fromEntries(channelConfigs.map((c) => [c.key, z.array(c.account).default([])])));
 
-/** The chat model (LLM_*), when configured: exactly what the model brain needs. */
-export type ModelConfig = ModelSettings;
-
-/** The embeddings endpoint (EMBEDDING_*), when configured. */
-export interface EmbeddingConfig {
-  baseUrl: string;
-  apiKey: string;
-  model: string;
-  timeoutMs: number;
-  maxRetries: number;
-}
-
 export interface Config {
   env: Env;
   /** NODE_ENV=production. */
@@ -131,44 +115,6 @@ export interface Config {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.join('.') || '(root)';
   return `${path}: ${issue.message}`;
-}
-
-/** Local servers (Ollama, vLLM) take any key, but the client refuses an empty one. */
-const NO_API_KEY = 'not-needed';
-
-function modelFromEnv(env: Env): ModelConfig | undefined {
-  if (env.LLM_BASE_URL === undefined && env.LLM_MODEL === undefined) return undefined;
-  if (env.LLM_BASE_URL === undefined || env.LLM_MODEL === undefined) {
-    throw new ConfigError(
-      `${env.LLM_BASE_URL === undefined ? 'LLM_BASE_URL' : 'LLM_MODEL'}: required when ${env.LLM_BASE_URL === undefined ? 'LLM_MODEL' : 'LLM_BASE_URL'} is set (unset both for offline mode)`,
-    );
-  }
-  return {
-    baseUrl: env.LLM_BASE_URL,
-    apiKey: env.LLM_API_KEY ?? NO_API_KEY,
-    model: env.LLM_MODEL,
-    timeoutMs: env.LLM_TIMEOUT_MS,
-    maxRetries: env.LLM_MAX_RETRIES,
-    maxConcurrency: env.LLM_MAX_CONCURRENCY,
-    temperature: env.LLM_TEMPERATURE,
-    structuredOutput: env.LLM_STRUCTURED_OUTPUT,
-  };
-}
-
-function embeddingsFromEnv(env: Env): EmbeddingConfig | undefined {
-  if (env.EMBEDDING_BASE_URL === undefined && env.EMBEDDING_MODEL === undefined) return undefined;
-  if (env.EMBEDDING_BASE_URL === undefined || env.EMBEDDING_MODEL === undefined) {
-    throw new ConfigError(
-      `${env.EMBEDDING_BASE_URL === undefined ? 'EMBEDDING_BASE_URL' : 'EMBEDDING_MODEL'}: required when the other EMBEDDING_* variables are set`,
-    );
-  }
-  return {
-    baseUrl: env.EMBEDDING_BASE_URL,
-    apiKey: env.EMBEDDING_API_KEY ?? NO_API_KEY,
-    model: env.EMBEDDING_MODEL,
-    timeoutMs: env.LLM_TIMEOUT_MS,
-    maxRetries: env.LLM_MAX_RETRIES,
-  };
 }
 
 function readConfigFile(path: string): Record<string, unknown[]> {
