@@ -12,7 +12,6 @@ export type Role = 'all' | 'api' | 'worker';
 /** What the composition root hands every channel it builds. */
 export interface ChannelBuildDeps {
   role: Role;
-  production: boolean;
   db: Database;
   /** Commands (keyPrefix applied). */
   redis: Redis;

@@ -9,7 +9,6 @@ export function buildChannels({ config, role, logger, stops }: StartContext, inf
   const { env } = config;
   const deps = {
     role,
-    production: config.production,
     db: infra.db,
     redis: infra.redis,
     redisPrefix: infra.redisPrefix,

@@ -12,6 +12,6 @@ export function checkBeforeStart(config: Config, role: Role): void {
   }
   for (const { key, builder } of channelRegistry) {
     const accounts = config.accounts[key];
-    if (accounts.length > 0) builder.checkBeforeStart?.(accounts, { role, production: config.env.NODE_ENV === 'production' });
+    if (accounts.length > 0) builder.checkBeforeStart?.(accounts, { role, production: config.production });
   }
 }
