@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { RejectedRequestError } from '../../errors.ts';
 import { readBody } from '../../http/read-body.ts';
 import { holdsUnstorableText } from '../shared/storable-text.ts';
@@ -32,3 +32,6 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   }
   return result.data;
 }
+
+/** The widget's own id of a message or upload: a retry carries the same one. */
+export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, - or _');

@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 import type { Database } from '../../db/connect.ts';
 import { channelAccounts, webUploads } from '../../db/schema.ts';
 import type { Logger } from '../../observability/logger.ts';

@@ -4,7 +4,7 @@ import { RateLimitedError, RejectedRequestError } from '../../errors.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 import { StreamSlots } from './stream-slots.ts';
 import type { UploadLimit, UploadStore } from './uploads.ts';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 import { sessionsRevokedBefore } from '../../customers/session-revocations.ts';
 import type { Database } from '../../db/connect.ts';
 import { DeliveryError } from '../../errors.ts';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
+import type { WechatMpAccount } from './config.ts';
 import { DeliveryError } from '../../errors.ts';
 import { AccessTokenCache, callWithFreshTokenRetry } from '../../lib/access-token-cache.ts';
 import { HttpTransportError, requestJson } from '../../lib/http-json.ts';
