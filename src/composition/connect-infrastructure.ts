@@ -43,7 +43,7 @@ export async function connectInfrastructure({ config, role, logger, stops }: Sta
   const database = await connectDatabase({
     url: env.DATABASE_URL,
     pgliteDir: pgliteDirUnder(env.DATA_DIR),
-    onConnectionError: (err) => logger.warn({ err: err.message }, 'database connection lost; the pool will reconnect'),
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool will reconnect'),
   });
   stops.add(() => database.close());
   await applyMigrations(database);

@@ -25,7 +25,7 @@ export async function acceptVisitorMessage(
     // Stored is what counts; the visitor's other tabs also catch up from the database.
     await deps.hub
       .publish(account.name, visitorId, { type: 'message', message })
-      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'could not publish a visitor message'));
+      .catch((err) => deps.logger.warn({ err }, 'could not publish a visitor message'));
   }
   return { message, duplicate: result.outcome === 'duplicate' };
 }

@@ -44,7 +44,7 @@ export function createApiEntry(deps: WebApiDeps) {
   async function limit(key: string, max: number, what: string): Promise<void> {
     const decision = await hitRateLimit(deps.redis, key, max, 60_000).catch((err) => {
       // Without Redis nothing else works either; do not turn a Redis hiccup into refused chats.
-      deps.logger.warn({ err: (err as Error).message }, 'rate limit unavailable; request allowed');
+      deps.logger.warn({ err }, 'rate limit unavailable; request allowed');
       return { allowed: true as const };
     });
     if (!decision.allowed)

@@ -72,7 +72,7 @@ export function startUploadRetentionSweep(
     running = true;
     deleteExpiredUploads(db, accounts, metrics)
       .then((count) => count > 0 && logger.info({ count }, 'expired web uploads deleted'))
-      .catch((err) => logger.warn({ err: (err as Error).message }, 'upload retention sweep failed; will try again'))
+      .catch((err) => logger.warn({ err }, 'upload retention sweep failed; will try again'))
       .finally(() => (running = false));
   };
   const first = setTimeout(sweep, 10_000);

@@ -45,7 +45,7 @@ export function createVisitorBudgets(deps: VisitorBudgetDeps) {
       const decision = await hitRateLimit(deps.redis, `web:session-ip:${account.name}:${ip}`, account.ipSessionsPerHour, HOUR_MS).catch(
         (err) => {
           // As for the request rate: a Redis hiccup must not turn into refused chats.
-          deps.logger.warn({ err: (err as Error).message }, 'session budget unavailable; session allowed');
+          deps.logger.warn({ err }, 'session budget unavailable; session allowed');
           return { allowed: true as const };
         },
       );

@@ -53,7 +53,7 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
       () => deps.metrics.sends.inc({ channel: 'wechat-mp', result: 'sent', code: 'welcome' }),
       (err) => {
         deps.metrics.sends.inc({ channel: 'wechat-mp', result: 'failed', code: 'welcome' });
-        deps.logger.warn({ err: (err as Error).message, account: account.name }, 'welcome message not sent');
+        deps.logger.warn({ err, account: account.name }, 'welcome message not sent');
       },
     );
   };
