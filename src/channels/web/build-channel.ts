@@ -16,6 +16,7 @@ export const webBuilder: ChannelBuilder<WebAccount, WebEnv> = {
         accounts,
         fallbackSecret: () => loadOrCreateWidgetSecret(deps.dataDir),
         sessionTtlSeconds: env.WEB_SESSION_TTL_S,
+        streamMaxLifetimeMs: env.WEB_CHAT_STREAM_MAX_S * 1000,
         db,
         redis,
         subscriber,

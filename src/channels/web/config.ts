@@ -38,6 +38,11 @@ const webEnv = {
   WEB_CHAT_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters (openssl rand -base64 32)').optional()),
   /** How long a widget session token lives; the widget renews it before then. */
   WEB_SESSION_TTL_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(300).max(86_400).default(3600)),
+  /**
+   * An event stream is ended after this long (± 20 %), and the widget reopens it with a new ticket:
+   * the session and its revocation are checked again at least this often.
+   */
+  WEB_CHAT_STREAM_MAX_S: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(600)),
   /** Comma-separated origins allowed to embed the widget; empty = the service's own origin only. */
   WEB_CHAT_ALLOWED_ORIGINS: optionalString,
   WEB_CHAT_MAX_MESSAGE_CHARS: positiveInt(2000),
