@@ -19,6 +19,7 @@ import { connectDatabase, pgliteDirUnder, type DatabaseHandle } from './db/conne
 import { applyMigrations, migrationsApplied } from './db/migrate.ts';
 import { redisPrefixFor } from './db/database-identity.ts';
 import { ConfigError } from './errors.ts';
+import { consoleApi } from './console/console-api.ts';
 import { createHttpApp } from './http/app.ts';
 import { serveMetricsApart } from './http/metrics-route.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from './http/queue-board.ts';
@@ -258,6 +259,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       ...(config.metrics.onMainPort && { metricsRoute: { token: config.metrics.token } }),
       // The worker role serves health and metrics only.
       channels: role === 'worker' ? [] : channels,
+      registerRoutes: role === 'worker' ? [] : [consoleApi({ db, redis, env })],
       isAcceptingTraffic: () => accepting,
       trustedProxyHops: env.TRUSTED_PROXY_HOPS,
       isReady: async () => {

@@ -92,6 +92,23 @@ const envSchema = z.object({
   /** HTTP Basic login of the admin pages (Bull Board at /admin/queues); both unset = pages off. */
   ADMIN_USER: optionalString,
   ADMIN_PASSWORD: optionalString,
+  /** Console sessions end after this long unused (sliding), and in any case CONSOLE_SESSION_MAX_S after login. */
+  CONSOLE_SESSION_IDLE_S: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(300)
+      .default(8 * 3600),
+  ),
+  CONSOLE_SESSION_MAX_S: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(300)
+      .default(7 * 86_400),
+  ),
   /** The web chat widget's `default` account: on unless turned off, so `npm start` shows the demo. */
   WEB_CHAT_ENABLED: onOff(true),
   WEB_CHAT_PUBLIC_ID: z.preprocess(

@@ -17,6 +17,8 @@ export interface HttpAppDeps {
   isReady: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
   /** False once shutdown began: readiness fails so the load balancer stops sending traffic. */
   isAcceptingTraffic: () => boolean;
+  /** Adds routes beside the channels', e.g. the console API (src/console/console-api.ts); not in the worker role. */
+  registerRoutes?: Array<(router: Router) => void>;
   /** Mounted before the routes, e.g. the admin queue board (src/http/queue-board.ts). */
   extraMiddleware?: Middleware[];
   /**
@@ -42,6 +44,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   });
   if (deps.metricsRoute) registerMetricsRoute(router, deps.metrics, deps.metricsRoute.token);
   for (const channel of deps.channels) channel.registerRoutes(router);
+  for (const register of deps.registerRoutes ?? []) register(router);
 
   // Errors Koa meets outside the middleware chain — mostly a client gone mid-response, as every
   // closed widget stream is — go to the logger rather than Koa's default stderr print.
