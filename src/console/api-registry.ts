@@ -75,7 +75,8 @@ export function createApiRegistry(router: Router, guard: RequestGuard) {
     registerDocument(registry, op);
     const koaPath = op.path.replace(/\{(\w+)\}/g, ':$1');
     router[op.method](koaPath, async (ctx) => {
-      const caller = await guard.callerOf(ctx);
+      // A public operation (the login) ignores any credentials: it acts for nobody.
+      const caller = op.access === 'public' ? undefined : await guard.callerOf(ctx);
       if (op.access !== 'public' && !caller) {
         throw new AuthenticationError('sign in (POST /api/auth/login), or send Authorization: Bearer <API token>');
       }
