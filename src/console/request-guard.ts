@@ -44,7 +44,8 @@ export function createRequestGuard(deps: { db: Database; lifetimes: SessionLifet
       if (SAFE_METHODS.has(ctx.method) || caller?.via === 'token') return;
       // Koa 3's ctx.origin is the Origin header itself; this service's own origin is built here.
       const origin = ctx.get('origin');
-      if (origin && origin !== `${ctx.protocol}://${ctx.host}`) throw new PermissionError(`requests from ${origin} are not accepted`, 'cross_origin');
+      if (origin && origin !== `${ctx.protocol}://${ctx.host}`)
+        throw new PermissionError(`requests from ${origin} are not accepted`, 'cross_origin');
       if (caller?.session && !constantTimeEqual(ctx.get(CSRF_HEADER), caller.session.csrfToken)) {
         throw new PermissionError(`send the session's CSRF token in ${CSRF_HEADER} (from the login answer or GET /api/me)`, 'csrf_failed');
       }

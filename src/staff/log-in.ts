@@ -3,7 +3,7 @@ import type { Database } from '../db/connect.ts';
 import { staffUsers } from '../db/schema.ts';
 import { AuthenticationError } from '../errors.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import { createDummyPasswordCheck, verifyPassword } from './passwords.ts';
+import { createPasswordCheck } from './passwords.ts';
 import { endSession, type NewSession, type SessionLifetimes, startSession } from './sessions.ts';
 import { byEmail, type StaffUser } from './staff-users.ts';
 
@@ -27,12 +27,12 @@ export interface LogInAttempt {
  * "wrong email or password" and takes as long whether or not the email exists.
  */
 export function createLogIn(deps: LogInDeps): (attempt: LogInAttempt) => Promise<{ user: StaffUser; session: NewSession }> {
-  const dummyCheck = createDummyPasswordCheck();
+  const checkPassword = createPasswordCheck();
   return async (attempt) => {
     const { db, throttle } = deps;
     await throttle.check(attempt.sourceIp, attempt.email);
     const [account] = await db.select().from(staffUsers).where(byEmail(attempt.email)).limit(1);
-    const passwordOk = account ? await verifyPassword(account.passwordHash, attempt.password) : await dummyCheck(attempt.password);
+    const passwordOk = await checkPassword(account?.passwordHash, attempt.password);
     const anonymous: AuditContext = { actorId: null, sourceIp: attempt.sourceIp };
     if (!account || !passwordOk || account.disabled) {
       const lockMs = await throttle.failed(attempt.email);

@@ -21,15 +21,17 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 }
 
 /**
- * A login for an email nobody has still verifies a password against a hash of the same cost, so the
- * answer takes as long as a wrong password for a real account and cannot tell which emails exist.
- * One per process, made on first use (a random password: it can never match).
+ * Checks a login's password against the account's hash, or, for an email nobody has, against a
+ * dummy hash of the same cost: the answer takes as long either way, so response times cannot tell
+ * which emails exist. The dummy is made on first use (a random password: it can never match).
+ * `verify` is replaceable so a test can see the dummy verification happen.
  */
-export function createDummyPasswordCheck(): (password: string) => Promise<false> {
+export function createPasswordCheck(verify = verifyPassword): (passwordHash: string | undefined, password: string) => Promise<boolean> {
   let dummy: Promise<string> | undefined;
-  return async (password) => {
+  return async (passwordHash, password) => {
+    if (passwordHash !== undefined) return verify(passwordHash, password);
     dummy ??= hashPassword(randomBytes(32).toString('base64url'));
-    await verifyPassword(await dummy, password);
+    await verify(await dummy, password);
     return false;
   };
 }
