@@ -13,7 +13,7 @@ for (const kind of DATABASE_KINDS) {
     t.regex(login.setCookie, /samesite=lax/i);
     t.regex(login.setCookie, /path=\//i);
     t.notRegex(login.setCookie, /secure/i, 'plain http: not Secure');
-    t.like(login.body.user, { email: 'Agent@Example.com', role: 'agent' });
+    t.like(login.answer.user, { email: 'Agent@Example.com', role: 'agent' });
     t.regex(login.csrf, /^[A-Za-z0-9_-]{43}$/);
     const me = await call(app.baseUrl, 'GET', '/api/me', { cookie: login.cookie });
     t.is(me.status, 200);

@@ -99,15 +99,15 @@ export interface LoggedIn {
   /** The whole Set-Cookie line, attributes included. */
   setCookie: string;
   csrf: string;
-  body: { user: { id: number; email: string; role: StaffRole }; csrfToken: string };
+  answer: { user: { id: number; email: string; role: StaffRole }; csrfToken: string };
 }
 
 export async function logIn(baseUrl: string, email: string, password = PASSWORD, options: CallOptions = {}): Promise<LoggedIn> {
   const response = await call(baseUrl, 'POST', '/api/auth/login', { ...options, body: { email, password } });
   if (response.status !== 200) throw new Error(`login of ${email} answered ${response.status}: ${await response.text()}`);
   const setCookie = response.headers.getSetCookie().find((c) => /kefu_session=/.test(c))!;
-  const body = (await response.json()) as LoggedIn['body'];
-  return { response, setCookie, cookie: setCookie.split(';')[0]!, csrf: body.csrfToken, body };
+  const answer = (await response.json()) as LoggedIn['answer'];
+  return { response, setCookie, cookie: setCookie.split(';')[0]!, csrf: answer.csrfToken, answer };
 }
 
 /** The rows of one SQL statement, as tests read the tables directly (both databases answer `{ rows }` this way). */
