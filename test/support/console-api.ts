@@ -86,7 +86,8 @@ export function call(baseUrl: string, method: string, path: string, options: Cal
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   return fetch(`${baseUrl}${path}`, {
-    method,
+    // fetch upper-cases GET, POST, DELETE… itself but sends `patch` as written, which Node refuses.
+    method: method.toUpperCase(),
     headers,
     ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
   });
