@@ -75,6 +75,8 @@ export function createApiRegistry(router: Router, guard: RequestGuard) {
     registerDocument(registry, op);
     const koaPath = op.path.replace(/\{(\w+)\}/g, ':$1');
     router[op.method](koaPath, async (ctx) => {
+      // Answers about accounts and sessions are per person: no shared cache may keep them.
+      ctx.set('Cache-Control', 'no-store');
       // A public operation (the login) ignores any credentials: it acts for nobody.
       const caller = op.access === 'public' ? undefined : await guard.callerOf(ctx);
       if (op.access !== 'public' && !caller) {
@@ -86,7 +88,6 @@ export function createApiRegistry(router: Router, guard: RequestGuard) {
       const query = (op.query ? parseInput(op.query, ctx.query, 'query') : undefined) as Infer<Q>;
       const body = (op.body ? parseInput(op.body, await readJsonBody(ctx, MAX_BODY_BYTES), 'body') : undefined) as Infer<B>;
       const audit: AuditContext = { actorId: caller?.userId ?? null, sourceIp: ctx.ip };
-      ctx.set('Cache-Control', 'no-store');
       const result = await op.handle({ ctx, params, query, body, caller: caller as ApiCall<P, Q, B, A>['caller'], audit });
       ctx.status = op.success.status;
       if (op.success.status !== 204) ctx.body = result;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { RateLimitedError } from '../errors.ts';
+import { AppError, RateLimitedError, UnavailableError } from '../errors.ts';
 import { hitRateLimit } from '../lib/rate-limit.ts';
 
 /**
@@ -39,12 +39,24 @@ export interface LoginThrottle {
   succeeded(email: string): Promise<void>;
 }
 
+/**
+ * Without Redis nobody can log in (503): letting logins through unthrottled would hand a password
+ * guesser exactly the outage they need.
+ */
+function failClosed<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args) =>
+    fn(...args).catch((err: unknown) => {
+      if (err instanceof AppError) throw err;
+      throw new UnavailableError('logins are paused: their throttle (Redis) is unreachable', { cause: err });
+    });
+}
+
 export function createLoginThrottle(redis: Redis): LoginThrottle {
   // Hashed: the keys should not be a list of the emails people tried.
   const emailKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
   const failures = (email: string) => `login:failures:${emailKey(email)}`;
   const lock = (email: string) => `login:lock:${emailKey(email)}`;
-  return {
+  const throttle: LoginThrottle = {
     async check(ip, email) {
       const perIp = await hitRateLimit(redis, `login:ip:${ip}`, LOGIN_ATTEMPTS_PER_IP, 60_000);
       if (!perIp.allowed) {
@@ -75,4 +87,5 @@ export function createLoginThrottle(redis: Redis): LoginThrottle {
       await redis.del(failures(email));
     },
   };
+  return { check: failClosed(throttle.check), failed: failClosed(throttle.failed), succeeded: failClosed(throttle.succeeded) };
 }

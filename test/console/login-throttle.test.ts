@@ -92,3 +92,18 @@ test('each failure past the lock threshold doubles the lock, up to 15 minutes; a
   await throttle.succeeded('a@example.com');
   t.is(await throttle.failed('a@example.com'), 0, 'counting starts again');
 });
+
+test('without Redis, logins are refused as unavailable rather than let through unthrottled', async (t) => {
+  const unreachable = new Redis('redis://127.0.0.1:1', {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  unreachable.on('error', () => {});
+  t.teardown(() => unreachable.disconnect());
+  const throttle = createLoginThrottle(unreachable);
+  const err = await t.throwsAsync(throttle.check('203.0.113.1', 'a@example.com'));
+  t.is(err?.name, 'UnavailableError');
+  t.is((err as { status?: number }).status, 503);
+});
