@@ -45,6 +45,9 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   if (deps.metricsRoute) registerMetricsRoute(router, deps.metrics, deps.metricsRoute.token);
   for (const channel of deps.channels) channel.registerRoutes(router);
   for (const register of deps.registerRoutes ?? []) register(router);
+  // Once at start, what this process answers: for operators, and for the hostile-input fault
+  // scenario, which fuzzes every route listed here so a new route cannot be left out.
+  deps.logger.info({ routes: router.stack.map((layer) => `${layer.methods.join(',')} ${String(layer.path)}`) }, 'http routes');
 
   // Errors Koa meets outside the middleware chain — mostly a client gone mid-response, as every
   // closed widget stream is — go to the logger rather than Koa's default stderr print.

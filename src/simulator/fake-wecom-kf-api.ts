@@ -133,6 +133,12 @@ export class FakeWecomKfApi extends LoopbackServer {
 
   /** Sends kf_msg_or_event to the service's callback URL, as WeCom does after new messages. */
   async notify(callbackUrl: string, openKfId: string): Promise<Response> {
+    const { query, body } = this.sealNotification(openKfId);
+    return fetch(`${callbackUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
+  }
+
+  /** The signed, encrypted kf_msg_or_event callback for `openKfId`, with a sync token this fake honours. */
+  sealNotification(openKfId: string): { query: string; body: string } {
     const token = `ENC${randomBytes(12).toString('hex')}`;
     this.msgTokens.add(token);
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -141,8 +147,12 @@ export class FakeWecomKfApi extends LoopbackServer {
     const keys = { token: this.options.callbackToken, encodingAesKey: this.options.encodingAesKey, receiveId: this.options.corpId };
     const { encrypted, msgSignature } = sealForReceiver(keys, inner, timestamp, nonce);
     const body = `<xml><ToUserName><![CDATA[${this.options.corpId}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt><AgentID><![CDATA[]]></AgentID></xml>`;
-    const query = new URLSearchParams({ msg_signature: msgSignature, timestamp, nonce }).toString();
-    return fetch(`${callbackUrl}?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
+    return { query: new URLSearchParams({ msg_signature: msgSignature, timestamp, nonce }).toString(), body };
+  }
+
+  /** Any sync_msg item, as given: what WeCom could send that a parser did not expect. */
+  appendItem(openKfId: string, item: Record<string, unknown>): void {
+    this.append(openKfId, { msgid: `kfraw${this.nextId++}`, ...item });
   }
 
   private append(openKfId: string, item: LogItem): void {

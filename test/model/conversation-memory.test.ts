@@ -3,7 +3,7 @@ import { createChatModel } from '../../src/brain/model/chat-model.ts';
 import { ConversationMemory, estimateTokens, type StoredSummary, type SummaryStore } from '../../src/brain/model/conversation-memory.ts';
 import { createSummarizer } from '../../src/brain/model/summarize-turns.ts';
 import type { ConversationTurn } from '../../src/brain/types.ts';
-import { FakeOpenAiApi, lastUserMessage, systemPrompt } from '../../src/simulator/fake-openai-api.ts';
+import { type ChatReply, type ChatRequest, FakeOpenAiApi, lastUserMessage, systemPrompt } from '../../src/simulator/fake-openai-api.ts';
 import { conversation, demoKnowledge, fakeModelSettings, modelBrain, says } from '../support/model-brain.ts';
 
 function turns(count: number, from = 0): ConversationTurn[] {
@@ -68,24 +68,27 @@ test('older turns are folded into a summary within its budget, recent ones kept 
   t.true(store.saved.get(7)!.through > through);
 });
 
+/** The fake model: a structured answer about returns, and a summary when asked for one (no tools). */
+const answerReturnsWithSummary = (request: ChatRequest): ChatReply =>
+  request.tools
+    ? {
+        structured: {
+          intent: 'return',
+          entities: { orderNumber: null, phone: null, product: null, date: null, amount: null },
+          answer: '签收后7天内可申请无理由退货。',
+          citedChunkIds: [],
+          confidence: 0.9,
+          handoffReason: 'none',
+        },
+      }
+    : { text: '客户在咨询退换货。' };
+
 test('the model sees the summary and only the recent turns', async (t) => {
   const shared = await demoKnowledge();
   t.teardown(() => shared.close());
   const f = await modelBrain(shared);
   t.teardown(() => f.close());
-  f.fake.onChat = (request) =>
-    request.tools
-      ? {
-          structured: {
-            intent: 'return',
-            entities: { orderNumber: null, phone: null, product: null, date: null, amount: null },
-            answer: '签收后7天内可申请无理由退货。',
-            citedChunkIds: [],
-            confidence: 0.9,
-            handoffReason: 'none',
-          },
-        }
-      : { text: '客户在咨询退换货。' };
+  f.fake.onChat = answerReturnsWithSummary;
   const history = turns(40);
   await f.brain.answer(conversation(history), says('那运费谁出'));
   const answerCall = f.fake.chatRequests.find((r) => r.tools)!;
@@ -101,19 +104,7 @@ test('an answer reports the tokens of each of its model calls, the summary’s i
   t.teardown(() => shared.close());
   const f = await modelBrain(shared);
   t.teardown(() => f.close());
-  f.fake.onChat = (request) =>
-    request.tools
-      ? {
-          structured: {
-            intent: 'return',
-            entities: { orderNumber: null, phone: null, product: null, date: null, amount: null },
-            answer: '签收后7天内可申请无理由退货。',
-            citedChunkIds: [],
-            confidence: 0.9,
-            handoffReason: 'none',
-          },
-        }
-      : { text: '客户在咨询退换货。' };
+  f.fake.onChat = answerReturnsWithSummary;
   const reported: number[] = [];
   await f.brain.answer(conversation(turns(40)), says('那运费谁出'), { onTokens: (count) => reported.push(count) });
   t.is(f.fake.chatRequests.length, 2, 'a summary and an answer');

@@ -36,7 +36,7 @@ test.serial('readyz turns 503 once shutdown begins', async (t) => {
 });
 
 /** What production needs whatever this file tests (API processes share the widget secret). */
-const production = { NODE_ENV: 'production', WEB_CHAT_SECRET: 'a-production-widget-secret' };
+const production = { NODE_ENV: 'production', WEB_CHAT_SECRET: 'a-production-widget-secret-of-32-characters' };
 
 test.serial('in production, without METRICS_PORT or METRICS_TOKEN, the public port does not serve /metrics', async (t) => {
   const h = await startHarness({ database: 'postgres', env: production });

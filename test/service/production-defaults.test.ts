@@ -6,7 +6,7 @@ import { startHarness } from '../support/wecom-service.ts';
  * The demo (store page, demo knowledge base, the store's persona and greeting) is what `npm start`
  * shows a newcomer; a company's production deployment must not meet it unless it asks (DEMO=1).
  */
-const production = { NODE_ENV: 'production', WEB_CHAT_SECRET: 'a-production-widget-secret' };
+const production = { NODE_ENV: 'production', WEB_CHAT_SECRET: 'a-production-widget-secret-of-32-characters' };
 
 async function greetingReply(h: Awaited<ReturnType<typeof startHarness>>): Promise<string> {
   await h.sendText('greeting-user', '你好');

@@ -24,6 +24,11 @@ export function runUserCli(args: string[], env: Record<string, string>, input?: 
   return runScript('scripts/user.ts', args, env, input);
 }
 
+/** Runs `npm run web-sessions -- <args>` as an operator would. */
+export function runWebSessionsCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runScript('scripts/web-sessions.ts', args, env);
+}
+
 function runScript(script: string, args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,

@@ -89,7 +89,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...(options.role && options.role !== 'all' ? { WEB_CHAT_SECRET: 'harness-web-chat-secret-shared-by-roles' } : {}),
     ...options.env,
   };
-  const service = await startService(loadConfig(env), options.role ?? 'all', { brain: options.brain, logger: options.logger });
+  // A start that fails (a test of a refused configuration) must not leave the fake and the
+  // database behind: an open listener keeps the test process from exiting.
+  const service = await Promise.resolve()
+    .then(() => startService(loadConfig(env), options.role ?? 'all', { brain: options.brain, logger: options.logger }))
+    .catch(async (err) => {
+      await wecom.close();
+      await db.drop();
+      throw err;
+    });
   const baseUrl = `http://127.0.0.1:${service.port}`;
   let operatorQueue: { queue: Queue<TurnJobData>; connection: Redis } | undefined;
   return {

@@ -77,8 +77,19 @@ export function registerSessionRoutes(router: Router, base: string, deps: Sessio
       visitorId = signedInVisitor(account, body as z.infer<typeof signedUser>);
       if (ctx.get('Authorization')) merged = await signIn(ctx, account, visitorId);
     } else if (ctx.get('Authorization')) {
-      // A returning visitor renews their token, even one expired within the renewal window.
-      visitorId = (await deps.auth.session(ctx, account, true)).sub;
+      // A returning anonymous visitor renews their token, even one expired within the renewal
+      // window: nothing else could prove who they were. A signed-in customer renews only while the
+      // session lives; after that the company's signature (24 h at most) is needed again, so a
+      // session never outlives the company's word by more than one session lifetime.
+      const claims = await deps.auth.session(ctx, account, true);
+      if (!isAnonymousVisitor(claims.sub) && claims.exp * 1000 < Date.now()) {
+        throw new RejectedRequestError(
+          'token_expired',
+          'the session of a signed-in customer is expired; start a new one with a fresh user signature',
+          401,
+        );
+      }
+      visitorId = claims.sub;
     } else {
       await deps.admitNewSession(account, ctx.ip);
       visitorId = newAnonymousVisitorId();

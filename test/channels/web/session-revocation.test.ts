@@ -2,6 +2,7 @@ import test from 'ava';
 import { and, eq } from 'drizzle-orm';
 import { revokeVisitorSessions } from '../../../src/customers/session-revocations.ts';
 import { channelAccounts } from '../../../src/db/schema.ts';
+import { runWebSessionsCli } from '../../support/kb-cli.ts';
 import { startHarness, type Harness } from '../../support/wecom-service.ts';
 import { signUserId, WebVisitor } from '../../support/web-visitor.ts';
 
@@ -52,4 +53,19 @@ test('an anonymous visitor’s sessions can be revoked too', async (t) => {
   const res = await fetch(`${visitor.api}/history`, { headers: visitor.headers() });
   t.is(res.status, 401);
   t.is(await error(res), 'token_revoked');
+});
+
+test('an operator ends a signed-in customer’s sessions with npm run web-sessions, by the company’s user id', async (t) => {
+  const visitor = new WebVisitor(h.baseUrl);
+  await visitor.startSession(signUserId(SECRET, 'left-the-company'));
+  const run = await runWebSessionsCli(['revoke', '--account', 'default', '--user', 'left-the-company'], h.env);
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stdout, /revoked every session of u:left-the-company/);
+  const res = await fetch(`${visitor.api}/history`, { headers: visitor.headers() });
+  t.is(res.status, 401);
+  t.is(await error(res), 'token_revoked');
+
+  const unknown = await runWebSessionsCli(['revoke', '--account', 'no-such-widget', '--user', 'x'], h.env);
+  t.is(unknown.code, 1);
+  t.regex(unknown.stderr, /no widget account "no-such-widget"/);
 });

@@ -103,6 +103,21 @@ test('an expired session is refused with token_expired, and a visitor coming bac
   t.is(await error(renewal), 'token_expired');
 });
 
+test('a signed-in customer’s session renews while it lives; once expired it needs a fresh user signature', async (t) => {
+  const live = new WebVisitor(h.baseUrl);
+  live.token = await mint('u:still-here', { agoSeconds: 600 });
+  t.is((await live.startSession()).status, 200, 'a live session renews without a signature');
+  t.is(live.visitorId, 'u:still-here');
+
+  const lapsed = new WebVisitor(h.baseUrl);
+  lapsed.token = await mint('u:came-back-tomorrow', { agoSeconds: 24 * 3600 });
+  const renewal = await lapsed.startSession();
+  t.is(renewal.status, 401, 'the renewal window is for anonymous visitors only');
+  t.is(await error(renewal), 'token_expired');
+  t.is((await lapsed.startSession(signUserId(SECRET, 'came-back-tomorrow'))).status, 200, 'a fresh signature signs them in again');
+  t.is(lapsed.visitorId, 'u:came-back-tomorrow');
+});
+
 test('a company-signed user id gives the same visitor and history on every device; a wrong signature is refused', async (t) => {
   const laptop = new WebVisitor(h.baseUrl);
   t.is((await laptop.startSession(signUserId(SECRET, 'member-42'))).status, 200);

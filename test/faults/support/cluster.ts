@@ -114,9 +114,7 @@ export class Cluster {
       `select id, conversation_id, created_at, floor(extract(epoch from created_at) * 1000)::float8 as "storedAt"
        from messages where direction = 'in' and status = 'pending' order by id limit ${limit}`,
     );
-    // The service's keys carry the database's id after REDIS_PREFIX (src/db/database-identity.ts).
-    const [identity] = await this.query<{ id: string }>('select id from database_identity');
-    const queue = new Queue(CONVERSATION_QUEUE, { connection: { url: this.redisUrl }, prefix: `${this.prefix}:${identity!.id}` });
+    const queue = new Queue(CONVERSATION_QUEUE, { connection: { url: this.redisUrl }, prefix: await this.keyPrefix() });
     try {
       return await Promise.all(
         rows.map(async (r) => {
@@ -132,6 +130,12 @@ export class Cluster {
     } finally {
       await queue.close();
     }
+  }
+
+  /** The prefix of the service's Redis keys and queues: REDIS_PREFIX and the database's id (src/db/database-identity.ts). */
+  async keyPrefix(): Promise<string> {
+    const [identity] = await this.query<{ id: string }>('select id from database_identity');
+    return `${this.prefix}:${identity!.id}`;
   }
 
   async close(): Promise<void> {
