@@ -51,8 +51,9 @@ module.exports = {
     },
     {
       name: 'only-the-composition-root-starts-workers',
+      comment: 'The composition root is src/composition.ts and its steps in src/composition/.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/workers/', '^src/composition\\.ts$'] },
+      from: { path: '^src/', pathNot: ['^src/workers/', '^src/composition\\.ts$', '^src/composition/'] },
       to: { path: '^src/workers/' },
     },
     {

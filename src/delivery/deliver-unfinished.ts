@@ -52,13 +52,13 @@ export async function deliverUnfinished(
       if (err.retryable) {
         await markRetry(db, delivery.id, err.platformCode, err.message);
         metrics.sends.inc({ channel, result: 'retry', code: err.platformCode });
-        log.warn({ err: err.message }, 'send failed, will retry');
+        log.warn({ err }, 'send failed, will retry');
         throw err;
       }
       await markFailed(db, conversation.id, delivery.id, err.platformCode, err.message);
       metrics.sends.inc({ channel, result: 'failed', code: err.platformCode });
       metrics.handoffs.inc({ reason: 'delivery_failed' });
-      log.error({ err: err.message }, 'send failed permanently; conversation flagged for a human');
+      log.error({ err }, 'send failed permanently; conversation flagged for a human');
       await onHandoff?.(
         { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId },
         `delivery_failed:${err.platformCode}`,

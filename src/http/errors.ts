@@ -4,8 +4,8 @@ import type { Logger } from '../observability/logger.ts';
 
 /**
  * The one place errors become HTTP answers: an AppError keeps its status and code; anything else
- * is a 500 that is logged with its stack. Platform callbacks get plain text (WeChat ignores the
- * body of an error answer); the body still says why, for whoever reads the access log.
+ * is a 500 that is logged with its stack. Platform callbacks get the same JSON answer: WeChat
+ * ignores the body of an error answer, and the body still says why, for whoever reads it.
  */
 export function errorMiddleware(logger: Logger): Middleware {
   return async (ctx, next) => {

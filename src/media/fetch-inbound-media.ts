@@ -44,7 +44,7 @@ export async function fetchInboundMedia(
       // Anything else (the database failing) fails the turn, which is retried.
       if (!(err instanceof MediaUnavailableError)) throw err;
       deps.logger.warn(
-        { err: err.message, code: err.platformCode, conversationId: conversation.id, messageId: id },
+        { err, code: err.platformCode, conversationId: conversation.id, messageId: id },
         'media not fetched; the message keeps its MediaId',
       );
       ref = { mediaError: err.message };

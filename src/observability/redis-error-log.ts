@@ -22,9 +22,9 @@ export function createRedisErrorLog(logger: Logger, intervalMs = 30_000) {
     if (unreachableSince === undefined) {
       unreachableSince = lastLineAt = now;
       unlogged = 0;
-      logger.warn({ source, err: err.message }, 'redis unreachable; connections retry in the background');
+      logger.warn({ source, err }, 'redis unreachable; connections retry in the background');
     } else if (now - lastLineAt >= intervalMs) {
-      logger.warn({ source, err: err.message, errors: unlogged + 1, downForMs: now - unreachableSince }, 'redis still unreachable');
+      logger.warn({ source, err, errors: unlogged + 1, downForMs: now - unreachableSince }, 'redis still unreachable');
       lastLineAt = now;
       unlogged = 0;
     } else {

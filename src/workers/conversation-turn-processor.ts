@@ -107,7 +107,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     if (!budget || !deps.knowledgeOnlyBrain) return { brain: deps.brain, meta: {} };
     const allowance = await budget.allowance(to).catch((err) => {
       // Redis is down, and with it the queue: this turn is not the place to be strict.
-      logger.warn({ err: (err as Error).message }, 'model budget unavailable; the model answers');
+      logger.warn({ err }, 'model budget unavailable; the model answers');
       return { allowed: true } as const;
     });
     if (allowance.allowed) return { brain: deps.brain, meta: {} };
@@ -116,9 +116,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
 
   async function spendTokens(channel: Channel, to: OutboundRecipient, tokens: number): Promise<void> {
     if (tokens === 0 || !channel.modelBudget) return;
-    await channel.modelBudget
-      .spend(to, tokens)
-      .catch((err) => logger.warn({ err: (err as Error).message, tokens }, 'model tokens not counted'));
+    await channel.modelBudget.spend(to, tokens).catch((err) => logger.warn({ err, tokens }, 'model tokens not counted'));
   }
 
   return async function processTurn(job: Job<TurnJobData>, token?: string): Promise<TurnOutcome> {

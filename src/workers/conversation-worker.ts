@@ -52,10 +52,10 @@ export function startConversationWorker(options: ConversationWorkerOptions): Wor
     const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
     const log = logger.child({ jobId: job.id, conversationId: job.data.conversationId, attempt: job.attemptsMade });
     if (!exhausted) {
-      log.warn({ err: err.message }, 'turn failed; will retry');
+      log.warn({ err }, 'turn failed; will retry');
       return;
     }
-    log.error({ err: err.message }, 'turn failed for good; conversation flagged for a human');
+    log.error({ err }, 'turn failed for good; conversation flagged for a human');
     options.metrics.handoffs.inc({ reason: 'job_failed' });
     flagForHuman(options.db, job.data.conversationId, 'job_failed').catch((e) => log.error({ err: e }, 'could not flag conversation'));
   });

@@ -30,7 +30,7 @@ export class HybridSearch {
     try {
       queryVector = await this.embedder.embedQuery(query);
     } catch (err) {
-      this.logger?.warn({ err: (err as Error).message }, 'embedding the query failed; lexical results only');
+      this.logger?.warn({ err }, 'embedding the query failed; lexical results only');
       return lexicalHits.slice(0, k);
     }
     return rrf([lexicalHits, this.dense.search(queryVector, depth)], { limit: k });

@@ -63,7 +63,7 @@ export class AnswerDraftHandler extends BaseCallbackHandler {
       this.onDraft(text);
     } catch (err) {
       // A draft is a courtesy: the turn's reply does not depend on it.
-      this.options.logger?.warn({ err: (err as Error).message }, 'answer draft not shown');
+      this.options.logger?.warn({ err }, 'answer draft not shown');
     }
   }
 

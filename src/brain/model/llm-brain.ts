@@ -81,10 +81,7 @@ export class LlmBrain implements Brain {
     } catch (err) {
       const code = errorCode(err);
       this.options.observer?.error(modelName, code);
-      this.options.logger?.warn(
-        { err: (err as Error).message, code, conversationId: conversation.conversationId },
-        'model call failed; answering offline',
-      );
+      this.options.logger?.warn({ err, code, conversationId: conversation.conversationId }, 'model call failed; answering offline');
       const decision = await offline.answer(conversation, newMessages);
       return { ...decision, meta: { ...decision.meta, brain: 'offline', modelError: code } };
     }

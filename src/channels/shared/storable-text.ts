@@ -40,7 +40,7 @@ function storableValue(value: unknown): unknown {
  * customer id, dedupe key, text, names, event keys, details — made storable. A signed platform
  * callback that the database refused would be answered 5xx and retried by the platform forever,
  * so its odd characters are replaced rather than refused. (The web channel refuses instead: a
- * visitor can be told, see api-routes.ts.)
+ * visitor can be told, see src/channels/web/request-input.ts.)
  */
 export function storableMessage(message: InboundMessage): InboundMessage {
   return storableValue(message) as InboundMessage;

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { DeliveryError } from '../../errors.ts';
 import { AccessTokenCache, callWithFreshTokenRetry } from '../../lib/access-token-cache.ts';
-import { HttpTransportError, requestJson } from '../../lib/http-json.ts';
+import { requestJson } from '../../lib/http-json.ts';
+import { postWithAccessToken } from './post-with-access-token.ts';
 import { describeErrcode, RETRYABLE, TOKEN_REJECTED } from './wecom-errcodes.ts';
 
 export interface WecomResponse {
@@ -72,7 +73,7 @@ export class WecomApiClient {
         this.tokens.get().catch((err) => {
           throw new DeliveryError(true, `${prefix}:gettoken`, (err as Error).message);
         }),
-      call: (token) => this.postWithToken<T>(path, body, token),
+      call: (token) => postWithAccessToken<T>(this.credentials.apiBase, path, body, token, this.timeoutMs),
       rejected: (answer) => TOKEN_REJECTED.has(answer.errcode),
       drop: (token) => this.tokens.invalidate(token),
     });
@@ -82,16 +83,5 @@ export class WecomApiClient {
       `${prefix}:${res.errcode}`,
       describeErrcode(res.errcode, res.errmsg),
     );
-  }
-
-  private async postWithToken<T>(path: string, body: unknown, token: string): Promise<T> {
-    const url = new URL(path, this.credentials.apiBase);
-    url.searchParams.set('access_token', token);
-    try {
-      return await requestJson<T>({ url: url.href, body, timeoutMs: this.timeoutMs });
-    } catch (err) {
-      if (err instanceof HttpTransportError) throw new DeliveryError(true, `http:${err.status ?? 'network'}`, err.message);
-      throw err;
-    }
   }
 }

@@ -11,6 +11,12 @@ export interface EventStreamDeps {
   messages: VisitorMessages;
   logger: Logger;
   heartbeatMs: number;
+  /**
+   * A stream ends after this long, give or take a fifth (so streams opened together do not all
+   * return together), and the widget reopens it with a new ticket. Revocation and expiry are
+   * checked when a stream opens; this is how often that happens at the least.
+   */
+  maxLifetimeMs: number;
   /** Open streams, ended when the service stops (SSE connections never end by themselves). */
   open: Set<() => void>;
   metrics: Metrics;
@@ -40,6 +46,7 @@ export async function openEventStream(
   let ended = false;
   const early: StreamEvent[] = [];
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let lifetime: ReturnType<typeof setTimeout> | undefined;
   let unsubscribe = () => {};
 
   // Registered first, so a visitor who leaves while the catch-up is read is cleaned up too.
@@ -48,6 +55,7 @@ export async function openEventStream(
     ended = true;
     if (deps.open.delete(close)) deps.metrics.webStreams.dec();
     clearInterval(heartbeat);
+    clearTimeout(lifetime);
     unsubscribe();
     out.end();
   };
@@ -99,6 +107,7 @@ export async function openEventStream(
   // Comments keep proxies and load balancers from closing an idle stream.
   if (!ended) {
     heartbeat = setInterval(() => out.write(': ping\n\n'), deps.heartbeatMs);
+    lifetime = setTimeout(close, deps.maxLifetimeMs * (0.8 + Math.random() * 0.4));
     deps.open.add(close);
     deps.metrics.webStreams.inc();
   }

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 import { RejectedRequestError } from '../../errors.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { RejectedRequestError } from '../../errors.ts';
 
 /**
@@ -16,3 +16,6 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   }
   return result.data;
 }
+
+/** The widget's own id of a message or upload: a retry carries the same one. */
+export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId: 8–64 letters, digits, - or _');

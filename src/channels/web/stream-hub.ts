@@ -73,7 +73,7 @@ export class StreamHub {
       if (current.size === 0) {
         this.listeners.delete(channel);
         this.subscribing.delete(channel);
-        this.subscriber!.unsubscribe(channel).catch((err) => this.logger.warn({ err: (err as Error).message }, 'unsubscribe failed'));
+        this.subscriber!.unsubscribe(channel).catch((err) => this.logger.warn({ err }, 'unsubscribe failed'));
       }
     };
   }

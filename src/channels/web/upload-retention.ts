@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 import type { Database } from '../../db/connect.ts';
 import { channelAccounts, webUploads } from '../../db/schema.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -72,7 +72,7 @@ export function startUploadRetentionSweep(
     running = true;
     deleteExpiredUploads(db, accounts, metrics)
       .then((count) => count > 0 && logger.info({ count }, 'expired web uploads deleted'))
-      .catch((err) => logger.warn({ err: (err as Error).message }, 'upload retention sweep failed; will try again'))
+      .catch((err) => logger.warn({ err }, 'upload retention sweep failed; will try again'))
       .finally(() => (running = false));
   };
   const first = setTimeout(sweep, 10_000);

@@ -4,7 +4,7 @@ import { RateLimitedError, RejectedRequestError } from '../../errors.ts';
 import { hitRateLimit } from '../../lib/rate-limit.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 import { StreamSlots } from './stream-slots.ts';
 import type { UploadLimit, UploadStore } from './uploads.ts';
 
@@ -45,7 +45,7 @@ export function createVisitorBudgets(deps: VisitorBudgetDeps) {
       const decision = await hitRateLimit(deps.redis, `web:session-ip:${account.name}:${ip}`, account.ipSessionsPerHour, HOUR_MS).catch(
         (err) => {
           // As for the request rate: a Redis hiccup must not turn into refused chats.
-          deps.logger.warn({ err: (err as Error).message }, 'session budget unavailable; session allowed');
+          deps.logger.warn({ err }, 'session budget unavailable; session allowed');
           return { allowed: true as const };
         },
       );

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 import { addToDailyCounters, readDailyCounters } from '../../lib/daily-counters.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { ModelAllowance, ModelTokenBudget, OutboundRecipient } from '../types.ts';

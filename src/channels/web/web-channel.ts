@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 import { sessionsRevokedBefore } from '../../customers/session-revocations.ts';
 import type { Database } from '../../db/connect.ts';
 import { DeliveryError } from '../../errors.ts';
@@ -33,6 +33,8 @@ export interface WebChannelDeps {
   /** Public id of the widget shown on the demo page at GET /, if the demo is on. */
   demoPublicId?: string;
   heartbeatMs?: number;
+  /** An open stream is ended after this long (WEB_CHAT_STREAM_MAX_S) so the visitor is checked again. */
+  streamMaxLifetimeMs: number;
   /** Event streams this process holds open at most (WEB_CHAT_MAX_STREAMS). */
   maxStreams: number;
 }
@@ -83,7 +85,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         accept: deps.accept,
         logger: deps.logger,
         metrics: deps.metrics,
-        stream: { heartbeatMs: deps.heartbeatMs ?? 15_000, open: openStreams },
+        stream: { heartbeatMs: deps.heartbeatMs ?? 15_000, maxLifetimeMs: deps.streamMaxLifetimeMs, open: openStreams },
       });
     },
     sender: {

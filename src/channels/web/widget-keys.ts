@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import type { WebAccount } from '../../config/env.ts';
+import type { WebAccount } from './config.ts';
 
 /**
  * One key per purpose, each derived from the widget account's secret with HKDF-SHA256 (RFC 5869)

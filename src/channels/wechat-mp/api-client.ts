@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
+import type { WechatMpAccount } from './config.ts';
 import { DeliveryError } from '../../errors.ts';
 import { AccessTokenCache, callWithFreshTokenRetry } from '../../lib/access-token-cache.ts';
-import { HttpTransportError, requestJson } from '../../lib/http-json.ts';
+import { requestJson } from '../../lib/http-json.ts';
+import { postWithAccessToken } from '../shared/post-with-access-token.ts';
 import { describeErrcode, RETRY_AFTER_MS, TOKEN_REJECTED } from './errcodes.ts';
 
 export interface WechatResponse {
@@ -73,7 +74,7 @@ export class WechatMpApiClient {
         this.tokens.get().catch((err) => {
           throw new DeliveryError(true, 'wechat-mp:stable_token', (err as Error).message);
         }),
-      call: (token) => this.postWithToken<T>(path, body, token),
+      call: (token) => postWithAccessToken<T>(this.account.apiBase, path, body, token, this.timeoutMs),
       rejected: (answer) => TOKEN_REJECTED.has(answer.errcode ?? 0),
       drop: (token) => this.rejectToken(token),
     });
@@ -86,16 +87,5 @@ export class WechatMpApiClient {
       describeErrcode(errcode, res.errmsg),
       retryAfter,
     );
-  }
-
-  private async postWithToken<T>(path: string, body: unknown, token: string): Promise<T> {
-    const url = new URL(path, this.account.apiBase);
-    url.searchParams.set('access_token', token);
-    try {
-      return await requestJson<T>({ url: url.href, body, timeoutMs: this.timeoutMs });
-    } catch (err) {
-      if (err instanceof HttpTransportError) throw new DeliveryError(true, `http:${err.status ?? 'network'}`, err.message);
-      throw err;
-    }
   }
 }

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
+import type { WechatMpAccount } from './config.ts';
 import { RejectedRequestError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';

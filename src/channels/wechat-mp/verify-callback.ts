@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
+import type { WechatMpAccount } from './config.ts';
 import { RejectedRequestError } from '../../errors.ts';
 import { readBody } from '../../http/read-body.ts';
 import { constantTimeEqual } from '../../lib/constant-time-equal.ts';

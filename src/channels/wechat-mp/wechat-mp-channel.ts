@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { WechatMpAccount } from '../../config/wechat-accounts.ts';
+import type { WechatMpAccount } from './config.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { CallbackLimits } from '../shared/wx-callback.ts';
@@ -24,7 +24,7 @@ export interface WechatMpChannelDeps {
  * through custom/send, "typing" while the brain works, a welcome text to new followers.
  */
 export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
-  // Why plain mode is risky: src/config/wechat-accounts.ts (refusePlainModeAccounts).
+  // Why plain mode is risky: src/channels/wechat-mp/config.ts (refusePlainModeAccounts).
   for (const a of deps.accounts.filter((account) => !account.encodingAesKey)) {
     deps.logger.warn(
       { account: a.name },
@@ -53,7 +53,7 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
       () => deps.metrics.sends.inc({ channel: 'wechat-mp', result: 'sent', code: 'welcome' }),
       (err) => {
         deps.metrics.sends.inc({ channel: 'wechat-mp', result: 'failed', code: 'welcome' });
-        deps.logger.warn({ err: (err as Error).message, account: account.name }, 'welcome message not sent');
+        deps.logger.warn({ err, account: account.name }, 'welcome message not sent');
       },
     );
   };

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Queue } from 'bullmq';
 import type { Context } from 'koa';
-import type { WecomKfAccount } from '../../config/wechat-accounts.ts';
+import type { WecomKfAccount } from './config.ts';
 import type { Database } from '../../db/connect.ts';
 import { RejectedRequestError, UnavailableError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { WecomKfAccount } from '../../config/wechat-accounts.ts';
+import type { WecomKfAccount } from './config.ts';
 import { WecomApiClient } from '../shared/wecom-api-client.ts';
 
 /** The WeCom API client of one kf account: gettoken with the secret of the app allowed to call 微信客服. */

@@ -1,4 +1,4 @@
-import type { WecomKfAccount } from '../../config/wechat-accounts.ts';
+import type { WecomKfAccount } from './config.ts';
 import type { OutboundRecipient } from '../types.ts';
 import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { parseKfCustomerId } from './customer-id.ts';

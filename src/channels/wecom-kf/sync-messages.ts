@@ -1,4 +1,4 @@
-import type { WecomKfAccount } from '../../config/wechat-accounts.ts';
+import type { WecomKfAccount } from './config.ts';
 import type { Database } from '../../db/connect.ts';
 import { DeliveryError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -75,7 +75,7 @@ export async function syncKfMessages(deps: SyncDeps, openKfId: string): Promise<
       if (welcomeCode && account.welcomeText) {
         // Valid 20 s and for one message: sent now, once (only when the event was new), best effort.
         await sendKfWelcome(client, welcomeCode, account.welcomeText).catch((err) =>
-          logger.warn({ err: (err as Error).message, account: account.name }, 'kf welcome not sent'),
+          logger.warn({ err, account: account.name }, 'kf welcome not sent'),
         );
       }
     }
@@ -84,7 +84,7 @@ export async function syncKfMessages(deps: SyncDeps, openKfId: string): Promise<
       await saveCursor(db, account.name, openKfId, cursor);
     }
     await fillCustomerProfiles(db, client, account.name, [...customersSeen]).catch((err) =>
-      logger.warn({ err: (err as Error).message, account: account.name }, 'could not fetch kf customer profiles'),
+      logger.warn({ err, account: account.name }, 'could not fetch kf customer profiles'),
     );
     if (page.has_more !== 1) break;
     if (pages >= MAX_PAGES_PER_RUN) return { stored, pages, done: false };

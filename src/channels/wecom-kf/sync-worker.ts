@@ -83,7 +83,7 @@ export function startKfSyncWorker(deps: KfSyncWorkerDeps): () => Promise<void> {
       settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, 1000, 60_000) },
     },
   );
-  worker.on('failed', (job, err) => logger.warn({ err: err.message, job: job?.data, attempt: job?.attemptsMade }, 'kf sync failed'));
+  worker.on('failed', (job, err) => logger.warn({ err, job: job?.data, attempt: job?.attemptsMade }, 'kf sync failed'));
   worker.on('error', deps.onError);
 
   let sweeping = false;

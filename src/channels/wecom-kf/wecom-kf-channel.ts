@@ -1,6 +1,6 @@
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { WecomKfAccount } from '../../config/wechat-accounts.ts';
+import type { WecomKfAccount } from './config.ts';
 import type { Database } from '../../db/connect.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { WecomAccount } from '../../config/env.ts';
+import type { WecomAccount } from './config.ts';
 import { RejectedRequestError } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { answerUrlVerification, openEncryptedCallback, runCallback, type CallbackLimits } from '../shared/wx-callback.ts';

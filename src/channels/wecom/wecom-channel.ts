@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { WecomAccount } from '../../config/env.ts';
+import type { WecomAccount } from './config.ts';
 import { DeliveryError } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { CallbackLimits } from '../shared/wx-callback.ts';

@@ -168,6 +168,7 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
     accounts: loadConfig(h.env).accounts.web,
     fallbackSecret: () => 'unused: this channel serves no routes',
     sessionTtlSeconds: 3600,
+    streamMaxLifetimeMs: 600_000,
     db: h.service.db,
     redis,
     redisPrefix: h.service.redisPrefix,

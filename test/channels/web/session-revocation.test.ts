@@ -9,7 +9,8 @@ import { signUserId, WebVisitor } from '../../support/web-visitor.ts';
 const SECRET = 'revocation-web-chat-secret-0123456789abcd';
 let h: Harness;
 test.before(async () => {
-  h = await startHarness({ database: 'postgres', env: { WEB_CHAT_SECRET: SECRET } });
+  // Streams end every 2 s (± 20 %) here, so the test sees a revoked visitor's open stream end.
+  h = await startHarness({ database: 'postgres', env: { WEB_CHAT_SECRET: SECRET, WEB_CHAT_STREAM_MAX_S: '2' } });
 });
 test.after.always(() => h?.close());
 
@@ -68,4 +69,15 @@ test('an operator ends a signed-in customer’s sessions with npm run web-sessio
   const unknown = await runWebSessionsCli(['revoke', '--account', 'no-such-widget', '--user', 'x'], h.env);
   t.is(unknown.code, 1);
   t.regex(unknown.stderr, /no widget account "no-such-widget"/);
+});
+
+test('an open stream ends within WEB_CHAT_STREAM_MAX_S, and a revoked visitor cannot open another', async (t) => {
+  const visitor = new WebVisitor(h.baseUrl);
+  await visitor.startSession(signUserId(SECRET, 'streaming-when-revoked'));
+  const stream = await visitor.stream();
+  t.teardown(() => stream.close());
+  await revoke(visitor.visitorId);
+  const ended = await Promise.race([stream.closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 10_000))]);
+  t.true(ended, 'the server ended the open stream');
+  t.is((await visitor.ticket({ purpose: 'stream' })).status, 401, 'and no ticket opens a new one');
 });

@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import type { BuiltChannel } from '../channels/channel-builder.ts';
+import { consoleApi } from '../console/console-api.ts';
+import { migrationsApplied } from '../db/migrate.ts';
+import { createHttpApp } from '../http/app.ts';
+import { serveMetricsApart } from '../http/metrics-route.ts';
+import { QUEUE_BOARD_PATH, queueBoard } from '../http/queue-board.ts';
+import type { Infrastructure } from './connect-infrastructure.ts';
+import type { StartContext } from './start-context.ts';
+
+export interface HttpListeners {
+  server: Server;
+  /** The port actually bound (PORT=0 picks a free one). */
+  port: number;
+  /** The /metrics listener's port, when METRICS_PORT is set. */
+  metricsPort?: number;
+}
+
+/** Readiness: the database answers and is migrated, Redis answers. */
+function readinessCheck({ database, redis }: Infrastructure) {
+  return async () => {
+    const checks = {
+      database: await database.execute('select 1').then(
+        () => true,
+        () => false,
+      ),
+      migrations: await migrationsApplied(database).catch(() => false),
+      redis: await redis.ping().then(
+        (r) => r === 'PONG',
+        () => false,
+      ),
+    };
+    return { ready: Object.values(checks).every(Boolean), checks };
+  };
+}
+
+/**
+ * The HTTP app on PORT: the channels' routes and the console API (API roles), health, metrics unless they have a
+ * listener of their own, and the queue board behind the admin login.
+ */
+export async function startHttp(
+  { config, role, logger, stops }: StartContext,
+  infra: Infrastructure,
+  built: BuiltChannel[],
+  isAcceptingTraffic: () => boolean,
+): Promise<HttpListeners> {
+  const { env } = config;
+  const admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined;
+  if (role !== 'worker') {
+    if (admin) logger.info({ path: QUEUE_BOARD_PATH }, 'queue board on, behind the admin login');
+    else logger.info('queue board off: set ADMIN_USER and ADMIN_PASSWORD to serve it at /admin/queues');
+  }
+  const queues = [infra.queue, ...built.flatMap((b) => b.queues ?? [])];
+  const app = createHttpApp({
+    extraMiddleware: role !== 'worker' && admin ? queueBoard(queues, admin) : [],
+    logger,
+    metrics: infra.metrics,
+    ...(config.metrics.onMainPort && { metricsRoute: { token: config.metrics.token } }),
+    // The worker role serves health and metrics only.
+    channels: role === 'worker' ? [] : built.map((b) => b.channel),
+    registerRoutes: role === 'worker' ? [] : [consoleApi({ db: infra.db, redis: infra.redis, env })],
+    isAcceptingTraffic,
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+    isReady: readinessCheck(infra),
+  });
+  const { port: metricsPort, close: closeMetrics } = await serveMetricsApart(infra.metrics, config.metrics, env.HOST, logger);
+  stops.add(closeMetrics);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  return { server, port, ...(metricsPort !== undefined && { metricsPort }) };
+}
