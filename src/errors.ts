@@ -73,3 +73,17 @@ export class MediaUnavailableError extends AppError {
     super('media_unavailable', message, 502);
   }
 }
+
+/** The caller is not signed in (no or an invalid session cookie or API token), or gave wrong credentials: 401. */
+export class AuthenticationError extends AppError {
+  constructor(message: string, code = 'unauthenticated') {
+    super(code, message, 401);
+  }
+}
+
+/** The caller is known but may not do this (their role, or a missing CSRF token): 403. */
+export class PermissionError extends AppError {
+  constructor(message: string, code = 'forbidden') {
+    super(code, message, 403);
+  }
+}

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
+import { consoleApi } from '../console/console-api.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { createHttpApp } from '../http/app.ts';
 import { serveMetricsApart } from '../http/metrics-route.ts';
@@ -34,7 +35,7 @@ function readinessCheck({ database, redis }: Infrastructure) {
 }
 
 /**
- * The HTTP app on PORT: the channels' routes (API roles), health, metrics unless they have a
+ * The HTTP app on PORT: the channels' routes and the console API (API roles), health, metrics unless they have a
  * listener of their own, and the queue board behind the admin login.
  */
 export async function startHttp(
@@ -57,6 +58,7 @@ export async function startHttp(
     ...(config.metrics.onMainPort && { metricsRoute: { token: config.metrics.token } }),
     // The worker role serves health and metrics only.
     channels: role === 'worker' ? [] : built.map((b) => b.channel),
+    registerRoutes: role === 'worker' ? [] : [consoleApi({ db: infra.db, redis: infra.redis, env })],
     isAcceptingTraffic,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     isReady: readinessCheck(infra),

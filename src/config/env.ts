@@ -58,6 +58,23 @@ const serviceEnvSchema = z.object({
   /** HTTP Basic login of the admin pages (Bull Board at /admin/queues); both unset = pages off. */
   ADMIN_USER: optionalString,
   ADMIN_PASSWORD: optionalString,
+  /** Console sessions end after this long unused (sliding), and in any case CONSOLE_SESSION_MAX_S after login. */
+  CONSOLE_SESSION_IDLE_S: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(300)
+      .default(8 * 3600),
+  ),
+  CONSOLE_SESSION_MAX_S: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(300)
+      .default(7 * 86_400),
+  ),
   /** GET / serves the demo store page with the widget; unset = as DEMO. */
   WEB_CHAT_DEMO_PAGE: onOff(undefined),
   /** retrieval.json, handoff.json, smalltalk.json, persona.json and the lexicon files. */

@@ -277,3 +277,6 @@ export const wecomKfSyncState = pgTable(
 // The knowledge-base tables are the brain's, kept apart so that src/brain/ imports them without
 // the conversation tables (.dependency-cruiser.cjs); re-exported here for migrations and scripts.
 export * from './knowledge-schema.ts';
+
+// Staff accounts, sessions, API tokens and the audit log (src/staff/, src/audit/).
+export * from './staff-schema.ts';

@@ -17,6 +17,8 @@ export interface HttpAppDeps {
   isReady: () => Promise<{ ready: boolean; checks: Record<string, boolean> }>;
   /** False once shutdown began: readiness fails so the load balancer stops sending traffic. */
   isAcceptingTraffic: () => boolean;
+  /** Adds routes beside the channels', e.g. the console API (src/console/console-api.ts); not in the worker role. */
+  registerRoutes?: Array<(router: Router) => void>;
   /** Mounted before the routes, e.g. the admin queue board (src/http/queue-board.ts). */
   extraMiddleware?: Middleware[];
   /**
@@ -42,6 +44,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   });
   if (deps.metricsRoute) registerMetricsRoute(router, deps.metrics, deps.metricsRoute.token);
   for (const channel of deps.channels) channel.registerRoutes(router);
+  for (const register of deps.registerRoutes ?? []) register(router);
   // Once at start, what this process answers: for operators, and for the hostile-input fault
   // scenario, which fuzzes every route listed here so a new route cannot be left out.
   deps.logger.info({ routes: router.stack.map((layer) => `${layer.methods.join(',')} ${String(layer.path)}`) }, 'http routes');

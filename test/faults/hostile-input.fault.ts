@@ -1,6 +1,7 @@
 import test from 'ava';
 import { describeJobs, drainedQueues, runProbes } from './support/channel-probes.ts';
 import { OutcomeTally, storm } from './support/hostile-http.ts';
+import { consoleMakers, prepareConsoleFixtures } from './support/console-makers.ts';
 import { channelProbes } from './support/hostile-probes.ts';
 import { hostileMakers, KF, mpKeys, otherWeb, SECRETS, startHostileCluster, web } from './support/hostile-setup.ts';
 import { countFailures, errorSamples, type Failure, judgeAnswer, routesLeftOut } from './support/hostile-verdict.ts';
@@ -29,6 +30,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
   const workerBase = `http://127.0.0.1:${worker.port}`;
   const markers = new TextMarkers();
   const fixtures = await prepareWebFixtures(base, web, otherWeb, markers);
+  const consoleFixtures = await prepareConsoleFixtures(base, cluster.env);
   const apiRoutes = servedRoutes(api.output());
   const workerRoutes = servedRoutes(worker.output());
 
@@ -37,7 +39,10 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
   const latencies: number[] = [];
   await storm({
     base,
-    makers: hostileMakers({ kf, fixtures, markers, apiRoutes, workerRoutes, workerBase }),
+    makers: [
+      ...hostileMakers({ kf, fixtures, markers, apiRoutes, workerRoutes, workerBase }),
+      ...consoleMakers(consoleFixtures, fixtures.anonymous[0]!.token),
+    ],
     count: TOTAL,
     concurrency: CONCURRENCY,
     onAnswer: (h, outcome, ms) => {
@@ -63,7 +68,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
   const queues = await drainedQueues(keyPrefix, 30_000);
   const { pending } = await cluster.inboundCounts();
   const leaks = markers.leakSummary({ api: api.output(), worker: worker.output() });
-  const secrets = [...SECRETS, fixtures.victim.token, ...fixtures.anonymous.map((s) => s.token)];
+  const secrets = [...SECRETS, fixtures.victim.token, ...fixtures.anonymous.map((s) => s.token), ...consoleFixtures.secrets];
   const secretLines = [api, worker].flatMap((p) =>
     p
       .output()

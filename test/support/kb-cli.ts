@@ -19,17 +19,24 @@ export function runQueueCli(args: string[], env: Record<string, string>): Promis
   return runScript('scripts/queue.ts', args, env);
 }
 
+/** Runs `npm run user -- <args>` as an operator would; `input` is piped to its stdin (e.g. for --password-stdin). */
+export function runUserCli(args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
+  return runScript('scripts/user.ts', args, env, input);
+}
+
 /** Runs `npm run web-sessions -- <args>` as an operator would. */
 export function runWebSessionsCli(args: string[], env: Record<string, string>): Promise<CliResult> {
   return runScript('scripts/web-sessions.ts', args, env);
 }
 
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+function runScript(script: string, args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Closed at once when there is nothing to give, as stdin was ignored before.
+  child.stdin.end(input ?? '');
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -1,27 +1,11 @@
-import type { Context } from 'koa';
 import { z } from 'zod';
 import { RejectedRequestError } from '../../errors.ts';
-import { readBody } from '../../http/read-body.ts';
-import { holdsUnstorableText } from '../shared/storable-text.ts';
 
 /**
- * The JSON body of a widget request, read up to `maxBytes` (413 past it); an empty body is `{}`.
- * A string the database cannot hold (a NUL, a lone surrogate: JSON escapes can spell both) is
- * refused here, for every field at once — the visitor's browser can be told, unlike a platform.
+ * The JSON body of a widget request: the API's one reader (src/http/json-input.ts), which refuses
+ * NUL and lone surrogates for every field at once — the visitor's browser can be told, unlike a platform.
  */
-export async function readJson(ctx: Context, maxBytes: number): Promise<unknown> {
-  const raw = await readBody(ctx.req, maxBytes);
-  let body: unknown;
-  try {
-    body = raw.trim() === '' ? {} : JSON.parse(raw);
-  } catch {
-    throw new RejectedRequestError('bad_json', 'the body is not JSON', 400);
-  }
-  if (holdsUnstorableText(body)) {
-    throw new RejectedRequestError('invalid_text', 'the body holds a NUL character or a lone surrogate', 400);
-  }
-  return body;
-}
+export { readJsonBody as readJson } from '../../http/json-input.ts';
 
 /** Validates widget input against its schema; the first problem is the 400's message. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown): T {

@@ -1,0 +1,51 @@
+import type { Executor } from '../db/transaction.ts';
+import { auditLog } from '../db/schema.ts';
+
+/**
+ * What the audit log records. Names are `object.verb`; searches filter by them, so they are a
+ * contract with whoever reads the log: add, never rename.
+ */
+export const auditActions = [
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'token.create',
+  'token.revoke',
+  'user.create',
+  'user.role_change',
+  'user.disable',
+  'user.enable',
+  'audit.export',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+/** Who acts and from where: a staff member over HTTP, or the system / command line (actorId null). */
+export interface AuditContext {
+  actorId: number | null;
+  sourceIp: string | null;
+  /** `cli` for `npm run user`; absent for requests. */
+  via?: 'cli';
+}
+
+export interface AuditEntry {
+  action: AuditAction;
+  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log';
+  objectId?: string | number;
+  /** Ids, names, old and new values. Never a password, token, cookie or message body. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Appends one entry. Pass the transaction of the operation it records: the entry and the change
+ * commit together or not at all.
+ */
+export async function recordAudit(db: Executor, context: AuditContext, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
+    actorId: context.actorId,
+    action: entry.action,
+    objectType: entry.objectType ?? null,
+    objectId: entry.objectId === undefined ? null : String(entry.objectId),
+    sourceIp: context.sourceIp,
+    details: { ...entry.details, ...(context.via && { via: context.via }) },
+  });
+}

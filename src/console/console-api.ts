@@ -1,0 +1,52 @@
+import type Router from '@koa/router';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Env } from '../config/env.ts';
+import type { Database } from '../db/connect.ts';
+import { createLogIn } from '../staff/log-in.ts';
+import { createLoginThrottle } from '../staff/login-throttle.ts';
+import type { SessionLifetimes } from '../staff/sessions.ts';
+import { createApiRegistry } from './api-registry.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
+import { registerAuthRoutes } from './auth-routes.ts';
+import { registerMeRoutes } from './me-routes.ts';
+import { createRequestGuard } from './request-guard.ts';
+import { registerUserRoutes } from './user-routes.ts';
+
+/** The console API's routes, as the composition root adds them, configured from the environment. */
+export function consoleApi(deps: { db: Database; redis: Redis; env: Pick<Env, 'CONSOLE_SESSION_IDLE_S' | 'CONSOLE_SESSION_MAX_S'> }) {
+  const lifetimes = { idleSeconds: deps.env.CONSOLE_SESSION_IDLE_S, maxSeconds: deps.env.CONSOLE_SESSION_MAX_S };
+  return (router: Router) => registerConsoleApi(router, { db: deps.db, redis: deps.redis, lifetimes });
+}
+
+export interface ConsoleApiDeps {
+  db: Database;
+  /** For the login throttle (keys under the service's prefix). */
+  redis: Redis;
+  lifetimes: SessionLifetimes;
+}
+
+/**
+ * The console's API under /api: accounts, sessions, tokens and the audit log, each operation
+ * registered once with its OpenAPI description (src/console/api-registry.ts), and the document
+ * itself at GET /api/openapi.json.
+ */
+export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
+  const api = createApiRegistry(router, createRequestGuard(deps));
+  const logIn = createLogIn({ db: deps.db, throttle: createLoginThrottle(deps.redis), lifetimes: deps.lifetimes });
+  registerAuthRoutes(api, { db: deps.db, logIn, lifetimes: deps.lifetimes });
+  registerMeRoutes(api, deps);
+  registerUserRoutes(api, deps);
+  registerAuditRoutes(api, deps);
+  let document: object | undefined;
+  api.operation({
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document (OpenAPI 3.1)',
+    tag: 'meta',
+    access: 'public',
+    success: { status: 200, description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) },
+    // Built on first request, when every operation is registered; the routes do not change after start.
+    handle: () => (document ??= api.document()),
+  });
+}

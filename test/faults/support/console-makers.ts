@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { runUserCli } from '../../support/kb-cli.ts';
+import { pick, type Maker } from './hostile-http.ts';
+
+/**
+ * The console API (/api/auth, /api/me, /api/users) in the hostile-input storm: a real admin's
+ * session and API token, so bad bodies reach validation rather than stopping at the 401, and
+ * forged credentials of every shape, which must all be refused.
+ */
+export interface ConsoleFixtures {
+  cookie: string;
+  csrf: string;
+  bearer: string;
+  userId: number;
+  /** What no log line may hold. */
+  secrets: string[];
+}
+
+const ADMIN = { email: 'hostile-admin@example.com', password: 'hostile input admin password' };
+
+/** The admin made as an operator would (`npm run user`), then logged in over HTTP. */
+export async function prepareConsoleFixtures(base: string, env: Record<string, string>): Promise<ConsoleFixtures> {
+  const created = await runUserCli(['create', '--email', ADMIN.email, '--role', 'admin', '--password-stdin'], env, ADMIN.password);
+  if (created.code !== 0) throw new Error(`npm run user create: ${created.stderr}`);
+  const issued = await runUserCli(['token', '--email', ADMIN.email], env);
+  const bearer = issued.stdout.trim();
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.200' },
+    body: JSON.stringify(ADMIN),
+  });
+  if (login.status !== 200) throw new Error(`console login answered ${login.status}`);
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const answer = (await login.json()) as { user: { id: number }; csrfToken: string };
+  return {
+    cookie,
+    csrf: answer.csrfToken,
+    bearer,
+    userId: answer.user.id,
+    secrets: [ADMIN.password, cookie.split('=')[1]!, answer.csrfToken, bearer],
+  };
+}
+
+const BAD_BODIES = [
+  '{',
+  '[]',
+  'null',
+  '"x"',
+  '{"email":"a\\u0000@example.com","password":"x"}',
+  '{"email":"\\ud800@example.com","password":"x"}',
+  '{"email":{"$ne":null},"password":{"$gt":""}}',
+  `{"email":"a@example.com","password":"${'p'.repeat(5000)}"}`,
+  '{"__proto__":{"role":"admin"},"email":"x@example.com","role":"root","password":"x"}',
+  '{"role":"owner","disabled":"yes","name":"","expiresInDays":-1}',
+  '{"role":null,"disabled":null}',
+];
+
+type Headers = Record<string, string>;
+
+/** Credentials that are no live session or token at all: refused on every route. */
+function invalidCredentials(f: ConsoleFixtures, widgetToken: string): Headers {
+  return pick<Headers>([
+    { authorization: `Bearer kfh_${randomBytes(32).toString('base64url')}` },
+    { authorization: `Bearer ${f.bearer.slice(0, -1)}${f.bearer.endsWith('A') ? 'B' : 'A'}` },
+    { authorization: `Bearer ${widgetToken}` },
+    { authorization: `Bearer kfh_${'A'.repeat(5000)}` },
+    { authorization: `Bearer ${f.bearer} ${f.bearer}` },
+    { authorization: `Basic ${Buffer.from(`${ADMIN.email}:${ADMIN.password}`).toString('base64')}` },
+    { cookie: `kefu_session=${randomBytes(32).toString('base64url')}` },
+    { cookie: `kefu_session=${widgetToken}` },
+    { cookie: `kefu_session=${f.bearer}` },
+  ]);
+}
+
+/** The admin's real cookie, as another site could make a browser send it: refused on unsafe methods. */
+function forgedCredentials(f: ConsoleFixtures, widgetToken: string): Headers {
+  return pick<Headers>([
+    invalidCredentials(f, widgetToken),
+    { cookie: `${f.cookie}; kefu_session=x`, 'x-csrf-token': f.csrf.slice(1) },
+    { cookie: f.cookie, 'x-csrf-token': f.bearer },
+    { cookie: f.cookie },
+    { cookie: f.cookie, 'x-csrf-token': f.csrf, origin: 'https://evil.example' },
+  ]);
+}
+
+/** The console routes that take input, with a URL each (path ids that match no token or account but the admin's own). */
+const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtures) => string }> = [
+  { route: 'POST /api/auth/login', method: 'POST', url: () => '/api/auth/login' },
+  { route: 'POST /api/auth/logout', method: 'POST', url: () => '/api/auth/logout' },
+  { route: 'POST /api/me/tokens', method: 'POST', url: () => '/api/me/tokens' },
+  { route: 'DELETE /api/me/tokens/:id', method: 'DELETE', url: () => `/api/me/tokens/${pick([0, -1, 2 ** 40, 'x', '1e3'])}` },
+  { route: 'POST /api/users', method: 'POST', url: () => '/api/users' },
+  { route: 'PATCH /api/users/:id', method: 'PATCH', url: (f) => `/api/users/${pick([f.userId, 0, -1, 2 ** 40, 'x'])}` },
+];
+
+/**
+ * Bad bodies sent as the admin (never one that could pass: the admin stays who it is, and logout
+ * goes without credentials), forged credentials with any body, and invalid ones on the reads.
+ */
+export function consoleMakers(f: ConsoleFixtures, widgetToken: string): Maker[] {
+  const asAdmin = () => pick<Headers>([{ authorization: `Bearer ${f.bearer}` }, { cookie: f.cookie, 'x-csrf-token': f.csrf }]);
+  const json = { 'content-type': 'application/json' };
+  const withInput = INPUT_ROUTES.flatMap((r): Maker[] => [
+    () => ({
+      route: r.route,
+      kind: 'bad bodies as an admin',
+      method: r.method,
+      url: r.url(f),
+      headers: { ...json, ...(r.route === 'POST /api/auth/logout' ? {} : asAdmin()) },
+      body: pick(BAD_BODIES),
+      mustRefuse: r.route === 'POST /api/auth/login',
+    }),
+    () => ({
+      route: r.route,
+      kind: 'forged console credentials',
+      method: r.method,
+      url: r.url(f),
+      headers: { ...json, ...forgedCredentials(f, widgetToken), 'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250)}` },
+      body: pick(['{}', ...BAD_BODIES]),
+      mustRefuse: true,
+    }),
+  ]);
+  const reads = ['/api/me', '/api/me/tokens', '/api/users', '/api/audit', '/api/audit/export'].map(
+    (path): Maker =>
+      () => ({
+        route: `GET ${path}`,
+        kind: 'forged console credentials',
+        method: 'GET',
+        url: path,
+        headers: invalidCredentials(f, widgetToken),
+        mustRefuse: true,
+      }),
+  );
+  return [...withInput, ...reads];
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import { registerConsoleApi } from '../../src/console/console-api.ts';
+import type { DatabaseHandle } from '../../src/db/connect.ts';
+import { queryRows } from '../../src/db/rows.ts';
+import { createHttpApp } from '../../src/http/app.ts';
+import type { Logger } from '../../src/observability/logger.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
+import type { SessionLifetimes } from '../../src/staff/sessions.ts';
+import type { StaffRole } from '../../src/staff/roles.ts';
+import { createStaffUser } from '../../src/staff/staff-users.ts';
+import type { DatabaseKind } from './databases.ts';
+import { migratedDatabase } from './kb-fixtures.ts';
+import { deleteRedisPrefix, REDIS_URL } from './wecom-service.ts';
+
+export const PASSWORD = 'a long enough test password';
+
+export interface ConsoleApp {
+  baseUrl: string;
+  database: DatabaseHandle;
+  /** The app's Redis, under its own key prefix. */
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * The console API as the service mounts it (createHttpApp + registerConsoleApi) on a real database
+ * of the given kind and the real Redis, without channels or workers: quick to start for the tests
+ * of accounts, sessions, tokens and the audit log. The role matrix runs against the whole service.
+ */
+export async function startConsoleApp(
+  kind: DatabaseKind,
+  options: { lifetimes?: SessionLifetimes; trustedProxyHops?: number; logger?: Logger } = {},
+): Promise<ConsoleApp> {
+  const migrated = await migratedDatabase(kind);
+  const prefix = `t${randomBytes(5).toString('hex')}`;
+  const redis = new Redis(REDIS_URL, { keyPrefix: `${prefix}:`, maxRetriesPerRequest: 1, connectTimeout: 20_000 });
+  const lifetimes = options.lifetimes ?? { idleSeconds: 3600, maxSeconds: 86_400 };
+  const app = createHttpApp({
+    logger: options.logger ?? createLogger('silent'),
+    metrics: createMetrics(),
+    channels: [],
+    registerRoutes: [(router) => registerConsoleApi(router, { db: migrated.handle.db, redis, lifetimes })],
+    isReady: async () => ({ ready: true, checks: {} }),
+    isAcceptingTraffic: () => true,
+    trustedProxyHops: options.trustedProxyHops ?? 1,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    database: migrated.handle,
+    redis,
+    async close() {
+      await new Promise((r) => server.close(r));
+      redis.disconnect();
+      await deleteRedisPrefix(prefix);
+      await migrated.close();
+    },
+  };
+}
+
+export async function seedUser(database: DatabaseHandle, email: string, role: StaffRole, password = PASSWORD) {
+  return createStaffUser(database.db, { email, role, password }, { actorId: null, sourceIp: null, via: 'cli' });
+}
+
+export interface Credentials {
+  cookie?: string;
+  csrf?: string;
+  bearer?: string;
+}
+
+export interface CallOptions extends Credentials {
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One request to the API, as a browser (cookie + CSRF header) or an integration (bearer) sends it. */
+export function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.csrf) headers['x-csrf-token'] = options.csrf;
+  if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(`${baseUrl}${path}`, {
+    // fetch upper-cases GET, POST, DELETE… itself but sends `patch` as written, which Node refuses.
+    method: method.toUpperCase(),
+    headers,
+    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+  });
+}
+
+export interface LoggedIn {
+  response: Response;
+  /** `name=value` of the session cookie, as a browser would send it back. */
+  cookie: string;
+  /** The whole Set-Cookie line, attributes included. */
+  setCookie: string;
+  csrf: string;
+  answer: { user: { id: number; email: string; role: StaffRole }; csrfToken: string };
+}
+
+export async function logIn(baseUrl: string, email: string, password = PASSWORD, options: CallOptions = {}): Promise<LoggedIn> {
+  const response = await call(baseUrl, 'POST', '/api/auth/login', { ...options, body: { email, password } });
+  if (response.status !== 200) throw new Error(`login of ${email} answered ${response.status}: ${await response.text()}`);
+  const setCookie = response.headers.getSetCookie().find((c) => /kefu_session=/.test(c))!;
+  const answer = (await response.json()) as LoggedIn['answer'];
+  return { response, setCookie, cookie: setCookie.split(';')[0]!, csrf: answer.csrfToken, answer };
+}
+
+/** The rows of one SQL statement, as tests read the tables directly (both databases answer `{ rows }` this way). */
+export function rowsOf<T = Record<string, unknown>>(database: DatabaseHandle, statement: string): Promise<T[]> {
+  return queryRows<T>(database.db, sql.raw(statement));
+}
