@@ -88,7 +88,8 @@ export async function saveReplies(db: Database, replies: ReplyToSave[]): Promise
       update conversations
       set last_message_at = now(), updated_at = now(),
           status = case when replied.handoff is null then conversations.status else 'needs_human' end,
-          handoff_reason = coalesce(replied.handoff, conversations.handoff_reason)
+          handoff_reason = coalesce(replied.handoff, conversations.handoff_reason),
+          waiting_since = case when replied.handoff is null or conversations.status <> 'bot' then conversations.waiting_since else now() end
       from replied where conversations.id = replied.conversation_id
     )
     select replied.turn_id::int as "turnId", replied.id::int as "replyId",
