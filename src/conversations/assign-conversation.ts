@@ -3,7 +3,7 @@ import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
 import { staffUsers } from '../db/schema.ts';
 import { PermissionError, RejectedRequestError } from '../errors.ts';
-import { conflict, readForStaff, seesEverything, type StaffActor, transition } from './staff-access.ts';
+import { canSee, conflict, readState, seesEverything, type StaffActor, transition } from './staff-access.ts';
 
 /** Roles that can hold a conversation. */
 const HOLDING_ROLES = ['admin', 'supervisor', 'agent'] as const;
@@ -24,12 +24,12 @@ export async function assignConversation(
     throw new PermissionError('an agent assigns conversations to themselves only ("me")');
   }
   await db.transaction(async (tx) => {
-    const current = await readForStaff(tx, actor, input.conversationId);
+    const current = await readState(tx, input.conversationId);
     if (current.status === 'closed') throw conflict(current.id, 'it is closed');
     if (current.status === 'human' && current.assignee === String(input.assignee)) return;
-    if (current.status === 'human' && !seesEverything(actor)) {
-      throw conflict(current.id, 'someone already has it');
-    }
+    // Taken by someone else: for an agent that is a lost race (or a late click), not a refusal.
+    if (current.status === 'human' && !seesEverything(actor)) throw conflict(current.id, 'someone already has it');
+    if (!canSee(actor, current)) throw new PermissionError(`conversation ${current.id} is not waiting for a person`);
     const [target] = await tx
       .select({ role: staffUsers.role })
       .from(staffUsers)

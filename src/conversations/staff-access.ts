@@ -37,12 +37,18 @@ export function holds(actor: StaffActor, conversation: ConversationState): boole
 
 /** Reads the conversation's status and assignee: 404 when there is none, 403 when the actor may not see it. */
 export async function readForStaff(db: Executor, actor: StaffActor, conversationId: number): Promise<ConversationState> {
+  const row = await readState(db, conversationId);
+  if (!canSee(actor, row)) throw new PermissionError(`conversation ${conversationId} is assigned to someone else`);
+  return row;
+}
+
+/** The conversation's status and assignee, whoever asks: 404 when there is none. */
+export async function readState(db: Executor, conversationId: number): Promise<ConversationState> {
   const [row] = await db
     .select({ id: conversations.id, status: conversations.status, assignee: conversations.assignee })
     .from(conversations)
     .where(eq(conversations.id, conversationId));
   if (!row) throw new RejectedRequestError('not_found', `there is no conversation ${conversationId}`, 404);
-  if (!canSee(actor, row)) throw new PermissionError(`conversation ${conversationId} is assigned to someone else`);
   return row;
 }
 
