@@ -164,3 +164,29 @@ test.serial('an agent cannot reply in a conversation someone else holds, and of 
     ],
   );
 });
+
+test.serial('a takeover while the bot is thinking wins: the bot’s answer is dropped, and the message waits for the person', async (t) => {
+  const thinking = new ScriptedBrain({ delayMs: 1500 });
+  const { h, staff, api } = await start('postgres', thinking);
+  t.teardown(() => h.close());
+  const supervisor = await staff('boss@example.com', 'supervisor');
+  await h.sendText('sunjiu', '在吗');
+  await eventually(async () => thinking.calls.length === 1, 5000, 'the bot thinking');
+  const [conversation] = await h.service.db.select().from(conversations);
+  t.is((await api(supervisor, 'POST', `/api/conversations/${conversation!.id}/assign`, { assignee: 'me' })).status, 204);
+  await new Promise((r) => setTimeout(r, 2000));
+  t.deepEqual(h.wecom.deliveredTo('sunjiu'), [], 'the bot said nothing');
+  t.deepEqual(
+    (await h.service.db.select().from(messages).where(eq(messages.sender, 'bot'))).map((m) => m.text),
+    [],
+    'no bot reply stored',
+  );
+  t.is((await api(supervisor, 'POST', `/api/conversations/${conversation!.id}/messages`, { text: '在的，请讲' })).status, 201);
+  await h.wecom.waitForDelivered(1);
+  const [asked] = await eventually(async () => {
+    const rows = await h.service.db.select().from(messages).where(eq(messages.text, '在吗'));
+    return rows[0]?.status === 'held' && rows;
+  });
+  t.is(asked!.status, 'held');
+  t.deepEqual(h.wecom.deliveredTo('sunjiu'), ['在的，请讲']);
+});
