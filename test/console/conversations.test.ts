@@ -190,3 +190,45 @@ test.serial('a takeover while the bot is thinking wins: the bot’s answer is dr
   t.is(asked!.status, 'held');
   t.deepEqual(h.wecom.deliveredTo('sunjiu'), ['在的，请讲']);
 });
+
+test.serial(
+  'the inbox lists those waiting first, longest wait first, then the rest; pages by cursor; filters by status and channel',
+  async (t) => {
+    const { h, staff, api } = await start('pglite');
+    t.teardown(() => h.close());
+    const supervisor = await staff('boss@example.com', 'supervisor');
+    const agent = await staff('agent@example.com', 'agent');
+    const first = await waitingConversation(h, 'early');
+    await h.sendText('chatty', '你好');
+    await h.wecom.waitForDelivered(2);
+    const second = await eventually(async () => {
+      await h.sendText('late', '转人工');
+      return true;
+    }).then(() =>
+      eventually(async () => {
+        const rows = await h.service.db.select().from(conversations).where(eq(conversations.status, 'needs_human'));
+        return rows.find((r) => r.id !== first)?.id;
+      }),
+    );
+    const [chatty] = await h.service.db.select().from(conversations).where(eq(conversations.status, 'bot'));
+
+    type Page = { conversations: Array<{ id: number }>; nextCursor: string | null };
+    const pages: number[][] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=1&cursor=${cursor}` : '?limit=1';
+      const page = (await (await api(supervisor, 'GET', `/api/conversations${query}`)).json()) as Page;
+      pages.push(page.conversations.map((c) => c.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    t.deepEqual(pages, [[first], [second], [chatty!.id]]);
+
+    const ids = async (who: Credentials, query: string) =>
+      ((await (await api(who, 'GET', `/api/conversations${query}`)).json()) as Page).conversations.map((c) => c.id);
+    t.deepEqual(await ids(supervisor, '?status=bot'), [chatty!.id]);
+    t.deepEqual(await ids(supervisor, '?channel=wecom&account=default'), [first, second, chatty!.id]);
+    t.deepEqual(await ids(supervisor, '?channel=wechat-mp'), []);
+    t.deepEqual(await ids(agent, ''), [first, second], 'an agent sees those waiting, not the bot’s');
+    t.is((await api(supervisor, 'GET', '/api/conversations?cursor=bm90LWEtY3Vyc29y')).status, 400);
+  },
+);
