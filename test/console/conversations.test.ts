@@ -201,15 +201,12 @@ test.serial(
     const first = await waitingConversation(h, 'early');
     await h.sendText('chatty', '你好');
     await h.wecom.waitForDelivered(2);
+    await h.sendText('late', '转人工');
+    await h.wecom.waitForDelivered(3);
     const second = await eventually(async () => {
-      await h.sendText('late', '转人工');
-      return true;
-    }).then(() =>
-      eventually(async () => {
-        const rows = await h.service.db.select().from(conversations).where(eq(conversations.status, 'needs_human'));
-        return rows.find((r) => r.id !== first)?.id;
-      }),
-    );
+      const rows = await h.service.db.select().from(conversations).where(eq(conversations.status, 'needs_human'));
+      return rows.find((r) => r.id !== first)?.id;
+    });
     const [chatty] = await h.service.db.select().from(conversations).where(eq(conversations.status, 'bot'));
 
     type Page = { conversations: Array<{ id: number }>; nextCursor: string | null };
