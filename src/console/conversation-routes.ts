@@ -10,6 +10,7 @@ import { resolveConversation } from '../conversations/resolve-conversation.ts';
 import { sendAgentReply } from '../conversations/send-agent-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { conversationStatuses } from '../db/schema.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { TurnJobData } from '../queue/conversation-queue.ts';
 import type { StaffRole } from '../staff/roles.ts';
 import type { ApiRegistry } from './api-registry.ts';
@@ -22,6 +23,7 @@ export interface ConversationRoutesDeps {
   db: Database;
   /** The conversation queue: an agent's reply is delivered by a turn job, like the bot's. */
   queue: Queue<TurnJobData>;
+  logger: Logger;
   /** The channels this process built, for their split of a reply into parts. */
   channels: Channel[];
 }
@@ -148,7 +150,12 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
       schema: z.object({ messageId: z.number().int(), parts: z.number().int() }),
     },
     handle: ({ params, body, caller, audit }) =>
-      sendAgentReply({ db, queue: deps.queue, splitText }, caller, { conversationId: params.id, text: body.text }, audit),
+      sendAgentReply(
+        { db, queue: deps.queue, logger: deps.logger, splitText },
+        caller,
+        { conversationId: params.id, text: body.text },
+        audit,
+      ),
   });
 
   api.operation({

@@ -4,12 +4,14 @@ import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
 import { channelAccounts, conversations, deliveries, messages } from '../db/schema.ts';
 import { PermissionError } from '../errors.ts';
+import type { Logger } from '../observability/logger.ts';
 import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 import { conflict, holds, readForStaff, type StaffActor } from './staff-access.ts';
 
 export interface AgentReplyDeps {
   db: Database;
   queue: Queue<TurnJobData>;
+  logger: Logger;
   /** The channel's own split of a text into parts its API accepts (ChannelSender.splitText). */
   splitText(channel: string, text: string): string[];
 }
@@ -68,10 +70,17 @@ export async function sendAgentReply(
     });
     return { messageId: reply!.id, storedAt: reply!.createdAt.getTime(), parts: parts.length };
   });
+  // The reply is stored: answering an error now would invite the person to send it twice. If
+  // Redis is down, the recovery sweep queues the turn once it is back.
   await enqueueTurns(
     deps.queue,
     [{ conversationId: input.conversationId, messageId: stored.messageId, messageStoredAt: stored.storedAt }],
     0,
+  ).catch((err: unknown) =>
+    deps.logger.warn(
+      { err, conversationId: input.conversationId, messageId: stored.messageId },
+      'agent reply not queued; the recovery sweep will',
+    ),
   );
   return { messageId: stored.messageId, parts: stored.parts };
 }
