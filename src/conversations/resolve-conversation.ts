@@ -13,7 +13,7 @@ export async function resolveConversation(db: Database, actor: StaffActor, conve
     const current = await readForStaff(tx, actor, conversationId);
     if (current.status !== 'human' && current.status !== 'needs_human')
       throw conflict(current.id, `it is ${current.status}, not with a person`);
-    if (current.status === 'human' && !holds(actor, current)) throw new PermissionError(`conversation ${current.id} is someone else's`);
+    if (!holds(actor, current)) throw new PermissionError(`conversation ${current.id} is not yours to resolve`);
     await transition(tx, current, { status: 'bot', assignee: null });
     await recordAudit(tx, audit, {
       action: 'conversation.resolve',
