@@ -115,6 +115,11 @@ for (const database of DATABASE_KINDS) {
       await h.sendText('zhaoliu', '多久发货');
       await h.wecom.waitForDelivered(3);
       t.deepEqual(h.wecom.deliveredTo('zhaoliu').slice(2), ['答：多久发货']);
+      t.deepEqual(
+        brain.calls.at(-1)!.history,
+        ['customer: 我要人工', `bot: ${HANDOFF_TEXT}`, 'agent: 您好，我是客服小王', 'customer: 好的，谢谢'],
+        'the bot remembers the person’s turns, not the note',
+      );
       const actions = (await auditOf(h, id)).map((a) => a.action);
       t.deepEqual(actions, ['conversation.assign', 'conversation.reply', 'conversation.note', 'conversation.resolve']);
       t.is((await api(agent, 'GET', `/api/conversations/${id}`)).status, 403, 'back with the bot, it is no longer the agent’s');
