@@ -16,6 +16,11 @@ export const auditActions = [
   'user.disable',
   'user.enable',
   'audit.export',
+  'conversation.assign',
+  'conversation.reply',
+  'conversation.note',
+  'conversation.resolve',
+  'conversation.close',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -29,7 +34,7 @@ export interface AuditContext {
 
 export interface AuditEntry {
   action: AuditAction;
-  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log';
+  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log' | 'conversation';
   objectId?: string | number;
   /** Ids, names, old and new values. Never a password, token, cookie or message body. */
   details?: Record<string, unknown>;

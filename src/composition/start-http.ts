@@ -58,7 +58,17 @@ export async function startHttp(
     ...(config.metrics.onMainPort && { metricsRoute: { token: config.metrics.token } }),
     // The worker role serves health and metrics only.
     channels: role === 'worker' ? [] : built.map((b) => b.channel),
-    registerRoutes: role === 'worker' ? [] : [consoleApi({ db: infra.db, redis: infra.redis, env })],
+    registerRoutes:
+      role === 'worker'
+        ? []
+        : [
+            consoleApi({
+              db: infra.db,
+              redis: infra.redis,
+              env,
+              conversations: { queue: infra.queue, logger, channels: built.map((b) => b.channel) },
+            }),
+          ],
     isAcceptingTraffic,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     isReady: readinessCheck(infra),

@@ -9,14 +9,20 @@ import type { SessionLifetimes } from '../staff/sessions.ts';
 import { createApiRegistry } from './api-registry.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import { type ConversationRoutesDeps, registerConversationRoutes } from './conversation-routes.ts';
 import { registerMeRoutes } from './me-routes.ts';
 import { createRequestGuard } from './request-guard.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
 /** The console API's routes, as the composition root adds them, configured from the environment. */
-export function consoleApi(deps: { db: Database; redis: Redis; env: Pick<Env, 'CONSOLE_SESSION_IDLE_S' | 'CONSOLE_SESSION_MAX_S'> }) {
+export function consoleApi(deps: {
+  db: Database;
+  redis: Redis;
+  env: Pick<Env, 'CONSOLE_SESSION_IDLE_S' | 'CONSOLE_SESSION_MAX_S'>;
+  conversations: Omit<ConversationRoutesDeps, 'db'>;
+}) {
   const lifetimes = { idleSeconds: deps.env.CONSOLE_SESSION_IDLE_S, maxSeconds: deps.env.CONSOLE_SESSION_MAX_S };
-  return (router: Router) => registerConsoleApi(router, { db: deps.db, redis: deps.redis, lifetimes });
+  return (router: Router) => registerConsoleApi(router, { db: deps.db, redis: deps.redis, lifetimes, conversations: deps.conversations });
 }
 
 export interface ConsoleApiDeps {
@@ -24,10 +30,15 @@ export interface ConsoleApiDeps {
   /** For the login throttle (keys under the service's prefix). */
   redis: Redis;
   lifetimes: SessionLifetimes;
+  /**
+   * The queue and channels the conversation routes send through. The service always gives them;
+   * the tests of accounts alone (test/support/console-api.ts) run without conversations.
+   */
+  conversations?: Omit<ConversationRoutesDeps, 'db'>;
 }
 
 /**
- * The console's API under /api: accounts, sessions, tokens and the audit log, each operation
+ * The console's API under /api: accounts, sessions, tokens, the audit log and conversations, each operation
  * registered once with its OpenAPI description (src/console/api-registry.ts), and the document
  * itself at GET /api/openapi.json.
  */
@@ -38,6 +49,7 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
   registerMeRoutes(api, deps);
   registerUserRoutes(api, deps);
   registerAuditRoutes(api, deps);
+  if (deps.conversations) registerConversationRoutes(api, { db: deps.db, ...deps.conversations });
   let document: object | undefined;
   api.operation({
     method: 'get',

@@ -9,6 +9,6 @@ import { conversations } from '../db/schema.ts';
 export async function flagForHuman(db: Database, conversationId: number, reason: string): Promise<void> {
   await db
     .update(conversations)
-    .set({ status: 'needs_human', handoffReason: reason, updatedAt: sql`now()` })
+    .set({ status: 'needs_human', handoffReason: reason, waitingSince: sql`now()`, updatedAt: sql`now()` })
     .where(and(eq(conversations.id, conversationId), eq(conversations.status, 'bot')));
 }

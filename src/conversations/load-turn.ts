@@ -85,7 +85,7 @@ export async function loadTurnStates(db: Database, conversationIds: number[], hi
              where d.conversation_id = c.id and d.status in ('pending', 'sending')
            ), '[]'::json) as unfinished,
            (select floor(extract(epoch from max(o.created_at)) * 1000)::float8 from messages o
-             where o.conversation_id = c.id and o.direction = 'out') as "lastOutboundAt"
+             where o.conversation_id = c.id and o.direction = 'out' and o.kind <> 'note') as "lastOutboundAt"
     from conversations c
     join customers cu on cu.id = c.customer_id
     join channel_accounts a on a.id = c.channel_account_id

@@ -42,6 +42,8 @@ interface SavedRow {
  * again) or a reply whose deliveries are still to send. The unique index on reply_to_id makes a
  * second reply to the same turn impossible; the loser of such a race learns it and sends nothing.
  * The replies belong to different conversations: each conversation runs one turn at a time.
+ * A bot reply is saved only while the conversation is still the bot's, read under its row lock, so
+ * a takeover (src/conversations/assign-conversation.ts) that commits first wins the race.
  */
 export async function saveReplies(db: Database, replies: ReplyToSave[]): Promise<SavedReply[]> {
   const input = replies.map((reply, ord) => ({
@@ -64,11 +66,18 @@ export async function saveReplies(db: Database, replies: ReplyToSave[]): Promise
         input,
         'ord int, conversation_id bigint, turn_id bigint, sender text, text text, meta jsonb, parts jsonb, answers jsonb, answered_status text, handoff text',
       )}
+    ), still_ours as (
+      -- A person who took the conversation while the bot was thinking has it: the bot's answer is
+      -- dropped (its messages stay pending, and the next turn holds them). FOR UPDATE waits for a
+      -- takeover in flight and reads the status it committed. Hold notices are the system's.
+      select c.id, c.channel_account_id from input join conversations c on c.id = input.conversation_id
+      where c.status = 'bot' or input.sender = 'system'
+      for update of c
     ), reply as (
       insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, reply_to_id, meta)
       select c.id, c.channel_account_id, 'out', input.sender, 'text', input.text, jsonb_build_object('type', 'text', 'text', input.text),
              'queued', input.turn_id, input.meta
-      from input join conversations c on c.id = input.conversation_id
+      from input join still_ours c on c.id = input.conversation_id
       order by input.ord
       on conflict (reply_to_id) do nothing
       returning id, conversation_id, reply_to_id
@@ -88,7 +97,8 @@ export async function saveReplies(db: Database, replies: ReplyToSave[]): Promise
       update conversations
       set last_message_at = now(), updated_at = now(),
           status = case when replied.handoff is null then conversations.status else 'needs_human' end,
-          handoff_reason = coalesce(replied.handoff, conversations.handoff_reason)
+          handoff_reason = coalesce(replied.handoff, conversations.handoff_reason),
+          waiting_since = case when replied.handoff is null or conversations.status <> 'bot' then conversations.waiting_since else now() end
       from replied where conversations.id = replied.conversation_id
     )
     select replied.turn_id::int as "turnId", replied.id::int as "replyId",

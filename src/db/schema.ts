@@ -133,7 +133,9 @@ export const conversations = pgTable(
     status: text('status').$type<ConversationStatus>().notNull().default('bot'),
     /** Why the conversation needs a human (customer asked, delivery failed, job failed…). */
     handoffReason: text('handoff_reason'),
-    /** Agent assigned once the agent workspace exists; a plain text id until then. */
+    /** When the conversation last went to needs_human: the inbox orders those waiting by it. Null otherwise. */
+    waitingSince: timestamp('waiting_since', { withTimezone: true, mode: 'date' }),
+    /** The staff user (id, as text) who holds the conversation while it is `human` (src/conversations/assign-conversation.ts). */
     assignee: text('assignee'),
     /** The model brain's rolling summary of turns older than the ones it quotes verbatim. */
     summary: text('summary'),

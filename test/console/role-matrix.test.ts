@@ -101,12 +101,21 @@ test('the OpenAPI document is 3.1, built from the request schemas, and says whic
     'get /api/audit',
     'get /api/audit/export',
     'get /api/openapi.json',
+    'get /api/conversations',
+    'get /api/conversations/{id}',
+    'get /api/conversations/{id}/messages',
+    'post /api/conversations/{id}/assign',
+    'post /api/conversations/{id}/messages',
+    'post /api/conversations/{id}/notes',
+    'post /api/conversations/{id}/resolve',
+    'post /api/conversations/{id}/close',
   ];
   const present = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m} ${path}`));
   t.deepEqual(present.sort(), [...contract].sort());
   t.deepEqual(doc.paths['/api/auth/login']!.post!.security, []);
   t.deepEqual(doc.paths['/api/openapi.json']!.get!.security, []);
   t.deepEqual(doc.paths['/api/users']!.post!['x-roles'], ['admin']);
+  t.deepEqual(doc.paths['/api/conversations/{id}/assign']!.post!['x-roles'], ['admin', 'supervisor', 'agent']);
   const loginBody = JSON.stringify(doc.paths['/api/auth/login']!.post!.requestBody);
   t.regex(loginBody, /"email"/);
   t.regex(loginBody, /"password"/);

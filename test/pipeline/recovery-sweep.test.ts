@@ -1,4 +1,10 @@
 import test from 'ava';
+import type { Queue } from 'bullmq';
+import { assignConversation } from '../../src/conversations/assign-conversation.ts';
+import { sendAgentReply } from '../../src/conversations/send-agent-reply.ts';
+import { conversations } from '../../src/db/schema.ts';
+import type { TurnJobData } from '../../src/queue/conversation-queue.ts';
+import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { sweepLostWork } from '../../src/workers/recovery-sweep.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
@@ -24,4 +30,31 @@ test.serial('a message whose job the queue lost is queued again by the recovery 
   t.is(await allJobs(), 1, '…but queues it once: the job id derives from the message');
   await h.wecom.waitForDelivered(1);
   t.deepEqual(h.wecom.deliveredTo('lost'), ['答：在吗']);
+});
+
+test.serial('an agent reply whose turn was never queued (Redis away) is delivered by the recovery sweep, once', async (t) => {
+  const h = await startHarness({ database: 'pglite', brain: new ScriptedBrain() });
+  t.teardown(() => h.close());
+  const logger = createLogger('silent');
+  const db = h.service.db;
+  await h.sendText('later', '在吗');
+  await h.wecom.waitForDelivered(1);
+  const [conversation] = await db.select().from(conversations);
+  const audit = { actorId: null, sourceIp: null, via: 'cli' as const };
+  const boss = await createStaffUser(db, { email: 'boss@example.com', role: 'supervisor', password: 'a long enough test password' }, audit);
+  const actor = { userId: boss.id, role: boss.role, displayName: boss.displayName };
+  await assignConversation(db, actor, { conversationId: conversation!.id, assignee: boss.id }, audit);
+  const redisAway = {
+    addBulk: async () => {
+      throw new Error('Connection is closed.');
+    },
+  } as unknown as Queue<TurnJobData>;
+  const deps = { db, queue: redisAway, logger, splitText: (_channel: string, text: string) => [text] };
+  await sendAgentReply(deps, actor, { conversationId: conversation!.id, text: '我来帮您' }, audit);
+  await new Promise((r) => setTimeout(r, 300));
+  t.deepEqual(h.wecom.deliveredTo('later'), ['答：在吗'], 'not sent: nothing queued it');
+  t.is(await sweepLostWork(db, h.queue(), 0, logger), 1, 'the sweep finds the reply by its own turn');
+  await h.wecom.waitForDelivered(2);
+  await eventually(async () => (await sweepLostWork(db, h.queue(), 0, logger)) === 0, 5000, 'nothing left to sweep');
+  t.deepEqual(h.wecom.deliveredTo('later'), ['答：在吗', '我来帮您']);
 });

@@ -5,7 +5,8 @@ import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from 
  * so tests can check what the brain saw and whether one conversation was ever answered twice at once.
  */
 export class ScriptedBrain implements Brain {
-  readonly calls: Array<{ conversationId: number; texts: string[] }> = [];
+  /** Each call: the new texts, and the history the brain was given (`from: text`). */
+  readonly calls: Array<{ conversationId: number; texts: string[]; history: string[] }> = [];
   private readonly inFlight = new Set<number>();
   overlaps = 0;
 
@@ -16,7 +17,11 @@ export class ScriptedBrain implements Brain {
     this.inFlight.add(conversation.conversationId);
     try {
       const texts = newMessages.map((m) => m.text);
-      this.calls.push({ conversationId: conversation.conversationId, texts });
+      this.calls.push({
+        conversationId: conversation.conversationId,
+        texts,
+        history: conversation.history.map((m) => `${m.from}: ${m.text}`),
+      });
       if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
       return this.options.decide?.(texts) ?? { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
     } finally {
