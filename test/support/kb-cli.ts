@@ -41,5 +41,6 @@ function runScript(script: string, args: string[], env: Record<string, string>, 
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  // 'close', not 'exit': at 'exit' the child's output may still be in its pipes (Node's child_process docs).
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
 }
