@@ -21,8 +21,13 @@ export async function readJsonBody(ctx: Context, maxBytes: number): Promise<unkn
   return body;
 }
 
-/** Validates input against its schema; the first problem, with where it is, is the 400's message. */
+/**
+ * Validates input against its schema; the first problem, with where it is, is the 400's message.
+ * Path and query strings are checked for text PostgreSQL cannot hold as bodies are (`%00` in a
+ * query string would otherwise reach a statement and fail there as a 500).
+ */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  if (holdsUnstorableText(value)) throw new RejectedRequestError('invalid_text', `${where} holds a NUL character or a lone surrogate`, 400);
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;

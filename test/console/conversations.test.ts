@@ -232,5 +232,11 @@ test.serial(
     t.deepEqual(await ids(supervisor, '?channel=wechat-mp'), []);
     t.deepEqual(await ids(agent, ''), [first, second], 'an agent sees those waiting, not the bot’s');
     t.is((await api(supervisor, 'GET', '/api/conversations?cursor=bm90LWEtY3Vyc29y')).status, 400);
+    // Text PostgreSQL cannot hold is refused where it enters, not by the database as a 500.
+    for (const query of ['?channel=%00', '?channel=wecom&account=a%00b']) {
+      const refused = await api(supervisor, 'GET', `/api/conversations${query}`);
+      t.is(refused.status, 400, query);
+      t.like(await refused.json(), { error: 'invalid_text' });
+    }
   },
 );

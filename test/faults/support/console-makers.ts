@@ -3,7 +3,7 @@ import { runUserCli } from '../../support/kb-cli.ts';
 import { pick, type Maker } from './hostile-http.ts';
 
 /**
- * The console API (/api/auth, /api/me, /api/users) in the hostile-input storm: a real admin's
+ * The console API (/api/auth, /api/me, /api/users, /api/conversations) in the hostile-input storm: a real admin's
  * session and API token, so bad bodies reach validation rather than stopping at the 401, and
  * forged credentials of every shape, which must all be refused.
  */
@@ -83,6 +83,9 @@ function forgedCredentials(f: ConsoleFixtures, widgetToken: string): Headers {
   ]);
 }
 
+/** Conversation ids no conversation has: bad input never reaches a real one. */
+const ODD_IDS = [0, -1, 2 ** 40, 'x', '1e3', 999_999_999];
+
 /** The console routes that take input, with a URL each (path ids that match no token or account but the admin's own). */
 const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtures) => string }> = [
   { route: 'POST /api/auth/login', method: 'POST', url: () => '/api/auth/login' },
@@ -91,6 +94,22 @@ const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtu
   { route: 'DELETE /api/me/tokens/:id', method: 'DELETE', url: () => `/api/me/tokens/${pick([0, -1, 2 ** 40, 'x', '1e3'])}` },
   { route: 'POST /api/users', method: 'POST', url: () => '/api/users' },
   { route: 'PATCH /api/users/:id', method: 'PATCH', url: (f) => `/api/users/${pick([f.userId, 0, -1, 2 ** 40, 'x'])}` },
+  ...['assign', 'messages', 'notes', 'resolve', 'close'].map((action) => ({
+    route: `POST /api/conversations/:id/${action}`,
+    method: 'POST',
+    url: () => `/api/conversations/${pick(ODD_IDS)}/${action}`,
+  })),
+  { route: 'GET /api/conversations/:id', method: 'GET', url: () => `/api/conversations/${pick(ODD_IDS)}` },
+  {
+    route: 'GET /api/conversations/:id/messages',
+    method: 'GET',
+    url: () => `/api/conversations/${pick(ODD_IDS)}/messages?${pick(['before=x', 'limit=-1', 'limit=1e9', 'before=%00'])}`,
+  },
+  {
+    route: 'GET /api/conversations',
+    method: 'GET',
+    url: () => `/api/conversations?${pick(['status=nope', 'channel=%00', 'cursor=x', 'limit=-5', 'status=human&status=bot'])}`,
+  },
 ];
 
 /**
