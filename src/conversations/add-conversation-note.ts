@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
-import { conversations, messages } from '../db/schema.ts';
+import { insertAgentMessage } from './agent-messages.ts';
 import { readForStaff, type StaffActor } from './staff-access.ts';
 
 /**
@@ -17,30 +16,19 @@ export async function addConversationNote(
 ): Promise<{ messageId: number }> {
   return db.transaction(async (tx) => {
     const current = await readForStaff(tx, actor, input.conversationId);
-    const [account] = await tx
-      .select({ id: conversations.channelAccountId })
-      .from(conversations)
-      .where(sql`${conversations.id} = ${current.id}`);
-    const [note] = await tx
-      .insert(messages)
-      .values({
-        conversationId: current.id,
-        channelAccountId: account!.id,
-        direction: 'out',
-        sender: 'agent',
-        kind: 'note',
-        text: input.text,
-        content: { type: 'note', text: input.text },
-        status: 'ignored',
-        meta: { staffUserId: actor.userId, staffName: actor.displayName },
-      })
-      .returning({ id: messages.id });
+    const note = await insertAgentMessage(tx, actor, {
+      conversationId: current.id,
+      channelAccountId: current.channelAccountId,
+      kind: 'note',
+      text: input.text,
+      status: 'ignored',
+    });
     await recordAudit(tx, audit, {
       action: 'conversation.note',
       objectType: 'conversation',
       objectId: current.id,
-      details: { messageId: note!.id },
+      details: { messageId: note.id },
     });
-    return { messageId: note!.id };
+    return { messageId: note.id };
   });
 }

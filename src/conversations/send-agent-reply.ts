@@ -2,10 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import type { Queue } from 'bullmq';
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
-import { channelAccounts, conversations, deliveries, messages } from '../db/schema.ts';
+import { channelAccounts, conversations, deliveries } from '../db/schema.ts';
 import { PermissionError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
+import { insertAgentMessage } from './agent-messages.ts';
 import { conflict, holds, readForStaff, type StaffActor } from './staff-access.ts';
 
 export interface AgentReplyDeps {
@@ -47,28 +48,21 @@ export async function sendAgentReply(
       .from(channelAccounts)
       .where(eq(channelAccounts.id, held.accountId));
     const parts = deps.splitText(account!.channel, input.text);
-    const [reply] = await tx
-      .insert(messages)
-      .values({
-        conversationId: current.id,
-        channelAccountId: held.accountId,
-        direction: 'out',
-        sender: 'agent',
-        kind: 'text',
-        text: input.text,
-        content: { type: 'text', text: input.text },
-        status: 'queued',
-        meta: { staffUserId: actor.userId, staffName: actor.displayName },
-      })
-      .returning({ id: messages.id, createdAt: messages.createdAt });
-    await tx.insert(deliveries).values(parts.map((body, part) => ({ messageId: reply!.id, conversationId: current.id, part, body })));
+    const reply = await insertAgentMessage(tx, actor, {
+      conversationId: current.id,
+      channelAccountId: held.accountId,
+      kind: 'text',
+      text: input.text,
+      status: 'queued',
+    });
+    await tx.insert(deliveries).values(parts.map((body, part) => ({ messageId: reply.id, conversationId: current.id, part, body })));
     await recordAudit(tx, audit, {
       action: 'conversation.reply',
       objectType: 'conversation',
       objectId: current.id,
-      details: { messageId: reply!.id, parts: parts.length },
+      details: { messageId: reply.id, parts: parts.length },
     });
-    return { messageId: reply!.id, storedAt: reply!.createdAt.getTime(), parts: parts.length };
+    return { messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length };
   });
   // The reply is stored: answering an error now would invite the person to send it twice. If
   // Redis is down, the recovery sweep queues the turn once it is back.

@@ -15,6 +15,7 @@ export interface ConversationState {
   status: ConversationStatus;
   /** The staff user id holding it, as stored (text). */
   assignee: string | null;
+  channelAccountId: number;
 }
 
 /**
@@ -45,7 +46,12 @@ export async function readForStaff(db: Executor, actor: StaffActor, conversation
 /** The conversation's status and assignee, whoever asks: 404 when there is none. */
 export async function readState(db: Executor, conversationId: number): Promise<ConversationState> {
   const [row] = await db
-    .select({ id: conversations.id, status: conversations.status, assignee: conversations.assignee })
+    .select({
+      id: conversations.id,
+      status: conversations.status,
+      assignee: conversations.assignee,
+      channelAccountId: conversations.channelAccountId,
+    })
     .from(conversations)
     .where(eq(conversations.id, conversationId));
   if (!row) throw new RejectedRequestError('not_found', `there is no conversation ${conversationId}`, 404);
