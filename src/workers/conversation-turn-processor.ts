@@ -134,11 +134,12 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       const channel = deps.channels.get(conversation.channel);
       if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
       const onHandoff = channel.onHandoff?.bind(channel);
+      // A text carries no MediaId: a turn of texts alone (most turns) asks the database nothing here.
       await fetchInboundMedia(
         deps,
         channel,
         conversation,
-        pending.map((m) => m.id),
+        pending.filter((m) => m.kind !== 'text').map((m) => m.id),
       );
 
       const earlier = await deliverUnfinished(delivery, conversation, fence, channel.sender, state.unfinished, onHandoff);
