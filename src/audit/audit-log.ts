@@ -21,6 +21,9 @@ export const auditActions = [
   'conversation.note',
   'conversation.resolve',
   'conversation.close',
+  'quick_reply.create',
+  'quick_reply.update',
+  'quick_reply.delete',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -34,7 +37,7 @@ export interface AuditContext {
 
 export interface AuditEntry {
   action: AuditAction;
-  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log' | 'conversation';
+  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log' | 'conversation' | 'quick_reply';
   objectId?: string | number;
   /** Ids, names, old and new values. Never a password, token, cookie or message body. */
   details?: Record<string, unknown>;

@@ -11,6 +11,7 @@ import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { type ConversationRoutesDeps, registerConversationRoutes } from './conversation-routes.ts';
 import { registerMeRoutes } from './me-routes.ts';
+import { registerQuickReplyRoutes } from './quick-reply-routes.ts';
 import { createRequestGuard } from './request-guard.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
@@ -50,6 +51,7 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
   registerUserRoutes(api, deps);
   registerAuditRoutes(api, deps);
   if (deps.conversations) registerConversationRoutes(api, { db: deps.db, ...deps.conversations });
+  registerQuickReplyRoutes(api, deps);
   let document: object | undefined;
   api.operation({
     method: 'get',

@@ -3,8 +3,9 @@ import { bigserial, boolean, check, index, integer, jsonb, pgTable, serial, text
 import { createdAt, updatedAt } from './columns.ts';
 
 /**
- * The people who work in the console, their ways in (browser sessions, personal API tokens) and the
- * audit log of what they did. Business rules live in src/staff/ and src/audit/; this is the shape.
+ * The people who work in the console, their ways in (browser sessions, personal API tokens), the
+ * audit log of what they did, and the quick replies they share. Business rules live in src/staff/,
+ * src/audit/ and src/quick-replies/; this is the shape.
  */
 
 /** What each role may do is decided in src/staff/roles.ts; the database only keeps the name honest. */
@@ -100,4 +101,24 @@ export const auditLog = pgTable(
     index('audit_log_action_at').on(t.action, t.at),
     index('audit_log_object').on(t.objectType, t.objectId),
   ],
+);
+
+/**
+ * Quick replies (快捷回复): texts agents insert into a reply, managed by supervisors and admins
+ * (src/quick-replies/). Global: every agent sees every one (per-team sets wait for teams).
+ * `{客户名}` and `{客服名}` in the text are filled in when an agent uses one.
+ */
+export const quickReplies = pgTable(
+  'quick_replies',
+  {
+    id: serial('id').primaryKey(),
+    title: text('title').notNull(),
+    text: text('text').notNull(),
+    /** Typed in the reply box to pick it, e.g. `/退款`; unique ignoring case. */
+    shortcut: text('shortcut'),
+    createdBy: integer('created_by').references(() => staffUsers.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('quick_replies_shortcut_lower').on(sql`lower(${t.shortcut})`)],
 );
