@@ -10,6 +10,7 @@ import { createApiRegistry } from './api-registry.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { type ConversationRoutesDeps, registerConversationRoutes } from './conversation-routes.ts';
+import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerMeRoutes } from './me-routes.ts';
 import { registerQuickReplyRoutes } from './quick-reply-routes.ts';
 import { createRequestGuard } from './request-guard.ts';
@@ -52,6 +53,7 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
   registerAuditRoutes(api, deps);
   if (deps.conversations) registerConversationRoutes(api, { db: deps.db, ...deps.conversations });
   registerQuickReplyRoutes(api, deps);
+  registerCustomerRoutes(api, deps);
   let document: object | undefined;
   api.operation({
     method: 'get',

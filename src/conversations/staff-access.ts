@@ -43,17 +43,17 @@ export async function readForStaff(db: Executor, actor: StaffActor, conversation
   return row;
 }
 
+/** What `canSee` and `holds` decide on, as selected from conversations. */
+export const conversationStateColumns = {
+  id: conversations.id,
+  status: conversations.status,
+  assignee: conversations.assignee,
+  channelAccountId: conversations.channelAccountId,
+};
+
 /** The conversation's status and assignee, whoever asks: 404 when there is none. */
 export async function readState(db: Executor, conversationId: number): Promise<ConversationState> {
-  const [row] = await db
-    .select({
-      id: conversations.id,
-      status: conversations.status,
-      assignee: conversations.assignee,
-      channelAccountId: conversations.channelAccountId,
-    })
-    .from(conversations)
-    .where(eq(conversations.id, conversationId));
+  const [row] = await db.select(conversationStateColumns).from(conversations).where(eq(conversations.id, conversationId));
   if (!row) throw new RejectedRequestError('not_found', `there is no conversation ${conversationId}`, 404);
   return row;
 }
