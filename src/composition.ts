@@ -1,10 +1,12 @@
 import type { Worker } from 'bullmq';
+import type { LoadedKnowledge } from './brain/load-brain.ts';
 import type { Brain } from './brain/types.ts';
 import type { Role } from './channels/channel-builder.ts';
 import type { AcceptInbound } from './channels/types.ts';
 import { buildChannels } from './composition/build-channels.ts';
 import { checkBeforeStart } from './composition/check-before-start.ts';
 import { connectInfrastructure } from './composition/connect-infrastructure.ts';
+import { knowledgeForApi } from './composition/knowledge-for-api.ts';
 import { createStopList, type StartContext } from './composition/start-context.ts';
 import { startHttp } from './composition/start-http.ts';
 import { startIntake } from './composition/start-intake.ts';
@@ -54,9 +56,11 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const channels = built.map((b) => b.channel);
     accept = (await startIntake(context, infra, channels)).accept;
     let worker: Worker | undefined;
-    if (role !== 'api') worker = await startWorkers(context, infra, built, overrides.brain);
+    let workerKnowledge: LoadedKnowledge | undefined;
+    if (role !== 'api') ({ worker, knowledge: workerKnowledge } = await startWorkers(context, infra, built, overrides.brain));
     let accepting = true;
-    const { server, port, metricsPort } = await startHttp(context, infra, built, () => accepting);
+    const knowledge = knowledgeForApi(context, infra, workerKnowledge);
+    const { server, port, metricsPort } = await startHttp(context, infra, { built, knowledge }, () => accepting);
     logger.info({ port, database: infra.database.kind, channels: channels.map((c) => c.kind) }, 'kefu-hub started');
     return {
       port,

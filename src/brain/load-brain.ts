@@ -70,8 +70,11 @@ export async function loadBrain(setup: BrainSetup): Promise<LoadedBrain> {
   return { ...knowledge, brain: setup.model ? await createModelBrain(knowledge, { ...setup, model: setup.model }) : knowledge.offline };
 }
 
+/** What loading the knowledge needs: the brain's setup without the model. */
+export type KnowledgeSetup = Omit<BrainSetup, 'model' | 'summaries'>;
+
 /** The knowledge bases, their indexes and the offline brain: everything that needs no model. */
-export async function loadKnowledge(setup: Omit<BrainSetup, 'model' | 'summaries'>): Promise<LoadedKnowledge> {
+export async function loadKnowledge(setup: KnowledgeSetup): Promise<LoadedKnowledge> {
   const settings = await loadRetrievalSettings(setup.configDir);
   const persona = await loadPersona(setup.personaFile ?? join(setup.configDir, 'persona.json'));
   const [retrieval, rules, smallTalk] = await Promise.all([

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { KnowledgeLookup } from '../brain/knowledge/look-up-knowledge.ts';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import { consoleApi } from '../console/console-api.ts';
 import { migrationsApplied } from '../db/migrate.ts';
@@ -41,7 +42,7 @@ function readinessCheck({ database, redis }: Infrastructure) {
 export async function startHttp(
   { config, role, logger, stops }: StartContext,
   infra: Infrastructure,
-  built: BuiltChannel[],
+  { built, knowledge }: { built: BuiltChannel[]; knowledge: KnowledgeLookup },
   isAcceptingTraffic: () => boolean,
 ): Promise<HttpListeners> {
   const { env } = config;
@@ -67,6 +68,7 @@ export async function startHttp(
               redis: infra.redis,
               env,
               conversations: { queue: infra.queue, logger, channels: built.map((b) => b.channel) },
+              knowledge,
             }),
           ],
     isAcceptingTraffic,

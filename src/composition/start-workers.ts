@@ -1,5 +1,6 @@
 import type { Worker } from 'bullmq';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
+import type { LoadedKnowledge } from '../brain/load-brain.ts';
 import type { Brain } from '../brain/types.ts';
 import { createTurnProcessor } from '../workers/conversation-turn-processor.ts';
 import { startConversationWorker } from '../workers/conversation-worker.ts';
@@ -10,19 +11,20 @@ import type { StartContext } from './start-context.ts';
 
 /**
  * What the worker roles run: the brain, the conversation worker that answers turns, the recovery
- * sweep that queues stored messages again, and each channel's background work.
+ * sweep that queues stored messages again, and each channel's background work. The knowledge the
+ * brain loaded is handed back for the console search of the same process.
  */
 export async function startWorkers(
   context: StartContext,
   infra: Infrastructure,
   built: BuiltChannel[],
   brainOverride?: Brain,
-): Promise<Worker> {
+): Promise<{ worker: Worker; knowledge?: LoadedKnowledge }> {
   const { config, logger, stops } = context;
   const { env } = config;
   const { db, redis, queue, metrics, redisPrefix } = infra;
-  const { brain, knowledgeOnlyBrain } = brainOverride
-    ? { brain: brainOverride, knowledgeOnlyBrain: undefined }
+  const { brain, knowledgeOnlyBrain, knowledge } = brainOverride
+    ? { brain: brainOverride, knowledgeOnlyBrain: undefined, knowledge: undefined }
     : // The brain's kb-change subscriber: a connection of its own (a subscribed connection runs nothing else).
       await startBrain(
         config,
@@ -60,5 +62,5 @@ export async function startWorkers(
   await worker.waitUntilReady();
   stops.add(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
   for (const { startBackgroundWork } of built) if (startBackgroundWork) stops.add(startBackgroundWork());
-  return worker;
+  return { worker, ...(knowledge && { knowledge }) };
 }

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { KnowledgeLookup } from '../brain/knowledge/look-up-knowledge.ts';
 import type { Env } from '../config/env.ts';
 import type { Database } from '../db/connect.ts';
 import { createLogIn } from '../staff/log-in.ts';
@@ -11,6 +12,7 @@ import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { type ConversationRoutesDeps, registerConversationRoutes } from './conversation-routes.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
+import { registerKnowledgeRoutes } from './knowledge-routes.ts';
 import { registerMeRoutes } from './me-routes.ts';
 import { registerQuickReplyRoutes } from './quick-reply-routes.ts';
 import { createRequestGuard } from './request-guard.ts';
@@ -22,9 +24,11 @@ export function consoleApi(deps: {
   redis: Redis;
   env: Pick<Env, 'CONSOLE_SESSION_IDLE_S' | 'CONSOLE_SESSION_MAX_S'>;
   conversations: Omit<ConversationRoutesDeps, 'db'>;
+  knowledge: KnowledgeLookup;
 }) {
   const lifetimes = { idleSeconds: deps.env.CONSOLE_SESSION_IDLE_S, maxSeconds: deps.env.CONSOLE_SESSION_MAX_S };
-  return (router: Router) => registerConsoleApi(router, { db: deps.db, redis: deps.redis, lifetimes, conversations: deps.conversations });
+  return (router: Router) =>
+    registerConsoleApi(router, { db: deps.db, redis: deps.redis, lifetimes, conversations: deps.conversations, knowledge: deps.knowledge });
 }
 
 export interface ConsoleApiDeps {
@@ -37,6 +41,8 @@ export interface ConsoleApiDeps {
    * the tests of accounts alone (test/support/console-api.ts) run without conversations.
    */
   conversations?: Omit<ConversationRoutesDeps, 'db'>;
+  /** The bot's knowledge search, for the reply box; the service always gives it, the account tests do not. */
+  knowledge?: KnowledgeLookup;
 }
 
 /**
@@ -54,6 +60,7 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
   if (deps.conversations) registerConversationRoutes(api, { db: deps.db, ...deps.conversations });
   registerQuickReplyRoutes(api, deps);
   registerCustomerRoutes(api, deps);
+  if (deps.knowledge) registerKnowledgeRoutes(api, { db: deps.db, knowledge: deps.knowledge });
   let document: object | undefined;
   api.operation({
     method: 'get',

@@ -35,3 +35,8 @@ export async function findChannelAccountId(db: Database, channel: ChannelKind, n
     .where(and(eq(channelAccounts.channel, channel), eq(channelAccounts.name, name)));
   return row?.id;
 }
+
+/** The knowledge base an account answers from: the one its settings name (`knowledgeBase`), else `default`. */
+export function knowledgeBaseOfAccount(settings: Record<string, unknown>): string {
+  return typeof settings.knowledgeBase === 'string' ? settings.knowledgeBase : 'default';
+}

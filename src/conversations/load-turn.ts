@@ -3,6 +3,7 @@ import type { ChannelKind } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
 import { queryRows } from '../db/rows.ts';
 import type { ConversationStatus } from '../db/schema.ts';
+import { knowledgeBaseOfAccount } from './channel-accounts.ts';
 import type { UnfinishedDelivery } from './deliveries.ts';
 
 export interface ConversationHeader {
@@ -100,7 +101,7 @@ export async function loadTurnStates(db: Database, conversationIds: number[], hi
 
 function toTurnState(row: TurnStateRow): TurnState {
   const { accountSettings, pending, unfinished, lastOutboundAt, history, ...header } = row;
-  const knowledgeBase = typeof accountSettings.knowledgeBase === 'string' ? accountSettings.knowledgeBase : 'default';
+  const knowledgeBase = knowledgeBaseOfAccount(accountSettings);
   return {
     conversation: { ...header, channel: header.channel as ChannelKind, knowledgeBase },
     pending: pending.map((m) => ({ ...m, createdAt: new Date(m.createdAt) })),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { ChannelKind } from '../../src/channels/types.ts';
-import { syncChannelAccounts } from '../../src/conversations/channel-accounts.ts';
+import { findChannelAccountId, syncChannelAccounts } from '../../src/conversations/channel-accounts.ts';
 import { flagForHuman } from '../../src/conversations/flag-for-human.ts';
 import { recordInbound } from '../../src/conversations/record-inbound.ts';
 import type { Database } from '../../src/db/connect.ts';
@@ -10,7 +10,7 @@ import { conversations } from '../../src/db/schema.ts';
 export interface CustomerMessage {
   channel?: ChannelKind;
   account?: string;
-  /** The account's settings, e.g. `{ knowledgeBase: 'shop' }`. */
+  /** The account's settings when the account has no row yet, e.g. `{ knowledgeBase: 'shop' }`. */
   settings?: Record<string, unknown>;
   customer: string;
   text: string;
@@ -18,13 +18,15 @@ export interface CustomerMessage {
 
 /**
  * A customer's text stored the way the intake stores it (account row, customer, open conversation),
- * without a running service: for the console tests that need conversations but no bot.
+ * without a channel's callback: for the console tests that need conversations but no bot.
  */
 export async function customerWrites(db: Database, input: CustomerMessage) {
   const channel = input.channel ?? 'wecom';
   const account = input.account ?? 'default';
-  const ids = await syncChannelAccounts(db, [{ channel, name: account, settings: input.settings ?? {} }]);
-  const channelAccountId = ids.values().next().value!;
+  // A running service made its accounts' rows from its config: those are kept as they are.
+  const channelAccountId =
+    (await findChannelAccountId(db, channel, account)) ??
+    (await syncChannelAccounts(db, [{ channel, name: account, settings: input.settings ?? {} }])).values().next().value!;
   const stored = await recordInbound(db, channelAccountId, {
     channel,
     accountName: account,

@@ -179,6 +179,13 @@ export class KnowledgeStore {
     return this.documents(kbName === undefined ? current : and(current, eq(knowledgeBases.name, kbName)));
   }
 
+  /** Whether a knowledge base of that name exists (`default` always answers, empty or not). */
+  async hasKnowledgeBase(name: string): Promise<boolean> {
+    if (name === 'default') return true;
+    const [row] = await this.db.select({ id: knowledgeBases.id }).from(knowledgeBases).where(eq(knowledgeBases.name, name));
+    return row !== undefined;
+  }
+
   async listKnowledgeBases(): Promise<KnowledgeBaseSummary[]> {
     const rows = await this.db
       .select({

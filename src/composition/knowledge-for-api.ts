@@ -1,0 +1,45 @@
+import { type KnowledgeLookup, lookUpKnowledge } from '../brain/knowledge/look-up-knowledge.ts';
+import { type LoadedKnowledge, loadKnowledge } from '../brain/load-brain.ts';
+import { UnavailableError } from '../errors.ts';
+import type { Infrastructure } from './connect-infrastructure.ts';
+import { followKbChanges } from './follow-kb-changes.ts';
+import { knowledgeSetup } from './start-brain.ts';
+import type { StartContext } from './start-context.ts';
+
+/**
+ * The knowledge search of the console API (the agent's reply box). A process that runs a worker
+ * too (role `all`) searches the indexes its brain already holds. An API-only process has none: it
+ * loads them on the first search, not at start (most API processes serve widgets and callbacks
+ * and never search), and follows the kb-changed feed from then on, as a worker does. The load
+ * costs what a worker's costs (the word prior, ~35 MB, and every knowledge base's index; seconds)
+ * and is held for the life of the process. A failed load answers 503 and the next search tries again.
+ */
+export function knowledgeForApi(
+  { config, logger }: StartContext,
+  infra: Infrastructure,
+  workerKnowledge?: LoadedKnowledge,
+): KnowledgeLookup {
+  if (workerKnowledge) return lookUpKnowledge(workerKnowledge);
+  let feed: ReturnType<typeof followKbChanges> | undefined;
+  let loading: Promise<KnowledgeLookup> | undefined;
+  const load = async (): Promise<KnowledgeLookup> => {
+    // Subscribed once, before the first load, so no change announced during a load is missed.
+    feed ??= followKbChanges(infra.connectRedis('kb changes', { maxRetriesPerRequest: null }), infra.redisPrefix, logger);
+    const follower = await feed;
+    const started = Date.now();
+    const knowledge = await loadKnowledge(knowledgeSetup(config, infra.db, logger));
+    follower.attach(knowledge.indexes);
+    logger.info({ ms: Date.now() - started }, 'knowledge bases loaded for the console search');
+    return lookUpKnowledge(knowledge);
+  };
+  return {
+    async search(kbName, text, k) {
+      loading ??= load().catch((err) => {
+        loading = undefined;
+        logger.error({ err }, 'loading the knowledge bases for the console search failed');
+        throw new UnavailableError('the knowledge bases could not be loaded; try again', { cause: err });
+      });
+      return (await loading).search(kbName, text, k);
+    },
+  };
+}
