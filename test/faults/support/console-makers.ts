@@ -3,9 +3,10 @@ import { runUserCli } from '../../support/kb-cli.ts';
 import { pick, type Maker } from './hostile-http.ts';
 
 /**
- * The console API (/api/auth, /api/me, /api/users, /api/conversations) in the hostile-input storm: a real admin's
- * session and API token, so bad bodies reach validation rather than stopping at the 401, and
- * forged credentials of every shape, which must all be refused.
+ * The console API (/api/auth, /api/me, /api/users, /api/conversations, /api/quick-replies,
+ * /api/knowledge, /api/customers) in the hostile-input storm: a real admin's session and API token,
+ * so bad bodies reach validation rather than stopping at the 401, and forged credentials of every
+ * shape, which must all be refused.
  */
 export interface ConsoleFixtures {
   cookie: string;
@@ -110,6 +111,21 @@ const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtu
     method: 'GET',
     url: () => `/api/conversations?${pick(['status=nope', 'channel=%00', 'cursor=x', 'limit=-5', 'status=human&status=bot'])}`,
   },
+  { route: 'POST /api/quick-replies', method: 'POST', url: () => '/api/quick-replies' },
+  { route: 'PATCH /api/quick-replies/:id', method: 'PATCH', url: () => `/api/quick-replies/${pick(ODD_IDS)}` },
+  { route: 'DELETE /api/quick-replies/:id', method: 'DELETE', url: () => `/api/quick-replies/${pick(ODD_IDS)}` },
+  { route: 'GET /api/quick-replies', method: 'GET', url: () => `/api/quick-replies?${pick(['q=%00', 'q=%ud800', 'q=%25', 'q=a&q=b'])}` },
+  {
+    route: 'GET /api/conversations/:id/quick-replies/:quickReplyId',
+    method: 'GET',
+    url: () => `/api/conversations/${pick(ODD_IDS)}/quick-replies/${pick(ODD_IDS)}`,
+  },
+  {
+    route: 'GET /api/knowledge/search',
+    method: 'GET',
+    url: () => `/api/knowledge/search?${pick(['q=%00', 'q=', 'q=x&limit=1e9', 'q=x&conversationId=x', 'q=x&kb=%00', 'q=x&q=y'])}`,
+  },
+  { route: 'GET /api/customers/:id', method: 'GET', url: () => `/api/customers/${pick(ODD_IDS)}` },
 ];
 
 /**
