@@ -24,7 +24,14 @@ export function knowledgeForApi(
   let loading: Promise<KnowledgeLookup> | undefined;
   const load = async (): Promise<KnowledgeLookup> => {
     // Subscribed once, before the first load, so no change announced during a load is missed.
-    feed ??= followKbChanges(infra.connectRedis('kb changes', { maxRetriesPerRequest: null }), infra.redisPrefix, logger);
+    if (!feed) {
+      const subscriber = infra.connectRedis('kb changes', { maxRetriesPerRequest: null });
+      feed = followKbChanges(subscriber, infra.redisPrefix, logger).catch((err) => {
+        feed = undefined;
+        subscriber.disconnect();
+        throw err;
+      });
+    }
     const follower = await feed;
     const started = Date.now();
     const knowledge = await loadKnowledge(knowledgeSetup(config, infra.db, logger));

@@ -52,11 +52,13 @@ export function registerKnowledgeRoutes(api: ApiRegistry, deps: { db: Database; 
       schema: z.object({ kbName: z.string(), results: z.array(knowledgeHit) }),
     },
     async handle({ query, caller }) {
-      const ofConversation = query.conversationId && (await knowledgeBaseOfConversation(deps.db, caller, query.conversationId));
-      const kbName = query.kb ?? (ofConversation || 'default');
-      if (!(await store.hasKnowledgeBase(kbName))) {
-        throw new RejectedRequestError('not_found', `there is no knowledge base ${kbName}`, 404);
+      // A name typed by the caller must exist; the one a channel account is configured with is
+      // searched as the bot searches it, empty until something is imported into it.
+      if (query.kb && !(await store.hasKnowledgeBase(query.kb))) {
+        throw new RejectedRequestError('not_found', `there is no knowledge base ${query.kb}`, 404);
       }
+      const kbName =
+        query.kb ?? (query.conversationId ? await knowledgeBaseOfConversation(deps.db, caller, query.conversationId) : 'default');
       const hits = await deps.knowledge.search(kbName, query.q, query.limit);
       return {
         kbName,

@@ -1,3 +1,5 @@
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
 import test from 'ava';
 import { and, eq } from 'drizzle-orm';
 import { messages } from '../../src/db/schema.ts';
@@ -113,4 +115,18 @@ test('an API process loads the knowledge bases on its first search, searches the
     'the imported document is searched',
   );
   t.pass();
+});
+
+test('an API process that cannot load the knowledge bases answers 503, and loads them on a later search once it can', async (t) => {
+  const brainDir = join(tempDir(), 'brain');
+  const h = await startHarness({ database: 'postgres', role: 'api', env: { KB_DEMO_FILE: 'none', BRAIN_CONFIG_DIR: brainDir } });
+  t.teardown(() => h.close());
+  const agent = await signIn(h, 'agent@example.com', 'agent');
+
+  const failed = await search(h, agent, { q: '多久发货' });
+  t.is(failed.status, 503, 'the brain configuration is missing');
+  t.is(((await failed.json()) as { error: string }).error, 'unavailable');
+
+  cpSync('config/brain', brainDir, { recursive: true });
+  t.deepEqual(await results(h, agent, { q: '多久发货' }), { kbName: 'default', results: [] }, 'loaded now: an empty `default`');
 });
