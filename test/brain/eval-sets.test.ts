@@ -5,6 +5,11 @@ import { nearDuplicates } from './support/near-duplicates.ts';
 
 const domains = await evalDomains();
 
+test('there are at least four domains: the demo store and three businesses of other kinds', (t) => {
+  t.true(domains.length >= 4, domains.map((d) => d.name).join(', '));
+  t.true(domains.some((d) => d.name === 'store'));
+});
+
 for (const domain of domains) {
   const all = [...domain.dev, ...domain.heldOut];
 
