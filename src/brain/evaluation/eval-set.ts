@@ -8,7 +8,7 @@ const evalItemSchema = z.object({
   expected: z.string().min(1).nullable(),
   /** Category for per-intent accuracy ('shipping', 'refund'…, 'out_of_scope'). */
   intent: z.string().min(1),
-  /** How the question was written: paraphrase, colloquial, typo, multi, greeting, oos. */
+  /** How the question was written: paraphrase, colloquial, typo, pinyin, traditional, multi, greeting, oos. */
   variant: z.string().optional(),
 });
 export type EvalItem = z.infer<typeof evalItemSchema>;

@@ -1,9 +1,10 @@
+import { loadOfflineBrain } from '../load-offline-brain.ts';
 import type { OfflineBrain } from '../offline-brain.ts';
+import type { EvalDomain } from './eval-domains.ts';
 import type { EvalItem } from './eval-set.ts';
-import { scoreEval, sweepThresholds, type EvalMetrics, type RankedLookup } from './evaluate.ts';
-import { splitEvalSet } from './split.ts';
+import { averageMetrics, type EvalMetrics, type RankedLookup, scoreEval, sweepThresholds } from './evaluate.ts';
 
-/** Metrics of one part of the eval set (dev, held-out or all of it). */
+/** Metrics of one part (dev or held-out) of a domain's questions. */
 export interface EvalPart {
   items: EvalItem[];
   lookups: RankedLookup[];
@@ -11,46 +12,77 @@ export interface EvalPart {
   sweep: EvalMetrics[];
 }
 
-export interface EvalRun {
+export interface DomainRun {
+  domain: string;
   /** Tuning part: weights, lexicon and threshold are chosen by looking at it. */
   dev: EvalPart;
-  /** Held-out part: never tuned on; the targets are judged here. */
+  /** Held-out part: only measured; the targets are judged here. */
   heldOut: EvalPart;
-  all: EvalPart;
   /** Labels naming no entry of the knowledge base: a broken eval set, not a retrieval miss. */
   unknownLabels: string[];
 }
 
+export interface EvalRun {
+  threshold: number;
+  domains: DomainRun[];
+  /** Each metric averaged over the domains, every domain counting once whatever its size. */
+  average: { dev: EvalMetrics; heldOut: EvalMetrics; devSweep: EvalMetrics[] };
+}
+
+export interface EvalOptions {
+  /** Directory of the brain's config files (config/brain). */
+  configDir: string;
+  /** Overrides retrieval.json's threshold. */
+  threshold?: number;
+}
+
 /**
- * Looks every eval question up with the offline brain (the same small-talk stripping and
- * retrieval the service runs) and scores the result at the brain's threshold and over a sweep,
- * on the dev and held-out parts of the set (see splitEvalSet) and on all of it.
+ * Builds the offline brain the service runs, with one knowledge base per domain, and measures it
+ * on every domain's dev and held-out questions.
  */
-export function runEval(
-  brain: OfflineBrain,
-  knowledgeBase: string,
-  items: readonly EvalItem[],
-  threshold: number,
-  entries: ReadonlySet<string>,
-): EvalRun {
-  const lookups = new Map<EvalItem, RankedLookup>();
-  for (const item of items) {
-    // Ten hits, so MRR sees entries ranked below the three the brain keeps as sources.
-    const { hits } = brain.match(knowledgeBase, item.question, 10);
-    lookups.set(item, { ranked: hits.map((hit) => hit.chunk.questions?.[0] ?? hit.chunkId), topScore: hits[0]?.score ?? 0 });
-  }
-  const unknownLabels = [
-    ...new Set(items.flatMap((item) => (item.expected !== null && !entries.has(item.expected) ? [item.expected] : []))),
-  ];
-  const part = (partItems: EvalItem[]): EvalPart => {
-    const partLookups = partItems.map((item) => lookups.get(item)!);
-    const metrics = scoreEval(partItems, partLookups, threshold);
-    // The configured threshold is shown in the sweep even when it falls between its steps.
-    const sweep = sweepThresholds(partItems, partLookups);
-    if (!sweep.some((s) => Math.abs(s.threshold - threshold) < 1e-9)) sweep.push(metrics);
-    sweep.sort((a, b) => a.threshold - b.threshold);
-    return { items: partItems, lookups: partLookups, metrics, sweep };
+export async function evaluateDomains(domains: readonly EvalDomain[], options: EvalOptions): Promise<EvalRun> {
+  const { brain, settings, indexes } = await loadOfflineBrain({
+    configDir: options.configDir,
+    knowledgeBases: Object.fromEntries(domains.map((domain) => [domain.name, domain.knowledgeBase])),
+    fallbackText: '',
+    ...(options.threshold !== undefined && { threshold: options.threshold }),
+  });
+  const threshold = options.threshold ?? settings.threshold;
+  const runs = domains.map((domain) => {
+    const entries = new Set(indexes.get(domain.name)!.chunks.map((chunk) => chunk.questions?.[0] ?? chunk.id));
+    return runDomain(brain, domain, threshold, entries);
+  });
+  const devSweep = runs[0]?.dev.sweep.map((_, i) => averageMetrics(runs.map((run) => run.dev.sweep[i]!))) ?? [];
+  return {
+    threshold,
+    domains: runs,
+    average: {
+      dev: averageMetrics(runs.map((run) => run.dev.metrics)),
+      heldOut: averageMetrics(runs.map((run) => run.heldOut.metrics)),
+      devSweep,
+    },
   };
-  const { dev, heldOut } = splitEvalSet(items);
-  return { dev: part(dev), heldOut: part(heldOut), all: part([...items]), unknownLabels };
+}
+
+/**
+ * Looks every question of a domain up with the offline brain (the same small-talk stripping and
+ * retrieval the service runs) and scores the result at the threshold and over a sweep.
+ */
+function runDomain(brain: OfflineBrain, domain: EvalDomain, threshold: number, entries: ReadonlySet<string>): DomainRun {
+  const part = (items: EvalItem[]): EvalPart => {
+    const lookups = items.map((item): RankedLookup => {
+      // Ten hits, so MRR sees entries ranked below the three the brain keeps as sources.
+      const { hits } = brain.match(domain.name, item.question, 10);
+      return { ranked: hits.map((hit) => hit.chunk.questions?.[0] ?? hit.chunkId), topScore: hits[0]?.score ?? 0 };
+    });
+    const metrics = scoreEval(items, lookups, threshold);
+    return { items, lookups, metrics, sweep: sweepThresholds(items, lookups, threshold) };
+  };
+  const labels = [...domain.dev, ...domain.heldOut].flatMap((item) => (item.expected === null ? [] : [item.expected]));
+  return {
+    domain: domain.name,
+    dev: part(domain.dev),
+    heldOut: part(domain.heldOut),
+    unknownLabels: [...new Set(labels.filter((label) => !entries.has(label)))],
+  };
 }

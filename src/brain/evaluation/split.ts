@@ -14,7 +14,9 @@ export interface EvalSplit {
  * Splits an eval set into dev and held-out parts, stratified by intent (out-of-scope questions
  * are their own intent), so both parts have the same mix. Within a stratum questions are ordered
  * by a hash of their text and the first 60% go to dev: the split is the same on every machine and
- * run, and adding a question moves at most one other question across the boundary.
+ * run. It is made once per domain, when its questions are written (scripts/split-eval-set.ts);
+ * from then on the committed dev and held-out files are the split, and a test checks they still
+ * are this function's output.
  */
 export function splitEvalSet(items: readonly EvalItem[], devShare = DEV_SHARE): EvalSplit {
   const strata = new Map<string, EvalItem[]>();

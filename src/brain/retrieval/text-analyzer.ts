@@ -3,6 +3,7 @@ import { dict as defaultDictionary } from '@node-rs/jieba/dict.js';
 import { type ConceptMatch, ConceptMatcher } from './concept-matcher.ts';
 import { DEFAULT_WORD_FREQUENCY, type Lexicon } from './lexicon.ts';
 import { PinyinTerms } from './pinyin-terms.ts';
+import { toSimplified } from './simplified-chinese.ts';
 
 /**
  * Terms of one text for the four lexical channels. Each channel forgives a different mistake:
@@ -89,9 +90,9 @@ export class TextAnalyzer {
     return this.conceptMatcher.empty ? [] : this.matchConcepts(conceptText(text)).foreignWords;
   }
 
-  /** Full-width to half-width (NFKC), lower case, punctuation and spaces removed. */
+  /** Full-width to half-width (NFKC), traditional to simplified, lower case, punctuation and spaces removed. */
   static normalize(text: string): string {
-    return text.normalize('NFKC').toLowerCase().replace(NOT_WORD, ' ').trim();
+    return toSimplified(text.normalize('NFKC')).toLowerCase().replace(NOT_WORD, ' ').trim();
   }
 
   /** Content tokens as written: jieba segmentation minus stopwords and bare numbers. */

@@ -16,6 +16,13 @@ const smallTalkSchema = z.object({
 });
 export type SmallTalkConfig = z.infer<typeof smallTalkSchema>;
 
+/** Reads and checks smalltalk.json. */
+export async function loadSmallTalkConfig(path: string): Promise<SmallTalkConfig> {
+  const parsed = smallTalkSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
 export interface SmallTalkResult {
   /** Set when the message is nothing but small talk: answer with `reply`, skip retrieval. */
   kind?: string;
@@ -50,10 +57,9 @@ export class SmallTalk {
 
   /** `greeting` (the persona's) replaces the reply of the `greeting` kind. */
   static async load(path: string, greeting?: string): Promise<SmallTalk> {
-    const parsed = smallTalkSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-    if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues[0]?.message}`);
-    const kinds = parsed.data.kinds.map((k) => (k.kind === 'greeting' && greeting ? { ...k, reply: greeting } : k));
-    return new SmallTalk({ ...parsed.data, kinds });
+    const config = await loadSmallTalkConfig(path);
+    const kinds = config.kinds.map((k) => (k.kind === 'greeting' && greeting ? { ...k, reply: greeting } : k));
+    return new SmallTalk({ ...config, kinds });
   }
 
   classify(message: string): SmallTalkResult {
