@@ -26,7 +26,6 @@ const { values } = parseArgs({
 const { brain, settings, indexes } = await loadOfflineBrain({
   configDir: values.config,
   knowledgeBases: { eval: [values.kb] },
-  fallbackText: '',
   ...(values.threshold !== undefined && { threshold: Number(values.threshold) }),
 });
 const entries = new Set(indexes.get('eval')!.chunks.map((chunk) => chunk.questions?.[0] ?? chunk.id));

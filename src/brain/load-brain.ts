@@ -93,7 +93,7 @@ export async function loadKnowledge(setup: Omit<BrainSetup, 'model' | 'summaries
   const offline = new OfflineBrain({
     retrievers: indexes.lexical,
     threshold: settings.threshold,
-    fallbackText: setup.fallbackText,
+    clarify: rules.clarify,
     handoff,
     smallTalk,
   });

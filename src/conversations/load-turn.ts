@@ -23,6 +23,8 @@ export interface StoredMessage {
   kind: string;
   text: string;
   createdAt: Date;
+  /** What the bot stored with its reply (a clarify offer…); null for any other message. */
+  meta: Record<string, unknown> | null;
 }
 
 export interface TurnState {
@@ -53,7 +55,8 @@ interface TurnStateRow {
 }
 
 const messageJson = sql.raw(`json_build_object('id', m.id, 'direction', m.direction, 'sender', m.sender, 'kind', m.kind,
-  'text', coalesce(m.text, ''), 'createdAt', floor(extract(epoch from m.created_at) * 1000))`);
+  'text', coalesce(m.text, ''), 'createdAt', floor(extract(epoch from m.created_at) * 1000),
+  'meta', case when m.sender = 'bot' then m.meta end)`);
 
 /**
  * Everything the turns of these conversations start from, in one round trip: each conversation

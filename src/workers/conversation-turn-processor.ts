@@ -81,6 +81,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
           from: m.direction === 'in' ? 'customer' : (m.sender as 'bot' | 'agent' | 'system'),
           text: m.text,
           at: m.createdAt,
+          ...(m.meta && { meta: m.meta }),
         })),
       },
       pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),

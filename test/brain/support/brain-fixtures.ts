@@ -31,6 +31,6 @@ export function passage(id: string, text: string): IndexedChunk {
 /** The demo store's offline brain exactly as configured in the repo, loaded once per test file. */
 let demo: Promise<LoadedOfflineBrain> | undefined;
 export function demoBrain(): Promise<LoadedOfflineBrain> {
-  demo ??= loadOfflineBrain({ configDir: CONFIG_DIR, knowledgeBases: { default: [DEMO_KB] }, fallbackText: FALLBACK });
+  demo ??= loadOfflineBrain({ configDir: CONFIG_DIR, knowledgeBases: { default: [DEMO_KB] } });
   return demo;
 }
