@@ -13,6 +13,8 @@ export interface ConversationHeader {
   customerId: number;
   customerExternalId: string;
   customerName: string | null;
+  /** The customer's tags (customer_tags), for the handoff policy's VIP rule. */
+  customerTags: string[];
   knowledgeBase: string;
 }
 
@@ -48,6 +50,7 @@ interface TurnStateRow {
   customerId: number;
   customerExternalId: string;
   customerName: string | null;
+  customerTags: string[];
   pending: Array<Omit<StoredMessage, 'createdAt'> & { createdAt: number }>;
   unfinished: Array<Omit<UnfinishedDelivery, 'askedAt'> & { askedAt: number | null }>;
   lastOutboundAt: number | null;
@@ -60,7 +63,7 @@ const messageJson = sql.raw(`json_build_object('id', m.id, 'direction', m.direct
 
 /**
  * Everything the turns of these conversations start from, in one round trip: each conversation
- * with its channel account and customer, its pending customer messages, reply parts still to
+ * with its channel account and customer (and the customer's tags), its pending customer messages, reply parts still to
  * send, and the history before them. One result per id, in order (undefined: no such conversation).
  */
 export async function loadTurnStates(db: Database, conversationIds: number[], historyLimit: number): Promise<Array<TurnState | undefined>> {
@@ -69,6 +72,7 @@ export async function loadTurnStates(db: Database, conversationIds: number[], hi
     sql`
     select c.id::int, c.status, a.channel, a.name as "accountName", a.settings as "accountSettings",
            cu.id::int as "customerId", cu.external_id as "customerExternalId", cu.display_name as "customerName",
+           coalesce((select json_agg(t.tag order by t.tag) from customer_tags t where t.customer_id = cu.id), '[]'::json) as "customerTags",
            coalesce((
              select json_agg(${messageJson} order by m.id)
              from messages m where m.conversation_id = c.id and m.direction = 'in' and m.status = 'pending'
