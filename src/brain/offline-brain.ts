@@ -72,7 +72,12 @@ export class OfflineBrain implements Brain {
    */
   decline(conversation: ConversationContext, hits: readonly SearchHit[], meta: Record<string, unknown> = {}): BrainDecision {
     const best = hits[0];
-    const lookup = { ...meta, knowledgeBase: conversation.knowledgeBase, score: round(best?.score ?? 0), nearest: best?.chunk.questions?.[0] };
+    const lookup = {
+      ...meta,
+      knowledgeBase: conversation.knowledgeBase,
+      score: round(best?.score ?? 0),
+      nearest: best?.chunk.questions?.[0],
+    };
     const low = this.options.handoff.checkLowConfidence(1 + unansweredStreak(conversation.history));
     if (low) return { kind: 'handoff', reason: low.reason, text: low.text, meta: { ...low.detail, ...lookup } };
     const { text, offered } = offerClarification(this.options.clarify, hits);

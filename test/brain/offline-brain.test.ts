@@ -75,7 +75,10 @@ test('an unanswered question near some entries offers up to three of them, with 
   t.is(decision.meta.decision, 'clarify');
   const offered = decision.meta.offered as Array<{ entryId: string; question: string; score: number }>;
   t.true(offered.length >= 1 && offered.length <= 3);
-  t.false(offered.some((entry) => entry.entryId === 'gift'), 'an unrelated entry is never offered');
+  t.false(
+    offered.some((entry) => entry.entryId === 'gift'),
+    'an unrelated entry is never offered',
+  );
   for (const [i, entry] of offered.entries()) {
     t.true(entry.score >= rules.clarify.minScore, entry.question);
     t.true(decision.text.includes(`\n${i + 1}. ${entry.question}\n`));
@@ -83,7 +86,10 @@ test('an unanswered question near some entries offers up to three of them, with 
   t.true(decision.text.startsWith('抱歉，这个问题我暂时还不会回答。\n您是不是想问：\n1. '));
   t.true(decision.text.endsWith('回复序号查看答案；回复“人工”为您转接人工客服。'));
 
-  const chosen = await strict.answer(conversation([turn('customer', '运费多少钱'), { ...turn('bot', decision.text), meta: decision.meta }]), says('1'));
+  const chosen = await strict.answer(
+    conversation([turn('customer', '运费多少钱'), { ...turn('bot', decision.text), meta: decision.meta }]),
+    says('1'),
+  );
   t.is(chosen.kind, 'reply');
   t.is(chosen.meta.entryId, offered[0]!.entryId);
 });
@@ -137,7 +143,12 @@ test('an answer, a chosen offer or an agent reply breaks the low-confidence stre
     [turn('customer', '帮我算一卦'), clarify('bot', '…'), turn('agent', '您好，我是小美')],
   ];
   for (const history of breakers) t.is((await brain.answer(conversation(history), says('讲个笑话听听'))).meta.decision, 'clarify');
-  const smallTalkBetween = [turn('customer', '帮我算一卦'), clarify('bot', '…'), turn('customer', '谢谢'), { ...turn('bot', '不客气'), meta: { smallTalk: 'thanks' } }];
+  const smallTalkBetween = [
+    turn('customer', '帮我算一卦'),
+    clarify('bot', '…'),
+    turn('customer', '谢谢'),
+    { ...turn('bot', '不客气'), meta: { smallTalk: 'thanks' } },
+  ];
   const decision = await brain.answer(conversation(smallTalkBetween), says('讲个笑话听听'));
   t.is(decision.kind === 'handoff' && decision.reason, 'low_confidence');
 });
