@@ -5,7 +5,6 @@ import type { IndexedChunk } from '../../../src/brain/retrieval/types.ts';
 
 export const CONFIG_DIR = 'config/brain';
 export const DEMO_KB = 'config/kb/demo-store.csv';
-export const FALLBACK = '这个问题我需要请同事确认一下，稍后会有人工客服联系您。';
 
 /** A small lexicon written inline, so tests state the vocabulary they rely on. */
 export function testLexicon(overrides: { dictionary?: string; synonyms?: string; stopwords?: string } = {}): Lexicon {
