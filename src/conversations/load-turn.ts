@@ -63,8 +63,8 @@ const messageJson = sql.raw(`json_build_object('id', m.id, 'direction', m.direct
 
 /**
  * Everything the turns of these conversations start from, in one round trip: each conversation
- * with its channel account and customer (and the customer's tags), its pending customer messages, reply parts still to
- * send, and the history before them. One result per id, in order (undefined: no such conversation).
+ * with its channel account and customer (and the customer's tags), its pending customer
+ * messages, reply parts still to send, and the history before them (bot replies with their meta). One result per id, in order (undefined: no such conversation).
  */
 export async function loadTurnStates(db: Database, conversationIds: number[], historyLimit: number): Promise<Array<TurnState | undefined>> {
   const rows = await queryRows<TurnStateRow>(
