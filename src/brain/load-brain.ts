@@ -96,7 +96,7 @@ export async function loadKnowledge(setup: KnowledgeSetup): Promise<LoadedKnowle
   const offline = new OfflineBrain({
     retrievers: indexes.lexical,
     threshold: settings.threshold,
-    fallbackText: setup.fallbackText,
+    clarify: rules.clarify,
     handoff,
     smallTalk,
   });

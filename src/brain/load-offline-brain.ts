@@ -73,7 +73,6 @@ export interface OfflineBrainSetup {
   configDir: string;
   /** Knowledge base name → FAQ sheets (CSV) to load into it. */
   knowledgeBases: Record<string, string[]>;
-  fallbackText: string;
   /** Overrides retrieval.json's threshold (the eval sweeps it). */
   threshold?: number;
 }
@@ -100,7 +99,7 @@ export async function loadOfflineBrain(setup: OfflineBrainSetup): Promise<Loaded
   const brain = new OfflineBrain({
     retrievers,
     threshold: setup.threshold ?? settings.threshold,
-    fallbackText: setup.fallbackText,
+    clarify: rules.clarify,
     handoff: new HandoffPolicy(rules),
     smallTalk,
   });

@@ -1,4 +1,6 @@
+import { chosenEntry, offerClarification, pendingOffer, unansweredStreak } from './clarify-offer.ts';
 import type { HandoffPolicy } from './handoff/handoff-policy.ts';
+import type { ClarifyRules } from './handoff/handoff-rules.ts';
 import type { Retriever, SearchHit } from './retrieval/types.ts';
 import type { SmallTalk } from './smalltalk/small-talk.ts';
 import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from './types.ts';
@@ -8,8 +10,8 @@ export interface OfflineBrainOptions {
   retrievers: ReadonlyMap<string, Retriever>;
   /** Minimum score of the best match to answer with it; tuned on the eval set (npm run eval). */
   threshold: number;
-  /** Told to the customer when nothing in the knowledge base answers the question. */
-  fallbackText: string;
+  /** What the bot says when nothing in the knowledge base answers the question (handoff.json `clarify`). */
+  clarify: ClarifyRules;
   handoff: HandoffPolicy;
   smallTalk: SmallTalk;
   /** How many hits to keep as sources in the reply's meta. */
@@ -27,8 +29,9 @@ export interface KnowledgeMatch {
 
 /**
  * The brain without a language model: greetings and thanks get a canned reply, a question gets
- * the answer of the best knowledge-base match above the threshold, and everything else goes to
- * a person. It never makes text up, so it is safe to run with no model configured.
+ * the answer of the best knowledge-base match above the threshold, and anything else a clarify
+ * reply (close questions and the option of a person) until the handoff rules say a person must
+ * take over. It never makes text up, so it is safe to run with no model configured.
  */
 export class OfflineBrain implements Brain {
   private readonly sources: number;
@@ -42,7 +45,7 @@ export class OfflineBrain implements Brain {
       .map((m) => m.text.trim())
       .filter(Boolean)
       .join('\n');
-    if (text === '') return this.noAnswer({ emptyMessage: true });
+    if (text === '') return this.decline(conversation, [], { emptyMessage: true });
 
     const flag = this.options.handoff.check({
       text,
@@ -51,17 +54,44 @@ export class OfflineBrain implements Brain {
     });
     if (flag) return { kind: 'handoff', reason: flag.reason, text: flag.text, meta: flag.detail };
 
+    const chosen = this.chosenOffer(conversation, text);
+    if (chosen) return { ...chosen, meta: { ...chosen.meta, chosenFromOffer: true } };
+
     const smallTalk = this.options.smallTalk.classify(text);
     if (smallTalk.kind) return { kind: 'reply', text: smallTalk.reply!, meta: { smallTalk: smallTalk.kind } };
 
     const match = this.match(conversation.knowledgeBase, text);
     if (match.answer) return this.reply(match.answer, match.hits);
+    return this.decline(conversation, match.hits);
+  }
 
-    const best = match.hits[0];
-    const lookup = { knowledgeBase: conversation.knowledgeBase, score: best?.score ?? 0, nearest: best?.chunk.questions?.[0] };
-    const low = this.options.handoff.checkLowConfidence(1 + this.earlierLowConfidenceTurns(conversation));
+  /**
+   * The bot cannot answer this turn: it says so and offers close questions and a person — or,
+   * when this is the `lowConfidence.consecutive`-th such turn in a row, hands off. The model
+   * brain declines through here too, so both count the same streak and word it the same way.
+   */
+  decline(conversation: ConversationContext, hits: readonly SearchHit[], meta: Record<string, unknown> = {}): BrainDecision {
+    const best = hits[0];
+    const lookup = {
+      ...meta,
+      knowledgeBase: conversation.knowledgeBase,
+      score: round(best?.score ?? 0),
+      nearest: best?.chunk.questions?.[0],
+    };
+    const low = this.options.handoff.checkLowConfidence(1 + unansweredStreak(conversation.history));
     if (low) return { kind: 'handoff', reason: low.reason, text: low.text, meta: { ...low.detail, ...lookup } };
-    return this.noAnswer(lookup);
+    const { text, offered } = offerClarification(this.options.clarify, hits);
+    return { kind: 'reply', text, meta: { decision: 'clarify', offered, ...lookup } };
+  }
+
+  /** The entry the customer picked from the bot's last offer, answered; undefined if they did not pick one. */
+  private chosenOffer(conversation: ConversationContext, text: string): BrainDecision | undefined {
+    const entry = chosenEntry(text, pendingOffer(conversation.history));
+    const retriever = this.options.retrievers.get(conversation.knowledgeBase);
+    if (!entry || !retriever) return undefined;
+    // Found again by its own question: any retriever can, and an entry removed since is not answered.
+    const hit = retriever.search(entry.question, this.sources).find((h) => h.chunkId === entry.entryId);
+    return hit && this.reply(hit, [hit]);
   }
 
   /** Looks a message up in a knowledge base; also what `npm run eval` measures. */
@@ -74,26 +104,7 @@ export class OfflineBrain implements Brain {
     return { question, hits, ...(best && best.score >= this.options.threshold && { answer: best }) };
   }
 
-  /**
-   * Consecutive earlier customer turns, newest first, that the knowledge base could not answer.
-   * Turns carry no meta in the brain contract, so they are looked up again: cheap (well under a
-   * millisecond each) and always consistent with the current knowledge base and threshold.
-   */
-  private earlierLowConfidenceTurns(conversation: ConversationContext): number {
-    let streak = 0;
-    for (let i = conversation.history.length - 1; i >= 0; i--) {
-      const turn = conversation.history[i]!;
-      if (turn.from === 'agent') break;
-      if (turn.from !== 'customer') continue;
-      const match = this.match(conversation.knowledgeBase, turn.text);
-      if (match.question === '') continue; // small talk neither breaks nor extends a streak
-      if (match.answer) break;
-      streak++;
-    }
-    return streak;
-  }
-
-  private reply(best: SearchHit, hits: SearchHit[]): BrainDecision {
+  private reply(best: SearchHit, hits: readonly SearchHit[]): BrainDecision {
     return {
       kind: 'reply',
       text: best.chunk.answer ?? best.chunk.text,
@@ -110,10 +121,6 @@ export class OfflineBrain implements Brain {
         })),
       },
     };
-  }
-
-  private noAnswer(meta: Record<string, unknown>): BrainDecision {
-    return { kind: 'handoff', reason: 'no_answer', text: this.options.fallbackText, meta };
   }
 }
 

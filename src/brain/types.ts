@@ -8,6 +8,11 @@ export interface ConversationTurn {
   from: 'customer' | 'bot' | 'agent' | 'system';
   text: string;
   at: Date;
+  /**
+   * What the bot stored with its reply (the decision, the questions a clarify reply offered…);
+   * bot turns only. The next turn reads a pending offer from it instead of keeping state.
+   */
+  meta?: Record<string, unknown>;
 }
 
 export interface ConversationContext {

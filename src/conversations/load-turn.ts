@@ -14,6 +14,8 @@ export interface ConversationHeader {
   customerId: number;
   customerExternalId: string;
   customerName: string | null;
+  /** The customer's tags (customer_tags), for the handoff policy's VIP rule. */
+  customerTags: string[];
   knowledgeBase: string;
 }
 
@@ -24,6 +26,8 @@ export interface StoredMessage {
   kind: string;
   text: string;
   createdAt: Date;
+  /** What the bot stored with its reply (a clarify offer…); null for any other message. */
+  meta: Record<string, unknown> | null;
 }
 
 export interface TurnState {
@@ -47,6 +51,7 @@ interface TurnStateRow {
   customerId: number;
   customerExternalId: string;
   customerName: string | null;
+  customerTags: string[];
   pending: Array<Omit<StoredMessage, 'createdAt'> & { createdAt: number }>;
   unfinished: Array<Omit<UnfinishedDelivery, 'askedAt'> & { askedAt: number | null }>;
   lastOutboundAt: number | null;
@@ -54,12 +59,13 @@ interface TurnStateRow {
 }
 
 const messageJson = sql.raw(`json_build_object('id', m.id, 'direction', m.direction, 'sender', m.sender, 'kind', m.kind,
-  'text', coalesce(m.text, ''), 'createdAt', floor(extract(epoch from m.created_at) * 1000))`);
+  'text', coalesce(m.text, ''), 'createdAt', floor(extract(epoch from m.created_at) * 1000),
+  'meta', case when m.sender = 'bot' then m.meta end)`);
 
 /**
  * Everything the turns of these conversations start from, in one round trip: each conversation
- * with its channel account and customer, its pending customer messages, reply parts still to
- * send, and the history before them. One result per id, in order (undefined: no such conversation).
+ * with its channel account and customer (and the customer's tags), its pending customer
+ * messages, reply parts still to send, and the history before them (bot replies with their meta). One result per id, in order (undefined: no such conversation).
  */
 export async function loadTurnStates(db: Database, conversationIds: number[], historyLimit: number): Promise<Array<TurnState | undefined>> {
   const rows = await queryRows<TurnStateRow>(
@@ -67,6 +73,7 @@ export async function loadTurnStates(db: Database, conversationIds: number[], hi
     sql`
     select c.id::int, c.status, a.channel, a.name as "accountName", a.settings as "accountSettings",
            cu.id::int as "customerId", cu.external_id as "customerExternalId", cu.display_name as "customerName",
+           coalesce((select json_agg(t.tag order by t.tag) from customer_tags t where t.customer_id = cu.id), '[]'::json) as "customerTags",
            coalesce((
              select json_agg(${messageJson} order by m.id)
              from messages m where m.conversation_id = c.id and m.direction = 'in' and m.status = 'pending'

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { moveCustomerTags } from '../customers/customer-tags.ts';
 import type { Database } from '../db/connect.ts';
 import { conversations, customers, webUploads } from '../db/schema.ts';
 
@@ -53,6 +54,7 @@ function mergeOnce(db: Database, channelAccountId: number, anonymousId: string, 
         await tx.update(conversations).set({ status: 'closed', updatedAt: new Date() }).where(eq(conversations.id, older.id));
       }
       await tx.update(conversations).set({ customerId: user.id }).where(eq(conversations.customerId, anonymous.id));
+      await moveCustomerTags(tx, anonymous.id, user.id);
       await tx.delete(customers).where(eq(customers.id, anonymous.id));
     }
     await tx

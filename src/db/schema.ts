@@ -69,6 +69,27 @@ export const customers = pgTable(
   (t) => [uniqueIndex('customers_account_external').on(t.channelAccountId, t.externalId)],
 );
 
+export const customerTagSources = ['manual', 'wecom', 'rule'] as const;
+export type CustomerTagSource = (typeof customerTagSources)[number];
+
+/**
+ * Tags on a customer: the handoff policy reads them with each turn (a VIP tag hands the first
+ * message to a person), marketers' segments build on them later. `source` says who put it there:
+ * a person, the platform's own tags (WeCom 客户标签), or a rule.
+ */
+export const customerTags = pgTable(
+  'customer_tags',
+  {
+    customerId: bigint('customer_id', { mode: 'number' })
+      .notNull()
+      .references(() => customers.id),
+    tag: text('tag').notNull(),
+    source: text('source').$type<CustomerTagSource>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.customerId, t.tag] })],
+);
+
 /** Raw bytes: node-postgres reads bytea as a Buffer, PGlite as a Uint8Array. */
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 

@@ -75,12 +75,13 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     const decision = await turn.brain.answer(
       {
         conversationId: conversation.id,
-        customer: { id: conversation.customerId, displayName: conversation.customerName ?? undefined, tags: [] },
+        customer: { id: conversation.customerId, displayName: conversation.customerName ?? undefined, tags: conversation.customerTags },
         knowledgeBase: conversation.knowledgeBase,
         history: history.map((m) => ({
           from: m.direction === 'in' ? 'customer' : (m.sender as 'bot' | 'agent' | 'system'),
           text: m.text,
           at: m.createdAt,
+          ...(m.meta && { meta: m.meta }),
         })),
       },
       pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),

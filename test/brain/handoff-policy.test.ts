@@ -67,3 +67,9 @@ test('low confidence hands off from the configured streak on', (t) => {
 test('an ordinary question raises no flag', (t) => {
   t.is(check('运费怎么算'), null);
 });
+
+test('「人工」 or 「客服」 as the whole message asks for a person; inside another question it does not', (t) => {
+  for (const text of ['人工', '人工！', ' 客服 ']) t.is(check(text)?.reason, 'customer_asked', text);
+  t.is(check('人工费多少'), null);
+  t.is(check('客服态度很好'), null);
+});

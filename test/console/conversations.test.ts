@@ -171,7 +171,8 @@ test.serial('an agent cannot reply in a conversation someone else holds, and of 
 });
 
 test.serial('a takeover while the bot is thinking wins: the bot’s answer is dropped, and the message waits for the person', async (t) => {
-  const thinking = new ScriptedBrain({ delayMs: 1500 });
+  let release!: () => void;
+  const thinking = new ScriptedBrain({ until: new Promise<void>((r) => (release = r)) });
   const { h, staff, api } = await start('postgres', thinking);
   t.teardown(() => h.close());
   const supervisor = await staff('boss@example.com', 'supervisor');
@@ -179,21 +180,24 @@ test.serial('a takeover while the bot is thinking wins: the bot’s answer is dr
   await eventually(async () => thinking.calls.length === 1, 5000, 'the bot thinking');
   const [conversation] = await h.service.db.select().from(conversations);
   t.is((await api(supervisor, 'POST', `/api/conversations/${conversation!.id}/assign`, { assignee: 'me' })).status, 204);
-  await new Promise((r) => setTimeout(r, 2000));
-  t.deepEqual(h.wecom.deliveredTo('sunjiu'), [], 'the bot said nothing');
-  t.deepEqual(
-    (await h.service.db.select().from(messages).where(eq(messages.sender, 'bot'))).map((m) => m.text),
-    [],
-    'no bot reply stored',
-  );
+  // The bot finishes its answer only now, with the person already holding the conversation.
+  release();
   t.is((await api(supervisor, 'POST', `/api/conversations/${conversation!.id}/messages`, { text: '在的，请讲' })).status, 201);
+  // The person's reply is sent by a turn of the same conversation, under the same lock: once it
+  // is out, the bot's turn is over.
   await h.wecom.waitForDelivered(1);
   const [asked] = await eventually(async () => {
     const rows = await h.service.db.select().from(messages).where(eq(messages.text, '在吗'));
     return rows[0]?.status === 'held' && rows;
   });
-  t.is(asked!.status, 'held');
-  t.deepEqual(h.wecom.deliveredTo('sunjiu'), ['在的，请讲']);
+  t.is(asked!.status, 'held', 'the message waits for the person');
+  t.deepEqual(
+    (await h.service.db.select().from(messages).where(eq(messages.sender, 'bot'))).map((m) => m.text),
+    [],
+    'no bot reply stored',
+  );
+  t.deepEqual(h.wecom.deliveredTo('sunjiu'), ['在的，请讲'], 'the bot said nothing');
+  t.is(thinking.calls.length, 1, 'the bot was not asked again');
 });
 
 test.serial(

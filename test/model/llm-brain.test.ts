@@ -4,7 +4,6 @@ import { knowledgeIds, lastUserMessage, systemPrompt } from '../../src/simulator
 import {
   conversation,
   demoKnowledge,
-  FALLBACK,
   fakeModelSettings,
   groundedAnswer,
   type KnowledgeFixture,
@@ -62,7 +61,7 @@ test('jsonMode asks for a JSON object and puts the schema in the prompt', async 
   t.regex(systemPrompt(request!), /JSON Schema[\s\S]*citedChunkIds/);
 });
 
-test('when the knowledge base has nothing, the model says so and the conversation goes to a person with our wording', async (t) => {
+test('when the knowledge base has nothing, the model says so and the bot declines in our wording, offering a person; the second time it hands off', async (t) => {
   const f = await modelBrain(shared);
   t.teardown(() => f.close());
   f.fake.onChat = () => ({
@@ -76,10 +75,18 @@ test('when the knowledge base has nothing, the model says so and the conversatio
     },
   });
   const decision = await f.brain.answer(conversation(), says('你们支持火星配送吗'));
-  t.is(decision.kind, 'handoff');
-  t.is(decision.kind === 'handoff' && decision.reason, 'no_answer');
-  t.is(decision.text, FALLBACK);
+  t.is(decision.kind, 'reply');
+  t.is(decision.meta.decision, 'clarify');
+  t.is(decision.meta.brain, 'model');
+  t.regex(decision.text, /^抱歉，这个问题我暂时还不会回答。[\s\S]*回复“人工”为您转接人工客服。$/);
   t.regex(systemPrompt(f.fake.chatRequests[0]!), /资料中没有能回答客户问题的内容，不要猜测/);
+
+  const history = [
+    { from: 'customer' as const, text: '你们支持火星配送吗', at: new Date() },
+    { from: 'bot' as const, text: decision.text, at: new Date(), meta: decision.meta },
+  ];
+  const again = await f.brain.answer(conversation(history), says('那月球呢'));
+  t.is(again.kind === 'handoff' && again.reason, 'low_confidence');
 });
 
 test('the handoff policy runs before the model, and greetings need no model call', async (t) => {

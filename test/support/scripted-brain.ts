@@ -10,7 +10,14 @@ export class ScriptedBrain implements Brain {
   private readonly inFlight = new Set<number>();
   overlaps = 0;
 
-  constructor(private readonly options: { delayMs?: number; decide?: (texts: string[]) => BrainDecision } = {}) {}
+  constructor(
+    private readonly options: {
+      delayMs?: number;
+      /** Every answer waits for this: the test decides when the brain is done thinking. */
+      until?: Promise<void>;
+      decide?: (texts: string[]) => BrainDecision;
+    } = {},
+  ) {}
 
   async answer(conversation: ConversationContext, newMessages: CustomerMessage[]): Promise<BrainDecision> {
     if (this.inFlight.has(conversation.conversationId)) this.overlaps++;
@@ -23,6 +30,7 @@ export class ScriptedBrain implements Brain {
         history: conversation.history.map((m) => `${m.from}: ${m.text}`),
       });
       if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs));
+      await this.options.until;
       return this.options.decide?.(texts) ?? { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
     } finally {
       this.inFlight.delete(conversation.conversationId);

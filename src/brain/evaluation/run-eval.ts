@@ -44,7 +44,6 @@ export async function evaluateDomains(domains: readonly EvalDomain[], options: E
   const { brain, settings, indexes } = await loadOfflineBrain({
     configDir: options.configDir,
     knowledgeBases: Object.fromEntries(domains.map((domain) => [domain.name, domain.knowledgeBase])),
-    fallbackText: '',
     ...(options.threshold !== undefined && { threshold: options.threshold }),
   });
   const threshold = options.threshold ?? settings.threshold;

@@ -48,6 +48,9 @@ export class HandoffPolicy {
     if (asked && !findPhrase(text, customerAsked.unless)) {
       return { reason: 'customer_asked', text: customerAsked.reply, detail: { phrase: asked } };
     }
+    const bare = text.replace(/[\s\p{P}\p{S}]/gu, '');
+    const exact = customerAsked.exact.find((phrase) => bare === phrase.toLowerCase());
+    if (exact) return { reason: 'customer_asked', text: customerAsked.reply, detail: { phrase: exact } };
     for (const rule of sensitive) {
       const phrase = findPhrase(text, rule.phrases);
       if (!phrase) continue;

@@ -7,7 +7,13 @@ const reply = z.string().min(1);
 
 /** The shape of config/brain/handoff.json. */
 export const handoffRulesSchema = z.object({
-  customerAsked: z.object({ phrases, unless: z.array(z.string().min(1)).default([]), reply }),
+  customerAsked: z.object({
+    phrases,
+    unless: z.array(z.string().min(1)).default([]),
+    /** Whole-message requests: 「人工」 alone asks for a person, 「人工费多少」 does not. */
+    exact: z.array(z.string().min(1)).default([]),
+    reply,
+  }),
   sensitive: z
     .array(
       z.object({
@@ -22,8 +28,23 @@ export const handoffRulesSchema = z.object({
     .default([]),
   complaint: z.object({ phrases, reply }),
   vip: z.object({ tags: z.array(z.string().min(1)), reply }),
-  lowConfidence: z.object({ consecutive: z.number().int().min(1), reply }),
+  lowConfidence: z.object({ consecutive: z.number().int().min(1).default(2), reply }),
+  /** What the bot says instead of handing off when it cannot answer (src/brain/clarify-offer.ts). */
+  clarify: z.object({
+    unknown: reply,
+    /** Heads the list of offered questions. */
+    suggest: reply,
+    /** How to pick one; followed by `person`. */
+    choose: reply,
+    /** How to reach a person: must name a word `customerAsked` hands off on. */
+    person: reply,
+    /** Offered questions score at least this (the retrieval score, below retrieval.json's threshold). */
+    minScore: z.number().min(0),
+    maxOffers: z.number().int().min(0).max(9).default(3),
+  }),
 });
+
+export type ClarifyRules = HandoffRules['clarify'];
 
 export type HandoffRules = z.infer<typeof handoffRulesSchema>;
 

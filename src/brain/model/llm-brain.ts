@@ -85,12 +85,13 @@ export class LlmBrain implements Brain {
       const decision = await offline.answer(conversation, newMessages);
       return { ...decision, meta: { ...decision.meta, brain: 'offline', modelError: code } };
     }
-    return this.decide(conversation, newMessages, answer, hits);
+    return this.decide(conversation, newMessages, text, answer, hits);
   }
 
   private async decide(
     conversation: ConversationContext,
     newMessages: CustomerMessage[],
+    text: string,
     answer: ModelAnswer,
     hits: SearchHit[],
   ): Promise<BrainDecision> {
@@ -108,11 +109,18 @@ export class LlmBrain implements Brain {
     // the customer's words did not match the rule's phrases.
     const sensitiveReply = this.options.sensitiveIntents?.get(answer.intent);
     if (sensitiveReply !== undefined) return { kind: 'handoff', reason: 'sensitive', text: sensitiveReply, meta };
-    if (answer.handoffReason !== 'none' || answer.answer.trim() === '') {
-      const reason = answer.handoffReason === 'none' ? 'no_answer' : answer.handoffReason;
-      // A refusal is worded by us, not by the model: it must not promise anything.
-      const text = reason === 'no_answer' || answer.answer.trim() === '' ? this.options.fallbackText : answer.answer.trim();
-      return { kind: 'handoff', reason, text, meta };
+    if (answer.handoffReason === 'no_answer' || (answer.handoffReason === 'none' && answer.answer.trim() === '')) {
+      // Not knowing is not a reason for a person yet: the bot declines as the offline one does
+      // (close questions from the lexical index, whose scores the offer's floor is set on, and the
+      // option of a person), worded by us, and hands off only when the unanswered streak says so.
+      const { hits: nearest } = this.options.offline.match(conversation.knowledgeBase, text);
+      const declined = this.options.offline.decline(conversation, nearest);
+      return { ...declined, meta: { ...meta, ...declined.meta } };
+    }
+    if (answer.handoffReason !== 'none') {
+      // A refusal is worded by us when the model wrote none: it must not promise anything else.
+      const reply = answer.answer.trim() === '' ? this.options.fallbackText : answer.answer.trim();
+      return { kind: 'handoff', reason: answer.handoffReason, text: reply, meta };
     }
     if (answer.confidence < (this.options.minConfidence ?? 0.5)) {
       const decision = await this.options.offline.answer(conversation, newMessages);

@@ -5,7 +5,6 @@ import type { IndexedChunk } from '../../../src/brain/retrieval/types.ts';
 
 export const CONFIG_DIR = 'config/brain';
 export const DEMO_KB = 'config/kb/demo-store.csv';
-export const FALLBACK = '这个问题我需要请同事确认一下，稍后会有人工客服联系您。';
 
 /** A small lexicon written inline, so tests state the vocabulary they rely on. */
 export function testLexicon(overrides: { dictionary?: string; synonyms?: string; stopwords?: string } = {}): Lexicon {
@@ -31,6 +30,6 @@ export function passage(id: string, text: string): IndexedChunk {
 /** The demo store's offline brain exactly as configured in the repo, loaded once per test file. */
 let demo: Promise<LoadedOfflineBrain> | undefined;
 export function demoBrain(): Promise<LoadedOfflineBrain> {
-  demo ??= loadOfflineBrain({ configDir: CONFIG_DIR, knowledgeBases: { default: [DEMO_KB] }, fallbackText: FALLBACK });
+  demo ??= loadOfflineBrain({ configDir: CONFIG_DIR, knowledgeBases: { default: [DEMO_KB] } });
   return demo;
 }

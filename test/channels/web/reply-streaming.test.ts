@@ -7,10 +7,13 @@ import { createMetrics } from '../../../src/observability/metrics.ts';
 import { createTurnProcessor } from '../../../src/workers/conversation-turn-processor.ts';
 import { type ChatRequest, FakeOpenAiApi } from '../../../src/simulator/fake-openai-api.ts';
 import { createTestDatabase } from '../../support/databases.ts';
-import { demoKnowledge, FALLBACK, groundedAnswer, modelBrain } from '../../support/model-brain.ts';
+import { demoKnowledge, groundedAnswer, modelBrain } from '../../support/model-brain.ts';
 import { scaledOutEnv, startRole } from '../../support/processes.ts';
 import { countFrom, type StreamedEvent, WebVisitor } from '../../support/web-visitor.ts';
 import { deleteRedisPrefix, REDIS_URL, startHarness } from '../../support/wecom-service.ts';
+
+/** The bot's words when it cannot answer and nothing in the knowledge base is close (config/brain/handoff.json). */
+const DECLINED = '抱歉，这个问题我暂时还不会回答。\n回复“人工”为您转接人工客服。';
 
 /**
  * Replies stream into the widget as the model writes them: the real LangChain client reads a
@@ -127,19 +130,19 @@ test.serial(
     t.is(offline.replyTo, firstQuestion);
     t.true(drafts(stream.events).some((d) => d.data.replyTo === firstQuestion && d.data.text.length > 0));
 
-    // No answer in the knowledge base: our wording and a handoff, whatever the model wrote.
+    // No answer in the knowledge base: our wording (nothing close to offer), whatever the model wrote.
     answerWith(fake, { handoffReason: 'no_answer' });
     await visitor.send('你们老板是谁');
     await stream.waitFor((e) => countFrom(e, 'bot') === 2, 20_000, 'the second reply');
     await stream.waitFor((e) => drafts(e).filter((d) => d.data.text === '').length === 2, 5000, 'both drafts closed');
     const secondQuestion = replyTo(stream.events, '你们老板是谁');
-    const handoff = stream.messages().filter((m) => m.from === 'bot')[1]!;
-    t.is(handoff.text, FALLBACK);
-    t.is(handoff.replyTo, secondQuestion);
+    const declined = stream.messages().filter((m) => m.from === 'bot')[1]!;
+    t.is(declined.text, DECLINED);
+    t.is(declined.replyTo, secondQuestion);
     t.true(drafts(stream.events).some((d) => d.data.replyTo === secondQuestion && ANSWER.startsWith(d.data.text) && d.data.text !== ''));
     t.deepEqual(
       (await visitor.history()).map((m) => m.text),
-      ['多久发货', offline.text, '你们老板是谁', FALLBACK],
+      ['多久发货', offline.text, '你们老板是谁', DECLINED],
       'only the stored replies are history',
     );
     stream.close();

@@ -18,6 +18,8 @@ export interface ClusterOptions {
    * the test can cut. Receives the real database URL.
    */
   databaseUrlFor?: (realUrl: string) => string;
+  /** How long a process may take to start (default 30 s; more on a crowded machine). */
+  startTimeoutMs?: number;
 }
 
 type Role = 'api' | 'worker';
@@ -73,7 +75,7 @@ export class Cluster {
   }
 
   async add(role: Role): Promise<RoleProcess> {
-    const proc = await startRole(role, this.env, 30_000);
+    const proc = await startRole(role, this.env, this.options.startTimeoutMs ?? 30_000);
     this.started.push(proc);
     (role === 'api' ? this.apis : this.workers).push(proc);
     // A process that dies (killed by the scenario, or crashing) leaves the pool.

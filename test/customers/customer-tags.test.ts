@@ -1,0 +1,41 @@
+import test from 'ava';
+import { eq } from 'drizzle-orm';
+import { tagCustomer } from '../../src/customers/customer-tags.ts';
+import { mergeVisitorHistory } from '../../src/conversations/merge-visitor-history.ts';
+import { connectDatabase } from '../../src/db/connect.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
+import { channelAccounts, customers, customerTags } from '../../src/db/schema.ts';
+import { createTestDatabase } from '../support/databases.ts';
+
+test('a signed-in visitor keeps the tags their anonymous self had, merged with their own', async (t) => {
+  const database = await createTestDatabase('postgres');
+  const handle = await connectDatabase({ url: database.url });
+  t.teardown(async () => {
+    await handle.close();
+    await database.drop();
+  });
+  await applyMigrations(handle);
+  const { db } = handle;
+  const [account] = await db.insert(channelAccounts).values({ channel: 'web', name: 'default' }).returning();
+  const [anonymous, known] = await db
+    .insert(customers)
+    .values([
+      { channelAccountId: account!.id, externalId: 'v:anon' },
+      { channelAccountId: account!.id, externalId: 'u:42' },
+    ])
+    .returning();
+  await tagCustomer(db, anonymous!.id, 'VIP', 'rule');
+  await tagCustomer(db, anonymous!.id, 'new', 'rule');
+  await tagCustomer(db, known!.id, 'new', 'manual');
+
+  t.true(await mergeVisitorHistory(db, account!.id, 'v:anon', 'u:42'));
+  const tags = await db.select().from(customerTags).where(eq(customerTags.customerId, known!.id)).orderBy(customerTags.tag);
+  t.deepEqual(
+    tags.map((row) => [row.tag, row.source]),
+    [
+      ['VIP', 'rule'],
+      ['new', 'manual'],
+    ],
+  );
+  t.is((await db.select().from(customerTags)).length, 2, 'nothing left on the merged-away customer');
+});
