@@ -21,6 +21,7 @@ export const auditActions = [
   'conversation.note',
   'conversation.resolve',
   'conversation.close',
+  'conversation.hand_to_servicer',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -11,9 +11,13 @@ import { sealForReceiver } from '../channels/shared/wxbiz-msg-crypt.ts';
  * (https://developer.work.weixin.qq.com/document/path/94677, msgid unique per kf account, only in
  * session states 0/1); kf/send_msg_on_event (https://developer.work.weixin.qq.com/document/path/95122,
  * welcome_code single use, 20 s); kf/service_state/get|trans
- * (https://developer.work.weixin.qq.com/document/path/94669); kf/customer/batchget
- * (https://developer.work.weixin.qq.com/document/path/95159). It also sends the kf_msg_or_event
- * callback itself, encrypted as WeCom does. Used by the tests and by `npm run simulate`.
+ * (https://developer.work.weixin.qq.com/document/path/94669: the state table, 95014 for a servicer
+ * not on duty, 95016 for a move the table forbids, a msg_code on entering 2, 3 or 4);
+ * kf/servicer/list (https://developer.work.weixin.qq.com/document/path/94645); kf/customer/batchget
+ * (https://developer.work.weixin.qq.com/document/path/95159). send_msg keeps the 5-messages-per-
+ * customer-message quota of doc 94677 (95018 beyond it). Servicers at work in the WeCom client
+ * appear in sync_msg as origin-5 messages and session_status_change events. It also sends the
+ * kf_msg_or_event callback itself, encrypted as WeCom does. Used by the tests and by `npm run simulate`.
  */
 
 export type KfFault = { errcode: number; errmsg?: string } | { httpStatus: number };
@@ -58,6 +62,9 @@ export class FakeWecomKfApi extends LoopbackServer {
   private readonly welcomeCodes = new Map<string, number>();
   private readonly usedMsgIds = new Set<string>();
   private readonly states = new Map<string, { state: number; servicer?: string }>();
+  /** Messages send_msg still allows per session: 5 after each customer message (doc 94677). */
+  private readonly quota = new Map<string, number>();
+  private readonly servicers = new Map<string, Array<{ userid: string; status: number }>>();
   private emptyPages = 0;
   private nextId = 1;
 
@@ -80,9 +87,12 @@ export class FakeWecomKfApi extends LoopbackServer {
     this.emptyPages += count;
   }
 
-  /** A customer writes to a kf account; returns the msgid. */
+  /** A customer writes to a kf account; returns the msgid. An ended session starts again (state 0). */
   customerSays(openKfId: string, externalUserId: string, text: string): string {
     const msgid = `kfmsg${this.nextId++}`;
+    const key = `${openKfId}/${externalUserId}`;
+    if (this.states.get(key)?.state === 4) this.states.set(key, { state: 0 });
+    this.quota.set(key, 5);
     this.append(openKfId, {
       msgid,
       open_kfid: openKfId,
@@ -107,6 +117,57 @@ export class FakeWecomKfApi extends LoopbackServer {
       event: { event_type: 'enter_session', open_kfid: openKfId, external_userid: externalUserId, scene: 'qr', welcome_code: code },
     });
     return code;
+  }
+
+  /** The kf account's receptionists (kf/servicer/list): status 0 on duty, 1 stopped. */
+  setServicers(openKfId: string, servicers: Array<{ userid: string; status: 0 | 1 }>): void {
+    this.servicers.set(openKfId, servicers);
+  }
+
+  /** A servicer types a reply in the WeCom client: WeCom delivers it and lists it as origin 5. */
+  servicerSays(openKfId: string, externalUserId: string, servicerUserId: string, text: string): string {
+    const msgid = `kfsrv${this.nextId++}`;
+    this.append(openKfId, {
+      msgid,
+      open_kfid: openKfId,
+      external_userid: externalUserId,
+      send_time: Math.floor(Date.now() / 1000),
+      origin: 5,
+      servicer_userid: servicerUserId,
+      msgtype: 'text',
+      text: { content: text },
+    });
+    return msgid;
+  }
+
+  /**
+   * A servicer acts on the session in the WeCom client: 1 picks it up from the queue, 2 transfers it
+   * to `newServicer`, 3 ends it (state 4), 4 rejoins it. Listed as a session_status_change event.
+   */
+  servicerChangesSession(
+    openKfId: string,
+    externalUserId: string,
+    changeType: 1 | 2 | 3 | 4,
+    oldServicer?: string,
+    newServicer?: string,
+  ): void {
+    const key = `${openKfId}/${externalUserId}`;
+    this.states.set(key, changeType === 3 ? { state: 4 } : { state: 3, servicer: newServicer });
+    this.append(openKfId, {
+      msgid: `kfevt${this.nextId++}`,
+      send_time: Math.floor(Date.now() / 1000),
+      origin: 4,
+      msgtype: 'event',
+      event: {
+        event_type: 'session_status_change',
+        open_kfid: openKfId,
+        external_userid: externalUserId,
+        change_type: changeType,
+        ...(changeType !== 1 && oldServicer && { old_servicer_userid: oldServicer }),
+        ...(changeType !== 3 && newServicer && { new_servicer_userid: newServicer }),
+        ...((changeType === 1 || changeType === 3) && { msg_code: `code${this.nextId++}` }),
+      },
+    });
   }
 
   /** Puts an entry into the account's log exactly as given, however malformed: what WeCom might send one day. */
@@ -164,6 +225,7 @@ export class FakeWecomKfApi extends LoopbackServer {
   protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return this.getToken(url, res);
+    if (req.method === 'GET' && url.pathname === '/cgi-bin/kf/servicer/list') return this.servicerList(url, res);
     if (req.method !== 'POST' || !url.pathname.startsWith('/cgi-bin/kf/')) {
       res.statusCode = 404;
       return void res.end();
@@ -220,6 +282,14 @@ export class FakeWecomKfApi extends LoopbackServer {
     }
   }
 
+  private servicerList(url: URL, res: ServerResponse) {
+    const token = url.searchParams.get('access_token') ?? '';
+    if (this.expired.has(token)) return this.json(res, { errcode: 42001, errmsg: 'access_token expired' });
+    if (!this.liveTokens.has(token)) return this.json(res, { errcode: 40014, errmsg: 'invalid access_token' });
+    const list = this.servicers.get(url.searchParams.get('open_kfid') ?? '') ?? [];
+    this.json(res, { errcode: 0, errmsg: 'ok', servicer_list: list.map((s) => ({ ...s, stop_type: 0 })) });
+  }
+
   private getToken(url: URL, res: ServerResponse) {
     if (url.searchParams.get('corpid') !== this.options.corpId) return this.json(res, { errcode: 40013, errmsg: 'invalid corpid' });
     if (url.searchParams.get('corpsecret') !== this.options.secret) return this.json(res, { errcode: 40001, errmsg: 'invalid credential' });
@@ -262,6 +332,8 @@ export class FakeWecomKfApi extends LoopbackServer {
     const key = `${openKfId}/${touser}`;
     const state = this.states.get(key)?.state ?? 0;
     if (state !== 0 && state !== 1) return { errcode: 95018, errmsg: 'send msg session status invalid' };
+    const left = this.quota.get(key) ?? 5;
+    if (left <= 0) return { errcode: 95018, errmsg: 'send msg session status invalid' };
     const content = (body.text as { content?: string } | undefined)?.content ?? '';
     if (body.msgtype !== 'text' || !content) return { errcode: 44004, errmsg: 'empty content' };
     let msgid = typeof body.msgid === 'string' ? body.msgid : '';
@@ -270,6 +342,7 @@ export class FakeWecomKfApi extends LoopbackServer {
       if (this.usedMsgIds.has(`${openKfId}:${msgid}`)) return { errcode: FAKE_DUPLICATE_MSGID_ERRCODE, errmsg: 'msgid duplicated' };
     } else msgid = `auto${this.nextId++}`;
     this.usedMsgIds.add(`${openKfId}:${msgid}`);
+    this.quota.set(key, left - 1);
     // The bot answering an untreated session makes it "handled by the smart assistant".
     if (state === 0) this.states.set(key, { state: 1 });
     this.delivered.push({ touser, openKfId, content, msgid });
@@ -290,10 +363,17 @@ export class FakeWecomKfApi extends LoopbackServer {
     const externalUserId = String(body.external_userid ?? '');
     const state = Number(body.service_state);
     const servicerUserId = typeof body.servicer_userid === 'string' ? body.servicer_userid : undefined;
-    if (![0, 1, 2, 3, 4].includes(state)) return { errcode: 95016, errmsg: 'invalid service state' };
-    if (state === 3 && !servicerUserId) return { errcode: 95014, errmsg: 'servicer_userid required' };
-    this.states.set(`${openKfId}/${externalUserId}`, { state, servicer: servicerUserId });
+    const key = `${openKfId}/${externalUserId}`;
+    const from = this.states.get(key)?.state ?? 0;
+    // 0/1 → 2, 3 or 4; 2 → 3; 3 → 3 (another servicer) or 4; 4 → nothing (the customer reopens it).
+    const allowed: Record<number, number[]> = { 0: [2, 3, 4], 1: [2, 3, 4], 2: [3], 3: [3, 4], 4: [] };
+    if (!allowed[from]?.includes(state)) return { errcode: 95016, errmsg: 'service state transition not allowed' };
+    if (state === 3) {
+      const onDuty = (this.servicers.get(openKfId) ?? []).some((s) => s.userid === servicerUserId && s.status === 0);
+      if (!servicerUserId || !onDuty) return { errcode: 95014, errmsg: 'servicer not on duty' };
+    }
+    this.states.set(key, { state, servicer: servicerUserId });
     this.transfers.push({ openKfId, externalUserId, state, servicerUserId });
-    return { errcode: 0, errmsg: 'ok', msg_code: state === 2 || state === 3 ? `code${this.nextId++}` : undefined };
+    return { errcode: 0, errmsg: 'ok', msg_code: state >= 2 && from !== state ? `code${this.nextId++}` : undefined };
   }
 }
