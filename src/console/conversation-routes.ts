@@ -96,14 +96,15 @@ const text = z.string().trim().min(1).max(10_000);
 /** The human loop: the inbox, a conversation's history, and what people do in it. */
 export function registerConversationRoutes(api: ApiRegistry, deps: ConversationRoutesDeps): void {
   const { db } = deps;
-  const channelOf = (kind: string) => {
-    const channel = deps.channels.find((c) => c.kind === kind);
+  const channelOf = (kind: string) => deps.channels.find((c) => c.kind === kind);
+  const splitText = (kind: string, body: string) => {
+    const channel = channelOf(kind);
     if (!channel) throw new Error(`channel ${kind} is not configured in this process`);
-    return channel;
+    return channel.sender.splitText(body);
   };
-  const splitText = (kind: string, body: string) => channelOf(kind).sender.splitText(body);
-  const replyWindowRule = (kind: string) => channelOf(kind).replyWindow;
-  const servicerDeps = { db, events: deps.events, servicersOf: (kind: string) => deps.channels.find((c) => c.kind === kind)?.servicers };
+  // A conversation of a channel no longer configured still reads (its window unknown: none shown).
+  const replyWindowRule = (kind: string) => channelOf(kind)?.replyWindow;
+  const servicerDeps = { db, events: deps.events, servicersOf: (kind: string) => channelOf(kind)?.servicers };
   const base = { tag: 'conversations', access: CONVERSATION_ROLES };
   const done = { status: 204, description: 'Done' } as const;
 
