@@ -1,6 +1,7 @@
 import type { ConversationEvents } from '../../conversations/conversation-events.ts';
 import { recordServicerReply, recordServicerSessionChange, type ServicerSessionChange } from '../../conversations/servicer-activity.ts';
 import type { Database } from '../../db/connect.ts';
+import type { Logger } from '../../observability/logger.ts';
 import type { InboundMessage } from '../types.ts';
 import { type KfSyncItem, ORIGIN_SERVICER } from './parse-sync-message.ts';
 
@@ -17,13 +18,22 @@ import { type KfSyncItem, ORIGIN_SERVICER } from './parse-sync-message.ts';
 const CHANGE_KINDS = { 1: 'picked_up', 2: 'transferred', 3: 'ended', 4: 'rejoined' } as const;
 
 export async function recordIfServicerActivity(
-  deps: { db: Database; events: ConversationEvents },
+  deps: { db: Database; events: ConversationEvents; logger: Logger },
   item: KfSyncItem,
   message: InboundMessage,
 ): Promise<boolean> {
   const customer = { channel: 'wecom-kf' as const, accountName: message.accountName, customerExternalId: message.customerExternalId };
+  // A servicer can only act in a session the customer opened, so their conversation exists unless
+  // staff closed it meanwhile: then there is no history left to add to, which is worth knowing.
+  const unrecorded = (outcome: string) => {
+    if (outcome === 'no_conversation')
+      deps.logger.info(
+        { account: message.accountName, msgid: message.platformMessageId },
+        'kf servicer activity for a closed conversation: not recorded',
+      );
+  };
   if (item.origin === ORIGIN_SERVICER) {
-    await recordServicerReply(deps, {
+    const outcome = await recordServicerReply(deps, {
       ...customer,
       servicerUserId: item.servicer_userid ?? '',
       content: message.content,
@@ -31,11 +41,12 @@ export async function recordIfServicerActivity(
       dedupeKey: message.dedupeKey,
       sentAt: message.sentAt,
     });
+    unrecorded(outcome);
     return true;
   }
   const change = item.event?.event_type === 'session_status_change' ? sessionChange(item.event) : undefined;
   if (!change) return false;
-  await recordServicerSessionChange(deps, { ...customer, change, dedupeKey: message.dedupeKey, sentAt: message.sentAt });
+  unrecorded(await recordServicerSessionChange(deps, { ...customer, change, dedupeKey: message.dedupeKey, sentAt: message.sentAt }));
   return true;
 }
 
