@@ -87,10 +87,11 @@ export async function recordServicerReply(
 /**
  * How a session changed in the platform's client: a servicer picked it up, passed it on or
  * rejoined it (the conversation is `human`, held by that servicer, no staff assignee), or ended
- * it (back to the bot, which answers the customer's next message).
+ * it (back to the bot, which answers the customer's next message). `handed_over` is our own move
+ * of the session to a servicer at a handoff (the account's "hand to the WeCom client" mode).
  */
 export type ServicerSessionChange =
-  | { kind: 'picked_up' | 'transferred' | 'rejoined'; servicerUserId: string; previousServicerUserId?: string }
+  | { kind: 'picked_up' | 'transferred' | 'rejoined' | 'handed_over'; servicerUserId: string; previousServicerUserId?: string }
   | { kind: 'ended'; previousServicerUserId?: string };
 
 /** What the console shows in the history. */
@@ -102,6 +103,8 @@ function describeChange(change: ServicerSessionChange): string {
       return `会话由 ${change.previousServicerUserId ?? '—'} 转给了 ${change.servicerUserId}`;
     case 'rejoined':
       return `接待人员 ${change.servicerUserId} 重新接入了会话`;
+    case 'handed_over':
+      return `已转给接待人员 ${change.servicerUserId}（企业微信客户端）`;
     case 'ended':
       return `接待人员 ${change.previousServicerUserId ?? ''} 结束了会话，交回机器人`;
   }
@@ -109,7 +112,8 @@ function describeChange(change: ServicerSessionChange): string {
 
 export async function recordServicerSessionChange(
   deps: ServicerActivityDeps,
-  event: Customer & { change: ServicerSessionChange; dedupeKey: string; sentAt: Date },
+  /** `dedupeKey`: the platform's event id; absent for our own moves (`handed_over`), which happen once. */
+  event: Customer & { change: ServicerSessionChange; dedupeKey?: string; sentAt: Date },
 ): Promise<ServicerActivityOutcome> {
   const { change } = event;
   const done = await deps.db.transaction(async (tx) => {

@@ -26,13 +26,15 @@ export async function getServiceState(client: WecomApiClient, to: OutboundRecipi
  * On a handoff the session stays in state 1 by default: our console answers through kf/send_msg,
  * which works only in states 0 and 1. An account with `servicerUserId` configured opts into
  * "hand to the WeCom client" instead: the session goes to that servicer (state 3), who answers
- * in WeCom. A session already queued, with a person or ended is left alone.
+ * in WeCom. A session already queued, with a person or ended is left alone. Returns the servicer
+ * when the session moved.
  */
-export async function transferToHuman(client: WecomApiClient, account: WecomKfAccount, to: OutboundRecipient): Promise<void> {
-  if (!account.servicerUserId) return;
+export async function transferToHuman(client: WecomApiClient, account: WecomKfAccount, to: OutboundRecipient): Promise<string | undefined> {
+  if (!account.servicerUserId) return undefined;
   const { state } = await getServiceState(client, to);
-  if (state !== SERVICE_STATE.untreated && state !== SERVICE_STATE.bot) return;
+  if (state !== SERVICE_STATE.untreated && state !== SERVICE_STATE.bot) return undefined;
   await transferToServicer(client, to, account.servicerUserId);
+  return account.servicerUserId;
 }
 
 /**

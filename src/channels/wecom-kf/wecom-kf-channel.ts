@@ -11,6 +11,7 @@ import type { WecomApiClient } from '../shared/wecom-api-client.ts';
 import { createKfApiClient } from './kf-api-client.ts';
 import { registerKfCallbackRoutes } from './callback-routes.ts';
 import { sendKfText, splitForKf } from './send-messages.ts';
+import { recordServicerSessionChange } from '../../conversations/servicer-activity.ts';
 import { kfReplyWindow } from './reply-window.ts';
 import { listOnDutyServicers, transferToHuman, transferToServicer } from './service-state.ts';
 import { createKfSyncQueue, type KfSyncJob, startKfSyncWorker } from './sync-worker.ts';
@@ -74,7 +75,18 @@ export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
       splitText: splitForKf,
       sendText: (to, text, deliveryId) => sendKfText(clientFor(to), to, text, deliveryId),
     },
-    onHandoff: async (to) => transferToHuman(clientFor(to), accountsByName.get(to.accountName)!, to),
+    onHandoff: async (to) => {
+      const servicerUserId = await transferToHuman(clientFor(to), accountsByName.get(to.accountName)!, to);
+      // WeCom reports no session_status_change for the API's own trans: the conversation learns
+      // who holds it here, so our console does not try to send in state 3.
+      if (servicerUserId)
+        await recordServicerSessionChange(deps, {
+          channel: 'wecom-kf',
+          ...to,
+          change: { kind: 'handed_over', servicerUserId },
+          sentAt: new Date(),
+        });
+    },
     replyWindow: kfReplyWindow,
     servicers: {
       onDuty: (to) => listOnDutyServicers(clientFor(to), to),

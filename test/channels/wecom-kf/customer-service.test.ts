@@ -182,6 +182,9 @@ test.serial(
     await notify('vip', VIP_KF);
     await kf.waitFor(() => kf.serviceState(VIP_KF, 'wm-vip') === 3);
     t.like(kf.transfers.at(-1), { openKfId: VIP_KF, externalUserId: 'wm-vip', state: 3, servicerUserId: 'zhangsan' });
+    await eventually(async () => (await conversationStatusOf('wm-vip')) === 'human', 5000, 'held by the servicer');
+    const [row] = await service.db.select().from(conversations).where(eq(conversations.servicerUserId, 'zhangsan'));
+    t.like(row, { status: 'human', assignee: null }, 'our console knows the servicer has it, and does not send');
   },
 );
 
