@@ -207,7 +207,8 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     summary:
       '微信客服: hand it to a servicer who answers in the WeCom client (session state 3); 409 `servicer_not_on_duty` when they are not receiving. Our console stops sending until they end the session',
     params: idParam,
-    body: z.object({ servicerUserId: z.string().trim().min(1).max(64) }),
+    // A WeCom member's userid: 1–64 of letters, digits and _-.@ (成员 userid, https://developer.work.weixin.qq.com/document/path/90195).
+    body: z.object({ servicerUserId: z.string().regex(/^[0-9A-Za-z_.@-]{1,64}$/, 'a WeCom userid') }),
     success: done,
     handle: ({ params, body, caller, audit }) =>
       handToServicer(servicerDeps, caller, { conversationId: params.id, servicerUserId: body.servicerUserId }, audit),
