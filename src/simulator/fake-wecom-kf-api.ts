@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from './loopback-server.ts';
 import { sealForReceiver } from '../channels/shared/wxbiz-msg-crypt.ts';
+import { FakeKfSessions } from './fake-kf-sessions.ts';
 
 /**
  * A loopback stand-in for WeCom Customer Service (微信客服), following the documented protocol:
@@ -49,7 +50,9 @@ export class FakeWecomKfApi extends LoopbackServer {
   readonly delivered: KfSentText[] = [];
   readonly welcomes: Array<{ code: string; content: string }> = [];
   readonly syncCalls: Array<{ cursor?: string; token?: string; openKfId: string; returned: number; hasMore: number }> = [];
-  readonly transfers: Array<{ openKfId: string; externalUserId: string; state: number; servicerUserId?: string }> = [];
+  /** Service states, servicers and send quotas per session. */
+  private readonly sessions = new FakeKfSessions();
+  readonly transfers = this.sessions.transfers;
   tokenFetches = 0;
   batchGets = 0;
   /** Page size cap regardless of the caller's limit, to force pagination in tests. */
@@ -61,10 +64,6 @@ export class FakeWecomKfApi extends LoopbackServer {
   private readonly msgTokens = new Set<string>();
   private readonly welcomeCodes = new Map<string, number>();
   private readonly usedMsgIds = new Set<string>();
-  private readonly states = new Map<string, { state: number; servicer?: string }>();
-  /** Messages send_msg still allows per session: 5 after each customer message (doc 94677). */
-  private readonly quota = new Map<string, number>();
-  private readonly servicers = new Map<string, Array<{ userid: string; status: number }>>();
   private emptyPages = 0;
   private nextId = 1;
 
@@ -91,8 +90,7 @@ export class FakeWecomKfApi extends LoopbackServer {
   customerSays(openKfId: string, externalUserId: string, text: string): string {
     const msgid = `kfmsg${this.nextId++}`;
     const key = `${openKfId}/${externalUserId}`;
-    if (this.states.get(key)?.state === 4) this.states.set(key, { state: 0 });
-    this.quota.set(key, 5);
+    this.sessions.customerWrote(key);
     this.append(openKfId, {
       msgid,
       open_kfid: openKfId,
@@ -121,7 +119,7 @@ export class FakeWecomKfApi extends LoopbackServer {
 
   /** The kf account's receptionists (kf/servicer/list): status 0 on duty, 1 stopped. */
   setServicers(openKfId: string, servicers: Array<{ userid: string; status: 0 | 1 }>): void {
-    this.servicers.set(openKfId, servicers);
+    this.sessions.setServicers(openKfId, servicers);
   }
 
   /** A servicer types a reply in the WeCom client: WeCom delivers it and lists it as origin 5. */
@@ -152,7 +150,7 @@ export class FakeWecomKfApi extends LoopbackServer {
     newServicer?: string,
   ): void {
     const key = `${openKfId}/${externalUserId}`;
-    this.states.set(key, changeType === 3 ? { state: 4 } : { state: 3, servicer: newServicer });
+    this.sessions.servicerSets(key, changeType === 3, newServicer);
     this.append(openKfId, {
       msgid: `kfevt${this.nextId++}`,
       send_time: Math.floor(Date.now() / 1000),
@@ -176,7 +174,7 @@ export class FakeWecomKfApi extends LoopbackServer {
   }
 
   serviceState(openKfId: string, externalUserId: string): number {
-    return this.states.get(`${openKfId}/${externalUserId}`)?.state ?? 0;
+    return this.sessions.state(`${openKfId}/${externalUserId}`).state;
   }
 
   deliveredTo(externalUserId: string): string[] {
@@ -255,8 +253,8 @@ export class FakeWecomKfApi extends LoopbackServer {
       case '/cgi-bin/kf/send_msg_on_event':
         return this.json(res, this.sendOnEvent(body));
       case '/cgi-bin/kf/service_state/get': {
-        const s = this.states.get(`${String(body.open_kfid)}/${String(body.external_userid)}`);
-        return this.json(res, { errcode: 0, errmsg: 'ok', service_state: s?.state ?? 0, servicer_userid: s?.servicer ?? '' });
+        const s = this.sessions.state(`${String(body.open_kfid)}/${String(body.external_userid)}`);
+        return this.json(res, { errcode: 0, errmsg: 'ok', service_state: s.state, servicer_userid: s.servicer ?? '' });
       }
       case '/cgi-bin/kf/service_state/trans':
         return this.json(res, this.trans(body));
@@ -286,8 +284,7 @@ export class FakeWecomKfApi extends LoopbackServer {
     const token = url.searchParams.get('access_token') ?? '';
     if (this.expired.has(token)) return this.json(res, { errcode: 42001, errmsg: 'access_token expired' });
     if (!this.liveTokens.has(token)) return this.json(res, { errcode: 40014, errmsg: 'invalid access_token' });
-    const list = this.servicers.get(url.searchParams.get('open_kfid') ?? '') ?? [];
-    this.json(res, { errcode: 0, errmsg: 'ok', servicer_list: list.map((s) => ({ ...s, stop_type: 0 })) });
+    this.json(res, { errcode: 0, errmsg: 'ok', servicer_list: this.sessions.servicerList(url.searchParams.get('open_kfid') ?? '') });
   }
 
   private getToken(url: URL, res: ServerResponse) {
@@ -330,10 +327,8 @@ export class FakeWecomKfApi extends LoopbackServer {
     const openKfId = String(body.open_kfid ?? '');
     const touser = String(body.touser ?? '');
     const key = `${openKfId}/${touser}`;
-    const state = this.states.get(key)?.state ?? 0;
-    if (state !== 0 && state !== 1) return { errcode: 95018, errmsg: 'send msg session status invalid' };
-    const left = this.quota.get(key) ?? 5;
-    if (left <= 0) return { errcode: 95018, errmsg: 'send msg session status invalid' };
+    const refused = this.sessions.refuseSend(key);
+    if (refused) return refused;
     const content = (body.text as { content?: string } | undefined)?.content ?? '';
     if (body.msgtype !== 'text' || !content) return { errcode: 44004, errmsg: 'empty content' };
     let msgid = typeof body.msgid === 'string' ? body.msgid : '';
@@ -342,9 +337,7 @@ export class FakeWecomKfApi extends LoopbackServer {
       if (this.usedMsgIds.has(`${openKfId}:${msgid}`)) return { errcode: FAKE_DUPLICATE_MSGID_ERRCODE, errmsg: 'msgid duplicated' };
     } else msgid = `auto${this.nextId++}`;
     this.usedMsgIds.add(`${openKfId}:${msgid}`);
-    this.quota.set(key, left - 1);
-    // The bot answering an untreated session makes it "handled by the smart assistant".
-    if (state === 0) this.states.set(key, { state: 1 });
+    this.sessions.sent(key);
     this.delivered.push({ touser, openKfId, content, msgid });
     return { errcode: 0, errmsg: 'ok', msgid };
   }
@@ -359,21 +352,6 @@ export class FakeWecomKfApi extends LoopbackServer {
   }
 
   private trans(body: Record<string, unknown>) {
-    const openKfId = String(body.open_kfid ?? '');
-    const externalUserId = String(body.external_userid ?? '');
-    const state = Number(body.service_state);
-    const servicerUserId = typeof body.servicer_userid === 'string' ? body.servicer_userid : undefined;
-    const key = `${openKfId}/${externalUserId}`;
-    const from = this.states.get(key)?.state ?? 0;
-    // 0/1 → 2, 3 or 4; 2 → 3; 3 → 3 (another servicer) or 4; 4 → nothing (the customer reopens it).
-    const allowed: Record<number, number[]> = { 0: [2, 3, 4], 1: [2, 3, 4], 2: [3], 3: [3, 4], 4: [] };
-    if (!allowed[from]?.includes(state)) return { errcode: 95016, errmsg: 'service state transition not allowed' };
-    if (state === 3) {
-      const onDuty = (this.servicers.get(openKfId) ?? []).some((s) => s.userid === servicerUserId && s.status === 0);
-      if (!servicerUserId || !onDuty) return { errcode: 95014, errmsg: 'servicer not on duty' };
-    }
-    this.states.set(key, { state, servicer: servicerUserId });
-    this.transfers.push({ openKfId, externalUserId, state, servicerUserId });
-    return { errcode: 0, errmsg: 'ok', msg_code: state >= 2 && from !== state ? `code${this.nextId++}` : undefined };
+    return this.sessions.trans(body, () => `code${this.nextId++}`);
   }
 }
