@@ -12,6 +12,7 @@ import { startHttp } from './composition/start-http.ts';
 import { startIntake } from './composition/start-intake.ts';
 import { startWorkers } from './composition/start-workers.ts';
 import type { Config } from './config/env.ts';
+import type { ConversationEvents } from './conversations/conversation-events.ts';
 import type { DatabaseHandle } from './db/connect.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { type StopResult, stopWithin } from './shutdown.ts';
@@ -35,6 +36,8 @@ export interface Service {
 export interface ServiceOverrides {
   brain?: Brain;
   logger?: Logger;
+  /** Console events go here instead of Redis pub/sub (tests record them). */
+  events?: ConversationEvents;
 }
 
 /**
@@ -47,7 +50,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
   checkBeforeStart(config, role);
   const context: StartContext = { config, role, logger, stops: createStopList(logger) };
   try {
-    const infra = await connectInfrastructure(context);
+    const infra = await connectInfrastructure(context, overrides.events);
     // Channels are built before the intake (it needs their account ids), so they call it late-bound.
     let accept: AcceptInbound = async () => {
       throw new Error('intake is not ready');

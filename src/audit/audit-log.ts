@@ -24,6 +24,7 @@ export const auditActions = [
   'quick_reply.create',
   'quick_reply.update',
   'quick_reply.delete',
+  'conversation.hand_to_servicer',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
+import type { ConversationEvents } from '../conversations/conversation-events.ts';
 import type { Database } from '../db/connect.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -20,6 +21,8 @@ export interface ChannelBuildDeps {
   logger: Logger;
   limits: CallbackLimits;
   accept: AcceptInbound;
+  /** Console events, for channels that change conversations themselves (微信客服 servicers' activity). */
+  events: ConversationEvents;
   /** DATA_DIR, where generated secrets are kept. */
   dataDir: string;
   /** The demo page at GET / is on. */

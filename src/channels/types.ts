@@ -91,6 +91,41 @@ export interface ModelTokenBudget {
   spend(to: OutboundRecipient, tokens: number): Promise<void>;
 }
 
+/** What a platform lets us send now, after the customer's last message (see Channel.replyWindow). */
+export interface ReplyWindowInput {
+  /** When the customer last wrote (a message, not an event); null if never in this conversation. */
+  lastCustomerMessageAt: Date | null;
+  /** Messages we sent the platform since then (each part of a reply counts). */
+  sentSince: number;
+  now: Date;
+}
+
+export interface ReplyWindowState {
+  open: boolean;
+  /** When the window ends, if it is open. */
+  closesAt?: Date;
+  /** Messages left in the window, and how many it allows. */
+  remaining?: number;
+  limit?: number;
+  /** Why it is closed: `window_closed` (too long since the customer wrote) or `quota_spent`. */
+  reason?: 'window_closed' | 'quota_spent';
+}
+
+/** A member of the company answering in the platform's own client (微信客服 servicers in WeCom). */
+export interface ClientServicer {
+  userId: string;
+}
+
+/**
+ * Optional: the platform's own agent client (微信客服's WeCom client). `onDuty` lists who may take a
+ * conversation now; `handOver` gives them the customer's session. handOver refuses with a
+ * RejectedRequestError (409) when that person is not on duty.
+ */
+export interface ClientServicers {
+  onDuty(to: OutboundRecipient): Promise<ClientServicer[]>;
+  handOver(to: OutboundRecipient, servicerUserId: string): Promise<void>;
+}
+
 export interface Channel {
   kind: ChannelKind;
   /** Account names this channel serves, with non-secret settings worth recording. */
@@ -125,6 +160,13 @@ export interface Channel {
    * begins, so the HTTP server can close; clients reconnect to another process.
    */
   endLiveConnections?(): Promise<void>;
+  /**
+   * Optional: the platform's rule for when we may write to a customer (a window after their last
+   * message, a message quota in it). Pure: the inputs come from the history. Without it, always open.
+   */
+  replyWindow?(input: ReplyWindowInput): ReplyWindowState;
+  /** Optional: hand conversations to the company's agents in the platform's own client. */
+  servicers?: ClientServicers;
   /** Optional: holds this channel's customers to a model-token budget; without one the model always answers. */
   modelBudget?: ModelTokenBudget;
 }

@@ -16,6 +16,7 @@ export function buildChannels({ config, role, logger, stops }: StartContext, inf
     logger,
     limits: { replayWindowSeconds: env.CALLBACK_REPLAY_WINDOW_S, maxBodyBytes: env.CALLBACK_MAX_BODY_BYTES },
     accept,
+    events: infra.events,
     dataDir: env.DATA_DIR,
     demoPage: config.demo.page,
     connectRedis: infra.connectRedis,

@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { connectDatabase, type DatabaseHandle, pgliteDirUnder } from '../db/connect.ts';
 import { redisPrefixFor } from '../db/database-identity.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { type ConversationEvents, redisConversationEvents } from '../conversations/conversation-events.ts';
 import { ConfigError } from '../errors.ts';
 import { ensurePrivateRedis, redisAnswers } from '../lib/private-redis.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
@@ -23,13 +24,19 @@ export interface Infrastructure {
   queue: Queue<TurnJobData>;
   /** Another connection to the same Redis, watched for errors and closed on stop. */
   connectRedis(purpose: string, options: RedisOptions): Redis;
+  /** Console events (Redis pub/sub), told after a change to a conversation commits. */
+  events: ConversationEvents;
 }
 
 /**
  * Redis (a private one under DATA_DIR for `npm start` when REDIS_URL is unset), the database with
  * its migrations applied, the Redis prefix that carries the database's id, the conversation queue.
  */
-export async function connectInfrastructure({ config, role, logger, stops }: StartContext): Promise<Infrastructure> {
+export async function connectInfrastructure(
+  { config, role, logger, stops }: StartContext,
+  /** Tests record console events instead of publishing them. */
+  events_?: ConversationEvents,
+): Promise<Infrastructure> {
   const { env } = config;
   let redisUrl = config.redisUrl;
   if (config.defaultRedis && role === 'all') {
@@ -71,5 +78,6 @@ export async function connectInfrastructure({ config, role, logger, stops }: Sta
   await queue.waitUntilReady();
   registerQueueMetrics(metrics, queue);
 
-  return { database, db: database.db, redisPrefix, metrics, redisErrors, redis, queue, connectRedis };
+  const events = events_ ?? redisConversationEvents(redis, redisPrefix, logger);
+  return { database, db: database.db, redisPrefix, metrics, redisErrors, redis, queue, connectRedis, events };
 }

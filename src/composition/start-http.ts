@@ -67,7 +67,7 @@ export async function startHttp(
               db: infra.db,
               redis: infra.redis,
               env,
-              conversations: { queue: infra.queue, logger, channels: built.map((b) => b.channel) },
+              conversations: { queue: infra.queue, logger, channels: built.map((b) => b.channel), events: infra.events },
               knowledge,
             }),
           ],

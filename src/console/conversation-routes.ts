@@ -5,7 +5,10 @@ import { addConversationNote } from '../conversations/add-conversation-note.ts';
 import { assignConversation } from '../conversations/assign-conversation.ts';
 import { closeConversation } from '../conversations/close-conversation.ts';
 import { listConversationMessages } from '../conversations/conversation-history.ts';
+import type { ConversationEvents } from '../conversations/conversation-events.ts';
+import { handToServicer, listOnDutyServicers } from '../conversations/hand-to-servicer.ts';
 import { listInbox, readConversation } from '../conversations/list-inbox.ts';
+import { readReplyWindow } from '../conversations/reply-window.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
 import { sendAgentReply } from '../conversations/send-agent-reply.ts';
 import type { Database } from '../db/connect.ts';
@@ -24,8 +27,10 @@ export interface ConversationRoutesDeps {
   /** The conversation queue: an agent's reply is delivered by a turn job, like the bot's. */
   queue: Queue<TurnJobData>;
   logger: Logger;
-  /** The channels this process built, for their split of a reply into parts. */
+  /** The channels this process built, for their split of a reply into parts, reply windows and servicers. */
   channels: Channel[];
+  /** Told after a change commits (src/conversations/conversation-events.ts). */
+  events: ConversationEvents;
 }
 
 const status = z.enum(conversationStatuses);
@@ -39,10 +44,29 @@ const conversation = z
     handoffReason: z.string().nullable(),
     waitingSince: timestamp.nullable(),
     assignee: z.number().int().nullable(),
+    servicerUserId: z
+      .string()
+      .nullable()
+      .meta({ description: '微信客服: the WeCom member holding it in the WeCom client (assignee is then null)' }),
     lastMessageAt: timestamp,
     createdAt: timestamp,
   })
   .meta({ id: 'Conversation' });
+const replyWindow = z
+  .object({
+    open: z.boolean(),
+    closesAt: timestamp.nullable(),
+    remaining: z.number().int().nullable(),
+    limit: z.number().int().nullable(),
+    reason: z.enum(['window_closed', 'quota_spent', 'held_by_servicer']).nullable(),
+  })
+  .meta({
+    id: 'ReplyWindow',
+    description:
+      'What the platform lets us send now (Official Account, 微信客服: 5 messages within 48 h of the customer’s last message); null fields when the channel has no window',
+  });
+const conversationDetail = conversation.extend({ replyWindow }).meta({ id: 'ConversationDetail' });
+const servicer = z.object({ userId: z.string() }).meta({ id: 'ClientServicer' });
 const message = z
   .object({
     id: z.number().int(),
@@ -72,11 +96,15 @@ const text = z.string().trim().min(1).max(10_000);
 /** The human loop: the inbox, a conversation's history, and what people do in it. */
 export function registerConversationRoutes(api: ApiRegistry, deps: ConversationRoutesDeps): void {
   const { db } = deps;
+  const channelOf = (kind: string) => deps.channels.find((c) => c.kind === kind);
   const splitText = (kind: string, body: string) => {
-    const channel = deps.channels.find((c) => c.kind === kind);
+    const channel = channelOf(kind);
     if (!channel) throw new Error(`channel ${kind} is not configured in this process`);
     return channel.sender.splitText(body);
   };
+  // A conversation of a channel no longer configured still reads (its window unknown: none shown).
+  const replyWindowRule = (kind: string) => channelOf(kind)?.replyWindow;
+  const servicerDeps = { db, events: deps.events, servicersOf: (kind: string) => channelOf(kind)?.servicers };
   const base = { tag: 'conversations', access: CONVERSATION_ROLES };
   const done = { status: 204, description: 'Done' } as const;
 
@@ -101,8 +129,11 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     path: '/api/conversations/{id}',
     summary: 'One conversation',
     params: idParam,
-    success: { status: 200, description: 'The conversation', schema: conversation },
-    handle: ({ params, caller }) => readConversation(db, caller, params.id),
+    success: { status: 200, description: 'The conversation, with its reply window', schema: conversationDetail },
+    handle: async ({ params, caller }) => {
+      const found = await readConversation(db, caller, params.id);
+      return { ...found, replyWindow: await readReplyWindow(db, found, replyWindowRule(found.channel)) };
+    },
   });
 
   api.operation({
@@ -141,7 +172,8 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     ...base,
     method: 'post',
     path: '/api/conversations/{id}/messages',
-    summary: 'Reply to the customer (its assignee, or a supervisor or admin); delivered like the bot’s replies',
+    summary:
+      'Reply to the customer (its assignee, or a supervisor or admin); delivered like the bot’s replies. 409 `reply_window_closed` / `reply_quota_spent` when the platform’s window does not allow it (nothing is stored), `held_by_servicer` while a 微信客服 servicer has it',
     params: idParam,
     body: z.object({ text }),
     success: {
@@ -151,11 +183,35 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     },
     handle: ({ params, body, caller, audit }) =>
       sendAgentReply(
-        { db, queue: deps.queue, logger: deps.logger, splitText },
+        { db, queue: deps.queue, logger: deps.logger, splitText, replyWindowRule },
         caller,
         { conversationId: params.id, text: body.text },
         audit,
       ),
+  });
+
+  api.operation({
+    ...base,
+    method: 'get',
+    path: '/api/conversations/{id}/servicers',
+    summary: '微信客服: the servicers on duty (kf/servicer/list, status 0) who can take it in the WeCom client; 409 on other channels',
+    params: idParam,
+    success: { status: 200, description: 'On duty', schema: z.object({ servicers: z.array(servicer) }) },
+    handle: async ({ params, caller }) => ({ servicers: await listOnDutyServicers(servicerDeps, caller, params.id) }),
+  });
+
+  api.operation({
+    ...base,
+    method: 'post',
+    path: '/api/conversations/{id}/servicer',
+    summary:
+      '微信客服: hand it to a servicer who answers in the WeCom client (session state 3); 409 `servicer_not_on_duty` when they are not receiving. Our console stops sending until they end the session',
+    params: idParam,
+    // A WeCom member's userid: 1–64 of letters, digits and _-.@ (成员 userid, https://developer.work.weixin.qq.com/document/path/90195).
+    body: z.object({ servicerUserId: z.string().regex(/^[0-9A-Za-z_.@-]{1,64}$/, 'a WeCom userid') }),
+    success: done,
+    handle: ({ params, body, caller, audit }) =>
+      handToServicer(servicerDeps, caller, { conversationId: params.id, servicerUserId: body.servicerUserId }, audit),
   });
 
   api.operation({

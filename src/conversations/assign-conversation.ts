@@ -3,7 +3,7 @@ import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
 import { staffUsers } from '../db/schema.ts';
 import { PermissionError, RejectedRequestError } from '../errors.ts';
-import { canSee, conflict, readState, seesEverything, type StaffActor, transition } from './staff-access.ts';
+import { canSee, conflict, readState, seesEverything, servicerHolds, type StaffActor, transition } from './staff-access.ts';
 
 /** Roles that can hold a conversation. */
 const HOLDING_ROLES = ['admin', 'supervisor', 'agent'] as const;
@@ -26,6 +26,8 @@ export async function assignConversation(
   await db.transaction(async (tx) => {
     const current = await readState(tx, input.conversationId);
     if (current.status === 'closed') throw conflict(current.id, 'it is closed');
+    // The WeCom session is in state 3, where kf/send_msg is refused: the servicer ends it in WeCom.
+    if (current.servicerUserId) throw servicerHolds(current.id, current.servicerUserId);
     if (current.status === 'human' && current.assignee === String(input.assignee)) return;
     // Taken by someone else: for an agent that is a lost race (or a late click), not a refusal.
     if (current.status === 'human' && !seesEverything(actor)) throw conflict(current.id, 'someone already has it');

@@ -120,10 +120,16 @@ export async function markFailed(db: Database, conversationId: number, failedId:
       .update(deliveries)
       .set({ status: 'failed', lastErrorCode: 'skipped', lastError: `not sent after delivery ${failedId} failed`, updatedAt: sql`now()` })
       .where(and(eq(deliveries.conversationId, conversationId), inArray(deliveries.status, ['pending', 'sending'])));
+    // The reason goes on the message too, where the console shows it (e.g. "errcode 45015 (outside
+    // the 48-hour reply window)"): the platform's words about the request, never the customer's.
     await tx.execute(sql`
-      update messages set status = 'failed'
-      where id in (select message_id from deliveries where conversation_id = ${conversationId} and status = 'failed')
-        and status = 'queued'`);
+      update messages m set status = 'failed',
+        meta = m.meta || jsonb_build_object('deliveryError', jsonb_build_object('code', f.last_error_code, 'reason', f.last_error))
+      from (
+        select distinct on (message_id) message_id, last_error_code, last_error from deliveries
+        where conversation_id = ${conversationId} and status = 'failed' order by message_id, id
+      ) f
+      where m.id = f.message_id and m.status = 'queued'`);
     await flagForHuman(tx, conversationId, `delivery_failed:${code}`);
   });
 }

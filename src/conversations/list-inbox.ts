@@ -25,6 +25,8 @@ export interface InboxEntry {
   handoffReason: string | null;
   waitingSince: string | null;
   assignee: number | null;
+  /** 微信客服: the WeCom member holding it in the WeCom client (then `assignee` is null). */
+  servicerUserId: string | null;
   lastMessageAt: string;
   createdAt: string;
 }
@@ -76,7 +78,7 @@ function selectInboxRows(db: Database, conditions: SQL[], limit: number): Promis
     sql`
     select c.id::int, c.status, a.channel, a.name as account,
            json_build_object('id', cu.id, 'externalId', cu.external_id, 'displayName', cu.display_name) as customer,
-           c.handoff_reason as "handoffReason", c.waiting_since as "waitingSince", c.assignee,
+           c.handoff_reason as "handoffReason", c.waiting_since as "waitingSince", c.assignee, c.servicer_userid as "servicerUserId",
            c.last_message_at as "lastMessageAt", c.created_at as "createdAt",
            sort.rank as "sortRank", sort.key as "sortKey"
     from conversations c

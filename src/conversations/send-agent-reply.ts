@@ -7,7 +7,8 @@ import { PermissionError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 import { insertAgentMessage } from './agent-messages.ts';
-import { conflict, holds, readForStaff, type StaffActor } from './staff-access.ts';
+import { loadReplyWindowInput, refuseOutsideWindow, type ReplyWindowRule } from './reply-window.ts';
+import { conflict, holds, readForStaff, servicerHolds, type StaffActor } from './staff-access.ts';
 
 export interface AgentReplyDeps {
   db: Database;
@@ -15,12 +16,15 @@ export interface AgentReplyDeps {
   logger: Logger;
   /** The channel's own split of a text into parts its API accepts (ChannelSender.splitText). */
   splitText(channel: string, text: string): string[];
+  /** The channel's reply rule (Channel.replyWindow), undefined when its platform has none. */
+  replyWindowRule(channel: string): ReplyWindowRule | undefined;
 }
 
 /**
  * A person's reply goes out like the bot's: an outbound message (sender `agent`, who in `meta`)
  * with one delivery per part, stored in one transaction with its audit entry while the
- * conversation is still held by the same person; then a turn job for the conversation, whose
+ * conversation is still held by the same person and the platform's reply window allows its parts
+ * (src/conversations/reply-window.ts); then a turn job for the conversation, whose
  * worker delivers the parts under the conversation lock with the bot's retries and exactly-once
  * marks (src/delivery/deliver-unfinished.ts). The reply names its own turn: if the job is lost,
  * the recovery sweep finds the unsent parts by it (src/conversations/find-unfinished-turns.ts).
@@ -35,6 +39,7 @@ export async function sendAgentReply(
     const current = await readForStaff(tx, actor, input.conversationId);
     if (current.status !== 'human') throw conflict(current.id, `it is ${current.status}: assign it before replying`);
     if (!holds(actor, current)) throw new PermissionError(`conversation ${current.id} is assigned to someone else`);
+    if (current.servicerUserId) throw servicerHolds(current.id, current.servicerUserId);
     const [held] = await tx
       .update(conversations)
       .set({ lastMessageAt: sql`now()`, updatedAt: sql`now()` })
@@ -48,6 +53,10 @@ export async function sendAgentReply(
       .from(channelAccounts)
       .where(eq(channelAccounts.id, held.accountId));
     const parts = deps.splitText(account!.channel, input.text);
+    // Counted after the row lock above: a concurrent reply to the same conversation waits for this
+    // transaction, then counts its parts too, so two replies cannot both take the last messages.
+    const rule = deps.replyWindowRule(account!.channel);
+    if (rule) refuseOutsideWindow(rule({ ...(await loadReplyWindowInput(tx, current.id)), now: new Date() }), parts.length);
     const reply = await insertAgentMessage(tx, actor, {
       conversationId: current.id,
       channelAccountId: held.accountId,

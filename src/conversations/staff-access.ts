@@ -16,6 +16,8 @@ export interface ConversationState {
   /** The staff user id holding it, as stored (text). */
   assignee: string | null;
   channelAccountId: number;
+  /** 微信客服: the WeCom member answering it in the WeCom client (state 3); then no staff account holds it. */
+  servicerUserId: string | null;
 }
 
 /**
@@ -49,6 +51,7 @@ export const conversationStateColumns = {
   status: conversations.status,
   assignee: conversations.assignee,
   channelAccountId: conversations.channelAccountId,
+  servicerUserId: conversations.servicerUserId,
 };
 
 /** The conversation's status and assignee, whoever asks: 404 when there is none. */
@@ -62,6 +65,15 @@ export function conflict(conversationId: number, message: string): RejectedReque
   return new RejectedRequestError('conflict', `conversation ${conversationId}: ${message}`, 409);
 }
 
+/** A servicer answers it in the WeCom client (微信客服 state 3): our console cannot take or send in it. */
+export function servicerHolds(conversationId: number, servicerUserId: string): RejectedRequestError {
+  return new RejectedRequestError(
+    'held_by_servicer',
+    `conversation ${conversationId}: ${servicerUserId} answers it in the WeCom client; it comes back when they end the session there`,
+    409,
+  );
+}
+
 /**
  * Moves the conversation from the state the caller read to a new one, only if nobody changed it in
  * between: the UPDATE names the expected status and assignee, so of two concurrent transitions one
@@ -70,13 +82,15 @@ export function conflict(conversationId: number, message: string): RejectedReque
 export async function transition(
   db: Executor,
   from: ConversationState,
-  to: { status: ConversationStatus; assignee: string | null },
+  to: { status: ConversationStatus; assignee: string | null; servicerUserId?: string },
 ): Promise<void> {
   const changed = await db
     .update(conversations)
     .set({
       status: to.status,
       assignee: to.assignee,
+      // A servicer in the WeCom client holds it only until the next transition names none.
+      servicerUserId: to.servicerUserId ?? null,
       updatedAt: sql`now()`,
       // Waiting ends when somebody (or the bot again) has it; the reason stays until the bot does.
       ...(to.status !== 'needs_human' && { waitingSince: null }),

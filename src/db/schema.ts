@@ -158,6 +158,12 @@ export const conversations = pgTable(
     waitingSince: timestamp('waiting_since', { withTimezone: true, mode: 'date' }),
     /** The staff user (id, as text) who holds the conversation while it is `human` (src/conversations/assign-conversation.ts). */
     assignee: text('assignee'),
+    /**
+     * 微信客服 only: the WeCom member (userid) answering it in the WeCom client (session state 3).
+     * Such a conversation is `human` with no assignee: no staff account holds it, and our console
+     * does not send while it is set (src/conversations/hand-to-servicer.ts).
+     */
+    servicerUserId: text('servicer_userid'),
     /** The model brain's rolling summary of turns older than the ones it quotes verbatim. */
     summary: text('summary'),
     /** Time of the last turn folded into `summary`; later turns are not in it yet. */

@@ -5,7 +5,8 @@ import { LoopbackServer } from './loopback-server.ts';
  * A loopback stand-in for the Official Account server API, following the documented protocol and
  * errcodes: stable_token (https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/getStableAccessToken.html),
  * custom/send and custom/typing (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html)
- * with 45015 for users outside the 48-hour window, media/get
+ * with 45015 for users outside the 48-hour window and 45047 past the 5 messages a user's message
+ * allows (客服消息下发规则 https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Messages.html), media/get
  * (https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html)
  * and the errcodes of 全局返回码. Used by the tests and by `npm run simulate`; faults are injected per call.
  */
@@ -35,6 +36,8 @@ export class FakeWechatMpApi extends LoopbackServer {
   mediaRequests = 0;
   /** openids whose 48-hour window is closed: custom/send answers 45015. */
   readonly outsideWindow = new Set<string>();
+  /** Messages custom/send still allows per openid, for the users a test says wrote (userWrote). */
+  private readonly quota = new Map<string, number>();
   private liveToken?: string;
   private readonly expiredTokens = new Set<string>();
   private readonly faults: MpFault[] = [];
@@ -53,6 +56,12 @@ export class FakeWechatMpApi extends LoopbackServer {
   expireTokens(): void {
     if (this.liveToken) this.expiredTokens.add(this.liveToken);
     this.liveToken = undefined;
+  }
+
+  /** The user sent a message: 5 custom/send messages allowed again (enforced for such users only). */
+  userWrote(openid: string): void {
+    this.quota.set(openid, 5);
+    this.outsideWindow.delete(openid);
   }
 
   addMedia(mediaId: string, bytes: Buffer, contentType: string): void {
@@ -150,6 +159,9 @@ export class FakeWechatMpApi extends LoopbackServer {
     if (!touser) return this.json(res, { errcode: 40003, errmsg: 'invalid openid' });
     if (this.outsideWindow.has(touser))
       return this.json(res, { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' });
+    const left = this.quota.get(touser);
+    if (left === 0) return this.json(res, { errcode: 45047, errmsg: 'out of response count limit' });
+    if (left !== undefined) this.quota.set(touser, left - 1);
     this.delivered.push({ touser, content, at: Date.now() });
     this.json(res, { errcode: 0, errmsg: 'ok' });
   }

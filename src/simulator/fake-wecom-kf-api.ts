@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoopbackServer } from './loopback-server.ts';
 import { sealForReceiver } from '../channels/shared/wxbiz-msg-crypt.ts';
+import { FakeKfSessions } from './fake-kf-sessions.ts';
 
 /**
  * A loopback stand-in for WeCom Customer Service (微信客服), following the documented protocol:
@@ -11,9 +12,13 @@ import { sealForReceiver } from '../channels/shared/wxbiz-msg-crypt.ts';
  * (https://developer.work.weixin.qq.com/document/path/94677, msgid unique per kf account, only in
  * session states 0/1); kf/send_msg_on_event (https://developer.work.weixin.qq.com/document/path/95122,
  * welcome_code single use, 20 s); kf/service_state/get|trans
- * (https://developer.work.weixin.qq.com/document/path/94669); kf/customer/batchget
- * (https://developer.work.weixin.qq.com/document/path/95159). It also sends the kf_msg_or_event
- * callback itself, encrypted as WeCom does. Used by the tests and by `npm run simulate`.
+ * (https://developer.work.weixin.qq.com/document/path/94669: the state table, 95014 for a servicer
+ * not on duty, 95016 for a move the table forbids, a msg_code on entering 2, 3 or 4);
+ * kf/servicer/list (https://developer.work.weixin.qq.com/document/path/94645); kf/customer/batchget
+ * (https://developer.work.weixin.qq.com/document/path/95159). send_msg keeps the 5-messages-per-
+ * customer-message quota of doc 94677 (95018 beyond it). Servicers at work in the WeCom client
+ * appear in sync_msg as origin-5 messages and session_status_change events. It also sends the
+ * kf_msg_or_event callback itself, encrypted as WeCom does. Used by the tests and by `npm run simulate`.
  */
 
 export type KfFault = { errcode: number; errmsg?: string } | { httpStatus: number };
@@ -45,7 +50,9 @@ export class FakeWecomKfApi extends LoopbackServer {
   readonly delivered: KfSentText[] = [];
   readonly welcomes: Array<{ code: string; content: string }> = [];
   readonly syncCalls: Array<{ cursor?: string; token?: string; openKfId: string; returned: number; hasMore: number }> = [];
-  readonly transfers: Array<{ openKfId: string; externalUserId: string; state: number; servicerUserId?: string }> = [];
+  /** Service states, servicers and send quotas per session. */
+  private readonly sessions = new FakeKfSessions();
+  readonly transfers = this.sessions.transfers;
   tokenFetches = 0;
   batchGets = 0;
   /** Page size cap regardless of the caller's limit, to force pagination in tests. */
@@ -57,7 +64,6 @@ export class FakeWecomKfApi extends LoopbackServer {
   private readonly msgTokens = new Set<string>();
   private readonly welcomeCodes = new Map<string, number>();
   private readonly usedMsgIds = new Set<string>();
-  private readonly states = new Map<string, { state: number; servicer?: string }>();
   private emptyPages = 0;
   private nextId = 1;
 
@@ -80,9 +86,11 @@ export class FakeWecomKfApi extends LoopbackServer {
     this.emptyPages += count;
   }
 
-  /** A customer writes to a kf account; returns the msgid. */
+  /** A customer writes to a kf account; returns the msgid. An ended session starts again (state 0). */
   customerSays(openKfId: string, externalUserId: string, text: string): string {
     const msgid = `kfmsg${this.nextId++}`;
+    const key = `${openKfId}/${externalUserId}`;
+    this.sessions.customerWrote(key);
     this.append(openKfId, {
       msgid,
       open_kfid: openKfId,
@@ -109,13 +117,64 @@ export class FakeWecomKfApi extends LoopbackServer {
     return code;
   }
 
+  /** The kf account's receptionists (kf/servicer/list): status 0 on duty, 1 stopped. */
+  setServicers(openKfId: string, servicers: Array<{ userid: string; status: 0 | 1 }>): void {
+    this.sessions.setServicers(openKfId, servicers);
+  }
+
+  /** A servicer types a reply in the WeCom client: WeCom delivers it and lists it as origin 5. */
+  servicerSays(openKfId: string, externalUserId: string, servicerUserId: string, text: string): string {
+    const msgid = `kfsrv${this.nextId++}`;
+    this.append(openKfId, {
+      msgid,
+      open_kfid: openKfId,
+      external_userid: externalUserId,
+      send_time: Math.floor(Date.now() / 1000),
+      origin: 5,
+      servicer_userid: servicerUserId,
+      msgtype: 'text',
+      text: { content: text },
+    });
+    return msgid;
+  }
+
+  /**
+   * A servicer acts on the session in the WeCom client: 1 picks it up from the queue, 2 transfers it
+   * to `newServicer`, 3 ends it (state 4), 4 rejoins it. Listed as a session_status_change event.
+   */
+  servicerChangesSession(
+    openKfId: string,
+    externalUserId: string,
+    changeType: 1 | 2 | 3 | 4,
+    oldServicer?: string,
+    newServicer?: string,
+  ): void {
+    const key = `${openKfId}/${externalUserId}`;
+    this.sessions.servicerSets(key, changeType === 3, newServicer);
+    this.append(openKfId, {
+      msgid: `kfevt${this.nextId++}`,
+      send_time: Math.floor(Date.now() / 1000),
+      origin: 4,
+      msgtype: 'event',
+      event: {
+        event_type: 'session_status_change',
+        open_kfid: openKfId,
+        external_userid: externalUserId,
+        change_type: changeType,
+        ...(changeType !== 1 && oldServicer && { old_servicer_userid: oldServicer }),
+        ...(changeType !== 3 && newServicer && { new_servicer_userid: newServicer }),
+        ...((changeType === 1 || changeType === 3) && { msg_code: `code${this.nextId++}` }),
+      },
+    });
+  }
+
   /** Puts an entry into the account's log exactly as given, however malformed: what WeCom might send one day. */
   appendRawEntry(openKfId: string, entry: unknown): void {
     this.append(openKfId, entry as LogItem);
   }
 
   serviceState(openKfId: string, externalUserId: string): number {
-    return this.states.get(`${openKfId}/${externalUserId}`)?.state ?? 0;
+    return this.sessions.state(`${openKfId}/${externalUserId}`).state;
   }
 
   deliveredTo(externalUserId: string): string[] {
@@ -164,6 +223,7 @@ export class FakeWecomKfApi extends LoopbackServer {
   protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return this.getToken(url, res);
+    if (req.method === 'GET' && url.pathname === '/cgi-bin/kf/servicer/list') return this.servicerList(url, res);
     if (req.method !== 'POST' || !url.pathname.startsWith('/cgi-bin/kf/')) {
       res.statusCode = 404;
       return void res.end();
@@ -193,8 +253,8 @@ export class FakeWecomKfApi extends LoopbackServer {
       case '/cgi-bin/kf/send_msg_on_event':
         return this.json(res, this.sendOnEvent(body));
       case '/cgi-bin/kf/service_state/get': {
-        const s = this.states.get(`${String(body.open_kfid)}/${String(body.external_userid)}`);
-        return this.json(res, { errcode: 0, errmsg: 'ok', service_state: s?.state ?? 0, servicer_userid: s?.servicer ?? '' });
+        const s = this.sessions.state(`${String(body.open_kfid)}/${String(body.external_userid)}`);
+        return this.json(res, { errcode: 0, errmsg: 'ok', service_state: s.state, servicer_userid: s.servicer ?? '' });
       }
       case '/cgi-bin/kf/service_state/trans':
         return this.json(res, this.trans(body));
@@ -218,6 +278,13 @@ export class FakeWecomKfApi extends LoopbackServer {
         res.statusCode = 404;
         res.end();
     }
+  }
+
+  private servicerList(url: URL, res: ServerResponse) {
+    const token = url.searchParams.get('access_token') ?? '';
+    if (this.expired.has(token)) return this.json(res, { errcode: 42001, errmsg: 'access_token expired' });
+    if (!this.liveTokens.has(token)) return this.json(res, { errcode: 40014, errmsg: 'invalid access_token' });
+    this.json(res, { errcode: 0, errmsg: 'ok', servicer_list: this.sessions.servicerList(url.searchParams.get('open_kfid') ?? '') });
   }
 
   private getToken(url: URL, res: ServerResponse) {
@@ -260,8 +327,8 @@ export class FakeWecomKfApi extends LoopbackServer {
     const openKfId = String(body.open_kfid ?? '');
     const touser = String(body.touser ?? '');
     const key = `${openKfId}/${touser}`;
-    const state = this.states.get(key)?.state ?? 0;
-    if (state !== 0 && state !== 1) return { errcode: 95018, errmsg: 'send msg session status invalid' };
+    const refused = this.sessions.refuseSend(key);
+    if (refused) return refused;
     const content = (body.text as { content?: string } | undefined)?.content ?? '';
     if (body.msgtype !== 'text' || !content) return { errcode: 44004, errmsg: 'empty content' };
     let msgid = typeof body.msgid === 'string' ? body.msgid : '';
@@ -270,8 +337,7 @@ export class FakeWecomKfApi extends LoopbackServer {
       if (this.usedMsgIds.has(`${openKfId}:${msgid}`)) return { errcode: FAKE_DUPLICATE_MSGID_ERRCODE, errmsg: 'msgid duplicated' };
     } else msgid = `auto${this.nextId++}`;
     this.usedMsgIds.add(`${openKfId}:${msgid}`);
-    // The bot answering an untreated session makes it "handled by the smart assistant".
-    if (state === 0) this.states.set(key, { state: 1 });
+    this.sessions.sent(key);
     this.delivered.push({ touser, openKfId, content, msgid });
     return { errcode: 0, errmsg: 'ok', msgid };
   }
@@ -286,14 +352,6 @@ export class FakeWecomKfApi extends LoopbackServer {
   }
 
   private trans(body: Record<string, unknown>) {
-    const openKfId = String(body.open_kfid ?? '');
-    const externalUserId = String(body.external_userid ?? '');
-    const state = Number(body.service_state);
-    const servicerUserId = typeof body.servicer_userid === 'string' ? body.servicer_userid : undefined;
-    if (![0, 1, 2, 3, 4].includes(state)) return { errcode: 95016, errmsg: 'invalid service state' };
-    if (state === 3 && !servicerUserId) return { errcode: 95014, errmsg: 'servicer_userid required' };
-    this.states.set(`${openKfId}/${externalUserId}`, { state, servicer: servicerUserId });
-    this.transfers.push({ openKfId, externalUserId, state, servicerUserId });
-    return { errcode: 0, errmsg: 'ok', msg_code: state === 2 || state === 3 ? `code${this.nextId++}` : undefined };
+    return this.sessions.trans(body, () => `code${this.nextId++}`);
   }
 }

@@ -116,6 +116,8 @@ test('the OpenAPI document is 3.1, built from the request schemas, and says whic
     'get /api/conversations/{id}/quick-replies/{quickReplyId}',
     'get /api/knowledge/search',
     'get /api/customers/{id}',
+    'get /api/conversations/{id}/servicers',
+    'post /api/conversations/{id}/servicer',
   ];
   const present = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m} ${path}`));
   t.deepEqual(present.sort(), [...contract].sort());

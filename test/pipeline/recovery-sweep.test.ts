@@ -49,7 +49,7 @@ test.serial('an agent reply whose turn was never queued (Redis away) is delivere
       throw new Error('Connection is closed.');
     },
   } as unknown as Queue<TurnJobData>;
-  const deps = { db, queue: redisAway, logger, splitText: (_channel: string, text: string) => [text] };
+  const deps = { db, queue: redisAway, logger, splitText: (_channel: string, text: string) => [text], replyWindowRule: () => undefined };
   await sendAgentReply(deps, actor, { conversationId: conversation!.id, text: '我来帮您' }, audit);
   await new Promise((r) => setTimeout(r, 300));
   t.deepEqual(h.wecom.deliveredTo('later'), ['答：在吗'], 'not sent: nothing queued it');

@@ -115,3 +115,25 @@ export async function logIn(baseUrl: string, email: string, password = PASSWORD,
 export function rowsOf<T = Record<string, unknown>>(database: DatabaseHandle, statement: string): Promise<T[]> {
   return queryRows<T>(database.db, sql.raw(statement));
 }
+
+export type SignedIn = Credentials & { id: number };
+
+/** A staff account made with the staff functions, signed in through the real login route. */
+export async function signedInStaff(baseUrl: string, db: DatabaseHandle['db'], email: string, role: StaffRole): Promise<SignedIn> {
+  const user = await createStaffUser(db, { email, role, password: PASSWORD }, { actorId: null, sourceIp: null, via: 'cli' });
+  const session = await logIn(baseUrl, email);
+  return { id: user.id, cookie: session.cookie, csrf: session.csrf };
+}
+
+/** A console route's JSON answer with its status, as the console would read it. */
+export async function callJson<T = Record<string, unknown>>(
+  baseUrl: string,
+  who: Credentials,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await call(baseUrl, method, path, { ...who, body });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}

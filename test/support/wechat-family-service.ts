@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
 import { startService, type Service } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/env.ts';
+import type { ConversationEvents } from '../../src/conversations/conversation-events.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 
 /**
@@ -43,6 +44,7 @@ export async function startTestService(
   env: Record<string, string>,
   brain: Brain,
   logger?: Logger,
+  events?: ConversationEvents,
 ): Promise<{ service: Service; baseUrl: string }> {
   const service = await startService(
     loadConfig({
@@ -55,7 +57,7 @@ export async function startTestService(
       ...env,
     }),
     'all',
-    { brain, logger },
+    { brain, logger, events },
   );
   return { service, baseUrl: `http://127.0.0.1:${service.port}` };
 }

@@ -67,6 +67,16 @@ export class WecomApiClient {
    * help, with the errcode as platform code ("<codePrefix>:<errcode>").
    */
   async post<T extends WecomResponse>(path: string, body: unknown): Promise<T> {
+    return this.call<T>(path, body);
+  }
+
+  /** A GET API (kf/servicer/list, …): the parameters go in the query string beside the token. */
+  async get<T extends WecomResponse>(path: string, query: Record<string, string>): Promise<T> {
+    return this.call<T>(`${path}?${new URLSearchParams(query)}`, undefined);
+  }
+
+  /** Without a body the request is a GET (src/lib/http-json.ts). */
+  private async call<T extends WecomResponse>(path: string, body: unknown): Promise<T> {
     const prefix = this.options.codePrefix;
     const res = await callWithFreshTokenRetry({
       token: () =>

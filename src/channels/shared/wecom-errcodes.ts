@@ -33,7 +33,9 @@ const DESCRIPTIONS: Record<number, string> = {
   81013: 'no valid recipient (UserID/party/tag all invalid or out of the app’s visible range)',
   82001: 'recipient list empty',
   95007: 'invalid msg token (不合法的msgtoken)',
-  95018: 'session state does not allow this (e.g. a servicer already has the session, or it ended)',
+  95014: 'servicer is not on duty (接待人员不在接待中)',
+  95018:
+    'session state does not allow sending: a servicer has the session, it ended, or the 48-hour window or its 5 messages are used up (send msg session status invalid)',
 };
 
 export function describeErrcode(errcode: number, errmsg?: string): string {

@@ -15,14 +15,14 @@ export const TOKEN_REJECTED = new Set([
 ]);
 
 /**
- * Trying again later can succeed; the value is the least delay worth waiting (ms). 45047 means the
- * quota of customer-service messages per user action is used up (5 per user message within 48 h,
- * 3 within a minute after follow/menu/scan): only a later user action refills it, so we wait long.
+ * Trying again later can succeed; the value is the least delay worth waiting (ms). Not 45015 (the
+ * 48-hour window is over) nor 45047 (the 5 messages of the user's last action are used up): only
+ * the user writing again reopens them, which no retry can wait for, so the delivery fails for good
+ * with that reason and the console shows it (src/channels/wechat-mp/reply-window.ts).
  */
 export const RETRY_AFTER_MS = new Map<number, number>([
   [-1, 1_000], // 系统繁忙
   [45009, 10 * 60_000], // 接口调用超过限制 (daily API quota)
-  [45047, 5 * 60_000], // 客服接口下行条数超过上限
 ]);
 
 export const DESCRIPTIONS: Record<number, string> = {

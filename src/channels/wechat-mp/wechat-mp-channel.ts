@@ -8,6 +8,7 @@ import type { AcceptInbound, Channel, OutboundRecipient } from '../types.ts';
 import { WechatMpApiClient } from './api-client.ts';
 import { registerMpCallbackRoutes } from './callback-routes.ts';
 import { downloadMedia } from './download-media.ts';
+import { mpReplyWindow } from './reply-window.ts';
 import { MP_TEXT_MAX_BYTES, sendMpText, sendMpTyping } from './send-text.ts';
 
 export interface WechatMpChannelDeps {
@@ -75,6 +76,7 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
       sendText: async (to, text) => sendMpText(clientFor(to), to, text),
     },
     onTurnStart: async (to) => sendMpTyping(clientFor(to), to),
+    replyWindow: mpReplyWindow,
     fetchMedia: (accountName, mediaId) => downloadMedia(clientFor({ accountName, customerExternalId: '' }), mediaId),
   };
 }

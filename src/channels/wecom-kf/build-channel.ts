@@ -5,7 +5,7 @@ import { createWecomKfChannel } from './wecom-kf-channel.ts';
 /** kf messages arrive by sync_msg, not by callback: the worker roles run those syncs. */
 export const wecomKfBuilder: ChannelBuilder<WecomKfAccount, unknown> = {
   build(accounts, _env, deps) {
-    const { db, redis, redisPrefix, metrics, logger, limits, accept } = deps;
+    const { db, redis, redisPrefix, metrics, logger, limits, accept, events } = deps;
     const queueConnection = deps.connectRedis('kf sync queue', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     const channel = createWecomKfChannel({
       accounts,
@@ -18,6 +18,7 @@ export const wecomKfBuilder: ChannelBuilder<WecomKfAccount, unknown> = {
       logger,
       limits,
       accept,
+      events,
     });
     deps.onStop(() => channel.close());
     return {

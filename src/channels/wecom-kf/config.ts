@@ -13,7 +13,11 @@ const wecomKfAccountSchema = z.object({
   apiBase: z.string().url().default('https://qyapi.weixin.qq.com'),
   /** Sent with send_msg_on_event when a customer enters a session; unset = no welcome. */
   welcomeText: z.string().min(1).optional(),
-  /** On handoff, the session goes to this servicer (service_state 3); unset = WeCom's queue (2). */
+  /**
+   * Opt-in "hand to the WeCom client" mode: at every handoff the session goes to this servicer
+   * (service_state 3), who answers in WeCom. Unset (the default): the session stays in state 1 and
+   * agents answer in our console.
+   */
   servicerUserId: z.string().min(1).optional(),
   /** The knowledge base this account answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
   knowledgeBase: z.string().min(1).optional(),

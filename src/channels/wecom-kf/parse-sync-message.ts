@@ -7,7 +7,8 @@ import { kfCustomerId } from './customer-id.ts';
 /**
  * One entry of kf/sync_msg's msg_list (读取消息 https://developer.work.weixin.qq.com/document/path/94670):
  * origin 3 = the WeChat customer wrote it, 4 = system event, 5 = a servicer (接待人员) wrote it in
- * WeCom. Servicer messages are WeCom's own agents at work and are not fed to the bot.
+ * the WeCom client. Servicer messages are parsed like the others, and recorded as their replies
+ * (src/channels/wecom-kf/servicer-activity.ts), never fed to the bot as questions.
  *
  * The shape is checked, not trusted: an entry we cannot read must not stop the page it is on (the
  * cursor waits for every entry of a page), so it becomes an "unreadable" result instead of a throw.
@@ -43,6 +44,7 @@ export type KfSyncItem = z.infer<typeof kfSyncItem>;
 
 export const ORIGIN_CUSTOMER = 3;
 export const ORIGIN_EVENT = 4;
+export const ORIGIN_SERVICER = 5;
 
 /** The msgtypes whose body object is required, by the name of that object. */
 const BODY_OF: Record<string, keyof KfSyncItem> = {
@@ -112,7 +114,7 @@ function whyUnreadable(raw: unknown): { reason: string; item?: KfSyncItem } {
 
 export function parseKfSyncItem(raw: unknown, accountName: string): ParsedKfItem {
   const origin = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).origin : undefined;
-  if (typeof origin === 'number' && origin !== ORIGIN_CUSTOMER && origin !== ORIGIN_EVENT) return {};
+  if (typeof origin === 'number' && origin !== ORIGIN_CUSTOMER && origin !== ORIGIN_EVENT && origin !== ORIGIN_SERVICER) return {};
   const event = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).event : undefined;
   const externalUserId = stringAt(raw, 'external_userid') ?? stringAt(event, 'external_userid');
   const openKfId = stringAt(raw, 'open_kfid') ?? stringAt(event, 'open_kfid');

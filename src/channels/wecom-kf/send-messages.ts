@@ -3,6 +3,7 @@ import { splitUtf8Text } from '../shared/split-utf8-text.ts';
 import type { OutboundRecipient, SendReceipt } from '../types.ts';
 import type { WecomApiClient, WecomResponse } from '../shared/wecom-api-client.ts';
 import { parseKfCustomerId } from './customer-id.ts';
+import { KF_REPLY_WINDOW } from './reply-window.ts';
 
 /**
  * kf/send_msg (发送消息 https://developer.work.weixin.qq.com/document/path/94677):
@@ -17,7 +18,6 @@ import { parseKfCustomerId } from './customer-id.ts';
  *   delivery ids, does not collide with old msgids.
  */
 export const KF_TEXT_MAX_BYTES = 2048;
-export const KF_MAX_MESSAGES_PER_TURN = 5;
 
 export function deliveryMsgId(deliveryId: number, to: OutboundRecipient, text: string): string {
   const digest = createHash('sha1').update(`${to.customerExternalId}\n${text}`).digest('hex').slice(0, 12);
@@ -30,8 +30,8 @@ export function deliveryMsgId(deliveryId: number, to: OutboundRecipient, text: s
  */
 export function splitForKf(text: string): string[] {
   const parts = splitUtf8Text(text, KF_TEXT_MAX_BYTES);
-  if (parts.length <= KF_MAX_MESSAGES_PER_TURN) return parts;
-  return parts.slice(0, KF_MAX_MESSAGES_PER_TURN);
+  if (parts.length <= KF_REPLY_WINDOW.limit) return parts;
+  return parts.slice(0, KF_REPLY_WINDOW.limit);
 }
 
 export async function sendKfText(client: WecomApiClient, to: OutboundRecipient, text: string, deliveryId: number): Promise<SendReceipt> {

@@ -1,4 +1,5 @@
 import type { WecomKfAccount } from './config.ts';
+import type { ConversationEvents } from '../../conversations/conversation-events.ts';
 import type { Database } from '../../db/connect.ts';
 import { DeliveryError } from '../../errors.ts';
 import type { Logger } from '../../observability/logger.ts';
@@ -8,6 +9,7 @@ import { fillCustomerProfiles } from './customer-profile.ts';
 import { MSG_TOKEN_REJECTED } from './errcodes.ts';
 import { ORIGIN_CUSTOMER, parseKfSyncItem } from './parse-sync-message.ts';
 import { sendKfWelcome } from './send-messages.ts';
+import { recordIfServicerActivity } from './servicer-activity.ts';
 import { acceptOrRecordUnreadable, logUnreadable } from './unreadable-entries.ts';
 import { loadSyncState, markSynced, saveCursor } from './sync-state.ts';
 
@@ -33,6 +35,7 @@ export interface SyncDeps {
   client: WecomApiClient;
   account: WecomKfAccount;
   accept: AcceptInbound;
+  events: ConversationEvents;
   logger: Logger;
 }
 
@@ -65,6 +68,7 @@ export async function syncKfMessages(deps: SyncDeps, openKfId: string): Promise<
       if (unreadable !== undefined && !message)
         logUnreadable(logger, account.name, raw, unreadable, 'skipped: no customer to record it for');
       if (!message) continue;
+      if (item && (await recordIfServicerActivity(deps, item, message))) continue;
       const result = await acceptOrRecordUnreadable(deps.accept, logger, message, raw);
       if (result?.outcome !== 'accepted') continue;
       stored++;

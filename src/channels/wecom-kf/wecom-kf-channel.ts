@@ -1,6 +1,7 @@
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WecomKfAccount } from './config.ts';
+import type { ConversationEvents } from '../../conversations/conversation-events.ts';
 import type { Database } from '../../db/connect.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
@@ -10,7 +11,9 @@ import type { WecomApiClient } from '../shared/wecom-api-client.ts';
 import { createKfApiClient } from './kf-api-client.ts';
 import { registerKfCallbackRoutes } from './callback-routes.ts';
 import { sendKfText, splitForKf } from './send-messages.ts';
-import { transferToHuman } from './service-state.ts';
+import { recordServicerSessionChange } from '../../conversations/servicer-activity.ts';
+import { kfReplyWindow } from './reply-window.ts';
+import { listOnDutyServicers, transferToHuman, transferToServicer } from './service-state.ts';
 import { createKfSyncQueue, type KfSyncJob, startKfSyncWorker } from './sync-worker.ts';
 
 export interface WecomKfChannelDeps {
@@ -24,6 +27,7 @@ export interface WecomKfChannelDeps {
   logger: Logger;
   limits: CallbackLimits;
   accept: AcceptInbound;
+  events: ConversationEvents;
   /** The sync queue's and worker's Redis errors: the process's Redis error log, rate-limited. */
   onRedisError: (source: string, err: Error) => void;
 }
@@ -38,8 +42,9 @@ export interface WecomKfChannel extends Channel {
 
 /**
  * WeCom Customer Service (微信客服): callbacks announce messages, a sync job fetches them with
- * kf/sync_msg into the pipeline, replies go out with kf/send_msg, and a handoff moves the WeCom
- * session to the human queue or a configured servicer.
+ * kf/sync_msg into the pipeline, replies (the bot's and our console's) go out with kf/send_msg while
+ * the session is in state 1, and a conversation can be handed to a servicer in the WeCom client
+ * (state 3): by the console, or at every handoff when the account names a servicer.
  */
 export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
   const clients = new Map(
@@ -70,7 +75,23 @@ export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
       splitText: splitForKf,
       sendText: (to, text, deliveryId) => sendKfText(clientFor(to), to, text, deliveryId),
     },
-    onHandoff: async (to) => transferToHuman(clientFor(to), accountsByName.get(to.accountName)!, to),
+    onHandoff: async (to) => {
+      const servicerUserId = await transferToHuman(clientFor(to), accountsByName.get(to.accountName)!, to);
+      // WeCom reports no session_status_change for the API's own trans: the conversation learns
+      // who holds it here, so our console does not try to send in state 3.
+      if (servicerUserId)
+        await recordServicerSessionChange(deps, {
+          channel: 'wecom-kf',
+          ...to,
+          change: { kind: 'handed_over', servicerUserId },
+          sentAt: new Date(),
+        });
+    },
+    replyWindow: kfReplyWindow,
+    servicers: {
+      onDuty: (to) => listOnDutyServicers(clientFor(to), to),
+      handOver: (to, servicerUserId) => transferToServicer(clientFor(to), to, servicerUserId),
+    },
     startSyncWorker: (connection) =>
       startKfSyncWorker({
         connection,
@@ -83,7 +104,9 @@ export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
         syncDepsFor: (name) => {
           const account = accountsByName.get(name);
           const client = clients.get(name);
-          return account && client ? { db: deps.db, client, account, accept: deps.accept, logger: deps.logger } : undefined;
+          return account && client
+            ? { db: deps.db, client, account, accept: deps.accept, events: deps.events, logger: deps.logger }
+            : undefined;
         },
       }),
     syncQueue: queue,

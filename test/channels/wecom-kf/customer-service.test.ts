@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import test from 'ava';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Service } from '../../../src/composition.ts';
-import { messages, wecomKfSyncState } from '../../../src/db/schema.ts';
+import { conversations, customers, messages, wecomKfSyncState } from '../../../src/db/schema.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
 import { captureLogs } from '../../support/captured-logs.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
-import { EchoBrain, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
+import { EchoBrain, eventually, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
 
 /**
  * WeCom Customer Service end to end, on the real service with PGlite (on disk, so a restart keeps
@@ -57,6 +57,15 @@ test.after.always(async () => {
   await kf.close();
   await db?.drop();
 });
+
+const conversationStatusOf = async (externalUserId: string) => {
+  const [row] = await service.db
+    .select({ status: conversations.status })
+    .from(conversations)
+    .innerJoin(customers, eq(customers.id, conversations.customerId))
+    .where(sql`${customers.externalId} like ${`%/${externalUserId}`}`);
+  return row?.status;
+};
 
 const notify = async (account = 'default', openKfId = KF) => {
   const res = await kf.notify(`${baseUrl}/callbacks/wecom-kf/${account}`, openKfId);
@@ -147,12 +156,15 @@ test.serial('the sync cursor survives a restart: nothing lost, nothing repeated'
   );
 });
 
-test.serial('a handoff moves the kf session to the human queue and the bot falls silent', async (t) => {
+test.serial('a handoff keeps the kf session in state 1, where our console answers, and the bot falls silent', async (t) => {
+  const transfers = kf.transfers.length;
   kf.customerSays(KF, 'wm-bob', '我要转人工');
   await notify();
-  await kf.waitFor(() => kf.serviceState(KF, 'wm-bob') === 2);
+  await kf.waitFor(() => kf.deliveredTo('wm-bob').length === 1);
+  await eventually(async () => (await conversationStatusOf('wm-bob')) === 'needs_human', 5000, 'flagged');
   t.deepEqual(kf.deliveredTo('wm-bob'), ['正在为您转接人工客服']);
-  t.like(kf.transfers.at(-1), { openKfId: KF, externalUserId: 'wm-bob', state: 2 });
+  t.is(kf.serviceState(KF, 'wm-bob'), 1, 'still with the smart assistant: kf/send_msg keeps working for the console');
+  t.is(kf.transfers.length, transfers, 'no service_state/trans');
 
   const brainCalls = brain.calls.length;
   kf.customerSays(KF, 'wm-bob', '在吗');
@@ -162,12 +174,19 @@ test.serial('a handoff moves the kf session to the human queue and the bot falls
   t.deepEqual(kf.deliveredTo('wm-bob'), ['正在为您转接人工客服']);
 });
 
-test.serial('with a servicer configured the session goes to that servicer (service_state 3)', async (t) => {
-  kf.customerSays(VIP_KF, 'wm-vip', '人工客服');
-  await notify('vip', VIP_KF);
-  await kf.waitFor(() => kf.serviceState(VIP_KF, 'wm-vip') === 3);
-  t.like(kf.transfers.at(-1), { openKfId: VIP_KF, externalUserId: 'wm-vip', state: 3, servicerUserId: 'zhangsan' });
-});
+test.serial(
+  'with a servicer configured (the opt-in "hand to the WeCom client" mode) the session goes to that servicer (service_state 3)',
+  async (t) => {
+    kf.setServicers(VIP_KF, [{ userid: 'zhangsan', status: 0 }]);
+    kf.customerSays(VIP_KF, 'wm-vip', '人工客服');
+    await notify('vip', VIP_KF);
+    await kf.waitFor(() => kf.serviceState(VIP_KF, 'wm-vip') === 3);
+    t.like(kf.transfers.at(-1), { openKfId: VIP_KF, externalUserId: 'wm-vip', state: 3, servicerUserId: 'zhangsan' });
+    await eventually(async () => (await conversationStatusOf('wm-vip')) === 'human', 5000, 'held by the servicer');
+    const [row] = await service.db.select().from(conversations).where(eq(conversations.servicerUserId, 'zhangsan'));
+    t.like(row, { status: 'human', assignee: null }, 'our console knows the servicer has it, and does not send');
+  },
+);
 
 test.serial('a NUL and a lone surrogate in a synced text are stored as U+FFFD and answered', async (t) => {
   kf.customerSays(KF, 'wm-odd\u0000', 'a\u0000b\ud800c');

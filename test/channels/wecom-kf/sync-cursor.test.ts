@@ -7,6 +7,7 @@ import type { InboundMessage } from '../../../src/channels/types.ts';
 import { connectDatabase } from '../../../src/db/connect.ts';
 import { applyMigrations } from '../../../src/db/migrate.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
+import { RecordedEvents } from '../../support/recorded-events.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
 
 /**
@@ -46,7 +47,7 @@ test('a failure mid-page keeps the cursor at the page start; the next run stores
     stored.set(m.dedupeKey, (stored.get(m.dedupeKey) ?? 0) + 1);
     return seen ? ({ outcome: 'duplicate' } as const) : ({ outcome: 'accepted', messageId: stored.size, conversationId: 1 } as const);
   };
-  const deps = { db: database.db, client, account, accept, logger: createLogger('silent') };
+  const deps = { db: database.db, client, account, accept, events: new RecordedEvents(), logger: createLogger('silent') };
 
   await t.throwsAsync(syncKfMessages(deps, 'wkA'), { message: 'database unavailable' });
   const afterFailure = await loadSyncState(database.db, 'default', 'wkA');
