@@ -1,21 +1,24 @@
 import type { Worker } from 'bullmq';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import type { Brain } from '../brain/types.ts';
+import { queueWaitingNotice } from '../queue/staff-notice-queue.ts';
 import { createTurnProcessor } from '../workers/conversation-turn-processor.ts';
 import { startConversationWorker } from '../workers/conversation-worker.ts';
 import { startRecoverySweep } from '../workers/recovery-sweep.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
 import { startBrain } from './start-brain.ts';
 import type { StartContext } from './start-context.ts';
+import { type StaffNotices, startStaffNoticeSender } from './start-staff-notices.ts';
 
 /**
  * What the worker roles run: the brain, the conversation worker that answers turns, the recovery
- * sweep that queues stored messages again, and each channel's background work.
+ * sweep that queues stored messages again, the staff notices (when on), and each channel's background work.
  */
 export async function startWorkers(
   context: StartContext,
   infra: Infrastructure,
   built: BuiltChannel[],
+  notices: StaffNotices | undefined,
   brainOverride?: Brain,
 ): Promise<Worker> {
   const { config, logger, stops } = context;
@@ -42,7 +45,9 @@ export async function startWorkers(
     coalesceWindowMs: env.COALESCE_WINDOW_MS,
     lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
     holdNotice: { text: env.HOLD_NOTICE_TEXT, intervalMs: env.HOLD_NOTICE_INTERVAL_MS },
+    ...(notices && { onWaiting: (conversationId, turn) => queueWaitingNotice(notices.queue, conversationId, turn) }),
   });
+  if (notices) await startStaffNoticeSender(context, infra, notices);
   const worker = startConversationWorker({
     connection: infra.connectRedis('worker', { maxRetriesPerRequest: null }),
     prefix: redisPrefix,

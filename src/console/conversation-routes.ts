@@ -7,7 +7,7 @@ import { closeConversation } from '../conversations/close-conversation.ts';
 import { listConversationMessages } from '../conversations/conversation-history.ts';
 import { listInbox, readConversation } from '../conversations/list-inbox.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
-import { sendAgentReply } from '../conversations/send-agent-reply.ts';
+import { sendAgentReply, splitByChannel } from '../conversations/send-agent-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { conversationStatuses } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -72,11 +72,7 @@ const text = z.string().trim().min(1).max(10_000);
 /** The human loop: the inbox, a conversation's history, and what people do in it. */
 export function registerConversationRoutes(api: ApiRegistry, deps: ConversationRoutesDeps): void {
   const { db } = deps;
-  const splitText = (kind: string, body: string) => {
-    const channel = deps.channels.find((c) => c.kind === kind);
-    if (!channel) throw new Error(`channel ${kind} is not configured in this process`);
-    return channel.sender.splitText(body);
-  };
+  const splitText = splitByChannel(deps.channels);
   const base = { tag: 'conversations', access: CONVERSATION_ROLES };
   const done = { status: 204, description: 'Done' } as const;
 

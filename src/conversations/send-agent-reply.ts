@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Queue } from 'bullmq';
+import type { Channel } from '../channels/types.ts';
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
 import { channelAccounts, conversations, deliveries } from '../db/schema.ts';
@@ -15,6 +16,15 @@ export interface AgentReplyDeps {
   logger: Logger;
   /** The channel's own split of a text into parts its API accepts (ChannelSender.splitText). */
   splitText(channel: string, text: string): string[];
+}
+
+/** AgentReplyDeps.splitText from the channels this process built. */
+export function splitByChannel(channels: Channel[]): AgentReplyDeps['splitText'] {
+  return (kind, text) => {
+    const channel = channels.find((c) => c.kind === kind);
+    if (!channel) throw new Error(`channel ${kind} is not configured in this process`);
+    return channel.sender.splitText(text);
+  };
 }
 
 /**

@@ -37,6 +37,11 @@ export interface TurnProcessorDeps {
    */
   holdNotice: { text: string; intervalMs: number };
   historyTurns?: number;
+  /**
+   * Optional: the turn handed the conversation to a person (committed, reply sent). Queues the
+   * notice to on-duty agents; `turn` names the handoff so a retried turn notifies once.
+   */
+  onWaiting?(conversationId: number, turn: { messageId: number; storedAt: number }): Promise<void>;
 }
 
 export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 'delivered';
@@ -186,6 +191,10 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       // After the handoff reply went out: some platforms stop accepting bot sends once transferred.
       if (outcome === 'handoff') {
         await channel.onHandoff?.(to, 'brain_handoff').catch((err) => logger.warn({ err, conversationId }, 'handoff hook failed'));
+        const last = pending[pending.length - 1]!;
+        await deps
+          .onWaiting?.(conversationId, { messageId: last.id, storedAt: last.createdAt.getTime() })
+          .catch((err) => logger.warn({ err, conversationId }, 'agents not notified of the handoff'));
       }
       logger.debug({ conversationId, outcome }, 'turn done');
       return outcome;
