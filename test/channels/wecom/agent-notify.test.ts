@@ -33,7 +33,8 @@ for (const database of DATABASE_KINDS) {
       await staffMember(h, 'wang@example.com', 'agent', { wecomUserId: 'wangwu', admin }); // linked, off duty
       await staffMember(h, 'zhao@example.com', 'agent', { onDuty: true }); // on duty, not linked
 
-      const asked = '我要人工，订单 20261129 的快递三天没有动了，麻烦帮我查一下到底在哪里。😀 谢谢你们的耐心处理和帮助，非常感谢，祝你们工作顺利！';
+      const asked =
+        '我要人工，订单 20261129 的快递三天没有动了，麻烦帮我查一下到底在哪里。😀 谢谢你们的耐心处理和帮助，非常感谢，祝你们工作顺利！';
       const id = await webHandoff(h, asked);
       await h.wecom.waitForDelivered(2);
       t.deepEqual(h.wecom.accepted, ['zhangsan|lisi']);
@@ -47,7 +48,7 @@ for (const database of DATABASE_KINDS) {
       t.true(Array.from(asked).length > 60);
       t.is(lines[3], `打开：https://kefu.example.com/console/conversations/${id}`);
       t.regex(lines[4]!, new RegExp(`#${id} 结束`));
-      t.is(await metricValue(h, sentSeries), 1);
+      await eventually(async () => (await metricValue(h, sentSeries)) === 1, 10_000, 'the sent notice counted');
 
       const audits = await h.service.db.select().from(auditLog).where(eq(auditLog.action, 'user.duty_change'));
       t.is(audits.length, 3, 'each going on duty is audited');
