@@ -98,6 +98,8 @@ test('the OpenAPI document is 3.1, built from the request schemas, and says whic
     'get /api/users',
     'post /api/users',
     'patch /api/users/{id}',
+    'put /api/users/{id}/wecom',
+    'put /api/me/duty',
     'get /api/audit',
     'get /api/audit/export',
     'get /api/openapi.json',

@@ -57,7 +57,11 @@ for (const database of DATABASE_KINDS) {
 }
 
 test.serial('with AGENT_NOTIFY_PREVIEW off and no CONSOLE_PUBLIC_URL the notice quotes no customer text and carries no link', async (t) => {
-  const h = await startHarness({ database: 'pglite', brain: handoffBrain(), env: { AGENT_NOTIFY_WECOM: '1', AGENT_NOTIFY_PREVIEW: '0' } });
+  const h = await startHarness({
+    database: 'postgres',
+    brain: handoffBrain(),
+    env: { AGENT_NOTIFY_WECOM: '1', AGENT_NOTIFY_PREVIEW: '0' },
+  });
   t.teardown(() => h.close());
   await staffMember(h, 'zhang@example.com', 'admin', { wecomUserId: 'zhangsan', onDuty: true });
   const id = await webHandoff(h, '人工客服，我的手机号是 13800000000');
@@ -68,7 +72,7 @@ test.serial('with AGENT_NOTIFY_PREVIEW off and no CONSOLE_PUBLIC_URL the notice 
 });
 
 test.serial('nobody on duty: the handoff sends no WeCom message, and the metric says why', async (t) => {
-  const h = await startHarness({ database: 'pglite', brain: handoffBrain(), env: NOTIFY_ENV });
+  const h = await startHarness({ database: 'postgres', brain: handoffBrain(), env: NOTIFY_ENV });
   t.teardown(() => h.close());
   const admin = await staffMember(h, 'admin@example.com', 'admin');
   const off = await staffMember(h, 'zhang@example.com', 'agent', { wecomUserId: 'zhangsan', onDuty: true, admin });
@@ -81,7 +85,7 @@ test.serial('nobody on duty: the handoff sends no WeCom message, and the metric 
 });
 
 test.serial('a notice WeCom refuses with HTTP 502 and then errcode -1 (busy) is retried and arrives once', async (t) => {
-  const h = await startHarness({ database: 'pglite', brain: handoffBrain(), env: NOTIFY_ENV });
+  const h = await startHarness({ database: 'postgres', brain: handoffBrain(), env: NOTIFY_ENV });
   t.teardown(() => h.close());
   await staffMember(h, 'zhang@example.com', 'admin', { wecomUserId: 'zhangsan', onDuty: true });
   h.wecom.failNext(1, { httpStatus: 502 });

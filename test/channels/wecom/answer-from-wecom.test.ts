@@ -68,7 +68,7 @@ for (const database of DATABASE_KINDS) {
 }
 
 test.serial('a member of the app linked to no staff account is a customer: the bot answers them', async (t) => {
-  const h = await startHarness({ database: 'pglite', brain: handoffBrain(), env: NOTIFY_ENV });
+  const h = await startHarness({ database: 'postgres', brain: handoffBrain(), env: NOTIFY_ENV });
   t.teardown(() => h.close());
   await staffMember(h, 'zhang@example.com', 'admin', { wecomUserId: 'zhangsan', onDuty: true });
   t.is((await h.sendText('employee7', '年假怎么申请')).status, 200);
@@ -79,7 +79,7 @@ test.serial('a member of the app linked to no staff account is a customer: the b
 test.serial(
   'an agent replying to a conversation another agent holds is refused in WeCom, and the customer gets nothing from them',
   async (t) => {
-    const h = await startHarness({ database: 'pglite', brain: handoffBrain(), env: NOTIFY_ENV });
+    const h = await startHarness({ database: 'postgres', brain: handoffBrain(), env: NOTIFY_ENV });
     t.teardown(() => h.close());
     const admin = await staffMember(h, 'admin@example.com', 'admin');
     const zhang = await staffMember(h, 'zhang@example.com', 'agent', { wecomUserId: 'zhangsan', onDuty: true, admin });
@@ -103,7 +103,7 @@ test.serial(
 );
 
 test.serial('a WeCom retry of the same staff message replies once', async (t) => {
-  const h = await startHarness({ database: 'pglite', brain: handoffBrain(), env: NOTIFY_ENV });
+  const h = await startHarness({ database: 'postgres', brain: handoffBrain(), env: NOTIFY_ENV });
   t.teardown(() => h.close());
   await staffMember(h, 'zhang@example.com', 'admin', { wecomUserId: 'zhangsan', onDuty: true });
   const { visitor, id } = await waitingVisitor(h);
