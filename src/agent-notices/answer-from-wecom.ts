@@ -6,6 +6,7 @@ import { assignConversation } from '../conversations/assign-conversation.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
 import { type AgentReplyDeps, sendAgentReply } from '../conversations/send-agent-reply.ts';
 import { readState } from '../conversations/staff-access.ts';
+import type { StaffLineDeps } from '../conversations/staff-lines.ts';
 import { AppError, PermissionError, UnavailableError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { queueStaffAnswer, type StaffNoticeJob } from '../queue/staff-notice-queue.ts';
@@ -17,6 +18,8 @@ export interface StaffRepliesDeps extends AgentReplyDeps {
   /** Commands (keyPrefix applied): callback retries, and who was last told of what. */
   redis: Redis;
   notices: Queue<StaffNoticeJob>;
+  /** The lines a web visitor is shown when their conversation is taken or handed back. */
+  lines: StaffLineDeps;
   /** The notifying app: only its messages may come from staff. */
   channel: InboundMessage['channel'];
   accountName: string;
@@ -50,11 +53,12 @@ export function createStaffReplies(deps: StaffRepliesDeps) {
     if (conversationId === undefined) return `没有最近通知您的对话。${STAFF_REPLY_HELP}`;
     try {
       if (command.kind === 'resolve') {
-        await resolveConversation(deps.db, actor, conversationId, audit);
+        await resolveConversation(deps.db, actor, conversationId, audit, deps.lines);
         return `#${conversationId} 已交回机器人`;
       }
       const state = await readState(deps.db, conversationId);
-      if (state.status === 'needs_human') await assignConversation(deps.db, actor, { conversationId, assignee: staff.userId }, audit);
+      if (state.status === 'needs_human')
+        await assignConversation(deps.db, actor, { conversationId, assignee: staff.userId }, audit, deps.lines);
       await sendAgentReply(deps, actor, { conversationId, text: command.text }, audit);
       return `已回复 #${conversationId}`;
     } catch (err) {

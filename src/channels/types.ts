@@ -134,6 +134,12 @@ export interface Channel {
    * begins, so the HTTP server can close; clients reconnect to another process.
    */
   endLiveConnections?(): Promise<void>;
+  /**
+   * Optional: the customer's client shows who serves them (the web widget): a person taking the
+   * conversation, or handing it back to the bot, is stored as a system line and delivered
+   * (src/conversations/staff-lines.ts). Platforms that count every message against a quota leave it out.
+   */
+  showsStaffChanges?: boolean;
   /** Optional: holds this channel's customers to a model-token budget; without one the model always answers. */
   modelBudget?: ModelTokenBudget;
 }

@@ -1,6 +1,7 @@
 import { createStaffReplies } from '../agent-notices/answer-from-wecom.ts';
 import type { Channel } from '../channels/types.ts';
 import { splitByChannel } from '../conversations/send-agent-reply.ts';
+import { staffLinesFor } from '../conversations/staff-lines.ts';
 import { syncChannelAccounts } from '../conversations/channel-accounts.ts';
 import { createIntake, type Intake } from '../intake/accept-inbound.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
@@ -30,6 +31,7 @@ export async function startIntake(
       redis,
       logger,
       splitText: splitByChannel(channels),
+      lines: staffLinesFor(channels, queue, logger),
       notices: notices.queue,
       channel: notices.channel.kind,
       accountName: notices.settings.accountName,

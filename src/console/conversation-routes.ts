@@ -8,6 +8,7 @@ import { listConversationMessages } from '../conversations/conversation-history.
 import { listInbox, readConversation } from '../conversations/list-inbox.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
 import { sendAgentReply, splitByChannel } from '../conversations/send-agent-reply.ts';
+import { staffLinesFor } from '../conversations/staff-lines.ts';
 import type { Database } from '../db/connect.ts';
 import { conversationStatuses } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -73,6 +74,7 @@ const text = z.string().trim().min(1).max(10_000);
 export function registerConversationRoutes(api: ApiRegistry, deps: ConversationRoutesDeps): void {
   const { db } = deps;
   const splitText = splitByChannel(deps.channels);
+  const lines = staffLinesFor(deps.channels, deps.queue, deps.logger);
   const base = { tag: 'conversations', access: CONVERSATION_ROLES };
   const done = { status: 204, description: 'Done' } as const;
 
@@ -130,6 +132,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
         caller,
         { conversationId: params.id, assignee: body.assignee === 'me' ? caller.userId : body.assignee },
         audit,
+        lines,
       ),
   });
 
@@ -172,7 +175,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     summary: 'Hand it back to the bot, which answers the customer’s next message',
     params: idParam,
     success: done,
-    handle: ({ params, caller, audit }) => resolveConversation(db, caller, params.id, audit),
+    handle: ({ params, caller, audit }) => resolveConversation(db, caller, params.id, audit, lines),
   });
 
   api.operation({
