@@ -34,6 +34,7 @@ export async function startWorkers(
         metrics,
         logger,
       );
+  const onWaiting = notices && ((conversationId: number, handoff: string) => queueWaitingNotice(notices.queue, conversationId, handoff));
   const processTurn = createTurnProcessor({
     db,
     redis,
@@ -45,7 +46,7 @@ export async function startWorkers(
     coalesceWindowMs: env.COALESCE_WINDOW_MS,
     lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
     holdNotice: { text: env.HOLD_NOTICE_TEXT, intervalMs: env.HOLD_NOTICE_INTERVAL_MS },
-    ...(notices && { onWaiting: (conversationId, turn) => queueWaitingNotice(notices.queue, conversationId, turn) }),
+    ...(onWaiting && { onWaiting }),
   });
   if (notices) await startStaffNoticeSender(context, infra, notices);
   const worker = startConversationWorker({
@@ -58,6 +59,7 @@ export async function startWorkers(
     concurrency: env.WORKER_CONCURRENCY,
     backoffBaseMs: env.JOB_BACKOFF_MS,
     lockMs: env.JOB_LOCK_MS,
+    ...(onWaiting && { onWaiting }),
     onError: (err) => infra.redisErrors.report('worker', err),
   });
   // Connected before the process says it started: a stop during BullMQ's own connection setup

@@ -31,19 +31,11 @@ export function createStaffNoticeQueue(connection: ConnectionOptions, prefix: st
 const idPart = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_');
 
 /**
- * One notice per handoff: the id is the turn that handed over (its message id and storage time,
- * as turn job ids are), so a retried turn queues nothing new.
+ * One notice per handoff: `handoff` names it (the turn that handed over, by its message id and
+ * storage time as turn job ids are; or the failed job), so a retried turn queues nothing new.
  */
-export async function queueWaitingNotice(
-  queue: Queue<StaffNoticeJob>,
-  conversationId: number,
-  turn: { messageId: number; storedAt: number },
-): Promise<void> {
-  await queue.add(
-    'waiting',
-    { kind: 'waiting', conversationId },
-    { jobId: `waiting-${conversationId}-${turn.messageId}-${turn.storedAt}` },
-  );
+export async function queueWaitingNotice(queue: Queue<StaffNoticeJob>, conversationId: number, handoff: string): Promise<void> {
+  await queue.add('waiting', { kind: 'waiting', conversationId }, { jobId: `waiting-${conversationId}-${idPart(handoff)}` });
 }
 
 /** One answer per staff message: `key` is that message's platform dedupe key (a callback retry queues nothing new). */
