@@ -41,6 +41,16 @@ export async function linkWecomUser(db: Database, userId: number, wecomUserId: s
   }
 }
 
+/** Whether the person is on duty, and the WeCom member notices go to (null: none, so none are sent). */
+export async function readDuty(db: Executor, userId: number): Promise<{ onDuty: boolean; wecomUserId: string | null }> {
+  const [row] = await db
+    .select({ onDuty: staffUsers.onDuty, wecomUserId: staffUsers.wecomUserId })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, userId));
+  if (!row) throw new RejectedRequestError('not_found', `no staff account ${userId}`, 404);
+  return row;
+}
+
 /** The person says whether they are on duty, audited. */
 export async function setOnDuty(db: Database, userId: number, onDuty: boolean, audit: AuditContext): Promise<void> {
   await db.transaction(async (tx) => {

@@ -99,6 +99,7 @@ test('the OpenAPI document is 3.1, built from the request schemas, and says whic
     'post /api/users',
     'patch /api/users/{id}',
     'put /api/users/{id}/wecom',
+    'get /api/me/duty',
     'put /api/me/duty',
     'get /api/audit',
     'get /api/audit/export',

@@ -77,6 +77,7 @@ test.serial('nobody on duty: the handoff sends no WeCom message, and the metric 
   const admin = await staffMember(h, 'admin@example.com', 'admin');
   const off = await staffMember(h, 'zhang@example.com', 'agent', { wecomUserId: 'zhangsan', onDuty: true, admin });
   t.is((await call(h.baseUrl, 'PUT', '/api/me/duty', { ...off, body: { onDuty: false } })).status, 200);
+  t.deepEqual(await (await call(h.baseUrl, 'GET', '/api/me/duty', off)).json(), { onDuty: false, wecomUserId: 'zhangsan' });
 
   await webHandoff(h, '我要人工');
   await eventually(async () => (await metricValue(h, 'kefu_staff_notices_total{kind="waiting",result="nobody_on_duty"}')) === 1);
