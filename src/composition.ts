@@ -58,7 +58,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
     let worker: Worker | undefined;
     if (role !== 'api') worker = await startWorkers(context, infra, built, notices, overrides.brain);
     let accepting = true;
-    const { server, port, metricsPort } = await startHttp(context, infra, built, () => accepting);
+    const { server, port, metricsPort } = await startHttp(context, infra, built, () => accepting, notices ? [notices.queue] : []);
     logger.info({ port, database: infra.database.kind, channels: channels.map((c) => c.kind) }, 'kefu-hub started');
     return {
       port,
