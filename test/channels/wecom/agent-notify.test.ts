@@ -5,7 +5,8 @@ import { call } from '../../support/console-api.ts';
 import { DATABASE_KINDS } from '../../support/databases.ts';
 import { handoffBrain, metricValue, staffMember } from '../../support/staff-members.ts';
 import { WebVisitor } from '../../support/web-visitor.ts';
-import { eventually, type Harness, startHarness } from '../../support/wecom-service.ts';
+import { FakeWecomApi } from '../../../src/simulator/fake-wecom-api.ts';
+import { app, eventually, type Harness, startHarness } from '../../support/wecom-service.ts';
 
 const NOTIFY_ENV = { AGENT_NOTIFY_WECOM: '1', CONSOLE_PUBLIC_URL: 'https://kefu.example.com/' };
 
@@ -98,6 +99,17 @@ test.serial('a notice WeCom refuses with HTTP 502 and then errcode -1 (busy) is 
   t.is(h.wecom.sendRequests, 3);
   t.is(await metricValue(h, 'kefu_staff_notices_total{kind="waiting",result="retry"}'), 2);
   await eventually(async () => (await metricValue(h, sentSeries)) === 1);
+});
+
+test.serial('a reply WeCom refuses for good (81013) flags the conversation, and the on-duty agents are told why it waits', async (t) => {
+  const wecom = new FakeWecomApi({ corpId: app.corpId, secret: app.secret, agentId: app.agentId, knownUsers: ['kefu-zhang'] });
+  const h = await startHarness({ database: 'postgres', brain: handoffBrain(), env: NOTIFY_ENV, wecom });
+  t.teardown(() => h.close());
+  await staffMember(h, 'zhang@example.com', 'admin', { wecomUserId: 'kefu-zhang', onDuty: true });
+  t.is((await h.sendText('left-the-company', '你好')).status, 200);
+  const [notice] = await h.wecom.waitForDelivered(1);
+  t.is(notice!.touser, 'kefu-zhang');
+  t.regex(notice!.content, /^【待人工】#\d+ 企业微信 · 消息发送失败\n/);
 });
 
 test('notices on without a WeCom app refuse to start, naming the variable', async (t) => {
