@@ -5,6 +5,7 @@
  *   list                                                      every account
  *   set-role --email E --role R                               changes a role
  *   disable --email E | enable --email E                      stops (and ends the sessions of) or restores an account
+ *   set-wecom --email E --wecom-user U                        links the account to a WeCom member ("" unlinks), for notices in WeCom
  * The password is typed at a prompt that does not echo, or piped with --password-stdin; there is
  * no default password and no password argument. Every change is in the audit log (via "cli").
  * Uses DATABASE_URL, or the embedded PGlite under DATA_DIR, which only one process may open: stop
@@ -21,13 +22,15 @@ import { promptHidden, readStdinSecret } from '../src/lib/read-secret.ts';
 import { createApiToken } from '../src/staff/api-tokens.ts';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../src/staff/passwords.ts';
 import { isStaffRole, staffRoles, type StaffRole } from '../src/staff/roles.ts';
+import { linkWecomUser } from '../src/staff/wecom-duty.ts';
 import { changeStaffUser, createStaffUser, findStaffUserByEmail, listStaffUsers, type StaffUser } from '../src/staff/staff-users.ts';
 
 const USAGE = `usage: npm run user -- create --email E --role ${staffRoles.join('|')} [--name N] [--password-stdin]
        npm run user -- token --email E [--name N]
        npm run user -- list
        npm run user -- set-role --email E --role R
-       npm run user -- disable --email E | enable --email E`;
+       npm run user -- disable --email E | enable --email E
+       npm run user -- set-wecom --email E --wecom-user U   (U = "" unlinks)`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -36,6 +39,7 @@ const { positionals, values } = parseArgs({
     role: { type: 'string' },
     name: { type: 'string' },
     'password-stdin': { type: 'boolean' },
+    'wecom-user': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -126,6 +130,14 @@ async function run(db: Database): Promise<void> {
       const user = await accountOf(db, required('email'));
       await changeStaffUser(db, user.id, { disabled: command === 'disable' }, cli);
       console.log(`${user.email} ${command}d`);
+      return;
+    }
+    case 'set-wecom': {
+      const user = await accountOf(db, required('email'));
+      const member = values['wecom-user'];
+      if (member === undefined) throw new UsageError('--wecom-user is required ("" unlinks)');
+      await linkWecomUser(db, user.id, member.trim() || null, cli);
+      console.log(member.trim() ? `${user.email} is WeCom member ${member.trim()}` : `${user.email} is linked to no WeCom member`);
       return;
     }
     default:

@@ -10,6 +10,7 @@ import { knowledgeForApi } from './composition/knowledge-for-api.ts';
 import { createStopList, type StartContext } from './composition/start-context.ts';
 import { startHttp } from './composition/start-http.ts';
 import { startIntake } from './composition/start-intake.ts';
+import { startStaffNotices } from './composition/start-staff-notices.ts';
 import { startWorkers } from './composition/start-workers.ts';
 import type { Config } from './config/env.ts';
 import type { ConversationEvents } from './conversations/conversation-events.ts';
@@ -57,13 +58,20 @@ export async function startService(config: Config, role: Role, overrides: Servic
     };
     const built = buildChannels(context, infra, (m) => accept(m));
     const channels = built.map((b) => b.channel);
-    accept = (await startIntake(context, infra, channels)).accept;
+    const notices = await startStaffNotices(context, infra, channels);
+    accept = (await startIntake(context, infra, channels, notices)).accept;
     let worker: Worker | undefined;
     let workerKnowledge: LoadedKnowledge | undefined;
-    if (role !== 'api') ({ worker, knowledge: workerKnowledge } = await startWorkers(context, infra, built, overrides.brain));
+    if (role !== 'api') ({ worker, knowledge: workerKnowledge } = await startWorkers(context, infra, built, notices, overrides.brain));
     let accepting = true;
     const knowledge = knowledgeForApi(context, infra, workerKnowledge);
-    const { server, port, metricsPort } = await startHttp(context, infra, { built, knowledge }, () => accepting);
+    const { server, port, metricsPort } = await startHttp(
+      context,
+      infra,
+      { built, knowledge },
+      () => accepting,
+      notices ? [notices.queue] : [],
+    );
     logger.info({ port, database: infra.database.kind, channels: channels.map((c) => c.kind) }, 'kefu-hub started');
     return {
       port,

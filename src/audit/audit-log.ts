@@ -15,6 +15,8 @@ export const auditActions = [
   'user.role_change',
   'user.disable',
   'user.enable',
+  'user.wecom_link',
+  'user.duty_change',
   'audit.export',
   'conversation.assign',
   'conversation.reply',
@@ -32,8 +34,8 @@ export type AuditAction = (typeof auditActions)[number];
 export interface AuditContext {
   actorId: number | null;
   sourceIp: string | null;
-  /** `cli` for `npm run user`; absent for requests. */
-  via?: 'cli';
+  /** `cli` for `npm run user`, `wecom` for a reply from the WeCom app; absent for console requests. */
+  via?: 'cli' | 'wecom';
 }
 
 export interface AuditEntry {

@@ -44,7 +44,9 @@ export interface InboundMessage {
 
 export type AcceptResult =
   | { outcome: 'accepted'; messageId: number; conversationId: number }
-  | { outcome: 'duplicate'; messageId?: number };
+  | { outcome: 'duplicate'; messageId?: number }
+  /** Not a customer's: a staff member answering from the platform (docs/agents.md, "Answering from WeCom"). */
+  | { outcome: 'staff_reply' };
 
 /**
  * Stores an inbound message durably and queues it. Resolves only once the message is safe; rejects
@@ -151,6 +153,13 @@ export interface Channel {
    */
   onHandoff?(to: OutboundRecipient, reason: string): Promise<void>;
   /**
+   * Optional: sends a text to staff who are members of this platform (a WeCom app's members: the
+   * on-duty agents told of a waiting conversation, or answered after replying from there).
+   * `memberIds` are the platform's ids; `noticeId` names the notice across resends, for platforms
+   * whose duplicate check makes a resend harmless. Throws DeliveryError (retryable or not).
+   */
+  notifyStaff?(accountName: string, memberIds: string[], text: string, noticeId: number): Promise<void>;
+  /**
    * Optional: the file of a MediaId the platform sent, fetched by the worker after the callback was
    * acknowledged. Throws when the platform cannot give it (expired, unknown); the turn goes on.
    */
@@ -167,6 +176,12 @@ export interface Channel {
   replyWindow?(input: ReplyWindowInput): ReplyWindowState;
   /** Optional: hand conversations to the company's agents in the platform's own client. */
   servicers?: ClientServicers;
+  /**
+   * Optional: the customer's client shows who serves them (the web widget): a person taking the
+   * conversation, or handing it back to the bot, is stored as a system line and delivered
+   * (src/conversations/staff-lines.ts). Platforms that count every message against a quota leave it out.
+   */
+  showsStaffChanges?: boolean;
   /** Optional: holds this channel's customers to a model-token budget; without one the model always answers. */
   modelBudget?: ModelTokenBudget;
 }

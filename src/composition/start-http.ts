@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Queue } from 'bullmq';
 import type { KnowledgeLookup } from '../brain/knowledge/look-up-knowledge.ts';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import { consoleApi } from '../console/console-api.ts';
@@ -44,6 +45,8 @@ export async function startHttp(
   infra: Infrastructure,
   { built, knowledge }: { built: BuiltChannel[]; knowledge: KnowledgeLookup },
   isAcceptingTraffic: () => boolean,
+  /** Queues of the service's own besides the conversation queue (staff notices), for the queue board. */
+  ownQueues: Queue[] = [],
 ): Promise<HttpListeners> {
   const { env } = config;
   const admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined;
@@ -51,7 +54,7 @@ export async function startHttp(
     if (admin) logger.info({ path: QUEUE_BOARD_PATH }, 'queue board on, behind the admin login');
     else logger.info('queue board off: set ADMIN_USER and ADMIN_PASSWORD to serve it at /admin/queues');
   }
-  const queues = [infra.queue, ...built.flatMap((b) => b.queues ?? [])];
+  const queues = [infra.queue, ...ownQueues, ...built.flatMap((b) => b.queues ?? [])];
   const app = createHttpApp({
     extraMiddleware: role !== 'worker' && admin ? queueBoard(queues, admin) : [],
     logger,

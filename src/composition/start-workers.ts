@@ -2,22 +2,25 @@ import type { Worker } from 'bullmq';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import type { LoadedKnowledge } from '../brain/load-brain.ts';
 import type { Brain } from '../brain/types.ts';
+import { queueWaitingNotice } from '../queue/staff-notice-queue.ts';
 import { createTurnProcessor } from '../workers/conversation-turn-processor.ts';
 import { startConversationWorker } from '../workers/conversation-worker.ts';
 import { startRecoverySweep } from '../workers/recovery-sweep.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
 import { startBrain } from './start-brain.ts';
 import type { StartContext } from './start-context.ts';
+import { type StaffNotices, startStaffNoticeSender } from './start-staff-notices.ts';
 
 /**
  * What the worker roles run: the brain, the conversation worker that answers turns, the recovery
- * sweep that queues stored messages again, and each channel's background work. The knowledge the
- * brain loaded is handed back for the console search of the same process.
+ * sweep that queues stored messages again, the staff notices (when on), and each channel's background
+ * work. The knowledge the brain loaded is handed back for the console search of the same process.
  */
 export async function startWorkers(
   context: StartContext,
   infra: Infrastructure,
   built: BuiltChannel[],
+  notices: StaffNotices | undefined,
   brainOverride?: Brain,
 ): Promise<{ worker: Worker; knowledge?: LoadedKnowledge }> {
   const { config, logger, stops } = context;
@@ -33,6 +36,7 @@ export async function startWorkers(
         metrics,
         logger,
       );
+  const onWaiting = notices && ((conversationId: number, handoff: string) => queueWaitingNotice(notices.queue, conversationId, handoff));
   const processTurn = createTurnProcessor({
     db,
     redis,
@@ -44,7 +48,9 @@ export async function startWorkers(
     coalesceWindowMs: env.COALESCE_WINDOW_MS,
     lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
     holdNotice: { text: env.HOLD_NOTICE_TEXT, intervalMs: env.HOLD_NOTICE_INTERVAL_MS },
+    ...(onWaiting && { onWaiting }),
   });
+  if (notices) await startStaffNoticeSender(context, infra, notices);
   const worker = startConversationWorker({
     connection: infra.connectRedis('worker', { maxRetriesPerRequest: null }),
     prefix: redisPrefix,
@@ -55,6 +61,7 @@ export async function startWorkers(
     concurrency: env.WORKER_CONCURRENCY,
     backoffBaseMs: env.JOB_BACKOFF_MS,
     lockMs: env.JOB_LOCK_MS,
+    ...(onWaiting && { onWaiting }),
     onError: (err) => infra.redisErrors.report('worker', err),
   });
   // Connected before the process says it started: a stop during BullMQ's own connection setup

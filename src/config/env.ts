@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import { type AgentNotifySettings, agentNotifyEnvShape, agentNotifySettings } from './agent-notify.ts';
 import { type DemoSettings, demoSettings } from './demo.ts';
 import { type MetricsExposure, metricsExposure } from './metrics-exposure.ts';
 import {
@@ -91,6 +92,7 @@ const serviceEnvSchema = z.object({
   HOLD_NOTICE_TEXT: z.preprocess(emptyAsUndefined, z.string().default('已收到您的消息，人工客服会尽快回复您，请稍候。')),
   HOLD_NOTICE_INTERVAL_MS: nonNegativeInt(10 * 60_000),
   FALLBACK_TEXT: z.preprocess(emptyAsUndefined, z.string().default('这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。')),
+  ...agentNotifyEnvShape,
 });
 
 /** The service's own variables, then each channel's (src/channels/channel-configs.ts). */
@@ -120,6 +122,8 @@ export interface Config {
   demo: DemoSettings;
   metrics: MetricsExposure;
   model?: ModelConfig;
+  /** WeCom notices to on-duty agents (AGENT_NOTIFY_WECOM); unset = off. */
+  agentNotify?: AgentNotifySettings;
   embeddings?: EmbeddingConfig;
   /** True when DATABASE_URL is unset: the database is PGlite inside this process. */
   embeddedDatabase: boolean;
@@ -174,12 +178,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const accounts = Object.fromEntries(
     channelConfigs.map((c) => [c.key, (c.accounts as AnyAccounts)(env, file[c.key] ?? [], { production })]),
   ) as ChannelAccounts;
+  const agentNotify = agentNotifySettings(
+    env,
+    accounts.wecom.map((a) => a.name),
+  );
   return {
     env,
     production,
     demo: demoSettings(env, production),
     metrics: metricsExposure(env, production),
     ...(model && { model }),
+    ...(agentNotify && { agentNotify }),
     ...(embeddings && { embeddings }),
     embeddedDatabase: env.DATABASE_URL === undefined,
     defaultRedis: env.REDIS_URL === undefined,

@@ -10,7 +10,8 @@ import { handToServicer, listOnDutyServicers } from '../conversations/hand-to-se
 import { listInbox, readConversation } from '../conversations/list-inbox.ts';
 import { readReplyWindow } from '../conversations/reply-window.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
-import { sendAgentReply } from '../conversations/send-agent-reply.ts';
+import { replyWindowByChannel, sendAgentReply, splitByChannel } from '../conversations/send-agent-reply.ts';
+import { staffLinesFor } from '../conversations/staff-lines.ts';
 import type { Database } from '../db/connect.ts';
 import { conversationStatuses } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -97,13 +98,10 @@ const text = z.string().trim().min(1).max(10_000);
 export function registerConversationRoutes(api: ApiRegistry, deps: ConversationRoutesDeps): void {
   const { db } = deps;
   const channelOf = (kind: string) => deps.channels.find((c) => c.kind === kind);
-  const splitText = (kind: string, body: string) => {
-    const channel = channelOf(kind);
-    if (!channel) throw new Error(`channel ${kind} is not configured in this process`);
-    return channel.sender.splitText(body);
-  };
+  const splitText = splitByChannel(deps.channels);
+  const lines = staffLinesFor(deps.channels, deps.queue, deps.logger);
   // A conversation of a channel no longer configured still reads (its window unknown: none shown).
-  const replyWindowRule = (kind: string) => channelOf(kind)?.replyWindow;
+  const replyWindowRule = replyWindowByChannel(deps.channels);
   const servicerDeps = { db, events: deps.events, servicersOf: (kind: string) => channelOf(kind)?.servicers };
   const base = { tag: 'conversations', access: CONVERSATION_ROLES };
   const done = { status: 204, description: 'Done' } as const;
@@ -165,6 +163,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
         caller,
         { conversationId: params.id, assignee: body.assignee === 'me' ? caller.userId : body.assignee },
         audit,
+        lines,
       ),
   });
 
@@ -232,7 +231,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     summary: 'Hand it back to the bot, which answers the customer’s next message',
     params: idParam,
     success: done,
-    handle: ({ params, caller, audit }) => resolveConversation(db, caller, params.id, audit),
+    handle: ({ params, caller, audit }) => resolveConversation(db, caller, params.id, audit, lines),
   });
 
   api.operation({

@@ -3,6 +3,7 @@ import type { Database } from '../db/connect.ts';
 import { RejectedRequestError } from '../errors.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../staff/api-tokens.ts';
 import { EVERY_ROLE } from '../staff/roles.ts';
+import { NOTIFIED_ROLES, readDuty, setOnDuty } from '../staff/wecom-duty.ts';
 import type { ApiRegistry } from './api-registry.ts';
 import { idParam, role, timestamp } from './api-schemas.ts';
 
@@ -27,6 +28,9 @@ const tokenInfo = z
   })
   .meta({ id: 'ApiToken' });
 
+const duty = z.object({ onDuty: z.boolean() }).meta({ id: 'Duty' });
+const dutyState = duty.extend({ wecomUserId: z.string().nullable() }).meta({ id: 'DutyState' });
+
 const newTokenBody = z.object({
   name: z.string().trim().min(1).max(100),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
@@ -46,6 +50,30 @@ export function registerMeRoutes(api: ApiRegistry, deps: { db: Database }): void
       via: caller.via,
       ...(caller.session && { csrfToken: caller.session.csrfToken }),
     }),
+  });
+
+  api.operation({
+    method: 'get',
+    path: '/api/me/duty',
+    summary: 'Whether the caller is on duty, and the WeCom member their notices go to (null: none are sent)',
+    tag: 'me',
+    access: NOTIFIED_ROLES,
+    success: { status: 200, description: 'The duty', schema: dutyState },
+    handle: ({ caller }) => readDuty(deps.db, caller.userId),
+  });
+
+  api.operation({
+    method: 'put',
+    path: '/api/me/duty',
+    summary: 'Go on or off duty: on-duty staff linked to a WeCom member are told of waiting conversations in WeCom',
+    tag: 'me',
+    access: NOTIFIED_ROLES,
+    body: duty,
+    success: { status: 200, description: 'The duty as set', schema: duty },
+    async handle({ body, caller, audit }) {
+      await setOnDuty(deps.db, caller.userId, body.onDuty, audit);
+      return body;
+    },
   });
 
   api.operation({

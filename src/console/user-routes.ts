@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Database } from '../db/connect.ts';
 import { ADMIN_ONLY } from '../staff/roles.ts';
 import { changeStaffUser, createStaffUser, listStaffUsers } from '../staff/staff-users.ts';
+import { linkWecomUser } from '../staff/wecom-duty.ts';
 import type { ApiRegistry } from './api-registry.ts';
 import { email, idParam, role, staffUser } from './api-schemas.ts';
 
@@ -16,6 +17,9 @@ const newUserBody = z.object({
 const changeBody = z
   .object({ role: role.optional(), disabled: z.boolean().optional() })
   .refine((c) => c.role !== undefined || c.disabled !== undefined, 'change role, disabled, or both');
+
+/** null unlinks. The format is checked by linkWecomUser, which the command line shares. */
+const wecomBody = z.object({ wecomUserId: z.string().trim().max(64).nullable() });
 
 /** Staff accounts, managed by admins; every change audited. */
 export function registerUserRoutes(api: ApiRegistry, deps: { db: Database }): void {
@@ -50,5 +54,20 @@ export function registerUserRoutes(api: ApiRegistry, deps: { db: Database }): vo
     body: changeBody,
     success: { status: 200, description: 'The account as changed', schema: staffUser },
     handle: ({ params, body, audit }) => changeStaffUser(deps.db, params.id, body, audit),
+  });
+
+  api.operation({
+    method: 'put',
+    path: '/api/users/{id}/wecom',
+    summary: 'Link the account to a WeCom member (UserID) of the notifying app, or unlink it (null)',
+    tag: 'users',
+    access: ADMIN_ONLY,
+    params: idParam,
+    body: wecomBody,
+    success: { status: 200, description: 'The link as set', schema: wecomBody },
+    async handle({ params, body, audit }) {
+      await linkWecomUser(deps.db, params.id, body.wecomUserId, audit);
+      return body;
+    },
   });
 }

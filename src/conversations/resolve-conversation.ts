@@ -2,14 +2,22 @@ import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
 import { PermissionError } from '../errors.ts';
 import { conflict, holds, readForStaff, type StaffActor, transition } from './staff-access.ts';
+import { BACK_TO_BOT_LINE, queueStaffLine, type StaffLineDeps, storeStaffLine } from './staff-lines.ts';
 
 /**
  * Resolved: the person hands the conversation back to the bot, which answers the customer's next
  * message with the human turns in its memory (they are in the history it reads). Messages the
- * customer sent while a person held it stay held: the person answered them.
+ * customer sent while a person held it stay held: the person answered them. With `lines`, a
+ * customer whose client shows it is told the bot is back (src/conversations/staff-lines.ts).
  */
-export async function resolveConversation(db: Database, actor: StaffActor, conversationId: number, audit: AuditContext): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function resolveConversation(
+  db: Database,
+  actor: StaffActor,
+  conversationId: number,
+  audit: AuditContext,
+  lines?: StaffLineDeps,
+): Promise<void> {
+  const line = await db.transaction(async (tx) => {
     const current = await readForStaff(tx, actor, conversationId);
     if (current.status !== 'human' && current.status !== 'needs_human')
       throw conflict(current.id, `it is ${current.status}, not with a person`);
@@ -21,5 +29,7 @@ export async function resolveConversation(db: Database, actor: StaffActor, conve
       objectId: current.id,
       details: { from: current.status, previousAssignee: current.assignee },
     });
+    return lines && storeStaffLine(tx, lines, current, { text: BACK_TO_BOT_LINE, event: 'left' });
   });
+  await queueStaffLine(lines, line);
 }

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Queue } from 'bullmq';
+import type { Channel } from '../channels/types.ts';
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
 import { channelAccounts, conversations, deliveries } from '../db/schema.ts';
@@ -18,6 +19,20 @@ export interface AgentReplyDeps {
   splitText(channel: string, text: string): string[];
   /** The channel's reply rule (Channel.replyWindow), undefined when its platform has none. */
   replyWindowRule(channel: string): ReplyWindowRule | undefined;
+}
+
+/** AgentReplyDeps.splitText from the channels this process built. */
+export function splitByChannel(channels: Channel[]): AgentReplyDeps['splitText'] {
+  return (kind, text) => {
+    const channel = channels.find((c) => c.kind === kind);
+    if (!channel) throw new Error(`channel ${kind} is not configured in this process`);
+    return channel.sender.splitText(text);
+  };
+}
+
+/** AgentReplyDeps.replyWindowRule from the channels this process built (a channel no longer configured: none). */
+export function replyWindowByChannel(channels: Channel[]): AgentReplyDeps['replyWindowRule'] {
+  return (kind) => channels.find((c) => c.kind === kind)?.replyWindow;
 }
 
 /**

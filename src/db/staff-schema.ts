@@ -26,11 +26,17 @@ export const staffUsers = pgTable(
     passwordHash: text('password_hash').notNull(),
     /** A disabled account cannot log in, and its sessions and tokens stop working at once. */
     disabled: boolean('disabled').notNull().default(false),
+    /** The WeCom member (UserID) this person is in the notifying WeCom app: notices go there, replies come from there. */
+    wecomUserId: text('wecom_user_id'),
+    /** Toggled by the person (PUT /api/me/duty): only those on duty are sent WeCom notices of waiting conversations. */
+    onDuty: boolean('on_duty').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('staff_users_email_lower').on(sql`lower(${t.email})`),
+    // One member answers for one account: a reply from WeCom must name exactly one person.
+    uniqueIndex('staff_users_wecom_user_id').on(t.wecomUserId),
     check('staff_users_role_known', sql`${t.role} in ('admin', 'supervisor', 'agent', 'marketer')`),
   ],
 );

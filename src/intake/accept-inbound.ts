@@ -16,6 +16,11 @@ export interface IntakeDeps {
   logger: Logger;
   metrics: Metrics;
   coalesceWindowMs: number;
+  /**
+   * Optional: takes a message that is a staff member's, not a customer's (an agent answering from
+   * WeCom), before it is stored as a customer message; undefined = a customer's.
+   */
+  staffReplies?(message: InboundMessage): Promise<AcceptResult | undefined>;
 }
 
 export interface Intake {
@@ -62,6 +67,8 @@ export function createIntake(deps: IntakeDeps): Intake {
   async function accept(message: InboundMessage): Promise<AcceptResult> {
     const accountId = deps.accountIds.get(accountKey(message.channel, message.accountName));
     if (accountId === undefined) throw new Error(`account ${message.channel}/${message.accountName} is not registered`);
+    const byStaff = await deps.staffReplies?.(message);
+    if (byStaff) return byStaff;
     const recorded = await record({ channelAccountId: accountId, message });
     if (recorded instanceof Error) {
       deps.logger.error({ err: recorded, channel: message.channel, dedupeKey: message.dedupeKey }, 'could not store inbound message');

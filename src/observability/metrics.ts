@@ -121,6 +121,12 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    staffNotices: new Counter({
+      name: 'kefu_staff_notices_total',
+      help: 'WeCom notices to staff by kind (waiting, answer) and result (sent, retry, failed, nobody_on_duty, not_waiting)',
+      labelNames: ['kind', 'result'] as const,
+      registers: [registry],
+    }),
     tokenRefreshes: new Counter({
       name: 'kefu_access_token_refreshes_total',
       help: 'Access tokens fetched from a platform',

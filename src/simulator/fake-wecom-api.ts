@@ -30,8 +30,13 @@ export interface FakeWecomOptions {
 const TEXT_MAX_BYTES = 2048;
 
 export class FakeWecomApi extends LoopbackServer {
-  /** Texts WeCom would have shown users, in arrival order (duplicates suppressed as WeCom does). */
+  /**
+   * Texts WeCom would have shown users, in arrival order (duplicates suppressed as WeCom does): one
+   * entry per recipient, so a message to `a|b` is two entries.
+   */
   readonly delivered: ReceivedText[] = [];
+  /** The `touser` of every message/send WeCom accepted (and did not suppress as a duplicate), as sent. */
+  readonly accepted: string[] = [];
   sendRequests = 0;
   tokenFetches = 0;
   duplicatesSuppressed = 0;
@@ -141,10 +146,14 @@ export class FakeWecomApi extends LoopbackServer {
     if (body.msgtype !== 'text') return this.json(res, { errcode: 40008, errmsg: 'invalid message type' });
     const content = body.text?.content ?? '';
     if (!content) return this.json(res, { errcode: 44004, errmsg: 'empty content' });
+    // touser is up to 1000 UserIDs joined by `|`; unknown ones are listed in `invaliduser` and the
+    // others still get the message; none valid is 81013.
     const touser = body.touser ?? '';
-    if (!touser || (this.options.knownUsers && !this.options.knownUsers.includes(touser))) {
-      return this.json(res, { errcode: 81013, errmsg: 'user & party & tag all invalid' });
-    }
+    const users = touser.split('|').filter(Boolean);
+    const known = this.options.knownUsers;
+    const valid = known ? users.filter((u) => known.includes(u)) : users;
+    const invalid = users.filter((u) => !valid.includes(u));
+    if (valid.length === 0) return this.json(res, { errcode: 81013, errmsg: 'user & party & tag all invalid' });
     const msgid = `msg-${this.nextMsgId++}`;
     // Duplicate check: the same request JSON within the interval is accepted but not delivered again.
     if (body.enable_duplicate_check === 1) {
@@ -158,8 +167,9 @@ export class FakeWecomApi extends LoopbackServer {
     }
     // WeCom truncates texts over 2048 bytes; record what the user would see.
     const shown = Buffer.byteLength(content) > TEXT_MAX_BYTES ? Buffer.from(content).subarray(0, TEXT_MAX_BYTES).toString('utf8') : content;
-    this.delivered.push({ touser, agentid: body.agentid, content: shown, msgid, at: Date.now() });
+    this.accepted.push(touser);
+    for (const user of valid) this.delivered.push({ touser: user, agentid: body.agentid, content: shown, msgid, at: Date.now() });
     for (const w of this.waiters.splice(0)) w();
-    this.json(res, { errcode: 0, errmsg: 'ok', msgid });
+    this.json(res, { errcode: 0, errmsg: 'ok', msgid, ...(invalid.length > 0 && { invaliduser: invalid.join('|') }) });
   }
 }

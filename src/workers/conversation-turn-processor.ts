@@ -37,6 +37,12 @@ export interface TurnProcessorDeps {
    */
   holdNotice: { text: string; intervalMs: number };
   historyTurns?: number;
+  /**
+   * Optional: the conversation was handed to a person (committed; the handoff reply sent, or a
+   * send failed for good). Queues the notice to on-duty agents; `handoff` names the handoff, so a
+   * retried turn notifies once.
+   */
+  onWaiting?(conversationId: number, handoff: string): Promise<void>;
 }
 
 export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 'delivered';
@@ -134,7 +140,15 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       const { conversation, pending } = state;
       const channel = deps.channels.get(conversation.channel);
       if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
-      const onHandoff = channel.onHandoff?.bind(channel);
+      const notifyWaiting = (handoff: string) =>
+        deps
+          .onWaiting?.(conversationId, handoff)
+          .catch((err) => logger.warn({ err, conversationId }, 'agents not notified of the handoff'));
+      // A send that failed for good flagged the conversation: the agents are told, and the platform.
+      const onHandoff: Channel['onHandoff'] = async (to, reason) => {
+        await notifyWaiting(`${reason}-${Date.now()}`);
+        await channel.onHandoff?.(to, reason);
+      };
       // A text carries no MediaId: a turn of texts alone (most turns) asks the database nothing here.
       await fetchInboundMedia(
         deps,
@@ -187,6 +201,8 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       // After the handoff reply went out: some platforms stop accepting bot sends once transferred.
       if (outcome === 'handoff') {
         await channel.onHandoff?.(to, 'brain_handoff').catch((err) => logger.warn({ err, conversationId }, 'handoff hook failed'));
+        const last = pending[pending.length - 1]!;
+        await notifyWaiting(`turn-${last.id}-${last.createdAt.getTime()}`);
       }
       logger.debug({ conversationId, outcome }, 'turn done');
       return outcome;

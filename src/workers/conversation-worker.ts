@@ -20,6 +20,8 @@ export interface ConversationWorkerOptions {
   concurrency: number;
   backoffBaseMs: number;
   lockMs: number;
+  /** Optional: a conversation flagged because its turn failed for good; queues the notice to on-duty agents. */
+  onWaiting?(conversationId: number, handoff: string): Promise<void>;
   /** The worker's own errors (its Redis connections): the process's Redis error log, rate-limited. */
   onError: (err: Error) => void;
 }
@@ -57,7 +59,9 @@ export function startConversationWorker(options: ConversationWorkerOptions): Wor
     }
     log.error({ err }, 'turn failed for good; conversation flagged for a human');
     options.metrics.handoffs.inc({ reason: 'job_failed' });
-    flagForHuman(options.db, job.data.conversationId, 'job_failed').catch((e) => log.error({ err: e }, 'could not flag conversation'));
+    flagForHuman(options.db, job.data.conversationId, 'job_failed')
+      .then(() => options.onWaiting?.(job.data.conversationId, `job-failed-${job.id}`))
+      .catch((e) => log.error({ err: e }, 'could not flag conversation, or tell the agents'));
   });
   worker.on('error', options.onError);
   return worker;

@@ -100,6 +100,38 @@ test('set-role, disable, enable and list manage accounts from the command line',
   t.regex(listed.stdout, /boss@example\.com.*admin.*false/);
 });
 
+test('set-wecom links an account to a WeCom member, refuses one linked elsewhere or malformed, and "" unlinks', async (t) => {
+  const db = await createTestDatabase('postgres');
+  t.teardown(db.drop);
+  const env = envOf(db);
+  for (const email of ['a@example.com', 'b@example.com']) {
+    t.is((await runUserCli(['create', '--email', email, '--role', 'agent', '--password-stdin'], env, PASSWORD)).code, 0);
+  }
+  const linked = await runUserCli(['set-wecom', '--email', 'a@example.com', '--wecom-user', 'zhangsan'], env);
+  t.is(linked.code, 0, linked.stderr);
+  t.regex(linked.stdout, /a@example\.com is WeCom member zhangsan/);
+  const taken = await runUserCli(['set-wecom', '--email', 'b@example.com', '--wecom-user', 'zhangsan'], env);
+  t.is(taken.code, 1);
+  t.regex(taken.stderr, /linked to another account/);
+  t.is((await runUserCli(['set-wecom', '--email', 'b@example.com', '--wecom-user', 'zhang san'], env)).code, 1);
+  t.is((await runUserCli(['set-wecom', '--email', 'b@example.com'], env)).code, 2);
+  t.is((await runUserCli(['set-wecom', '--email', 'a@example.com', '--wecom-user', ''], env)).code, 0);
+  const rows = await withDatabase('postgres', db, (handle) =>
+    queryRows<{ email: string; wecom_user_id: string | null }>(handle.db, sql`select email, wecom_user_id from staff_users order by id`),
+  );
+  t.deepEqual(
+    rows.map((r) => [r.email, r.wecom_user_id]),
+    [
+      ['a@example.com', null],
+      ['b@example.com', null],
+    ],
+  );
+  const audits = await withDatabase('postgres', db, (handle) =>
+    queryRows<{ action: string }>(handle.db, sql`select action from audit_log where action = 'user.wecom_link'`),
+  );
+  t.is(audits.length, 2, 'the link and the unlink');
+});
+
 test('with the embedded database open in another process, the CLI says to stop it or use PostgreSQL', async (t) => {
   const db = await createTestDatabase('pglite');
   t.teardown(db.drop);

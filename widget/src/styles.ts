@@ -25,6 +25,8 @@ header .close:hover { background: rgba(255,255,255,.15); }
 .msg.customer { margin-left: auto; align-items: flex-end; }
 .msg.customer .body { background: #c2410c; color: #fff; }
 .msg.draft .body { opacity: .8; }
+.msg.system { margin: 0 auto 10px; align-items: center; text-align: center; }
+.msg.system .who { display: none; }
 .msg.system .body { background: transparent; box-shadow: none; color: #656d76; font-size: 12px; }
 .msg .body img { display: block; max-width: 100%; max-height: 220px; border-radius: 6px; }
 .msg .body a { color: inherit; }

@@ -20,7 +20,9 @@ export async function acceptVisitorMessage(
     sentAt: new Date(),
     content,
   });
-  const message = result.messageId ? await deps.messages.byId(result.messageId) : await deps.messages.byDedupeKey(account.name, dedupeKey);
+  // Staff never write through the widget: every web message is a customer's, accepted or a duplicate.
+  const messageId = result.outcome === 'staff_reply' ? undefined : result.messageId;
+  const message = messageId ? await deps.messages.byId(messageId) : await deps.messages.byDedupeKey(account.name, dedupeKey);
   if (result.outcome === 'accepted' && message) {
     // Stored is what counts; the visitor's other tabs also catch up from the database.
     await deps.hub

@@ -52,6 +52,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
   exportBudgetLimits(deps.metrics, deps.accounts, deps.maxStreams);
   return {
     kind: 'web',
+    showsStaffChanges: true,
     accounts: () =>
       deps.accounts.map((a) => ({
         name: a.name,

@@ -1,11 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { WecomAccount } from './config.ts';
 import { DeliveryError } from '../../errors.ts';
+import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { CallbackLimits } from '../shared/wx-callback.ts';
 import type { AcceptInbound, Channel } from '../types.ts';
 import { WecomApiClient } from '../shared/wecom-api-client.ts';
 import { registerWecomCallbackRoutes } from './callback-routes.ts';
+import { sendWecomStaffNotice } from './send-staff-notice.ts';
 import { sendWecomText } from './send-text.ts';
 import { splitForWecom } from './split-text.ts';
 
@@ -13,6 +15,7 @@ export interface WecomChannelDeps {
   accounts: WecomAccount[];
   redis: Redis;
   metrics: Metrics;
+  logger: Logger;
   limits: CallbackLimits;
   accept: AcceptInbound;
 }
@@ -31,6 +34,13 @@ export function createWecomChannel(deps: WecomChannelDeps): Channel {
     ]),
   );
   const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
+  const accountAndClient = (name: string) => {
+    const account = accountsByName.get(name);
+    const client = clients.get(name);
+    // A conversation of an app since removed from the configuration cannot be answered: permanent.
+    if (!account || !client) throw new DeliveryError(false, 'config:unknown_account', `no WeCom app named "${name}" is configured`);
+    return { account, client };
+  };
   return {
     kind: 'wecom',
     accounts: () =>
@@ -42,13 +52,14 @@ export function createWecomChannel(deps: WecomChannelDeps): Channel {
     sender: {
       splitText: splitForWecom,
       sendText: (to, text, deliveryId) => {
-        const account = accountsByName.get(to.accountName);
-        const client = clients.get(to.accountName);
-        // A conversation of an app since removed from the configuration cannot be answered: permanent.
-        if (!account || !client)
-          throw new DeliveryError(false, 'config:unknown_account', `no WeCom app named "${to.accountName}" is configured`);
+        const { account, client } = accountAndClient(to.accountName);
         return sendWecomText(client, account, deps.redis, to, text, deliveryId);
       },
+    },
+    async notifyStaff(accountName, memberIds, text, noticeId) {
+      const { account, client } = accountAndClient(accountName);
+      const { invalidUsers } = await sendWecomStaffNotice(client, account, memberIds, text, noticeId);
+      if (invalidUsers.length > 0) deps.logger.warn({ invalidUsers }, 'WeCom knows no member by these linked UserIDs; fix the links');
     },
   };
 }
