@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import { consoleApi } from '../console/console-api.ts';
+import { registerWorkspaceMetrics } from '../conversations/workspace-metrics.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { createHttpApp } from '../http/app.ts';
 import { serveMetricsApart } from '../http/metrics-route.ts';
@@ -66,7 +67,13 @@ export async function startHttp(
               db: infra.db,
               redis: infra.redis,
               env,
-              conversations: { queue: infra.queue, logger, channels: built.map((b) => b.channel) },
+              conversations: {
+                queue: infra.queue,
+                logger,
+                channels: built.map((b) => b.channel),
+                // The API roles report the waiting gauge; a worker's /metrics would repeat it.
+                timings: registerWorkspaceMetrics(infra.metrics, infra.db),
+              },
             }),
           ],
     isAcceptingTraffic,

@@ -5,6 +5,7 @@ import { addConversationNote } from '../conversations/add-conversation-note.ts';
 import { assignConversation } from '../conversations/assign-conversation.ts';
 import { closeConversation } from '../conversations/close-conversation.ts';
 import { listConversationMessages } from '../conversations/conversation-history.ts';
+import { inboxViews } from '../conversations/inbox-views.ts';
 import { listInbox, readConversation } from '../conversations/list-inbox.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
 import { sendAgentReply } from '../conversations/send-agent-reply.ts';
@@ -12,9 +13,11 @@ import type { Database } from '../db/connect.ts';
 import { conversationStatuses } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { TurnJobData } from '../queue/conversation-queue.ts';
+import type { WorkspaceTimings } from '../conversations/workspace-moments.ts';
 import type { StaffRole } from '../staff/roles.ts';
 import type { ApiRegistry } from './api-registry.ts';
 import { idParam, timestamp } from './api-schemas.ts';
+import { registerInboxRoutes } from './inbox-routes.ts';
 
 /** Who works in conversations. Marketers do not: no conversation bodies unless granted (issue 13). */
 const CONVERSATION_ROLES: readonly StaffRole[] = ['admin', 'supervisor', 'agent'];
@@ -26,10 +29,12 @@ export interface ConversationRoutesDeps {
   logger: Logger;
   /** The channels this process built, for their split of a reply into parts. */
   channels: Channel[];
+  /** Where handoff wait and first-response times go (the Prometheus histograms). */
+  timings?: WorkspaceTimings;
 }
 
 const status = z.enum(conversationStatuses);
-const conversation = z
+export const conversation = z
   .object({
     id: z.number().int(),
     status,
@@ -41,6 +46,8 @@ const conversation = z
     assignee: z.number().int().nullable(),
     lastMessageAt: timestamp,
     createdAt: timestamp,
+    resolvedAt: timestamp.nullable(),
+    unread: z.number().int(),
   })
   .meta({ id: 'Conversation' });
 const message = z
@@ -57,6 +64,7 @@ const message = z
   })
   .meta({ id: 'ConversationMessage' });
 const inboxQuery = z.object({
+  view: z.enum(inboxViews).default('all'),
   status: status.optional(),
   channel: z.string().max(40).optional(),
   account: z.string().max(100).optional(),
@@ -85,7 +93,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     method: 'get',
     path: '/api/conversations',
     summary:
-      'The inbox: waiting for a person first (longest wait first, with the reason), then the rest by last message. Agents see those waiting and their own.',
+      'The inbox by view: `waiting` (longest wait first, with the reason), `mine`, `all` (waiting first, then the rest by last message; agents see those waiting and their own), `resolved` (most recent first). Each item carries the caller’s unread count.',
     query: inboxQuery,
     success: {
       status: 200,
@@ -94,6 +102,9 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     },
     handle: ({ query, caller }) => listInbox(db, caller, query),
   });
+
+  // Before /api/conversations/{id}: their paths would match it.
+  registerInboxRoutes(api, { db, access: CONVERSATION_ROLES, conversation });
 
   api.operation({
     ...base,
@@ -134,6 +145,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
         caller,
         { conversationId: params.id, assignee: body.assignee === 'me' ? caller.userId : body.assignee },
         audit,
+        deps.timings,
       ),
   });
 
@@ -151,7 +163,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     },
     handle: ({ params, body, caller, audit }) =>
       sendAgentReply(
-        { db, queue: deps.queue, logger: deps.logger, splitText },
+        { db, queue: deps.queue, logger: deps.logger, splitText, ...(deps.timings && { timings: deps.timings }) },
         caller,
         { conversationId: params.id, text: body.text },
         audit,

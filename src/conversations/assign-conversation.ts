@@ -4,6 +4,7 @@ import type { Database } from '../db/connect.ts';
 import { staffUsers } from '../db/schema.ts';
 import { PermissionError, RejectedRequestError } from '../errors.ts';
 import { canSee, conflict, readState, seesEverything, type StaffActor, transition } from './staff-access.ts';
+import { beginHumanStretch, type WorkspaceTimings } from './workspace-moments.ts';
 
 /** Roles that can hold a conversation. */
 const HOLDING_ROLES = ['admin', 'supervisor', 'agent'] as const;
@@ -19,14 +20,15 @@ export async function assignConversation(
   actor: StaffActor,
   input: { conversationId: number; assignee: number },
   audit: AuditContext,
+  timings?: WorkspaceTimings,
 ): Promise<void> {
   if (input.assignee !== actor.userId && !seesEverything(actor)) {
     throw new PermissionError('an agent assigns conversations to themselves only ("me")');
   }
-  await db.transaction(async (tx) => {
+  const waited = await db.transaction(async (tx) => {
     const current = await readState(tx, input.conversationId);
     if (current.status === 'closed') throw conflict(current.id, 'it is closed');
-    if (current.status === 'human' && current.assignee === String(input.assignee)) return;
+    if (current.status === 'human' && current.assignee === String(input.assignee)) return null;
     // Taken by someone else: for an agent that is a lost race (or a late click), not a refusal.
     if (current.status === 'human' && !seesEverything(actor)) throw conflict(current.id, 'someone already has it');
     if (!canSee(actor, current)) throw new PermissionError(`conversation ${current.id} is not waiting for a person`);
@@ -37,6 +39,7 @@ export async function assignConversation(
     if (!target || !(HOLDING_ROLES as readonly string[]).includes(target.role)) {
       throw new RejectedRequestError('invalid_assignee', `staff user ${input.assignee} cannot hold conversations`, 400);
     }
+    const waitedFor = await beginHumanStretch(tx, current);
     await transition(tx, current, { status: 'human', assignee: String(input.assignee) });
     await recordAudit(tx, audit, {
       action: 'conversation.assign',
@@ -44,5 +47,7 @@ export async function assignConversation(
       objectId: current.id,
       details: { from: current.status, previousAssignee: current.assignee, assignee: input.assignee },
     });
+    return waitedFor;
   });
+  if (waited) timings?.handoffWaited(waited.channel, waited.seconds);
 }

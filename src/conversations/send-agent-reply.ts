@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.ts';
 import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 import { insertAgentMessage } from './agent-messages.ts';
 import { conflict, holds, readForStaff, type StaffActor } from './staff-access.ts';
+import { stampFirstResponse, type WorkspaceTimings } from './workspace-moments.ts';
 
 export interface AgentReplyDeps {
   db: Database;
@@ -15,6 +16,7 @@ export interface AgentReplyDeps {
   logger: Logger;
   /** The channel's own split of a text into parts its API accepts (ChannelSender.splitText). */
   splitText(channel: string, text: string): string[];
+  timings?: WorkspaceTimings;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function sendAgentReply(
       .from(channelAccounts)
       .where(eq(channelAccounts.id, held.accountId));
     const parts = deps.splitText(account!.channel, input.text);
+    const firstResponse = await stampFirstResponse(tx, current.id, account!.channel);
     const reply = await insertAgentMessage(tx, actor, {
       conversationId: current.id,
       channelAccountId: held.accountId,
@@ -62,8 +65,9 @@ export async function sendAgentReply(
       objectId: current.id,
       details: { messageId: reply.id, parts: parts.length },
     });
-    return { messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length };
+    return { messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length, firstResponse };
   });
+  if (stored.firstResponse) deps.timings?.firstResponded(stored.firstResponse.channel, stored.firstResponse.seconds);
   // The reply is stored: answering an error now would invite the person to send it twice. If
   // Redis is down, the recovery sweep queues the turn once it is back.
   await enqueueTurns(

@@ -16,6 +16,8 @@ export interface ConversationState {
   /** The staff user id holding it, as stored (text). */
   assignee: string | null;
   channelAccountId: number;
+  /** The staff user (id, as text) who last resolved or closed it. */
+  resolvedBy: string | null;
 }
 
 /**
@@ -36,10 +38,15 @@ export function holds(actor: StaffActor, conversation: ConversationState): boole
   return seesEverything(actor) || conversation.assignee === String(actor.userId);
 }
 
-/** Reads the conversation's status and assignee: 404 when there is none, 403 when the actor may not see it. */
+/**
+ * Reads the conversation's status and assignee: 404 when there is none, 403 when the actor may not
+ * see it. An agent also reads (and notes) the ones they resolved or closed, which their `resolved`
+ * view lists; acting on them again is decided by each operation (holds, status).
+ */
 export async function readForStaff(db: Executor, actor: StaffActor, conversationId: number): Promise<ConversationState> {
   const row = await readState(db, conversationId);
-  if (!canSee(actor, row)) throw new PermissionError(`conversation ${conversationId} is assigned to someone else`);
+  if (!canSee(actor, row) && row.resolvedBy !== String(actor.userId))
+    throw new PermissionError(`conversation ${conversationId} is assigned to someone else`);
   return row;
 }
 
@@ -51,6 +58,7 @@ export async function readState(db: Executor, conversationId: number): Promise<C
       status: conversations.status,
       assignee: conversations.assignee,
       channelAccountId: conversations.channelAccountId,
+      resolvedBy: conversations.resolvedBy,
     })
     .from(conversations)
     .where(eq(conversations.id, conversationId));
