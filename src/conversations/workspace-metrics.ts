@@ -12,9 +12,10 @@ export function registerWorkspaceMetrics(metrics: Metrics, db: Database): Worksp
   metrics.waitingStats.read = async () => {
     const rows = await queryRows<{ channel: string; n: number }>(
       db,
-      sql`select a.channel, count(*)::int as n
-            from conversations c join channel_accounts a on a.id = c.channel_account_id
-           where c.status = 'needs_human'
+      // Every configured channel, 0 included: a series that vanishes reads as "no data", not "none waiting".
+      sql`select a.channel, count(c.id)::int as n
+            from channel_accounts a
+            left join conversations c on c.channel_account_id = a.id and c.status = 'needs_human'
            group by a.channel`,
     );
     return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
