@@ -14,7 +14,7 @@ ALTER TABLE "conversation_reads" ADD CONSTRAINT "conversation_reads_user_id_staf
 ALTER TABLE "conversation_reads" ADD CONSTRAINT "conversation_reads_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "conversations_waiting" ON "conversations" USING btree ("waiting_since","id") WHERE status = 'needs_human';--> statement-breakpoint
 CREATE INDEX "conversations_open_by_last_message" ON "conversations" USING btree ("last_message_at","id") WHERE status <> 'closed';--> statement-breakpoint
-CREATE INDEX "conversations_assignee_last_message" ON "conversations" USING btree ("assignee","last_message_at","id") WHERE assignee is not null;--> statement-breakpoint
+CREATE INDEX "conversations_held_by" ON "conversations" USING btree ("assignee","last_message_at","id") WHERE assignee is not null and status <> 'closed';--> statement-breakpoint
 CREATE INDEX "conversations_resolved" ON "conversations" USING btree ("resolved_at","id") WHERE resolved_at is not null;--> statement-breakpoint
 CREATE INDEX "conversations_resolved_by" ON "conversations" USING btree ("resolved_by","resolved_at","id") WHERE resolved_at is not null;--> statement-breakpoint
 CREATE INDEX "messages_from_customer" ON "messages" USING btree ("conversation_id","id") WHERE sender = 'customer' and kind <> 'event';--> statement-breakpoint

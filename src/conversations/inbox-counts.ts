@@ -16,7 +16,7 @@ export interface InboxCounts {
 
 /**
  * The inbox's badges in one round trip. Each count is an index walk (conversations_waiting,
- * conversations_assignee_last_message, conversations_open_by_last_message); unread looks at the
+ * conversations_held_by, conversations_open_by_last_message); unread looks at the
  * conversations that want the caller's attention only, not at every conversation the bot holds.
  */
 export async function countInbox(db: Database, actor: StaffActor): Promise<InboxCounts> {
@@ -33,10 +33,11 @@ export async function countInbox(db: Database, actor: StaffActor): Promise<Inbox
            (${all})::int as "all",
            (select count(*) from conversations c
              where (c.status = 'needs_human' or (c.assignee = ${me} and c.status = 'human'))
-               and exists (select 1 from messages m
-                 where m.conversation_id = c.id and m.sender = 'customer' and m.kind <> 'event'
-                   and m.id > coalesce((select r.last_read_message_id from conversation_reads r
-                                         where r.user_id = ${actor.userId} and r.conversation_id = c.id), 0)))::int as unread`,
+               -- The newest customer message against the marker: one probe of messages_from_customer
+               -- per conversation. An EXISTS here was planned as a hash join over all messages.
+               and (select max(m.id) from messages m where m.conversation_id = c.id and m.sender = 'customer' and m.kind <> 'event')
+                   > coalesce((select r.last_read_message_id from conversation_reads r
+                                where r.user_id = ${actor.userId} and r.conversation_id = c.id), 0))::int as unread`,
   );
   return counts!;
 }

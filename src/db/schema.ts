@@ -171,7 +171,7 @@ export const conversations = pgTable(
     // The inbox views, each an index walk in its own order (docs/performance.md, "Inbox at 100,000").
     index('conversations_waiting').on(t.waitingSince, t.id).where(sql`status = 'needs_human'`),
     index('conversations_open_by_last_message').on(t.lastMessageAt, t.id).where(sql`status <> 'closed'`),
-    index('conversations_assignee_last_message').on(t.assignee, t.lastMessageAt, t.id).where(sql`assignee is not null`),
+    index('conversations_held_by').on(t.assignee, t.lastMessageAt, t.id).where(sql`assignee is not null and status <> 'closed'`),
     index('conversations_resolved').on(t.resolvedAt, t.id).where(sql`resolved_at is not null`),
     index('conversations_resolved_by').on(t.resolvedBy, t.resolvedAt, t.id).where(sql`resolved_at is not null`),
   ],
