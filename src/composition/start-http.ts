@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { KnowledgeLookup } from '../brain/knowledge/look-up-knowledge.ts';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import { consoleApi } from '../console/console-api.ts';
+import { registerWorkspaceMetrics } from '../conversations/workspace-metrics.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { createHttpApp } from '../http/app.ts';
 import { serveMetricsApart } from '../http/metrics-route.ts';
@@ -70,7 +71,14 @@ export async function startHttp(
               db: infra.db,
               redis: infra.redis,
               env,
-              conversations: { queue: infra.queue, logger, channels: built.map((b) => b.channel), events: infra.events },
+              conversations: {
+                queue: infra.queue,
+                logger,
+                channels: built.map((b) => b.channel),
+                events: infra.events,
+                // The API roles report the waiting gauge; a worker's /metrics would repeat it.
+                timings: registerWorkspaceMetrics(infra.metrics, infra.db),
+              },
               knowledge,
             }),
           ],

@@ -7,6 +7,7 @@ import { closeConversation } from '../conversations/close-conversation.ts';
 import { listConversationMessages } from '../conversations/conversation-history.ts';
 import type { ConversationEvents } from '../conversations/conversation-events.ts';
 import { handToServicer, listOnDutyServicers } from '../conversations/hand-to-servicer.ts';
+import { inboxViews } from '../conversations/inbox-views.ts';
 import { listInbox, readConversation } from '../conversations/list-inbox.ts';
 import { readReplyWindow } from '../conversations/reply-window.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
@@ -16,9 +17,11 @@ import type { Database } from '../db/connect.ts';
 import { conversationStatuses } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { TurnJobData } from '../queue/conversation-queue.ts';
+import type { WorkspaceTimings } from '../conversations/workspace-moments.ts';
 import type { StaffRole } from '../staff/roles.ts';
 import type { ApiRegistry } from './api-registry.ts';
 import { idParam, timestamp } from './api-schemas.ts';
+import { registerInboxRoutes } from './inbox-routes.ts';
 
 /** Who works in conversations. Marketers do not: no conversation bodies unless granted (issue 13). */
 const CONVERSATION_ROLES: readonly StaffRole[] = ['admin', 'supervisor', 'agent'];
@@ -32,10 +35,12 @@ export interface ConversationRoutesDeps {
   channels: Channel[];
   /** Told after a change commits (src/conversations/conversation-events.ts). */
   events: ConversationEvents;
+  /** Where handoff wait and first-response times go (the Prometheus histograms). */
+  timings?: WorkspaceTimings;
 }
 
 const status = z.enum(conversationStatuses);
-const conversation = z
+export const conversation = z
   .object({
     id: z.number().int(),
     status,
@@ -51,6 +56,8 @@ const conversation = z
       .meta({ description: '微信客服: the WeCom member holding it in the WeCom client (assignee is then null)' }),
     lastMessageAt: timestamp,
     createdAt: timestamp,
+    resolvedAt: timestamp.nullable(),
+    unread: z.number().int(),
   })
   .meta({ id: 'Conversation' });
 const replyWindow = z
@@ -82,6 +89,7 @@ const message = z
   })
   .meta({ id: 'ConversationMessage' });
 const inboxQuery = z.object({
+  view: z.enum(inboxViews).default('all'),
   status: status.optional(),
   channel: z.string().max(40).optional(),
   account: z.string().max(100).optional(),
@@ -111,7 +119,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     method: 'get',
     path: '/api/conversations',
     summary:
-      'The inbox: waiting for a person first (longest wait first, with the reason), then the rest by last message. Agents see those waiting and their own.',
+      'The inbox by view: `waiting` (longest wait first, with the reason), `mine`, `all` (waiting first, then the rest by last message; agents see those waiting and their own), `resolved` (most recent first). Each item carries the caller’s unread count.',
     query: inboxQuery,
     success: {
       status: 200,
@@ -120,6 +128,9 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     },
     handle: ({ query, caller }) => listInbox(db, caller, query),
   });
+
+  // Before /api/conversations/{id}: their paths would match it.
+  registerInboxRoutes(api, { db, access: CONVERSATION_ROLES, conversation });
 
   api.operation({
     ...base,
@@ -164,6 +175,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
         { conversationId: params.id, assignee: body.assignee === 'me' ? caller.userId : body.assignee },
         audit,
         lines,
+        deps.timings,
       ),
   });
 
@@ -182,7 +194,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     },
     handle: ({ params, body, caller, audit }) =>
       sendAgentReply(
-        { db, queue: deps.queue, logger: deps.logger, splitText, replyWindowRule },
+        { db, queue: deps.queue, logger: deps.logger, splitText, replyWindowRule, ...(deps.timings && { timings: deps.timings }) },
         caller,
         { conversationId: params.id, text: body.text },
         audit,

@@ -5,6 +5,7 @@ import { staffUsers } from '../db/schema.ts';
 import { PermissionError, RejectedRequestError } from '../errors.ts';
 import { canSee, conflict, readState, seesEverything, servicerHolds, type StaffActor, transition } from './staff-access.ts';
 import { queueStaffLine, type StaffLineDeps, staffJoinedLine, storeStaffLine } from './staff-lines.ts';
+import { beginHumanStretch, type WorkspaceTimings } from './workspace-moments.ts';
 
 /** Roles that can hold a conversation. */
 const HOLDING_ROLES = ['admin', 'supervisor', 'agent'] as const;
@@ -22,11 +23,12 @@ export async function assignConversation(
   input: { conversationId: number; assignee: number },
   audit: AuditContext,
   lines?: StaffLineDeps,
+  timings?: WorkspaceTimings,
 ): Promise<void> {
   if (input.assignee !== actor.userId && !seesEverything(actor)) {
     throw new PermissionError('an agent assigns conversations to themselves only ("me")');
   }
-  const line = await db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     const current = await readState(tx, input.conversationId);
     if (current.status === 'closed') throw conflict(current.id, 'it is closed');
     // The WeCom session is in state 3, where kf/send_msg is refused: the servicer ends it in WeCom.
@@ -42,6 +44,7 @@ export async function assignConversation(
     if (!target || !(HOLDING_ROLES as readonly string[]).includes(target.role)) {
       throw new RejectedRequestError('invalid_assignee', `staff user ${input.assignee} cannot hold conversations`, 400);
     }
+    const waitedFor = await beginHumanStretch(tx, current);
     await transition(tx, current, { status: 'human', assignee: String(input.assignee) });
     await recordAudit(tx, audit, {
       action: 'conversation.assign',
@@ -49,10 +52,16 @@ export async function assignConversation(
       objectId: current.id,
       details: { from: current.status, previousAssignee: current.assignee, assignee: input.assignee },
     });
-    return (
+    const line =
       lines &&
-      storeStaffLine(tx, lines, current, { text: staffJoinedLine(target.displayName), event: 'joined', staffUserId: input.assignee })
-    );
+      (await storeStaffLine(tx, lines, current, {
+        text: staffJoinedLine(target.displayName),
+        event: 'joined',
+        staffUserId: input.assignee,
+      }));
+    return { line, waitedFor };
   });
-  await queueStaffLine(lines, line);
+  if (!done) return;
+  await queueStaffLine(lines, done.line);
+  if (done.waitedFor) timings?.handoffWaited(done.waitedFor.channel, done.waitedFor.seconds);
 }

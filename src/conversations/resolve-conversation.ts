@@ -3,6 +3,7 @@ import type { Database } from '../db/connect.ts';
 import { PermissionError } from '../errors.ts';
 import { conflict, holds, readForStaff, type StaffActor, transition } from './staff-access.ts';
 import { BACK_TO_BOT_LINE, queueStaffLine, type StaffLineDeps, storeStaffLine } from './staff-lines.ts';
+import { stampResolved } from './workspace-moments.ts';
 
 /**
  * Resolved: the person hands the conversation back to the bot, which answers the customer's next
@@ -23,6 +24,7 @@ export async function resolveConversation(
       throw conflict(current.id, `it is ${current.status}, not with a person`);
     if (!holds(actor, current)) throw new PermissionError(`conversation ${current.id} is not yours to resolve`);
     await transition(tx, current, { status: 'bot', assignee: null });
+    await stampResolved(tx, current.id, actor);
     await recordAudit(tx, audit, {
       action: 'conversation.resolve',
       objectType: 'conversation',

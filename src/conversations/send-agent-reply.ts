@@ -10,6 +10,7 @@ import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 import { insertAgentMessage } from './agent-messages.ts';
 import { loadReplyWindowInput, refuseOutsideWindow, type ReplyWindowRule } from './reply-window.ts';
 import { conflict, holds, readForStaff, servicerHolds, type StaffActor } from './staff-access.ts';
+import { stampFirstResponse, type WorkspaceTimings } from './workspace-moments.ts';
 
 export interface AgentReplyDeps {
   db: Database;
@@ -19,6 +20,7 @@ export interface AgentReplyDeps {
   splitText(channel: string, text: string): string[];
   /** The channel's reply rule (Channel.replyWindow), undefined when its platform has none. */
   replyWindowRule(channel: string): ReplyWindowRule | undefined;
+  timings?: WorkspaceTimings;
 }
 
 /** AgentReplyDeps.splitText from the channels this process built. */
@@ -72,6 +74,7 @@ export async function sendAgentReply(
     // transaction, then counts its parts too, so two replies cannot both take the last messages.
     const rule = deps.replyWindowRule(account!.channel);
     if (rule) refuseOutsideWindow(rule({ ...(await loadReplyWindowInput(tx, current.id)), now: new Date() }), parts.length);
+    const firstResponse = await stampFirstResponse(tx, current.id, account!.channel);
     const reply = await insertAgentMessage(tx, actor, {
       conversationId: current.id,
       channelAccountId: held.accountId,
@@ -86,8 +89,9 @@ export async function sendAgentReply(
       objectId: current.id,
       details: { messageId: reply.id, parts: parts.length },
     });
-    return { messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length };
+    return { messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length, firstResponse };
   });
+  if (stored.firstResponse) deps.timings?.firstResponded(stored.firstResponse.channel, stored.firstResponse.seconds);
   // The reply is stored: answering an error now would invite the person to send it twice. If
   // Redis is down, the recovery sweep queues the turn once it is back.
   await enqueueTurns(

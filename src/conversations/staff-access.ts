@@ -18,6 +18,8 @@ export interface ConversationState {
   channelAccountId: number;
   /** 微信客服: the WeCom member answering it in the WeCom client (state 3); then no staff account holds it. */
   servicerUserId: string | null;
+  /** The staff user (id, as text) who last resolved or closed it. */
+  resolvedBy: string | null;
 }
 
 /**
@@ -38,10 +40,15 @@ export function holds(actor: StaffActor, conversation: ConversationState): boole
   return seesEverything(actor) || conversation.assignee === String(actor.userId);
 }
 
-/** Reads the conversation's status and assignee: 404 when there is none, 403 when the actor may not see it. */
+/**
+ * Reads the conversation's status and assignee: 404 when there is none, 403 when the actor may not
+ * see it. An agent also reads (and notes) the ones they resolved or closed, which their `resolved`
+ * view lists; acting on them again is decided by each operation (holds, status).
+ */
 export async function readForStaff(db: Executor, actor: StaffActor, conversationId: number): Promise<ConversationState> {
   const row = await readState(db, conversationId);
-  if (!canSee(actor, row)) throw new PermissionError(`conversation ${conversationId} is assigned to someone else`);
+  if (!canSee(actor, row) && row.resolvedBy !== String(actor.userId))
+    throw new PermissionError(`conversation ${conversationId} is assigned to someone else`);
   return row;
 }
 
@@ -52,6 +59,7 @@ export const conversationStateColumns = {
   assignee: conversations.assignee,
   channelAccountId: conversations.channelAccountId,
   servicerUserId: conversations.servicerUserId,
+  resolvedBy: conversations.resolvedBy,
 };
 
 /** The conversation's status and assignee, whoever asks: 404 when there is none. */

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -52,7 +53,8 @@ export async function connectDatabase(options: DatabaseOptions): Promise<Databas
   }
   const dir = options.pgliteDir ?? 'memory://';
   const release = dir.startsWith('memory://') ? () => {} : claimPgliteDir(resolve(dir));
-  const client = await PGlite.create(dir).catch((err) => {
+  // pg_trgm serves conversation search; PostgreSQL ships it, PGlite loads it as an extension.
+  const client = await PGlite.create(dir, { extensions: { pg_trgm } }).catch((err) => {
     release();
     throw err;
   });

@@ -1,12 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Database } from './connect.ts';
+import type { Executor } from './transaction.ts';
 
 /**
  * Runs one SQL statement and returns its rows. For the hot paths written as a single statement
  * (one round trip instead of a transaction of several); node-postgres and PGlite both return
- * `{ rows }`.
+ * `{ rows }`, inside a transaction too.
  */
-export async function queryRows<T>(db: Database, statement: SQL): Promise<T[]> {
+export async function queryRows<T>(db: Executor, statement: SQL): Promise<T[]> {
   const result = (await db.execute(statement)) as unknown as { rows: T[] };
   return result.rows;
 }

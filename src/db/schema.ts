@@ -25,6 +25,7 @@ import {
  */
 
 import { createdAt, updatedAt } from './columns.ts';
+import { staffUsers } from './staff-schema.ts';
 
 /**
  * One row: this database's random id, made by the migration that created the table. Redis keys
@@ -177,6 +178,16 @@ export const conversations = pgTable(
      * whose Redis lock expired under it can no longer send (src/conversations/send-fence.ts).
      */
     sendFence: bigint('send_fence', { mode: 'number' }).notNull().default(0),
+    /**
+     * When the current stretch with a person began: the handoff (waiting_since) when it was
+     * waiting, else the takeover. First-response time counts from it (kefu_first_response_seconds).
+     */
+    humanSince: timestamp('human_since', { withTimezone: true, mode: 'date' }),
+    /** The first agent reply of that stretch; null until then. */
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true, mode: 'date' }),
+    /** When a person last resolved (back to the bot) or closed it, and who (staff user id, as text): the inbox's `resolved` view. */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+    resolvedBy: text('resolved_by'),
   },
   (t) => [
     // At most one open conversation per customer: makes "find or open" race-free.
@@ -184,7 +195,33 @@ export const conversations = pgTable(
     // A customer's whole history (closed conversations too), e.g. the web widget's history.
     index('conversations_customer').on(t.customerId, t.id),
     index('conversations_status_last_message').on(t.status, t.lastMessageAt),
+    // The inbox views, each an index walk in its own order (docs/performance.md, "Inbox at 100,000").
+    index('conversations_waiting').on(t.waitingSince, t.id).where(sql`status = 'needs_human'`),
+    index('conversations_open_by_last_message').on(t.lastMessageAt, t.id).where(sql`status <> 'closed'`),
+    index('conversations_held_by').on(t.assignee, t.lastMessageAt, t.id).where(sql`assignee is not null and status <> 'closed'`),
+    index('conversations_resolved').on(t.resolvedAt, t.id).where(sql`resolved_at is not null`),
+    index('conversations_resolved_by').on(t.resolvedBy, t.resolvedAt, t.id).where(sql`resolved_at is not null`),
   ],
+);
+
+/**
+ * How far each person has read each conversation: customer messages after the marker are unread
+ * for them. Moved only forward, and only when the console says so (POST …/read); reading the
+ * history does not move it.
+ */
+export const conversationReads = pgTable(
+  'conversation_reads',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    conversationId: bigint('conversation_id', { mode: 'number' })
+      .notNull()
+      .references(() => conversations.id),
+    lastReadMessageId: bigint('last_read_message_id', { mode: 'number' }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
 );
 
 export const messageDirections = ['in', 'out'] as const;
@@ -234,6 +271,10 @@ export const messages = pgTable(
     // and a turn walked the whole backlog to find its own (the planner cannot tell two small
     // partial indexes apart on a young table, so there is one).
     index('messages_pending_by_conversation').on(t.conversationId, t.id).where(sql`direction = 'in' and status = 'pending'`),
+    // Unread counts: what the customer wrote (not platform events) in a conversation after a read marker.
+    index('messages_from_customer').on(t.conversationId, t.id).where(sql`sender = 'customer' and kind <> 'event'`),
+    // Search by text (pg_trgm) is a GIN index created by hand in its migration, after the extension
+    // it needs (drizzle-kit would create it first): messages_text_trgm, customers_display_name_trgm.
   ],
 );
 

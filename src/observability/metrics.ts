@@ -11,9 +11,12 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   // The queue is read when Prometheus scrapes, by whichever role owns a queue handle.
   const queueStats: { read?: () => Promise<QueueStats> } = {};
+  // Conversations waiting for a person by channel, read from the database on scrape by an API role.
+  const waitingStats: { read?: () => Promise<Record<string, number>> } = {};
   return {
     registry,
     queueStats,
+    waitingStats,
     callbacks: new Counter({
       name: 'kefu_callbacks_total',
       help: 'Platform callbacks by channel and result (accepted, duplicate, rejected reason, error)',
@@ -126,6 +129,33 @@ export function createMetrics() {
       help: 'WeCom notices to staff by kind (waiting, answer) and result (sent, retry, failed, nobody_on_duty, not_waiting)',
       labelNames: ['kind', 'result'] as const,
       registers: [registry],
+    }),
+    // Minutes to hours: a person answers, not a machine.
+    handoffWait: new Histogram({
+      name: 'kefu_handoff_wait_seconds',
+      help: 'Time a conversation waited for a person, from the handoff to an agent taking it, by channel',
+      labelNames: ['channel'] as const,
+      buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 14_400],
+      registers: [registry],
+    }),
+    firstResponse: new Histogram({
+      name: 'kefu_first_response_seconds',
+      help: 'Time from the handoff (or a takeover from the bot) to the first agent reply, by channel',
+      labelNames: ['channel'] as const,
+      buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 14_400],
+      registers: [registry],
+    }),
+    conversationsWaiting: new Gauge({
+      name: 'kefu_conversations_waiting',
+      help: 'Conversations waiting for a person now, by channel',
+      labelNames: ['channel'] as const,
+      registers: [registry],
+      async collect() {
+        const counts = await waitingStats.read?.();
+        if (!counts) return;
+        this.reset();
+        for (const [channel, n] of Object.entries(counts)) this.set({ channel }, n);
+      },
     }),
     tokenRefreshes: new Counter({
       name: 'kefu_access_token_refreshes_total',

@@ -122,7 +122,9 @@ for (const database of DATABASE_KINDS) {
       );
       const actions = (await auditOf(h, id)).map((a) => a.action);
       t.deepEqual(actions, ['conversation.assign', 'conversation.reply', 'conversation.note', 'conversation.resolve']);
-      t.is((await api(agent, 'GET', `/api/conversations/${id}`)).status, 403, 'back with the bot, it is no longer the agent’s');
+      // Back with the bot, the agent still reads it (their `resolved` view lists it) but no longer answers in it.
+      t.is((await api(agent, 'GET', `/api/conversations/${id}`)).status, 200);
+      t.is((await api(agent, 'POST', `/api/conversations/${id}/messages`, { text: '还有问题吗' })).status, 409);
     },
   );
 }
@@ -244,3 +246,22 @@ test.serial(
     }
   },
 );
+
+test.serial('waiting and first-response times reach /metrics by channel, and the waiting gauge counts those waiting now', async (t) => {
+  const { h, staff, api } = await start('postgres');
+  t.teardown(() => h.close());
+  const agent = await staff('agent@example.com', 'agent');
+  const scrape = async () => (await fetch(`${h.baseUrl}/metrics`)).text();
+  const id = await waitingConversation(h, 'zhouba');
+  t.regex(await scrape(), /kefu_conversations_waiting\{channel="wecom"\} 1/);
+
+  t.is((await api(agent, 'POST', `/api/conversations/${id}/assign`, { assignee: 'me' })).status, 204);
+  const afterTakeover = await scrape();
+  t.regex(afterTakeover, /kefu_handoff_wait_seconds_count\{channel="wecom"\} 1/);
+  t.regex(afterTakeover, /kefu_conversations_waiting\{channel="wecom"\} 0/);
+  t.notRegex(afterTakeover, /kefu_first_response_seconds_count\{channel="wecom"\}/, 'no reply yet');
+
+  for (const text of ['您好，我来帮您', '请问订单号是多少？'])
+    t.is((await api(agent, 'POST', `/api/conversations/${id}/messages`, { text })).status, 201);
+  t.regex(await scrape(), /kefu_first_response_seconds_count\{channel="wecom"\} 1/, 'the first reply only');
+});

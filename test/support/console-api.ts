@@ -12,6 +12,7 @@ import { createMetrics } from '../../src/observability/metrics.ts';
 import type { SessionLifetimes } from '../../src/staff/sessions.ts';
 import type { StaffRole } from '../../src/staff/roles.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
+import { createConversationQueue } from '../../src/queue/conversation-queue.ts';
 import type { DatabaseKind } from './databases.ts';
 import { migratedDatabase } from './kb-fixtures.ts';
 import { deleteRedisPrefix, REDIS_URL } from './wecom-service.ts';
@@ -33,17 +34,23 @@ export interface ConsoleApp {
  */
 export async function startConsoleApp(
   kind: DatabaseKind,
-  options: { lifetimes?: SessionLifetimes; trustedProxyHops?: number; logger?: Logger } = {},
+  options: { lifetimes?: SessionLifetimes; trustedProxyHops?: number; logger?: Logger; conversations?: boolean } = {},
 ): Promise<ConsoleApp> {
   const migrated = await migratedDatabase(kind);
   const prefix = `t${randomBytes(5).toString('hex')}`;
   const redis = new Redis(REDIS_URL, { keyPrefix: `${prefix}:`, maxRetriesPerRequest: 1, connectTimeout: 20_000 });
   const lifetimes = options.lifetimes ?? { idleSeconds: 3600, maxSeconds: 86_400 };
+  const logger = options.logger ?? createLogger('silent');
+  // The conversation routes, for tests that seed conversations themselves: no channels, no worker.
+  const queue = options.conversations ? createConversationQueue({ url: REDIS_URL }, prefix, 1) : undefined;
+  const conversations = queue && { queue, logger, channels: [], events: { publish: () => {} } };
   const app = createHttpApp({
-    logger: options.logger ?? createLogger('silent'),
+    logger,
     metrics: createMetrics(),
     channels: [],
-    registerRoutes: [(router) => registerConsoleApi(router, { db: migrated.handle.db, redis, lifetimes })],
+    registerRoutes: [
+      (router) => registerConsoleApi(router, { db: migrated.handle.db, redis, lifetimes, ...(conversations && { conversations }) }),
+    ],
     isReady: async () => ({ ready: true, checks: {} }),
     isAcceptingTraffic: () => true,
     trustedProxyHops: options.trustedProxyHops ?? 1,
@@ -56,6 +63,7 @@ export async function startConsoleApp(
     redis,
     async close() {
       await new Promise((r) => server.close(r));
+      await queue?.close();
       redis.disconnect();
       await deleteRedisPrefix(prefix);
       await migrated.close();

@@ -95,7 +95,7 @@ const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtu
   { route: 'DELETE /api/me/tokens/:id', method: 'DELETE', url: () => `/api/me/tokens/${pick([0, -1, 2 ** 40, 'x', '1e3'])}` },
   { route: 'POST /api/users', method: 'POST', url: () => '/api/users' },
   { route: 'PATCH /api/users/:id', method: 'PATCH', url: (f) => `/api/users/${pick([f.userId, 0, -1, 2 ** 40, 'x'])}` },
-  ...['assign', 'messages', 'notes', 'resolve', 'close'].map((action) => ({
+  ...['assign', 'messages', 'notes', 'resolve', 'close', 'read'].map((action) => ({
     route: `POST /api/conversations/:id/${action}`,
     method: 'POST',
     url: () => `/api/conversations/${pick(ODD_IDS)}/${action}`,
@@ -109,7 +109,13 @@ const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtu
   {
     route: 'GET /api/conversations',
     method: 'GET',
-    url: () => `/api/conversations?${pick(['status=nope', 'channel=%00', 'cursor=x', 'limit=-5', 'status=human&status=bot'])}`,
+    url: () =>
+      `/api/conversations?${pick(['status=nope', 'view=nope', 'channel=%00', 'cursor=x', 'limit=-5', 'status=human&status=bot', `cursor=${Buffer.from('[0,1e300,1]').toString('base64url')}`])}`,
+  },
+  {
+    route: 'GET /api/conversations/search',
+    method: 'GET',
+    url: () => `/api/conversations/search?${pick(['q=', 'q=%00', 'q=%25%5C_', `q=${'长'.repeat(200)}`, 'q=a&limit=0', 'limit=5'])}`,
   },
   { route: 'POST /api/quick-replies', method: 'POST', url: () => '/api/quick-replies' },
   { route: 'PATCH /api/quick-replies/:id', method: 'PATCH', url: () => `/api/quick-replies/${pick(ODD_IDS)}` },
