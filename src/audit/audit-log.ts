@@ -21,6 +21,11 @@ export const auditActions = [
   'conversation.note',
   'conversation.resolve',
   'conversation.close',
+  'conversation.transfer',
+  'team.create',
+  'team.update',
+  'team.members',
+  'team.accounts',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -34,7 +39,7 @@ export interface AuditContext {
 
 export interface AuditEntry {
   action: AuditAction;
-  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log' | 'conversation';
+  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log' | 'conversation' | 'team';
   objectId?: string | number;
   /** Ids, names, old and new values. Never a password, token, cookie or message body. */
   details?: Record<string, unknown>;

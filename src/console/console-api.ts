@@ -13,6 +13,7 @@ import type { ConsoleStreamDeps } from './live/console-event-stream.ts';
 import { registerEventsRoute } from './live/events-route.ts';
 import { type ConversationRoutesDeps, registerConversationRoutes } from './conversation-routes.ts';
 import { registerMeRoutes } from './me-routes.ts';
+import { registerTeamRoutes } from './team-routes.ts';
 import { type PresenceRoutesDeps, registerPresenceRoutes } from './presence-routes.ts';
 import { createRequestGuard } from './request-guard.ts';
 import { registerUserRoutes } from './user-routes.ts';
@@ -56,6 +57,7 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
   registerMeRoutes(api, deps);
   registerUserRoutes(api, deps);
   registerAuditRoutes(api, deps);
+  registerTeamRoutes(api, deps);
   if (deps.conversations) registerConversationRoutes(api, { db: deps.db, ...deps.conversations });
   if (deps.live) {
     registerEventsRoute(api, { db: deps.db, ...deps.live });

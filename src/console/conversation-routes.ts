@@ -9,6 +9,7 @@ import { listConversationMessages } from '../conversations/conversation-history.
 import { listInbox, readConversation } from '../conversations/list-inbox.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
 import { sendAgentReply } from '../conversations/send-agent-reply.ts';
+import { transferConversation } from '../conversations/transfer-conversation.ts';
 import type { Database } from '../db/connect.ts';
 import { conversationStatuses } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -181,6 +182,18 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     params: idParam,
     success: done,
     handle: ({ params, caller, audit }) => resolveConversation(ops, caller, params.id, audit),
+  });
+
+  api.operation({
+    ...base,
+    method: 'post',
+    path: '/api/conversations/{id}/transfer',
+    summary: 'Back to waiting, in a team’s queue, nobody holding it (its assignee, or a supervisor or admin); to a person, use assign',
+    params: idParam,
+    body: z.object({ teamId: z.number().int().positive() }),
+    success: done,
+    handle: ({ params, body, caller, audit }) =>
+      transferConversation(ops, caller, { conversationId: params.id, teamId: body.teamId }, audit),
   });
 
   api.operation({

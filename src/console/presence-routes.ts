@@ -16,7 +16,15 @@ export interface PresenceRoutesDeps {
 
 const presence = z.enum(presenceStates);
 const agent = z
-  .object({ id: z.number().int(), name: z.string(), role, presence, open: z.number().int(), cap: z.number().int() })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    role,
+    presence,
+    open: z.number().int(),
+    cap: z.number().int(),
+    teamIds: z.array(z.number().int()),
+  })
   .meta({ id: 'Agent' });
 
 /** Who is there to take conversations, and the console telling the server its user stepped away. */

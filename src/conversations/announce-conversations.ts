@@ -16,13 +16,13 @@ export type AnnounceConversations = (conversationIds: number[], change: Conversa
 export function conversationAnnouncer(db: Database, events: ConversationEvents, logger: Logger): AnnounceConversations {
   return (conversationIds, change) => {
     if (conversationIds.length === 0) return;
-    db.select({ id: conversations.id, status: conversations.status, assignee: conversations.assignee })
+    db.select({ id: conversations.id, status: conversations.status, assignee: conversations.assignee, teamId: conversations.teamId })
       .from(conversations)
       .where(inArray(conversations.id, [...new Set(conversationIds)]))
       .then((rows) => {
         for (const row of rows) {
           const assignee = row.assignee === null ? null : Number(row.assignee);
-          events.publish({ conversationId: row.id, change, status: row.status, assignee, teamId: null });
+          events.publish({ conversationId: row.id, change, status: row.status, assignee, teamId: row.teamId });
         }
       })
       .catch((err) => logger.warn({ err, change }, 'console event not announced'));

@@ -49,7 +49,11 @@ export async function listInbox(
   const conditions: SQL[] = [filter.status ? sql`c.status = ${filter.status}` : sql`c.status <> 'closed'`];
   if (filter.channel) conditions.push(sql`a.channel = ${filter.channel}`);
   if (filter.account) conditions.push(sql`a.name = ${filter.account}`);
-  if (!seesEverything(actor)) conditions.push(sql`(c.status = 'needs_human' or c.assignee = ${String(actor.userId)})`);
+  if (!seesEverything(actor)) {
+    conditions.push(
+      sql`(c.status = 'needs_human' or c.assignee = ${String(actor.userId)} or c.team_id in (select team_id from team_members where user_id = ${actor.userId}))`,
+    );
+  }
   if (filter.cursor) {
     const [rank, key, id] = decodeCursor(filter.cursor);
     conditions.push(sql`(sort.rank, sort.key, c.id) > (${rank}::int, ${key}::float8, ${id}::bigint)`);

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
-import { conversations, staffUsers } from '../db/schema.ts';
+import { conversations, staffUsers, teamMembers } from '../db/schema.ts';
 import type { Presence } from './presence-events.ts';
 import type { PresenceStore } from './presence.ts';
 import type { StaffRole } from './roles.ts';
@@ -17,6 +17,7 @@ export interface AgentStatus {
   open: number;
   /** How many they may hold at once before round-robin passes them over. */
   cap: number;
+  teamIds: number[];
 }
 
 /** Everyone who can hold conversations and is not disabled, with presence and load: who can take one now. */
@@ -29,5 +30,12 @@ export async function listAgents(db: Database, presence: PresenceStore, defaultC
     .groupBy(staffUsers.id)
     .orderBy(asc(staffUsers.displayName), asc(staffUsers.id));
   const present = await presence.presenceOf(rows.map((r) => r.id));
-  return rows.map((r) => ({ ...r, open: Number(r.open), presence: present.get(r.id) ?? 'offline', cap: defaultCap }));
+  const members = await db.select().from(teamMembers);
+  return rows.map((r) => ({
+    ...r,
+    open: Number(r.open),
+    presence: present.get(r.id) ?? 'offline',
+    cap: defaultCap,
+    teamIds: members.filter((m) => m.userId === r.id).map((m) => m.teamId),
+  }));
 }

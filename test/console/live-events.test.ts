@@ -168,11 +168,11 @@ test.serial('presence follows the console: online with a stream, away when it sa
   const boss = await staffOn(h, h.baseUrl, 'boss@example.com', 'supervisor');
   const presenceOf = async (id: number) => {
     const answer = (await (await call(h.baseUrl, 'GET', '/api/agents', boss)).json()) as {
-      agents: Array<{ id: number; presence: string; open: number; cap: number }>;
+      agents: Array<{ id: number; presence: string; open: number; cap: number; teamIds: number[] }>;
     };
     return answer.agents.find((a) => a.id === id);
   };
-  t.like(await presenceOf(agent.id), { presence: 'offline', open: 0, cap: 8 });
+  t.like(await presenceOf(agent.id), { presence: 'offline', open: 0, cap: 8, teamIds: [] });
 
   const watching = await openEvents(h.baseUrl, boss);
   t.teardown(() => watching.close());

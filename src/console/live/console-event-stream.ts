@@ -7,6 +7,7 @@ import type { Logger } from '../../observability/logger.ts';
 import type { Caller } from '../../staff/caller.ts';
 import type { PresenceStore } from '../../staff/presence.ts';
 import { isStillSignedIn } from '../../staff/still-signed-in.ts';
+import { teamIdsOf } from '../../staff/teams.ts';
 import type { ConsoleEventHub } from './console-event-hub.ts';
 import { mayReceive, type StreamViewer } from './event-visibility.ts';
 
@@ -35,7 +36,7 @@ export async function openConsoleStream(ctx: Context, deps: ConsoleStreamDeps, c
   const out = new PassThrough();
   const streamId = randomUUID();
   const presenceFailed = (err: unknown) => deps.logger.warn({ err, userId: caller.userId }, 'console stream: presence not recorded');
-  const viewer: StreamViewer = { userId: caller.userId, role: caller.role, teamIds: new Set() };
+  const viewer: StreamViewer = { userId: caller.userId, role: caller.role, teamIds: new Set(await teamIdsOf(deps.db, caller.userId)) };
   let ended = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let unlisten = () => {};
@@ -66,6 +67,8 @@ export async function openConsoleStream(ctx: Context, deps: ConsoleStreamDeps, c
     try {
       if (!(await isStillSignedIn(deps.db, caller))) return close();
       if (ended) return;
+      // Team changes reach an open stream here, as a role change ends it above.
+      viewer.teamIds = new Set(await teamIdsOf(deps.db, caller.userId));
       out.write(SSE_PING);
       await deps.presence.streamAlive(caller.userId, streamId);
     } catch (err) {
