@@ -65,7 +65,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
     if (role !== 'api') ({ worker, knowledge: workerKnowledge } = await startWorkers(context, infra, built, notices, overrides.brain));
     let accepting = true;
     const knowledge = knowledgeForApi(context, infra, workerKnowledge);
-    const { server, port, metricsPort } = await startHttp(
+    const { server, port, metricsPort, endLiveConnections } = await startHttp(
       context,
       infra,
       { built, knowledge },
@@ -82,7 +82,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       stop() {
         accepting = false;
         const closeConnections = () => context.stops.stopAll();
-        return stopWithin(config.env.SHUTDOWN_TIMEOUT_MS, { server, channels, worker, closeConnections, logger });
+        return stopWithin(config.env.SHUTDOWN_TIMEOUT_MS, { server, channels, worker, closeConnections, endLiveConnections, logger });
       },
     };
   } catch (err) {

@@ -53,12 +53,11 @@ export function createStaffReplies(deps: StaffRepliesDeps) {
     if (conversationId === undefined) return `没有最近通知您的对话。${STAFF_REPLY_HELP}`;
     try {
       if (command.kind === 'resolve') {
-        await resolveConversation(deps.db, actor, conversationId, audit, deps.lines);
+        await resolveConversation(deps, actor, conversationId, audit);
         return `#${conversationId} 已交回机器人`;
       }
       const state = await readState(deps.db, conversationId);
-      if (state.status === 'needs_human')
-        await assignConversation(deps.db, actor, { conversationId, assignee: staff.userId }, audit, deps.lines);
+      if (state.status === 'needs_human') await assignConversation(deps, actor, { conversationId, assignee: staff.userId }, audit);
       await sendAgentReply(deps, actor, { conversationId, text: command.text }, audit);
       return `已回复 #${conversationId}`;
     } catch (err) {

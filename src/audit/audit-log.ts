@@ -27,6 +27,11 @@ export const auditActions = [
   'quick_reply.update',
   'quick_reply.delete',
   'conversation.hand_to_servicer',
+  'conversation.transfer',
+  'team.create',
+  'team.update',
+  'team.members',
+  'team.accounts',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -40,7 +45,7 @@ export interface AuditContext {
 
 export interface AuditEntry {
   action: AuditAction;
-  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log' | 'conversation' | 'quick_reply';
+  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log' | 'conversation' | 'quick_reply' | 'team';
   objectId?: string | number;
   /** Ids, names, old and new values. Never a password, token, cookie or message body. */
   details?: Record<string, unknown>;

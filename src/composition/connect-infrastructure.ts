@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { connectDatabase, type DatabaseHandle, pgliteDirUnder } from '../db/connect.ts';
 import { redisPrefixFor } from '../db/database-identity.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { type AnnounceConversations, conversationAnnouncer } from '../conversations/announce-conversations.ts';
 import { type ConversationEvents, redisConversationEvents } from '../conversations/conversation-events.ts';
 import { ConfigError } from '../errors.ts';
 import { ensurePrivateRedis, redisAnswers } from '../lib/private-redis.ts';
@@ -22,10 +23,11 @@ export interface Infrastructure {
   /** Commands (keyPrefix applied). */
   redis: Redis;
   queue: Queue<TurnJobData>;
+  /** The console's live events: published on Redis, served by every API process. */
+  events: ConversationEvents;
+  announce: AnnounceConversations;
   /** Another connection to the same Redis, watched for errors and closed on stop. */
   connectRedis(purpose: string, options: RedisOptions): Redis;
-  /** Console events (Redis pub/sub), told after a change to a conversation commits. */
-  events: ConversationEvents;
 }
 
 /**
@@ -79,5 +81,6 @@ export async function connectInfrastructure(
   registerQueueMetrics(metrics, queue);
 
   const events = events_ ?? redisConversationEvents(redis, redisPrefix, logger);
-  return { database, db: database.db, redisPrefix, metrics, redisErrors, redis, queue, connectRedis, events };
+  const announce = conversationAnnouncer(database.db, events, logger);
+  return { database, db: database.db, redisPrefix, metrics, redisErrors, redis, queue, events, announce, connectRedis };
 }

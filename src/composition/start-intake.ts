@@ -32,6 +32,7 @@ export async function startIntake(
       logger,
       splitText: splitByChannel(channels),
       replyWindowRule: replyWindowByChannel(channels),
+      events: infra.events,
       lines: staffLinesFor(channels, queue, logger),
       notices: notices.queue,
       channel: notices.channel.kind,
@@ -43,6 +44,7 @@ export async function startIntake(
     accountIds,
     logger,
     metrics,
+    announce: infra.announce,
     coalesceWindowMs: config.env.COALESCE_WINDOW_MS,
     ...(staffReplies && { staffReplies }),
   });

@@ -49,6 +49,7 @@ export async function startWorkers(
     lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
     holdNotice: { text: env.HOLD_NOTICE_TEXT, intervalMs: env.HOLD_NOTICE_INTERVAL_MS },
     ...(onWaiting && { onWaiting }),
+    announce: infra.announce,
   });
   if (notices) await startStaffNoticeSender(context, infra, notices);
   const worker = startConversationWorker({
@@ -63,6 +64,7 @@ export async function startWorkers(
     lockMs: env.JOB_LOCK_MS,
     ...(onWaiting && { onWaiting }),
     onError: (err) => infra.redisErrors.report('worker', err),
+    announce: infra.announce,
   });
   // Connected before the process says it started: a stop during BullMQ's own connection setup
   // (a quick test, a crash-looping deploy) rejected inside BullMQ with nobody to hear it.

@@ -10,11 +10,15 @@ import type { SessionLifetimes } from '../staff/sessions.ts';
 import { createApiRegistry } from './api-registry.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import type { ConsoleStreamDeps } from './live/console-event-stream.ts';
+import { registerEventsRoute } from './live/events-route.ts';
 import { type ConversationRoutesDeps, registerConversationRoutes } from './conversation-routes.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerKnowledgeRoutes } from './knowledge-routes.ts';
 import { registerMeRoutes } from './me-routes.ts';
 import { registerQuickReplyRoutes } from './quick-reply-routes.ts';
+import { registerTeamRoutes } from './team-routes.ts';
+import { type PresenceRoutesDeps, registerPresenceRoutes } from './presence-routes.ts';
 import { createRequestGuard } from './request-guard.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
@@ -25,10 +29,18 @@ export function consoleApi(deps: {
   env: Pick<Env, 'CONSOLE_SESSION_IDLE_S' | 'CONSOLE_SESSION_MAX_S'>;
   conversations: Omit<ConversationRoutesDeps, 'db'>;
   knowledge: KnowledgeLookup;
+  live: Omit<ConsoleStreamDeps, 'db'> & Omit<PresenceRoutesDeps, 'db' | 'presence'>;
 }) {
   const lifetimes = { idleSeconds: deps.env.CONSOLE_SESSION_IDLE_S, maxSeconds: deps.env.CONSOLE_SESSION_MAX_S };
   return (router: Router) =>
-    registerConsoleApi(router, { db: deps.db, redis: deps.redis, lifetimes, conversations: deps.conversations, knowledge: deps.knowledge });
+    registerConsoleApi(router, {
+      db: deps.db,
+      redis: deps.redis,
+      lifetimes,
+      conversations: deps.conversations,
+      knowledge: deps.knowledge,
+      live: deps.live,
+    });
 }
 
 export interface ConsoleApiDeps {
@@ -43,6 +55,8 @@ export interface ConsoleApiDeps {
   conversations?: Omit<ConversationRoutesDeps, 'db'>;
   /** The bot's knowledge search, for the reply box; the service always gives it, the account tests do not. */
   knowledge?: KnowledgeLookup;
+  /** The live event stream (GET /api/events); absent in the tests of accounts alone, like conversations. */
+  live?: Omit<ConsoleStreamDeps, 'db'> & Omit<PresenceRoutesDeps, 'db' | 'presence'>;
 }
 
 /**
@@ -57,10 +71,15 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
   registerMeRoutes(api, deps);
   registerUserRoutes(api, deps);
   registerAuditRoutes(api, deps);
+  registerTeamRoutes(api, deps);
   if (deps.conversations) registerConversationRoutes(api, { db: deps.db, ...deps.conversations });
   registerQuickReplyRoutes(api, deps);
   registerCustomerRoutes(api, deps);
   if (deps.knowledge) registerKnowledgeRoutes(api, { db: deps.db, knowledge: deps.knowledge });
+  if (deps.live) {
+    registerEventsRoute(api, { db: deps.db, ...deps.live });
+    registerPresenceRoutes(api, { db: deps.db, ...deps.live });
+  }
   let document: object | undefined;
   api.operation({
     method: 'get',

@@ -13,11 +13,12 @@ import { readReplyWindow } from '../conversations/reply-window.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
 import { replyWindowByChannel, sendAgentReply, splitByChannel } from '../conversations/send-agent-reply.ts';
 import { staffLinesFor } from '../conversations/staff-lines.ts';
+import { transferConversation } from '../conversations/transfer-conversation.ts';
 import type { Database } from '../db/connect.ts';
 import { conversationStatuses } from '../db/schema.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { TurnJobData } from '../queue/conversation-queue.ts';
-import type { WorkspaceTimings } from '../conversations/workspace-moments.ts';
+import type { WorkspaceTimings } from '../conversations/workspace-timings.ts';
 import type { StaffRole } from '../staff/roles.ts';
 import type { ApiRegistry } from './api-registry.ts';
 import { idParam, timestamp } from './api-schemas.ts';
@@ -111,6 +112,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
   // A conversation of a channel no longer configured still reads (its window unknown: none shown).
   const replyWindowRule = replyWindowByChannel(deps.channels);
   const servicerDeps = { db, events: deps.events, servicersOf: (kind: string) => channelOf(kind)?.servicers };
+  const ops = { db, events: deps.events, lines, ...(deps.timings && { timings: deps.timings }) };
   const base = { tag: 'conversations', access: CONVERSATION_ROLES };
   const done = { status: 204, description: 'Done' } as const;
 
@@ -170,12 +172,10 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     success: done,
     handle: ({ params, body, caller, audit }) =>
       assignConversation(
-        db,
+        ops,
         caller,
         { conversationId: params.id, assignee: body.assignee === 'me' ? caller.userId : body.assignee },
         audit,
-        lines,
-        deps.timings,
       ),
   });
 
@@ -194,7 +194,15 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     },
     handle: ({ params, body, caller, audit }) =>
       sendAgentReply(
-        { db, queue: deps.queue, logger: deps.logger, splitText, replyWindowRule, ...(deps.timings && { timings: deps.timings }) },
+        {
+          db,
+          queue: deps.queue,
+          logger: deps.logger,
+          events: deps.events,
+          splitText,
+          replyWindowRule,
+          ...(deps.timings && { timings: deps.timings }),
+        },
         caller,
         { conversationId: params.id, text: body.text },
         audit,
@@ -233,7 +241,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     params: idParam,
     body: z.object({ text }),
     success: { status: 201, description: 'Stored', schema: z.object({ messageId: z.number().int() }) },
-    handle: ({ params, body, caller, audit }) => addConversationNote(db, caller, { conversationId: params.id, text: body.text }, audit),
+    handle: ({ params, body, caller, audit }) => addConversationNote(ops, caller, { conversationId: params.id, text: body.text }, audit),
   });
 
   api.operation({
@@ -243,7 +251,19 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     summary: 'Hand it back to the bot, which answers the customer’s next message',
     params: idParam,
     success: done,
-    handle: ({ params, caller, audit }) => resolveConversation(db, caller, params.id, audit, lines),
+    handle: ({ params, caller, audit }) => resolveConversation(ops, caller, params.id, audit),
+  });
+
+  api.operation({
+    ...base,
+    method: 'post',
+    path: '/api/conversations/{id}/transfer',
+    summary: 'Back to waiting, in a team’s queue, nobody holding it (its assignee, or a supervisor or admin); to a person, use assign',
+    params: idParam,
+    body: z.object({ teamId: z.number().int().positive() }),
+    success: done,
+    handle: ({ params, body, caller, audit }) =>
+      transferConversation(ops, caller, { conversationId: params.id, teamId: body.teamId }, audit),
   });
 
   api.operation({
@@ -253,6 +273,6 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     summary: 'Close it: the customer’s next message opens a new conversation',
     params: idParam,
     success: done,
-    handle: ({ params, caller, audit }) => closeConversation(db, caller, params.id, audit),
+    handle: ({ params, caller, audit }) => closeConversation(ops, caller, params.id, audit),
   });
 }

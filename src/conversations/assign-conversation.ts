@@ -1,14 +1,21 @@
 import { and, eq } from 'drizzle-orm';
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
-import type { Database } from '../db/connect.ts';
 import { staffUsers } from '../db/schema.ts';
 import { PermissionError, RejectedRequestError } from '../errors.ts';
-import { canSee, conflict, readState, seesEverything, servicerHolds, type StaffActor, transition } from './staff-access.ts';
-import { queueStaffLine, type StaffLineDeps, staffJoinedLine, storeStaffLine } from './staff-lines.ts';
-import { beginHumanStretch, type WorkspaceTimings } from './workspace-moments.ts';
-
-/** Roles that can hold a conversation. */
-const HOLDING_ROLES = ['admin', 'supervisor', 'agent'] as const;
+import { HOLDING_ROLES } from '../staff/list-agents.ts';
+import {
+  canSee,
+  conflict,
+  eventOf,
+  readState,
+  seesEverything,
+  servicerHolds,
+  type StaffActor,
+  type StaffOperationDeps,
+  transition,
+} from './staff-access.ts';
+import { queueStaffLine, staffJoinedLine, storeStaffLine } from './staff-lines.ts';
+import { beginHumanStretch } from './workspace-moments.ts';
 
 /**
  * A takeover or a transfer, in one transaction with its audit entry: the conversation goes to
@@ -18,12 +25,10 @@ const HOLDING_ROLES = ['admin', 'supervisor', 'agent'] as const;
  * `lines`, a customer whose client shows it is told who joined (src/conversations/staff-lines.ts).
  */
 export async function assignConversation(
-  db: Database,
+  { db, events, lines, timings }: StaffOperationDeps,
   actor: StaffActor,
   input: { conversationId: number; assignee: number },
   audit: AuditContext,
-  lines?: StaffLineDeps,
-  timings?: WorkspaceTimings,
 ): Promise<void> {
   if (input.assignee !== actor.userId && !seesEverything(actor)) {
     throw new PermissionError('an agent assigns conversations to themselves only ("me")');
@@ -45,7 +50,7 @@ export async function assignConversation(
       throw new RejectedRequestError('invalid_assignee', `staff user ${input.assignee} cannot hold conversations`, 400);
     }
     const waitedFor = await beginHumanStretch(tx, current);
-    await transition(tx, current, { status: 'human', assignee: String(input.assignee) });
+    const next = await transition(tx, current, { status: 'human', assignee: String(input.assignee) });
     await recordAudit(tx, audit, {
       action: 'conversation.assign',
       objectType: 'conversation',
@@ -59,9 +64,10 @@ export async function assignConversation(
         event: 'joined',
         staffUserId: input.assignee,
       }));
-    return { line, waitedFor };
+    return { next, line, waitedFor };
   });
   if (!done) return;
+  events.publish(eventOf(done.next, 'assigned'));
   await queueStaffLine(lines, done.line);
   if (done.waitedFor) timings?.handoffWaited(done.waitedFor.channel, done.waitedFor.seconds);
 }

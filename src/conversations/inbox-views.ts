@@ -3,7 +3,7 @@ import type { ConversationStatus } from '../db/schema.ts';
 import { seesEverything, type StaffActor } from './staff-access.ts';
 
 /** The inbox's views (GET /api/conversations?view=); `all` when absent. */
-export const inboxViews = ['waiting', 'mine', 'all', 'resolved'] as const;
+export const inboxViews = ['waiting', 'mine', 'team', 'all', 'resolved'] as const;
 export type InboxView = (typeof inboxViews)[number];
 
 /**
@@ -24,6 +24,8 @@ export interface InboxSegment {
 }
 
 const me = (actor: StaffActor) => String(actor.userId);
+/** The conversations in the queues of the actor's teams (team_members_user serves the subquery). */
+const inMyTeams = (actor: StaffActor) => sql`c.team_id in (select team_id from team_members where user_id = ${actor.userId})`;
 
 /** Waiting for a person, longest wait first: everyone who works in conversations sees them all. */
 const waiting = (rank: number): InboxSegment => ({
@@ -35,7 +37,8 @@ const waiting = (rank: number): InboxSegment => ({
 });
 
 /**
- * The segments of a view for this actor. Agents see the conversations waiting and their own;
+ * The segments of a view for this actor. Agents see the conversations waiting, their own and their
+ * teams';
  * supervisors and admins see everything. `status` narrows the open conversations of `all` to one
  * status (`closed` included, which `all` leaves out otherwise).
  */
@@ -51,6 +54,17 @@ export function inboxSegments(view: InboxView, actor: StaffActor, status?: Conve
           direction: 'desc',
           where: sql`c.assignee = ${me(actor)} and c.status = 'human'`,
           statuses: ['human'],
+        },
+      ];
+    case 'team':
+      // Held or waiting in the queues of the caller's teams (held by anyone): who else is on it.
+      return [
+        {
+          rank: 0,
+          column: 'last_message_at',
+          direction: 'desc',
+          where: sql`${inMyTeams(actor)} and c.status in ('needs_human', 'human')`,
+          statuses: ['needs_human', 'human'],
         },
       ];
     case 'resolved':
@@ -74,7 +88,7 @@ export function inboxSegments(view: InboxView, actor: StaffActor, status?: Conve
           rank: 1,
           column: 'last_message_at',
           direction: 'desc',
-          where: seesEverything(actor) ? rest : sql`${rest} and c.assignee = ${me(actor)}`,
+          where: seesEverything(actor) ? rest : sql`${rest} and (c.assignee = ${me(actor)} or ${inMyTeams(actor)})`,
           statuses: ['bot', 'human', 'closed'],
         },
       ];

@@ -1,8 +1,7 @@
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
-import type { Database } from '../db/connect.ts';
 import { PermissionError } from '../errors.ts';
-import { conflict, holds, readForStaff, type StaffActor, transition } from './staff-access.ts';
-import { BACK_TO_BOT_LINE, queueStaffLine, type StaffLineDeps, storeStaffLine } from './staff-lines.ts';
+import { conflict, eventOf, holds, readForStaff, type StaffActor, type StaffOperationDeps, transition } from './staff-access.ts';
+import { BACK_TO_BOT_LINE, queueStaffLine, storeStaffLine } from './staff-lines.ts';
 import { stampResolved } from './workspace-moments.ts';
 
 /**
@@ -12,18 +11,17 @@ import { stampResolved } from './workspace-moments.ts';
  * customer whose client shows it is told the bot is back (src/conversations/staff-lines.ts).
  */
 export async function resolveConversation(
-  db: Database,
+  { db, events, lines }: StaffOperationDeps,
   actor: StaffActor,
   conversationId: number,
   audit: AuditContext,
-  lines?: StaffLineDeps,
 ): Promise<void> {
-  const line = await db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     const current = await readForStaff(tx, actor, conversationId);
     if (current.status !== 'human' && current.status !== 'needs_human')
       throw conflict(current.id, `it is ${current.status}, not with a person`);
     if (!holds(actor, current)) throw new PermissionError(`conversation ${current.id} is not yours to resolve`);
-    await transition(tx, current, { status: 'bot', assignee: null });
+    const next = await transition(tx, current, { status: 'bot', assignee: null });
     await stampResolved(tx, current.id, actor);
     await recordAudit(tx, audit, {
       action: 'conversation.resolve',
@@ -31,7 +29,9 @@ export async function resolveConversation(
       objectId: current.id,
       details: { from: current.status, previousAssignee: current.assignee },
     });
-    return lines && storeStaffLine(tx, lines, current, { text: BACK_TO_BOT_LINE, event: 'left' });
+    const line = lines && (await storeStaffLine(tx, lines, current, { text: BACK_TO_BOT_LINE, event: 'left' }));
+    return { next, line };
   });
-  await queueStaffLine(lines, line);
+  events.publish(eventOf(done.next, 'resolved'));
+  await queueStaffLine(lines, done.line);
 }

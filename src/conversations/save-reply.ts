@@ -98,7 +98,10 @@ export async function saveReplies(db: Database, replies: ReplyToSave[]): Promise
       set last_message_at = now(), updated_at = now(),
           status = case when replied.handoff is null then conversations.status else 'needs_human' end,
           handoff_reason = coalesce(replied.handoff, conversations.handoff_reason),
-          waiting_since = case when replied.handoff is null or conversations.status <> 'bot' then conversations.waiting_since else now() end
+          waiting_since = case when replied.handoff is null or conversations.status <> 'bot' then conversations.waiting_since else now() end,
+          -- It waits in its account's team's queue (docs/agents.md, teams).
+          team_id = case when replied.handoff is null then conversations.team_id
+                         else coalesce((select team_id from team_channel_accounts t where t.channel_account_id = conversations.channel_account_id), conversations.team_id) end
       from replied where conversations.id = replied.conversation_id
     )
     select replied.turn_id::int as "turnId", replied.id::int as "replyId",

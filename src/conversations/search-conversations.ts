@@ -33,7 +33,9 @@ export async function searchConversations(
   const newestMessages = short ? sql`and m.id > (select coalesce(max(id), 0) from messages) - ${SHORT_QUERY_SCAN_ROWS}` : sql``;
   const newestCustomers = short ? sql`and cu.id > (select coalesce(max(id), 0) from customers) - ${SHORT_QUERY_SCAN_ROWS}` : sql``;
   const me = String(actor.userId);
-  const visible = seesEverything(actor) ? sql`true` : sql`(c.status = 'needs_human' or c.assignee = ${me} or c.resolved_by = ${me})`;
+  const visible = seesEverything(actor)
+    ? sql`true`
+    : sql`(c.status = 'needs_human' or c.assignee = ${me} or c.resolved_by = ${me} or c.team_id in (select team_id from team_members where user_id = ${actor.userId}))`;
   const found = await queryRows<{ id: number; messageId: number | null }>(
     db,
     sql`

@@ -8,14 +8,17 @@ import { PermissionError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 import { insertAgentMessage } from './agent-messages.ts';
+import type { ConversationEvents } from './conversation-events.ts';
 import { loadReplyWindowInput, refuseOutsideWindow, type ReplyWindowRule } from './reply-window.ts';
-import { conflict, holds, readForStaff, servicerHolds, type StaffActor } from './staff-access.ts';
-import { stampFirstResponse, type WorkspaceTimings } from './workspace-moments.ts';
+import { conflict, eventOf, holds, readForStaff, servicerHolds, type StaffActor } from './staff-access.ts';
+import { stampFirstResponse } from './workspace-moments.ts';
+import type { WorkspaceTimings } from './workspace-timings.ts';
 
 export interface AgentReplyDeps {
   db: Database;
   queue: Queue<TurnJobData>;
   logger: Logger;
+  events: ConversationEvents;
   /** The channel's own split of a text into parts its API accepts (ChannelSender.splitText). */
   splitText(channel: string, text: string): string[];
   /** The channel's reply rule (Channel.replyWindow), undefined when its platform has none. */
@@ -89,8 +92,9 @@ export async function sendAgentReply(
       objectId: current.id,
       details: { messageId: reply.id, parts: parts.length },
     });
-    return { messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length, firstResponse };
+    return { current, messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length, firstResponse };
   });
+  deps.events.publish(eventOf(stored.current, 'message'));
   if (stored.firstResponse) deps.timings?.firstResponded(stored.firstResponse.channel, stored.firstResponse.seconds);
   // The reply is stored: answering an error now would invite the person to send it twice. If
   // Redis is down, the recovery sweep queues the turn once it is back.

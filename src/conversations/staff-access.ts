@@ -1,8 +1,22 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { RejectedRequestError, PermissionError } from '../errors.ts';
+import type { StaffLineDeps } from './staff-lines.ts';
+import type { WorkspaceTimings } from './workspace-timings.ts';
+import type { Database } from '../db/connect.ts';
 import type { Executor } from '../db/transaction.ts';
-import { type ConversationStatus, conversations } from '../db/schema.ts';
+import { type ConversationStatus, conversations, teamMembers } from '../db/schema.ts';
 import type { StaffRole } from '../staff/roles.ts';
+import type { ConversationChange, ConversationEventInput, ConversationEvents } from './conversation-events.ts';
+
+/** What a console operation on a conversation needs: the database, and whom to tell after it commits. */
+export interface StaffOperationDeps {
+  db: Database;
+  events: ConversationEvents;
+  /** Tells a customer whose client shows it who joined or left (src/conversations/staff-lines.ts). */
+  lines?: StaffLineDeps;
+  /** Where handoff wait and first-response times go (the Prometheus histograms). */
+  timings?: WorkspaceTimings;
+}
 
 /** The staff member acting on a conversation, as the console API resolved them. */
 export interface StaffActor {
@@ -20,11 +34,13 @@ export interface ConversationState {
   servicerUserId: string | null;
   /** The staff user (id, as text) who last resolved or closed it. */
   resolvedBy: string | null;
+  /** The team whose queue it is in. */
+  teamId: number | null;
 }
 
 /**
- * Supervisors and admins act on every conversation. An agent on those waiting for a person and those
- * assigned to them; teams do not exist yet, so "their team's" adds nothing. Marketers never reach
+ * Supervisors and admins act on every conversation. An agent on those waiting for a person, those
+ * assigned to them and their teams' (readForStaff; list-inbox.ts in SQL). Marketers never reach
  * here: the routes do not allow them.
  */
 export function seesEverything(actor: StaffActor): boolean {
@@ -47,9 +63,21 @@ export function holds(actor: StaffActor, conversation: ConversationState): boole
  */
 export async function readForStaff(db: Executor, actor: StaffActor, conversationId: number): Promise<ConversationState> {
   const row = await readState(db, conversationId);
-  if (!canSee(actor, row) && row.resolvedBy !== String(actor.userId))
+  if (
+    !canSee(actor, row) &&
+    row.resolvedBy !== String(actor.userId) &&
+    !(row.teamId !== null && (await isTeamMember(db, actor.userId, row.teamId)))
+  )
     throw new PermissionError(`conversation ${conversationId} is assigned to someone else`);
   return row;
+}
+
+async function isTeamMember(db: Executor, userId: number, teamId: number): Promise<boolean> {
+  const rows = await db
+    .select({ userId: teamMembers.userId })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
+  return rows.length > 0;
 }
 
 /** What `canSee` and `holds` decide on, as selected from conversations. */
@@ -60,6 +88,7 @@ export const conversationStateColumns = {
   channelAccountId: conversations.channelAccountId,
   servicerUserId: conversations.servicerUserId,
   resolvedBy: conversations.resolvedBy,
+  teamId: conversations.teamId,
 };
 
 /** The conversation's status and assignee, whoever asks: 404 when there is none. */
@@ -91,7 +120,7 @@ export async function transition(
   db: Executor,
   from: ConversationState,
   to: { status: ConversationStatus; assignee: string | null; servicerUserId?: string },
-): Promise<void> {
+): Promise<ConversationState> {
   const changed = await db
     .update(conversations)
     .set({
@@ -113,4 +142,16 @@ export async function transition(
     )
     .returning({ id: conversations.id });
   if (changed.length === 0) throw conflict(from.id, 'it changed meanwhile; reload it');
+  return { ...from, ...to, servicerUserId: to.servicerUserId ?? null };
+}
+
+/** The console event telling of `change` in a conversation now in `state`. */
+export function eventOf(state: ConversationState, change: ConversationChange): ConversationEventInput {
+  return {
+    conversationId: state.id,
+    change,
+    status: state.status,
+    assignee: state.assignee === null ? null : Number(state.assignee),
+    teamId: state.teamId,
+  };
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
 import { queryRows } from '../db/rows.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { WorkspaceTimings } from './workspace-moments.ts';
+import type { WorkspaceTimings } from './workspace-timings.ts';
 
 /**
  * The agent workspace's Prometheus figures: the two histograms the operations feed, and the waiting

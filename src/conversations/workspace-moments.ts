@@ -3,16 +3,6 @@ import { queryRows } from '../db/rows.ts';
 import type { Executor } from '../db/transaction.ts';
 import type { ConversationState, StaffActor } from './staff-access.ts';
 
-/**
- * The moments of a conversation's stretch with a person, told to the metrics
- * (kefu_handoff_wait_seconds, kefu_first_response_seconds, labelled by channel) once the
- * transaction that lived them has committed. The composition root implements it.
- */
-export interface WorkspaceTimings {
-  handoffWaited(channel: string, seconds: number): void;
-  firstResponded(channel: string, seconds: number): void;
-}
-
 export interface Moment {
   channel: string;
   seconds: number;

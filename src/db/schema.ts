@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { teams } from './staff-schema.ts';
 import {
   bigint,
   bigserial,
@@ -165,6 +166,8 @@ export const conversations = pgTable(
      * does not send while it is set (src/conversations/hand-to-servicer.ts).
      */
     servicerUserId: text('servicer_userid'),
+    /** The team whose queue it waits in: its channel account's team when flagged, or the one it was transferred to. */
+    teamId: integer('team_id').references(() => teams.id),
     /** The model brain's rolling summary of turns older than the ones it quotes verbatim. */
     summary: text('summary'),
     /** Time of the last turn folded into `summary`; later turns are not in it yet. */
@@ -343,6 +346,16 @@ export const wecomKfSyncState = pgTable(
     index('wecom_kf_sync_state_due').on(t.updatedAt).where(sql`requested_generation > synced_generation`),
   ],
 );
+
+/** Which team a channel account's waiting conversations go to (at most one team per account). */
+export const teamChannelAccounts = pgTable('team_channel_accounts', {
+  channelAccountId: integer('channel_account_id')
+    .primaryKey()
+    .references(() => channelAccounts.id),
+  teamId: integer('team_id')
+    .notNull()
+    .references(() => teams.id, { onDelete: 'cascade' }),
+});
 
 // The knowledge-base tables are the brain's, kept apart so that src/brain/ imports them without
 // the conversation tables (.dependency-cruiser.cjs); re-exported here for migrations and scripts.

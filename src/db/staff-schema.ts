@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { createdAt, updatedAt } from './columns.ts';
 
 /**
@@ -127,4 +140,32 @@ export const quickReplies = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('quick_replies_shortcut_lower').on(sql`lower(${t.shortcut})`)],
+);
+
+/**
+ * Teams of agents (issue 13): a channel account routes its waiting conversations to a team
+ * (team_channel_accounts, beside the conversation tables), agents see their team's conversations,
+ * and a team with `autoAssign` has them assigned round-robin among its online members.
+ */
+export const teams = pgTable('teams', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  autoAssign: boolean('auto_assign').notNull().default(false),
+  /** Open conversations per member before round-robin passes them over; null = AGENT_MAX_OPEN_CONVERSATIONS. */
+  maxOpenPerAgent: integer('max_open_per_agent'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const teamMembers = pgTable(
+  'team_members',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_members_user').on(t.userId)],
 );

@@ -1,4 +1,5 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { AnnounceConversations } from '../conversations/announce-conversations.ts';
 import { flagForHuman } from '../conversations/flag-for-human.ts';
 import type { Database } from '../db/connect.ts';
 import { DeliveryError } from '../errors.ts';
@@ -24,6 +25,7 @@ export interface ConversationWorkerOptions {
   onWaiting?(conversationId: number, handoff: string): Promise<void>;
   /** The worker's own errors (its Redis connections): the process's Redis error log, rate-limited. */
   onError: (err: Error) => void;
+  announce: AnnounceConversations;
 }
 
 /**
@@ -60,7 +62,10 @@ export function startConversationWorker(options: ConversationWorkerOptions): Wor
     log.error({ err }, 'turn failed for good; conversation flagged for a human');
     options.metrics.handoffs.inc({ reason: 'job_failed' });
     flagForHuman(options.db, job.data.conversationId, 'job_failed')
-      .then(() => options.onWaiting?.(job.data.conversationId, `job-failed-${job.id}`))
+      .then(() => {
+        options.announce([job.data.conversationId], 'waiting');
+        return options.onWaiting?.(job.data.conversationId, `job-failed-${job.id}`);
+      })
       .catch((e) => log.error({ err: e }, 'could not flag conversation, or tell the agents'));
   });
   worker.on('error', options.onError);

@@ -5,6 +5,7 @@ import { saveCustomerProfile } from '../../src/conversations/customer-profiles.t
 import { call, logIn, seedUser, startConsoleApp } from '../support/console-api.ts';
 import { customerWrites, waitForPerson } from '../support/conversation-fixtures.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
+import { recordConversationEvents } from '../support/conversation-event-recorder.ts';
 
 interface Panel {
   id: number;
@@ -30,7 +31,12 @@ for (const kind of DATABASE_KINDS) {
     const first = await customerWrites(db, { channel: 'wecom-kf', account: 'shop', customer: 'wmAbc123', text: '发票怎么开' });
     await saveCustomerProfile(db, first.customerId, '小明', { avatar: 'https://wework.qpic.cn/a.png', gender: 1 });
     await waitForPerson(db, first.conversationId, 'no_answer');
-    await closeConversation(db, { userId: lead.id, role: 'supervisor' }, first.conversationId, system);
+    await closeConversation(
+      { db, events: recordConversationEvents() },
+      { userId: lead.id, role: 'supervisor' },
+      first.conversationId,
+      system,
+    );
     const second = await customerWrites(db, { channel: 'wecom-kf', account: 'shop', customer: 'wmAbc123', text: '还有一个问题' });
     t.is(second.customerId, first.customerId);
     t.not(second.conversationId, first.conversationId, 'closing made the next message open a new conversation');
@@ -87,10 +93,15 @@ for (const kind of DATABASE_KINDS) {
     t.is(((await refused.json()) as { error: string }).error, 'forbidden');
     t.like(await (await panel(admin, withBot.customerId)).json(), { channel: 'web', externalId: 'u:10086' }, 'admins see every customer');
 
-    await assignConversation(db, { userId: wang.id, role: 'agent' }, { conversationId: waiting.conversationId, assignee: wang.id }, system);
+    await assignConversation(
+      { db, events: recordConversationEvents() },
+      { userId: wang.id, role: 'agent' },
+      { conversationId: waiting.conversationId, assignee: wang.id },
+      system,
+    );
     t.is((await panel(wangSession, waiting.customerId)).status, 200, 'the agent holding the conversation');
     t.is((await panel(liSession, waiting.customerId)).status, 403, 'another agent, once it is taken');
-    await closeConversation(db, { userId: wang.id, role: 'agent' }, waiting.conversationId, system);
+    await closeConversation({ db, events: recordConversationEvents() }, { userId: wang.id, role: 'agent' }, waiting.conversationId, system);
     t.is((await panel(wangSession, waiting.customerId)).status, 200, 'a closed conversation stays its assignee’s to see');
   });
 }

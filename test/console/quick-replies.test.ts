@@ -4,6 +4,7 @@ import { saveCustomerProfile } from '../../src/conversations/customer-profiles.t
 import { call, logIn, rowsOf, seedUser, startConsoleApp } from '../support/console-api.ts';
 import { customerWrites, waitForPerson } from '../support/conversation-fixtures.ts';
 import { DATABASE_KINDS } from '../support/databases.ts';
+import { recordConversationEvents } from '../support/conversation-event-recorder.ts';
 
 interface QuickReply {
   id: number;
@@ -137,7 +138,7 @@ for (const kind of DATABASE_KINDS) {
     t.deepEqual(await (await fill(wangSession, nameless.conversationId)).json(), { text: '您好，我是wang，很高兴为您服务。请稍等。' });
 
     await assignConversation(
-      db,
+      { db, events: recordConversationEvents() },
       { userId: wang.id, role: 'agent' },
       { conversationId, assignee: wang.id },
       { actorId: wang.id, sourceIp: null },
