@@ -3,6 +3,7 @@ import type { BuiltChannel } from '../channels/channel-builder.ts';
 import { consoleApi } from '../console/console-api.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { createHttpApp } from '../http/app.ts';
+import { registerConsoleAssetRoutes } from '../http/console-assets.ts';
 import { serveMetricsApart } from '../http/metrics-route.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from '../http/queue-board.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
@@ -35,7 +36,7 @@ function readinessCheck({ database, redis }: Infrastructure) {
 }
 
 /**
- * The HTTP app on PORT: the channels' routes and the console API (API roles), health, metrics unless they have a
+ * The HTTP app on PORT: the channels' routes, the console API and the console app (API roles), health, metrics unless they have a
  * listener of their own, and the queue board behind the admin login.
  */
 export async function startHttp(
@@ -68,6 +69,7 @@ export async function startHttp(
               env,
               conversations: { queue: infra.queue, logger, channels: built.map((b) => b.channel) },
             }),
+            registerConsoleAssetRoutes,
           ],
     isAcceptingTraffic,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
