@@ -23,7 +23,7 @@ const queryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ConfigProvider locale={zhCN} csp={{ nonce: cspNonce() }} theme={{ token: { colorPrimary: '#1677ff' } }}>
-      <AntApp>
+      <AntApp className="console-root">
         <QueryClientProvider client={queryClient}>
           <App />
         </QueryClientProvider>

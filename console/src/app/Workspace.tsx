@@ -2,6 +2,7 @@ import { Empty, Grid, Layout } from 'antd';
 import type { Me } from '../api/client';
 import { ConversationView } from '../conversation/ConversationView';
 import { InboxPanel } from '../inbox/InboxPanel';
+import { LiveStatus } from '../live/live-status';
 import { useLiveEvents } from '../live/use-live-events';
 import { Header } from './Header';
 import { openConversation, useOpenConversationId } from './route';
@@ -14,7 +15,7 @@ export function Workspace({ me }: { me: Me }) {
   const live = useLiveEvents();
   const openId = useOpenConversationId();
   const wide = Grid.useBreakpoint().md ?? true;
-  const inbox = <InboxPanel me={me} openId={openId} live={live.connected} />;
+  const inbox = <InboxPanel me={me} openId={openId} />;
   const conversation =
     openId === null ? (
       <Empty className="no-conversation" description="从左侧选择一个会话" />
@@ -22,22 +23,24 @@ export function Workspace({ me }: { me: Me }) {
       <ConversationView key={openId} id={openId} me={me} onBack={wide ? undefined : () => openConversation(null)} />
     );
   return (
-    <Layout className="workspace">
-      <Header me={me} live={live} />
-      <Layout.Content className="workspace-body">
-        {wide ? (
-          <>
-            <section className="inbox-column" aria-label="会话列表">
-              {inbox}
-            </section>
-            <section className="conversation-column" aria-label="会话">
-              {conversation}
-            </section>
-          </>
-        ) : (
-          <section className="single-column">{openId === null ? inbox : conversation}</section>
-        )}
-      </Layout.Content>
-    </Layout>
+    <LiveStatus.Provider value={live.connected}>
+      <Layout className="workspace">
+        <Header me={me} live={live} />
+        <Layout.Content className="workspace-body">
+          {wide ? (
+            <>
+              <section className="inbox-column" aria-label="会话列表">
+                {inbox}
+              </section>
+              <section className="conversation-column" aria-label="会话">
+                {conversation}
+              </section>
+            </>
+          ) : (
+            <section className="single-column">{openId === null ? inbox : conversation}</section>
+          )}
+        </Layout.Content>
+      </Layout>
+    </LiveStatus.Provider>
   );
 }

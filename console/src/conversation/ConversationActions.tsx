@@ -11,10 +11,13 @@ import { conversationActions, useAssignableUsers, useConversationAction } from '
 export function ConversationActions({ conversation: c, me }: { conversation: Conversation; me: Me }) {
   const manager = managesConversations(me);
   const mine = c.status === 'human' && c.assignee === me.user.id;
-  const take = useConversationAction(c.id, () => conversationActions.assign(c.id, 'me'), '已接入，现在可以回复客户');
-  const assign = useConversationAction(c.id, (userId: number) => conversationActions.assign(c.id, userId), '已分配');
-  const resolve = useConversationAction(c.id, () => conversationActions.resolve(c.id), '已解决，机器人将继续接待');
-  const close = useConversationAction(c.id, () => conversationActions.close(c.id), '会话已关闭');
+  const take = useConversationAction(c.id, () => conversationActions.assign(c.id, 'me'), { done: '已接入，现在可以回复客户' });
+  const assign = useConversationAction(c.id, (userId: number) => conversationActions.assign(c.id, userId), { done: '已分配' });
+  const resolve = useConversationAction(c.id, () => conversationActions.resolve(c.id), {
+    done: '已解决，机器人将继续接待',
+    leave: true,
+  });
+  const close = useConversationAction(c.id, () => conversationActions.close(c.id), { done: '会话已关闭', leave: true });
   const users = useAssignableUsers(me.user.role === 'admin' && c.status !== 'closed');
   if (c.status === 'closed') return null;
   const canTake = !mine && (c.status !== 'human' || manager);

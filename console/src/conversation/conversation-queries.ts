@@ -2,10 +2,13 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { App } from 'antd';
 import { ApiError, answerOf, api } from '../api/client';
 import { queryKeys } from '../api/query-keys';
+import { openConversation } from '../app/route';
+import { usePollingWhileOffline } from '../live/live-status';
 
 export function useConversation(id: number) {
   return useQuery({
     queryKey: queryKeys.conversation(id),
+    refetchInterval: usePollingWhileOffline(),
     queryFn: () => answerOf(api.GET('/api/conversations/{id}', { params: { path: { id } } })),
   });
 }
@@ -14,6 +17,7 @@ export function useConversation(id: number) {
 export function useConversationMessages(id: number) {
   return useInfiniteQuery({
     queryKey: queryKeys.messages(id),
+    refetchInterval: usePollingWhileOffline(),
     queryFn: ({ pageParam }) =>
       answerOf(
         api.GET('/api/conversations/{id}/messages', {
@@ -48,14 +52,20 @@ export function refusalText(error: unknown): string {
 /**
  * One action on a conversation (take, assign, reply, note, resolve, close): on success or refusal
  * the conversation and the lists are refetched, so what the agent sees is what the server holds.
+ * `leave`: back to the inbox, as after resolving or closing, when an agent may no longer see it.
  */
-export function useConversationAction<V>(id: number, action: (variables: V) => Promise<unknown>, done?: string) {
+export function useConversationAction<V>(
+  id: number,
+  action: (variables: V) => Promise<unknown>,
+  outcome: { done?: string; leave?: boolean } = {},
+) {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   return useMutation({
     mutationFn: action,
     onSuccess: () => {
-      if (done) void message.success(done);
+      if (outcome.done) void message.success(outcome.done);
+      if (outcome.leave) openConversation(null);
     },
     onError: (error) => {
       void message.error(refusalText(error));

@@ -10,10 +10,10 @@ import { InboxItem } from './InboxItem';
 const CHANNEL_OPTIONS = Object.entries(CHANNEL_LABELS).map(([value, label]) => ({ value, label }));
 
 /** The inbox: a tab per view, filters by channel and account, the conversations of the view. */
-export function InboxPanel({ me, openId, live }: { me: Me; openId: number | null; live: boolean }) {
+export function InboxPanel({ me, openId }: { me: Me; openId: number | null }) {
   const [view, setView] = useState<InboxView>('waiting');
   const [filters, setFilters] = useState<InboxFilters>({});
-  const inbox = useInbox(view, filters, { userId: me.user.id, live });
+  const inbox = useInbox(view, filters, me.user.id);
   const now = useNow();
   return (
     <div className="inbox">

@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { answerOf, api, type ConversationStatus } from '../api/client';
 import { queryKeys } from '../api/query-keys';
+import { usePollingWhileOffline } from '../live/live-status';
 
 /**
  * The inbox's tabs, each a `status` of GET /api/conversations: waiting for a person (longest
@@ -21,11 +22,9 @@ export interface InboxFilters {
   account?: string;
 }
 
-/** While the event stream is down, lists are refreshed this often instead. */
-const POLL_WITHOUT_LIVE_MS = 15_000;
-
-export function useInbox(view: InboxView, filters: InboxFilters, options: { userId: number; live: boolean }) {
+export function useInbox(view: InboxView, filters: InboxFilters, userId: number) {
   const { status } = INBOX_VIEWS[view];
+  const refetchInterval = usePollingWhileOffline();
   return useInfiniteQuery({
     queryKey: queryKeys.inbox(view, filters),
     queryFn: ({ pageParam }) =>
@@ -37,7 +36,7 @@ export function useInbox(view: InboxView, filters: InboxFilters, options: { user
     initialPageParam: '',
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     // Supervisors are answered everyone's held conversations; "mine" keeps the caller's.
-    select: (data) => data.pages.flatMap((page) => page.conversations).filter((c) => view !== 'mine' || c.assignee === options.userId),
-    refetchInterval: options.live ? false : POLL_WITHOUT_LIVE_MS,
+    select: (data) => data.pages.flatMap((page) => page.conversations).filter((c) => view !== 'mine' || c.assignee === userId),
+    refetchInterval,
   });
 }
