@@ -13,6 +13,8 @@ export interface ConversationEvent {
   at: string;
 }
 
+const RECONNECT_AFTER_HTTP_ERROR_MS = 10_000;
+
 export interface LiveState {
   /** The event stream is open: lists change as conversations do. */
   connected: boolean;
@@ -34,21 +36,34 @@ export function useLiveEvents(): LiveState {
   const alerts = useRef<Alerts | null>(null);
 
   useEffect(() => {
-    const source = new EventSource('/api/events');
+    let source: EventSource | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     let readyBefore = false;
-    source.addEventListener('ready', () => {
-      setConnected(true);
-      if (readyBefore) void queryClient.invalidateQueries({ queryKey: queryKeys.allConversations });
-      readyBefore = true;
-    });
-    source.addEventListener('conversation', (message) => {
-      const event = JSON.parse((message as MessageEvent<string>).data) as ConversationEvent;
-      void queryClient.invalidateQueries({ queryKey: queryKeys.inboxes });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.conversation(event.conversationId) });
-      if (event.change === 'waiting') alerts.current?.conversationWaiting(event.conversationId);
-    });
-    source.addEventListener('error', () => setConnected(false));
-    return () => source.close();
+    const connect = () => {
+      source = new EventSource('/api/events');
+      source.addEventListener('ready', () => {
+        setConnected(true);
+        if (readyBefore) void queryClient.invalidateQueries({ queryKey: queryKeys.allConversations });
+        readyBefore = true;
+      });
+      source.addEventListener('conversation', (message) => {
+        const event = JSON.parse((message as MessageEvent<string>).data) as ConversationEvent;
+        void queryClient.invalidateQueries({ queryKey: queryKeys.inboxes });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.conversation(event.conversationId) });
+        if (event.change === 'waiting') alerts.current?.conversationWaiting(event.conversationId);
+      });
+      source.addEventListener('error', () => {
+        setConnected(false);
+        // The browser retries a dropped stream by itself (after `retry:`), but gives up on an
+        // HTTP error answer (a proxy's 502 during a deploy): then we open a new one.
+        if (source?.readyState === EventSource.CLOSED) retry = setTimeout(connect, RECONNECT_AFTER_HTTP_ERROR_MS);
+      });
+    };
+    connect();
+    return () => {
+      clearTimeout(retry);
+      source?.close();
+    };
   }, [queryClient]);
 
   return {
