@@ -15,11 +15,13 @@ import type { TurnJobData } from '../src/queue/conversation-queue.ts';
  * Run by `npm run build` before the console is bundled, and by `npm run typecheck`.
  */
 const inert = {} as never;
+const logger = createLogger('silent');
 const { document } = registerConsoleApi(new Router(), {
   db: inert as Database,
   redis: inert as Redis,
   lifetimes: { idleSeconds: 1, maxSeconds: 1 },
-  conversations: { queue: inert as Queue<TurnJobData>, logger: createLogger('silent'), channels: [] },
+  conversations: { queue: inert as Queue<TurnJobData>, logger, channels: [], events: inert },
+  live: { hub: inert, logger, heartbeatMs: 1, open: new Set(), presence: inert, defaultCap: 1 },
 });
 const types = astToString(await openapiTS(document() as Parameters<typeof openapiTS>[0]));
 const outDir = new URL('../console/src/api/', import.meta.url);

@@ -56,7 +56,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
     let worker: Worker | undefined;
     if (role !== 'api') worker = await startWorkers(context, infra, built, overrides.brain);
     let accepting = true;
-    const { server, port, metricsPort } = await startHttp(context, infra, built, () => accepting);
+    const { server, port, metricsPort, endLiveConnections } = await startHttp(context, infra, built, () => accepting);
     logger.info({ port, database: infra.database.kind, channels: channels.map((c) => c.kind) }, 'kefu-hub started');
     return {
       port,
@@ -67,7 +67,7 @@ export async function startService(config: Config, role: Role, overrides: Servic
       stop() {
         accepting = false;
         const closeConnections = () => context.stops.stopAll();
-        return stopWithin(config.env.SHUTDOWN_TIMEOUT_MS, { server, channels, worker, closeConnections, logger });
+        return stopWithin(config.env.SHUTDOWN_TIMEOUT_MS, { server, channels, worker, closeConnections, endLiveConnections, logger });
       },
     };
   } catch (err) {

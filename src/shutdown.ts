@@ -9,6 +9,8 @@ export interface RunningParts {
   worker?: Worker;
   /** Closes queues and connections, in the reverse order of their creation. */
   closeConnections(): Promise<void>;
+  /** Ends the console's event streams, like the channels' live connections. */
+  endLiveConnections(): void;
   logger: Logger;
 }
 
@@ -49,10 +51,14 @@ export async function stopWithin(timeoutMs: number, parts: RunningParts): Promis
   return 'deadline_passed';
 }
 
-async function drainAndClose({ server, channels, worker, closeConnections, logger }: RunningParts, drainMs: number): Promise<void> {
+async function drainAndClose(
+  { server, channels, worker, closeConnections, endLiveConnections, logger }: RunningParts,
+  drainMs: number,
+): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   // Long-lived connections (the widget's event streams) end now; browsers reconnect elsewhere.
+  endLiveConnections();
   await Promise.all(channels.map((c) => c.endLiveConnections?.()));
   if (worker && !(await finishesWithin(worker.close(), drainMs))) {
     logger.warn('drain time over: jobs still running are handed back to the queue');

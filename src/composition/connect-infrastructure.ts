@@ -3,6 +3,8 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { connectDatabase, type DatabaseHandle, pgliteDirUnder } from '../db/connect.ts';
 import { redisPrefixFor } from '../db/database-identity.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { type AnnounceConversations, conversationAnnouncer } from '../conversations/announce-conversations.ts';
+import { type ConversationEvents, redisConversationEvents } from '../conversations/conversation-events.ts';
 import { ConfigError } from '../errors.ts';
 import { ensurePrivateRedis, redisAnswers } from '../lib/private-redis.ts';
 import { createMetrics, type Metrics } from '../observability/metrics.ts';
@@ -21,6 +23,9 @@ export interface Infrastructure {
   /** Commands (keyPrefix applied). */
   redis: Redis;
   queue: Queue<TurnJobData>;
+  /** The console's live events: published on Redis, served by every API process. */
+  events: ConversationEvents;
+  announce: AnnounceConversations;
   /** Another connection to the same Redis, watched for errors and closed on stop. */
   connectRedis(purpose: string, options: RedisOptions): Redis;
 }
@@ -71,5 +76,7 @@ export async function connectInfrastructure({ config, role, logger, stops }: Sta
   await queue.waitUntilReady();
   registerQueueMetrics(metrics, queue);
 
-  return { database, db: database.db, redisPrefix, metrics, redisErrors, redis, queue, connectRedis };
+  const events = redisConversationEvents(redis, redisPrefix, logger);
+  const announce = conversationAnnouncer(database.db, events, logger);
+  return { database, db: database.db, redisPrefix, metrics, redisErrors, redis, queue, events, announce, connectRedis };
 }

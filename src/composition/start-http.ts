@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import { consoleApi } from '../console/console-api.ts';
+import { createConsoleEventHub } from '../console/live/console-event-hub.ts';
 import { migrationsApplied } from '../db/migrate.ts';
-import { createHttpApp } from '../http/app.ts';
+import { createHttpApp, type HttpAppDeps } from '../http/app.ts';
 import { registerConsoleAssetRoutes } from '../http/console-assets.ts';
+import { redisPresence } from '../staff/presence.ts';
 import { serveMetricsApart } from '../http/metrics-route.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from '../http/queue-board.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
@@ -15,6 +17,8 @@ export interface HttpListeners {
   port: number;
   /** The /metrics listener's port, when METRICS_PORT is set. */
   metricsPort?: number;
+  /** Ends the console's event streams (they never end by themselves): at shutdown, before the server closes. */
+  endLiveConnections(): void;
 }
 
 /** Readiness: the database answers and is migrated, Redis answers. */
@@ -52,6 +56,40 @@ export async function startHttp(
     else logger.info('queue board off: set ADMIN_USER and ADMIN_PASSWORD to serve it at /admin/queues');
   }
   const queues = [infra.queue, ...built.flatMap((b) => b.queues ?? [])];
+  const consoleStreams = new Set<() => void>();
+  const registerRoutes: NonNullable<HttpAppDeps['registerRoutes']> = [];
+  if (role !== 'worker') {
+    // One subscriber per API process, whatever the number of open streams; pub/sub needs a connection of its own.
+    const hub = createConsoleEventHub(infra.connectRedis('console-events', {}), infra.redisPrefix, logger);
+    registerRoutes.push(
+      consoleApi({
+        db: infra.db,
+        redis: infra.redis,
+        env,
+        conversations: {
+          queue: infra.queue,
+          logger,
+          channels: built.map((b) => b.channel),
+          events: infra.events,
+        },
+        live: {
+          hub,
+          logger,
+          heartbeatMs: env.CONSOLE_EVENTS_HEARTBEAT_MS,
+          open: consoleStreams,
+          // Two missed heartbeats and a margin: a killed process's users go offline within about a minute.
+          presence: redisPresence({
+            redis: infra.redis,
+            redisPrefix: infra.redisPrefix,
+            logger,
+            streamTtlMs: 2 * env.CONSOLE_EVENTS_HEARTBEAT_MS + 10_000,
+          }),
+          defaultCap: env.AGENT_MAX_OPEN_CONVERSATIONS,
+        },
+      }),
+      registerConsoleAssetRoutes,
+    );
+  }
   const app = createHttpApp({
     extraMiddleware: role !== 'worker' && admin ? queueBoard(queues, admin) : [],
     logger,
@@ -59,18 +97,7 @@ export async function startHttp(
     ...(config.metrics.onMainPort && { metricsRoute: { token: config.metrics.token } }),
     // The worker role serves health and metrics only.
     channels: role === 'worker' ? [] : built.map((b) => b.channel),
-    registerRoutes:
-      role === 'worker'
-        ? []
-        : [
-            consoleApi({
-              db: infra.db,
-              redis: infra.redis,
-              env,
-              conversations: { queue: infra.queue, logger, channels: built.map((b) => b.channel) },
-            }),
-            registerConsoleAssetRoutes,
-          ],
+    registerRoutes,
     isAcceptingTraffic,
     trustedProxyHops: env.TRUSTED_PROXY_HOPS,
     isReady: readinessCheck(infra),
@@ -83,5 +110,8 @@ export async function startHttp(
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  return { server, port, ...(metricsPort !== undefined && { metricsPort }) };
+  const endLiveConnections = () => {
+    for (const end of [...consoleStreams]) end();
+  };
+  return { server, port, ...(metricsPort !== undefined && { metricsPort }), endLiveConnections };
 }

@@ -11,7 +11,15 @@ export async function startIntake({ config, logger, stops }: StartContext, infra
     db,
     channels.flatMap((c) => c.accounts().map((a) => ({ channel: c.kind, ...a }))),
   );
-  const intake = createIntake({ db, queue, accountIds, logger, metrics, coalesceWindowMs: config.env.COALESCE_WINDOW_MS });
+  const intake = createIntake({
+    db,
+    queue,
+    accountIds,
+    logger,
+    metrics,
+    announce: infra.announce,
+    coalesceWindowMs: config.env.COALESCE_WINDOW_MS,
+  });
   // Before the queue and Redis close: jobs of callbacks already acknowledged are queued now, not by the sweep.
   stops.add(() => intake.settle());
   return intake;

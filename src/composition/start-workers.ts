@@ -42,6 +42,7 @@ export async function startWorkers(
     coalesceWindowMs: env.COALESCE_WINDOW_MS,
     lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
     holdNotice: { text: env.HOLD_NOTICE_TEXT, intervalMs: env.HOLD_NOTICE_INTERVAL_MS },
+    announce: infra.announce,
   });
   const worker = startConversationWorker({
     connection: infra.connectRedis('worker', { maxRetriesPerRequest: null }),
@@ -54,6 +55,7 @@ export async function startWorkers(
     backoffBaseMs: env.JOB_BACKOFF_MS,
     lockMs: env.JOB_LOCK_MS,
     onError: (err) => infra.redisErrors.report('worker', err),
+    announce: infra.announce,
   });
   // Connected before the process says it started: a stop during BullMQ's own connection setup
   // (a quick test, a crash-looping deploy) rejected inside BullMQ with nobody to hear it.

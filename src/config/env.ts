@@ -75,6 +75,10 @@ const serviceEnvSchema = z.object({
       .min(300)
       .default(7 * 86_400),
   ),
+  /** The console's event stream sends a `: ping` this often and checks the caller is still signed in. */
+  CONSOLE_EVENTS_HEARTBEAT_MS: positiveInt(25_000),
+  /** Round-robin gives an agent no more open conversations than this, unless their team sets its own cap. */
+  AGENT_MAX_OPEN_CONVERSATIONS: positiveInt(8),
   /** GET / serves the demo store page with the widget; unset = as DEMO. */
   WEB_CHAT_DEMO_PAGE: onOff(undefined),
   /** retrieval.json, handoff.json, smalltalk.json, persona.json and the lexicon files. */

@@ -26,7 +26,7 @@ export interface ApiCall<P, Q, B, A extends Access> {
 }
 
 export interface ApiOperation<P, Q, B, A extends Access> {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI form, `{id}` for parameters. */
   path: `/api/${string}`;
   summary: string;

@@ -9,8 +9,11 @@ import type { SessionLifetimes } from '../staff/sessions.ts';
 import { createApiRegistry } from './api-registry.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import type { ConsoleStreamDeps } from './live/console-event-stream.ts';
+import { registerEventsRoute } from './live/events-route.ts';
 import { type ConversationRoutesDeps, registerConversationRoutes } from './conversation-routes.ts';
 import { registerMeRoutes } from './me-routes.ts';
+import { type PresenceRoutesDeps, registerPresenceRoutes } from './presence-routes.ts';
 import { createRequestGuard } from './request-guard.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
@@ -20,9 +23,11 @@ export function consoleApi(deps: {
   redis: Redis;
   env: Pick<Env, 'CONSOLE_SESSION_IDLE_S' | 'CONSOLE_SESSION_MAX_S'>;
   conversations: Omit<ConversationRoutesDeps, 'db'>;
+  live: Omit<ConsoleStreamDeps, 'db'> & Omit<PresenceRoutesDeps, 'db' | 'presence'>;
 }) {
   const lifetimes = { idleSeconds: deps.env.CONSOLE_SESSION_IDLE_S, maxSeconds: deps.env.CONSOLE_SESSION_MAX_S };
-  return (router: Router) => registerConsoleApi(router, { db: deps.db, redis: deps.redis, lifetimes, conversations: deps.conversations });
+  return (router: Router) =>
+    registerConsoleApi(router, { db: deps.db, redis: deps.redis, lifetimes, conversations: deps.conversations, live: deps.live });
 }
 
 export interface ConsoleApiDeps {
@@ -35,6 +40,8 @@ export interface ConsoleApiDeps {
    * the tests of accounts alone (test/support/console-api.ts) run without conversations.
    */
   conversations?: Omit<ConversationRoutesDeps, 'db'>;
+  /** The live event stream (GET /api/events); absent in the tests of accounts alone, like conversations. */
+  live?: Omit<ConsoleStreamDeps, 'db'> & Omit<PresenceRoutesDeps, 'db' | 'presence'>;
 }
 
 /**
@@ -51,6 +58,10 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): { docu
   registerUserRoutes(api, deps);
   registerAuditRoutes(api, deps);
   if (deps.conversations) registerConversationRoutes(api, { db: deps.db, ...deps.conversations });
+  if (deps.live) {
+    registerEventsRoute(api, { db: deps.db, ...deps.live });
+    registerPresenceRoutes(api, { db: deps.db, ...deps.live });
+  }
   let document: object | undefined;
   api.operation({
     method: 'get',

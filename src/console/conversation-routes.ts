@@ -4,6 +4,7 @@ import type { Channel } from '../channels/types.ts';
 import { addConversationNote } from '../conversations/add-conversation-note.ts';
 import { assignConversation } from '../conversations/assign-conversation.ts';
 import { closeConversation } from '../conversations/close-conversation.ts';
+import type { ConversationEvents } from '../conversations/conversation-events.ts';
 import { listConversationMessages } from '../conversations/conversation-history.ts';
 import { listInbox, readConversation } from '../conversations/list-inbox.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
@@ -26,6 +27,8 @@ export interface ConversationRoutesDeps {
   logger: Logger;
   /** The channels this process built, for their split of a reply into parts. */
   channels: Channel[];
+  /** Told of every change, after it commits: the console's live events. */
+  events: ConversationEvents;
 }
 
 const status = z.enum(conversationStatuses);
@@ -72,6 +75,7 @@ const text = z.string().trim().min(1).max(10_000);
 /** The human loop: the inbox, a conversation's history, and what people do in it. */
 export function registerConversationRoutes(api: ApiRegistry, deps: ConversationRoutesDeps): void {
   const { db } = deps;
+  const ops = { db, events: deps.events };
   const splitText = (kind: string, body: string) => {
     const channel = deps.channels.find((c) => c.kind === kind);
     if (!channel) throw new Error(`channel ${kind} is not configured in this process`);
@@ -130,7 +134,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     success: done,
     handle: ({ params, body, caller, audit }) =>
       assignConversation(
-        db,
+        ops,
         caller,
         { conversationId: params.id, assignee: body.assignee === 'me' ? caller.userId : body.assignee },
         audit,
@@ -151,7 +155,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     },
     handle: ({ params, body, caller, audit }) =>
       sendAgentReply(
-        { db, queue: deps.queue, logger: deps.logger, splitText },
+        { db, queue: deps.queue, logger: deps.logger, events: deps.events, splitText },
         caller,
         { conversationId: params.id, text: body.text },
         audit,
@@ -166,7 +170,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     params: idParam,
     body: z.object({ text }),
     success: { status: 201, description: 'Stored', schema: z.object({ messageId: z.number().int() }) },
-    handle: ({ params, body, caller, audit }) => addConversationNote(db, caller, { conversationId: params.id, text: body.text }, audit),
+    handle: ({ params, body, caller, audit }) => addConversationNote(ops, caller, { conversationId: params.id, text: body.text }, audit),
   });
 
   api.operation({
@@ -176,7 +180,7 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     summary: 'Hand it back to the bot, which answers the customer’s next message',
     params: idParam,
     success: done,
-    handle: ({ params, caller, audit }) => resolveConversation(db, caller, params.id, audit),
+    handle: ({ params, caller, audit }) => resolveConversation(ops, caller, params.id, audit),
   });
 
   api.operation({
@@ -186,6 +190,6 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
     summary: 'Close it: the customer’s next message opens a new conversation',
     params: idParam,
     success: done,
-    handle: ({ params, caller, audit }) => closeConversation(db, caller, params.id, audit),
+    handle: ({ params, caller, audit }) => closeConversation(ops, caller, params.id, audit),
   });
 }

@@ -1,7 +1,6 @@
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
-import type { Database } from '../db/connect.ts';
 import { insertAgentMessage } from './agent-messages.ts';
-import { readForStaff, type StaffActor } from './staff-access.ts';
+import { eventOf, readForStaff, type StaffActor, type StaffOperationDeps } from './staff-access.ts';
 
 /**
  * An internal note: in the conversation's history for staff, never sent. Stored as a message of
@@ -9,12 +8,12 @@ import { readForStaff, type StaffActor } from './staff-access.ts';
  * the bot's memory (src/conversations/load-turn.ts reads answered, sent and held messages only).
  */
 export async function addConversationNote(
-  db: Database,
+  { db, events }: StaffOperationDeps,
   actor: StaffActor & { displayName: string },
   input: { conversationId: number; text: string },
   audit: AuditContext,
 ): Promise<{ messageId: number }> {
-  return db.transaction(async (tx) => {
+  const { current, messageId } = await db.transaction(async (tx) => {
     const current = await readForStaff(tx, actor, input.conversationId);
     const note = await insertAgentMessage(tx, actor, {
       conversationId: current.id,
@@ -29,6 +28,8 @@ export async function addConversationNote(
       objectId: current.id,
       details: { messageId: note.id },
     });
-    return { messageId: note.id };
+    return { current, messageId: note.id };
   });
+  events.publish(eventOf(current, 'note'));
+  return { messageId };
 }

@@ -1,12 +1,18 @@
 import { and, eq } from 'drizzle-orm';
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
-import type { Database } from '../db/connect.ts';
 import { staffUsers } from '../db/schema.ts';
 import { PermissionError, RejectedRequestError } from '../errors.ts';
-import { canSee, conflict, readState, seesEverything, type StaffActor, transition } from './staff-access.ts';
-
-/** Roles that can hold a conversation. */
-const HOLDING_ROLES = ['admin', 'supervisor', 'agent'] as const;
+import { HOLDING_ROLES } from '../staff/list-agents.ts';
+import {
+  canSee,
+  conflict,
+  eventOf,
+  readState,
+  seesEverything,
+  type StaffActor,
+  type StaffOperationDeps,
+  transition,
+} from './staff-access.ts';
 
 /**
  * A takeover or a transfer, in one transaction with its audit entry: the conversation goes to
@@ -15,7 +21,7 @@ const HOLDING_ROLES = ['admin', 'supervisor', 'agent'] as const;
  * supervisors and admins assign anyone who can hold a conversation, and move held ones.
  */
 export async function assignConversation(
-  db: Database,
+  { db, events }: StaffOperationDeps,
   actor: StaffActor,
   input: { conversationId: number; assignee: number },
   audit: AuditContext,
@@ -23,10 +29,10 @@ export async function assignConversation(
   if (input.assignee !== actor.userId && !seesEverything(actor)) {
     throw new PermissionError('an agent assigns conversations to themselves only ("me")');
   }
-  await db.transaction(async (tx) => {
+  const assigned = await db.transaction(async (tx) => {
     const current = await readState(tx, input.conversationId);
     if (current.status === 'closed') throw conflict(current.id, 'it is closed');
-    if (current.status === 'human' && current.assignee === String(input.assignee)) return;
+    if (current.status === 'human' && current.assignee === String(input.assignee)) return undefined;
     // Taken by someone else: for an agent that is a lost race (or a late click), not a refusal.
     if (current.status === 'human' && !seesEverything(actor)) throw conflict(current.id, 'someone already has it');
     if (!canSee(actor, current)) throw new PermissionError(`conversation ${current.id} is not waiting for a person`);
@@ -37,12 +43,14 @@ export async function assignConversation(
     if (!target || !(HOLDING_ROLES as readonly string[]).includes(target.role)) {
       throw new RejectedRequestError('invalid_assignee', `staff user ${input.assignee} cannot hold conversations`, 400);
     }
-    await transition(tx, current, { status: 'human', assignee: String(input.assignee) });
+    const next = await transition(tx, current, { status: 'human', assignee: String(input.assignee) });
     await recordAudit(tx, audit, {
       action: 'conversation.assign',
       objectType: 'conversation',
       objectId: current.id,
       details: { from: current.status, previousAssignee: current.assignee, assignee: input.assignee },
     });
+    return next;
   });
+  if (assigned) events.publish(eventOf(assigned, 'assigned'));
 }

@@ -1,25 +1,31 @@
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
-import type { Database } from '../db/connect.ts';
 import { PermissionError } from '../errors.ts';
-import { conflict, holds, readForStaff, type StaffActor, transition } from './staff-access.ts';
+import { conflict, eventOf, holds, readForStaff, type StaffActor, type StaffOperationDeps, transition } from './staff-access.ts';
 
 /**
  * Resolved: the person hands the conversation back to the bot, which answers the customer's next
  * message with the human turns in its memory (they are in the history it reads). Messages the
  * customer sent while a person held it stay held: the person answered them.
  */
-export async function resolveConversation(db: Database, actor: StaffActor, conversationId: number, audit: AuditContext): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function resolveConversation(
+  { db, events }: StaffOperationDeps,
+  actor: StaffActor,
+  conversationId: number,
+  audit: AuditContext,
+): Promise<void> {
+  const done = await db.transaction(async (tx) => {
     const current = await readForStaff(tx, actor, conversationId);
     if (current.status !== 'human' && current.status !== 'needs_human')
       throw conflict(current.id, `it is ${current.status}, not with a person`);
     if (!holds(actor, current)) throw new PermissionError(`conversation ${current.id} is not yours to resolve`);
-    await transition(tx, current, { status: 'bot', assignee: null });
+    const next = await transition(tx, current, { status: 'bot', assignee: null });
     await recordAudit(tx, audit, {
       action: 'conversation.resolve',
       objectType: 'conversation',
       objectId: current.id,
       details: { from: current.status, previousAssignee: current.assignee },
     });
+    return next;
   });
+  events.publish(eventOf(done, 'resolved'));
 }

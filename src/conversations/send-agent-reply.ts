@@ -7,12 +7,14 @@ import { PermissionError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { enqueueTurns, type TurnJobData } from '../queue/conversation-queue.ts';
 import { insertAgentMessage } from './agent-messages.ts';
-import { conflict, holds, readForStaff, type StaffActor } from './staff-access.ts';
+import type { ConversationEvents } from './conversation-events.ts';
+import { conflict, eventOf, holds, readForStaff, type StaffActor } from './staff-access.ts';
 
 export interface AgentReplyDeps {
   db: Database;
   queue: Queue<TurnJobData>;
   logger: Logger;
+  events: ConversationEvents;
   /** The channel's own split of a text into parts its API accepts (ChannelSender.splitText). */
   splitText(channel: string, text: string): string[];
 }
@@ -62,8 +64,9 @@ export async function sendAgentReply(
       objectId: current.id,
       details: { messageId: reply.id, parts: parts.length },
     });
-    return { messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length };
+    return { current, messageId: reply.id, storedAt: reply.createdAt.getTime(), parts: parts.length };
   });
+  deps.events.publish(eventOf(stored.current, 'message'));
   // The reply is stored: answering an error now would invite the person to send it twice. If
   // Redis is down, the recovery sweep queues the turn once it is back.
   await enqueueTurns(

@@ -1,8 +1,16 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { RejectedRequestError, PermissionError } from '../errors.ts';
+import type { Database } from '../db/connect.ts';
 import type { Executor } from '../db/transaction.ts';
 import { type ConversationStatus, conversations } from '../db/schema.ts';
 import type { StaffRole } from '../staff/roles.ts';
+import type { ConversationChange, ConversationEventInput, ConversationEvents } from './conversation-events.ts';
+
+/** What a console operation on a conversation needs: the database, and whom to tell after it commits. */
+export interface StaffOperationDeps {
+  db: Database;
+  events: ConversationEvents;
+}
 
 /** The staff member acting on a conversation, as the console API resolved them. */
 export interface StaffActor {
@@ -71,7 +79,7 @@ export async function transition(
   db: Executor,
   from: ConversationState,
   to: { status: ConversationStatus; assignee: string | null },
-): Promise<void> {
+): Promise<ConversationState> {
   const changed = await db
     .update(conversations)
     .set({
@@ -91,4 +99,16 @@ export async function transition(
     )
     .returning({ id: conversations.id });
   if (changed.length === 0) throw conflict(from.id, 'it changed meanwhile; reload it');
+  return { ...from, ...to };
+}
+
+/** The console event telling of `change` in a conversation now in `state`. */
+export function eventOf(state: ConversationState, change: ConversationChange): ConversationEventInput {
+  return {
+    conversationId: state.id,
+    change,
+    status: state.status,
+    assignee: state.assignee === null ? null : Number(state.assignee),
+    teamId: null,
+  };
 }

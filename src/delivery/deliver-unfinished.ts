@@ -1,4 +1,5 @@
 import type { Channel, ChannelSender } from '../channels/types.ts';
+import type { AnnounceConversations } from '../conversations/announce-conversations.ts';
 import { type DeliveryMarks, markFailed, markRetry, type UnfinishedDelivery } from '../conversations/deliveries.ts';
 import { type SendFence, SendFenceLostError } from '../conversations/send-fence.ts';
 import type { ConversationHeader } from '../conversations/load-turn.ts';
@@ -12,6 +13,7 @@ export interface DeliverDeps {
   marks: DeliveryMarks;
   metrics: Metrics;
   logger: Logger;
+  announce: AnnounceConversations;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function deliverUnfinished(
         throw err;
       }
       await markFailed(db, conversation.id, delivery.id, err.platformCode, err.message);
+      deps.announce([conversation.id], 'waiting');
       metrics.sends.inc({ channel, result: 'failed', code: err.platformCode });
       metrics.handoffs.inc({ reason: 'delivery_failed' });
       log.error({ err }, 'send failed permanently; conversation flagged for a human');

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { AcceptInbound, AcceptResult, InboundMessage } from '../channels/types.ts';
+import type { AnnounceConversations } from '../conversations/announce-conversations.ts';
 import { accountKey, type AccountIds } from '../conversations/channel-accounts.ts';
 import { type InboundToRecord, type RecordResult, recordInbound, recordInboundBatch } from '../conversations/record-inbound.ts';
 import type { Database } from '../db/connect.ts';
@@ -15,6 +16,8 @@ export interface IntakeDeps {
   accountIds: AccountIds;
   logger: Logger;
   metrics: Metrics;
+  /** The console is told of each new customer message (after its commit). */
+  announce: AnnounceConversations;
   coalesceWindowMs: number;
 }
 
@@ -67,6 +70,7 @@ export function createIntake(deps: IntakeDeps): Intake {
       deps.logger.error({ err: recorded, channel: message.channel, dedupeKey: message.dedupeKey }, 'could not store inbound message');
       throw new UnavailableError('the message could not be stored; the platform will retry', { cause: recorded });
     }
+    if (!recorded.duplicate) deps.announce([recorded.conversationId], 'message');
     const background = queue(message, recorded);
     inBackground.add(background);
     void background.finally(() => inBackground.delete(background));

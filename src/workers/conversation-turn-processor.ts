@@ -2,6 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AnswerOptions, Brain } from '../brain/types.ts';
 import type { Channel, OutboundRecipient } from '../channels/types.ts';
+import type { AnnounceConversations } from '../conversations/announce-conversations.ts';
 import { batchedDeliveryMarks, type UnfinishedDelivery } from '../conversations/deliveries.ts';
 import { loadTurnStates, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
 import { raiseSendFences } from '../conversations/send-fence.ts';
@@ -37,6 +38,8 @@ export interface TurnProcessorDeps {
    */
   holdNotice: { text: string; intervalMs: number };
   historyTurns?: number;
+  /** The console is told of each reply, hold notice and handoff once stored. */
+  announce: AnnounceConversations;
 }
 
 export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 'delivered';
@@ -98,6 +101,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       handoffReason,
     });
     if (saved && handoffReason) deps.metrics.handoffs.inc({ reason: handoffReason });
+    if (saved) deps.announce([conversation.id], handoffReason ? 'waiting' : 'message');
     return { outcome: handoffReason ? 'handoff' : 'answered', deliveries };
   }
 
@@ -157,6 +161,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
             meta: { holdNotice: true },
             holdNotice: true,
           });
+          if (notice.saved) deps.announce([conversationId], 'message');
           await deliverUnfinished(delivery, conversation, fence, channel.sender, notice.deliveries, onHandoff);
         } else {
           await holdPendingMessages(

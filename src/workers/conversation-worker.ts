@@ -1,4 +1,5 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { AnnounceConversations } from '../conversations/announce-conversations.ts';
 import { flagForHuman } from '../conversations/flag-for-human.ts';
 import type { Database } from '../db/connect.ts';
 import { DeliveryError } from '../errors.ts';
@@ -22,6 +23,7 @@ export interface ConversationWorkerOptions {
   lockMs: number;
   /** The worker's own errors (its Redis connections): the process's Redis error log, rate-limited. */
   onError: (err: Error) => void;
+  announce: AnnounceConversations;
 }
 
 /**
@@ -57,7 +59,10 @@ export function startConversationWorker(options: ConversationWorkerOptions): Wor
     }
     log.error({ err }, 'turn failed for good; conversation flagged for a human');
     options.metrics.handoffs.inc({ reason: 'job_failed' });
-    flagForHuman(options.db, job.data.conversationId, 'job_failed').catch((e) => log.error({ err: e }, 'could not flag conversation'));
+    flagForHuman(options.db, job.data.conversationId, 'job_failed').then(
+      () => options.announce([job.data.conversationId], 'waiting'),
+      (e) => log.error({ err: e }, 'could not flag conversation'),
+    );
   });
   worker.on('error', options.onError);
   return worker;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { recordAnnouncements } from '../support/conversation-event-recorder.ts';
 import test from 'ava';
 import { Redis } from 'ioredis';
 import type { InboundMessage } from '../../src/channels/types.ts';
@@ -83,6 +84,7 @@ test('callbacks arriving together share statements, and a message PostgreSQL ref
     accountIds: new Map([['wecom/default', accountId]]),
     logger: createLogger('silent'),
     metrics,
+    announce: recordAnnouncements(),
     coalesceWindowMs: 0,
   });
 

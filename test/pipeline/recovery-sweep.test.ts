@@ -1,6 +1,7 @@
 import test from 'ava';
 import type { Queue } from 'bullmq';
 import { assignConversation } from '../../src/conversations/assign-conversation.ts';
+import { recordConversationEvents } from '../support/conversation-event-recorder.ts';
 import { sendAgentReply } from '../../src/conversations/send-agent-reply.ts';
 import { conversations } from '../../src/db/schema.ts';
 import type { TurnJobData } from '../../src/queue/conversation-queue.ts';
@@ -43,13 +44,14 @@ test.serial('an agent reply whose turn was never queued (Redis away) is delivere
   const audit = { actorId: null, sourceIp: null, via: 'cli' as const };
   const boss = await createStaffUser(db, { email: 'boss@example.com', role: 'supervisor', password: 'a long enough test password' }, audit);
   const actor = { userId: boss.id, role: boss.role, displayName: boss.displayName };
-  await assignConversation(db, actor, { conversationId: conversation!.id, assignee: boss.id }, audit);
+  const events = recordConversationEvents();
+  await assignConversation({ db, events }, actor, { conversationId: conversation!.id, assignee: boss.id }, audit);
   const redisAway = {
     addBulk: async () => {
       throw new Error('Connection is closed.');
     },
   } as unknown as Queue<TurnJobData>;
-  const deps = { db, queue: redisAway, logger, splitText: (_channel: string, text: string) => [text] };
+  const deps = { db, queue: redisAway, logger, events, splitText: (_channel: string, text: string) => [text] };
   await sendAgentReply(deps, actor, { conversationId: conversation!.id, text: '我来帮您' }, audit);
   await new Promise((r) => setTimeout(r, 300));
   t.deepEqual(h.wecom.deliveredTo('later'), ['答：在吗'], 'not sent: nothing queued it');
@@ -57,4 +59,11 @@ test.serial('an agent reply whose turn was never queued (Redis away) is delivere
   await h.wecom.waitForDelivered(2);
   await eventually(async () => (await sweepLostWork(db, h.queue(), 0, logger)) === 0, 5000, 'nothing left to sweep');
   t.deepEqual(h.wecom.deliveredTo('later'), ['答：在吗', '我来帮您']);
+  t.deepEqual(
+    events.published.map((e) => [e.change, e.status, e.assignee]),
+    [
+      ['assigned', 'human', boss.id],
+      ['message', 'human', boss.id],
+    ],
+  );
 });

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { readSseStream, type SseEvent, type SseStream } from './sse-reader.ts';
 
 /**
  * A web chat visitor as the widget is one: a session, messages, history and the event stream,
@@ -15,19 +16,10 @@ export interface StreamedData {
   [field: string]: unknown;
 }
 
-export interface StreamedEvent {
-  event: string;
-  id?: string;
-  data: StreamedData;
-}
+export type StreamedEvent = SseEvent<StreamedData>;
 
-export interface OpenStream {
-  events: StreamedEvent[];
-  /** Resolves with the events seen once `predicate` holds for them. */
-  waitFor(predicate: (events: StreamedEvent[]) => boolean, timeoutMs?: number, what?: string): Promise<StreamedEvent[]>;
+export interface OpenStream extends SseStream<StreamedData> {
   messages(): StreamedData[];
-  close(): void;
-  closed: Promise<void>;
 }
 
 let addressCounter = 0;
@@ -144,55 +136,8 @@ export class WebVisitor {
     }
     const res = await fetch(`${this.api}/stream?${query}`, { headers, signal: abort.signal });
     if (!res.ok || !res.body) throw new Error(`stream: ${res.status} ${await res.text()}`);
-    const events: StreamedEvent[] = [];
-    const waiters = new Set<() => void>();
-    const closed = (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const fields = Object.fromEntries(
-              block
-                .split('\n')
-                .filter((l) => l && !l.startsWith(':'))
-                .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trimStart()]),
-            );
-            if (fields.data === undefined) continue;
-            events.push({ event: fields.event ?? 'message', id: fields.id, data: JSON.parse(fields.data) });
-            for (const wake of waiters) wake();
-          }
-        }
-      } catch (err) {
-        if ((err as Error).name !== 'AbortError') throw err;
-      }
-    })();
-    return {
-      events,
-      closed,
-      messages: () => events.filter((e) => e.event === 'message').map((e) => e.data),
-      close: () => abort.abort(),
-      waitFor(predicate, timeoutMs = 10_000, what = 'stream events') {
-        return new Promise((resolve, reject) => {
-          const check = () => {
-            if (!predicate(events)) return;
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(events);
-          };
-          const timer = setTimeout(() => {
-            waiters.delete(check);
-            reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(events)}`));
-          }, timeoutMs);
-          waiters.add(check);
-          check();
-        });
-      },
-    };
+    const stream = readSseStream<StreamedData>(res, abort);
+    return { ...stream, messages: () => stream.events.filter((e) => e.event === 'message').map((e) => e.data) };
   }
 }
 

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
+import { formatNamedSseEvent, pipeSseResponse, SSE_PING } from '../../http/sse-response.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import { formatSseEvent, type StreamEvent, type WireMessage } from './stream-events.ts';
@@ -102,27 +103,16 @@ export async function openEventStream(
   }
   live = true;
   for (const event of early.splice(0)) write(event);
-  if (!ended) out.write(`event: ready\ndata: ${JSON.stringify({ lastEventId: cursor })}\n\n`);
+  if (!ended) out.write(formatNamedSseEvent('ready', { lastEventId: cursor }));
 
-  // Comments keep proxies and load balancers from closing an idle stream.
   if (!ended) {
-    heartbeat = setInterval(() => out.write(': ping\n\n'), deps.heartbeatMs);
+    heartbeat = setInterval(() => out.write(SSE_PING), deps.heartbeatMs);
     lifetime = setTimeout(close, deps.maxLifetimeMs * (0.8 + Math.random() * 0.4));
     deps.open.add(close);
     deps.metrics.webStreams.inc();
   }
 
-  // Written by hand rather than as a Koa stream body: a visitor closing the tab is the normal end
-  // of a stream, not an error for Koa to report.
   ctx.respond = false;
   if (ended) return;
-  ctx.req.socket.setTimeout(0);
-  ctx.req.socket.setNoDelay(true);
-  ctx.res.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    // nginx buffers proxied responses unless told not to.
-    'X-Accel-Buffering': 'no',
-  });
-  out.pipe(ctx.res);
+  pipeSseResponse(ctx, out);
 }

@@ -1,3 +1,5 @@
+import { formatNamedSseEvent } from '../../http/sse-response.ts';
+
 /**
  * The widget's stream protocol (Server-Sent Events), for any sender — the bot, a human agent, the
  * system — with replies streamed as they are written (`delta` events, which the final `message`
@@ -34,5 +36,5 @@ export type StreamEvent =
 export function formatSseEvent(event: StreamEvent): string {
   if (event.type === 'message') return `id: ${event.message.id}\nevent: message\ndata: ${JSON.stringify(event.message)}\n\n`;
   const { type, ...data } = event;
-  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  return formatNamedSseEvent(type, data);
 }

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { recordAnnouncements } from '../../support/conversation-event-recorder.ts';
 import { Redis } from 'ioredis';
 import { createWebChannel } from '../../../src/channels/web/web-channel.ts';
 import { loadConfig } from '../../../src/config/env.ts';
@@ -185,6 +186,7 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
       throw new Error('publish failed');
     },
   };
+  const announce = recordAnnouncements();
   const processTurn = createTurnProcessor({
     db: h.service.db,
     redis,
@@ -195,9 +197,11 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
     coalesceWindowMs: 0,
     lockMs: 5000,
     holdNotice: { text: '', intervalMs: 0 },
+    announce,
   });
   const [job] = await h.queue().getJobs(['waiting', 'delayed', 'prioritized']);
   t.is(await processTurn(job!), 'answered');
+  t.deepEqual(announce.calls, [[[job!.data.conversationId], 'message']], 'the console is told of the stored reply');
   t.true(refused >= 2, `the turn offered drafts (${refused})`);
   await stream.waitFor((e) => countFrom(e, 'bot') === 1, 5000, 'the reply');
   t.is(stream.messages()[1]!.text, ANSWER);
