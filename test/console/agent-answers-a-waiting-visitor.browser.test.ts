@@ -65,6 +65,7 @@ test('an agent sees a visitor waiting without reloading, takes the conversation,
   await agent.getByRole('button', { name: /登\s*录/ }).click();
   await agent.getByRole('tab', { name: '等待人工' }).waitFor();
   t.is(await agent.locator('[data-conversation-id]').count(), 0, 'nobody is waiting yet');
+  await agent.getByText('实时', { exact: true }).waitFor(); // the event stream (GET /api/events) is open
 
   // A visitor on the demo page asks for a person.
   const visitor = await visitorContext.newPage();
@@ -77,9 +78,10 @@ test('an agent sees a visitor waiting without reloading, takes the conversation,
   await say('我要转人工');
   await visitor.locator('li.msg.bot[data-id]').first().waitFor({ timeout: 10_000 });
 
-  // It appears in the console already open: no reload.
+  // It appears in the console already open: no reload, and no timer either (lists poll only while
+  // the event stream is down).
   const waiting = agent.locator('[data-conversation-id]').first();
-  await waiting.waitFor({ timeout: 20_000 });
+  await waiting.waitFor({ timeout: 10_000 });
   t.regex((await waiting.textContent()) ?? '', /等待人工/);
   t.regex((await waiting.textContent()) ?? '', /已等待/);
   t.regex((await waiting.textContent()) ?? '', /客户要求人工/);

@@ -3,6 +3,9 @@ import dayjs from 'dayjs';
 import type { Conversation, Me } from '../api/client';
 import { channelLabel, reasonLabel, STATUS_LABELS } from '../app/labels';
 
+/** A time of the server's, never after this browser's now: a clock a little behind must not say "in a few seconds". */
+const past = (at: string, now: Date) => dayjs(Math.min(Date.parse(at), now.getTime()));
+
 /** One conversation of the inbox; a button for the keyboard too (Enter or Space opens it). */
 export function InboxItem(props: { conversation: Conversation; me: Me; now: Date; selected: boolean; onOpen(): void }) {
   const { conversation: c, me, now, selected, onOpen } = props;
@@ -29,7 +32,7 @@ export function InboxItem(props: { conversation: Conversation; me: Me; now: Date
             {c.customer.displayName ?? c.customer.externalId}
           </Typography.Text>
           <Typography.Text type="secondary" className="inbox-item-time">
-            {dayjs(c.lastMessageAt).from(now)}
+            {past(c.lastMessageAt, now).from(now)}
           </Typography.Text>
         </div>
         <Space size={4} wrap>
@@ -37,7 +40,7 @@ export function InboxItem(props: { conversation: Conversation; me: Me; now: Date
           <Tag color={status.color}>{status.text}</Tag>
           {c.status === 'needs_human' && c.waitingSince && (
             <Tag color="red" className="waiting-time">
-              已等待 {dayjs(c.waitingSince).from(now, true)}
+              已等待 {past(c.waitingSince, now).from(now, true)}
             </Tag>
           )}
           {c.status === 'needs_human' && reason && (
