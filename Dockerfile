@@ -11,20 +11,30 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- deps: production node_modules, built where native addons can compile -------------------
-FROM ${NODE_IMAGE} AS deps
+# --- build: the widget and the agent console, bundled with the dev dependencies -----------------
+# (esbuild; Vite, React and Ant Design for the console). `npm ci` runs the prepare script, which
+# builds both (widget/dist, console/dist); the console's API types are generated from src/.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # python3/make/g++ let node-gyp build an addon from source when no prebuilt binary matches the
-# platform (e.g. a new Node ABI or an unusual arch); they stay in this stage only.
+# platform (e.g. a new Node ABI or an unusual arch).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-# npm ci runs the prepare script, which builds the web chat widget (widget/src -> widget/dist)
-# with esbuild (installed with tsx, a production dependency).
-COPY scripts/build-widget.ts ./scripts/
+COPY package.json package-lock.json tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
 COPY widget ./widget
-RUN npm ci --omit=dev --no-audit --no-fund \
+COPY console ./console
+RUN npm ci --no-audit --no-fund
+
+# --- deps: production node_modules, built where native addons can compile -------------------
+FROM build AS deps
+# The bundles come from the build stage: here the prepare script (which needs the dev
+# dependencies) is skipped, and `npm rebuild` runs the dependencies' own install scripts.
+RUN rm -rf node_modules \
+ && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild \
  && npm cache clean --force
 
 # --- runtime -----------------------------------------------------------------------------------
@@ -44,7 +54,8 @@ COPY migrations ./migrations
 COPY config ./config
 COPY scripts ./scripts
 COPY src ./src
-COPY --from=deps /app/widget ./widget
+COPY --from=build /app/widget ./widget
+COPY --from=build /app/console/dist ./console/dist
 RUN mkdir -p /data && chown node:node /data
 
 # "node" (uid 1000) ships with the official image.

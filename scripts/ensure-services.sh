@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Makes PostgreSQL (127.0.0.1:5432, or TEST_POSTGRES_URL) and Redis (127.0.0.1:6379) answer,
 # installing them from Debian's packages when missing; installs Chromium (/usr/bin/chromium) for
-# the widget's browser tests. Runs as `npm test`'s pretest (so CI and a fresh machine get it);
-# idempotent. Needs root (or sudo) only when something must be installed or started. It changes
-# PostgreSQL's authentication (pg_hba.conf) only when asked (CI=true or KEFU_TEST_PG_TRUST=1) or
-# when it installed PostgreSQL itself in this run (a server made for the tests, with nothing of
-# anyone's to protect), and says so.
+# the browser tests, and a Chinese font for the console's screenshots. Runs as `npm test`'s
+# pretest (so CI and a fresh machine get it); idempotent. Needs root (or sudo) only when something
+# must be installed or started. It changes PostgreSQL's authentication (pg_hba.conf) only when
+# asked (CI=true or KEFU_TEST_PG_TRUST=1) or when it installed PostgreSQL itself in this run (a
+# server made for the tests, with nothing of anyone's to protect), and says so.
 set -euo pipefail
 
 SUDO=""
@@ -78,4 +78,9 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "installing Chromium"
   apt_install chromium
 fi
-echo "PostgreSQL and Redis are up; Chromium is installed"
+# The console's browser test writes the screenshots of docs/agents.md: they need a font with Chinese.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "installing a Chinese font for the console's screenshots"
+  apt_install fonts-wqy-microhei
+fi
+echo "PostgreSQL and Redis are up; Chromium and a Chinese font are installed"

@@ -7,6 +7,7 @@ import { registerWorkspaceMetrics } from '../conversations/workspace-metrics.ts'
 import { createConsoleEventHub } from '../console/live/console-event-hub.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { createHttpApp, type HttpAppDeps } from '../http/app.ts';
+import { registerConsoleAssetRoutes } from '../http/console-assets.ts';
 import { redisPresence } from '../staff/presence.ts';
 import { serveMetricsApart } from '../http/metrics-route.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from '../http/queue-board.ts';
@@ -42,7 +43,7 @@ function readinessCheck({ database, redis }: Infrastructure) {
 }
 
 /**
- * The HTTP app on PORT: the channels' routes and the console API (API roles), health, metrics unless they have a
+ * The HTTP app on PORT: the channels' routes, the console API and the console app (API roles), health, metrics unless they have a
  * listener of their own, and the queue board behind the admin login.
  */
 export async function startHttp(
@@ -94,6 +95,7 @@ export async function startHttp(
           defaultCap: env.AGENT_MAX_OPEN_CONVERSATIONS,
         },
       }),
+      registerConsoleAssetRoutes,
     );
   }
   const app = createHttpApp({

@@ -62,9 +62,10 @@ export interface ConsoleApiDeps {
 /**
  * The console's API under /api: accounts, sessions, tokens, the audit log and conversations, each operation
  * registered once with its OpenAPI description (src/console/api-registry.ts), and the document
- * itself at GET /api/openapi.json.
+ * itself at GET /api/openapi.json. Answers how to build that document, for the console's typed client
+ * (scripts/console-api-types.ts).
  */
-export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
+export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): { document(): object } {
   const api = createApiRegistry(router, createRequestGuard(deps));
   const logIn = createLogIn({ db: deps.db, throttle: createLoginThrottle(deps.redis), lifetimes: deps.lifetimes });
   registerAuthRoutes(api, { db: deps.db, logIn, lifetimes: deps.lifetimes });
@@ -91,4 +92,5 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): void {
     // Built on first request, when every operation is registered; the routes do not change after start.
     handle: () => (document ??= api.document()),
   });
+  return { document: api.document };
 }

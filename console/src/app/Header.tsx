@@ -1,0 +1,40 @@
+import { BellOutlined, LogoutOutlined } from '@ant-design/icons';
+import { Badge, Button, Layout, Space, Tag, Tooltip, Typography } from 'antd';
+import type { Me } from '../api/client';
+import { useLogOut } from '../auth/session';
+import type { LiveState } from '../live/use-live-events';
+import { ROLE_LABELS } from './labels';
+
+/** The top bar: who is signed in, whether live updates flow, alerts on, and log out. */
+export function Header({ me, live }: { me: Me; live: LiveState }) {
+  const logOut = useLogOut();
+  return (
+    <Layout.Header className="workspace-header">
+      <Typography.Text strong className="brand">
+        kefu-hub 客服工作台
+      </Typography.Text>
+      <Space size="small" wrap={false}>
+        <Tooltip title={live.connected ? '新会话和消息会自动出现' : '正在重新连接，列表会定时刷新'}>
+          <Badge status={live.connected ? 'success' : 'warning'} text={live.connected ? '实时' : '重连中'} />
+        </Tooltip>
+        <Tooltip title={live.alertsOn ? '有客户等待人工时会响铃并弹出桌面通知' : '开启响铃和桌面通知'}>
+          <Button
+            size="small"
+            type={live.alertsOn ? 'primary' : 'default'}
+            icon={<BellOutlined />}
+            aria-pressed={live.alertsOn}
+            onClick={() => void live.enableAlerts()}
+          >
+            提醒
+          </Button>
+        </Tooltip>
+        <span className="who">
+          {me.user.displayName} <Tag>{ROLE_LABELS[me.user.role]}</Tag>
+        </span>
+        <Button size="small" icon={<LogoutOutlined />} loading={logOut.isPending} onClick={() => logOut.mutate()}>
+          退出
+        </Button>
+      </Space>
+    </Layout.Header>
+  );
+}

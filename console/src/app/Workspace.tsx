@@ -1,0 +1,46 @@
+import { Empty, Grid, Layout } from 'antd';
+import type { Me } from '../api/client';
+import { ConversationView } from '../conversation/ConversationView';
+import { InboxPanel } from '../inbox/InboxPanel';
+import { LiveStatus } from '../live/live-status';
+import { useLiveEvents } from '../live/use-live-events';
+import { Header } from './Header';
+import { openConversation, useOpenConversationId } from './route';
+
+/**
+ * The inbox beside the open conversation; on a phone (below antd's `md`, 768 px) they are two
+ * screens, the conversation with a way back to the list.
+ */
+export function Workspace({ me }: { me: Me }) {
+  const live = useLiveEvents();
+  const openId = useOpenConversationId();
+  const wide = Grid.useBreakpoint().md ?? true;
+  const inbox = <InboxPanel me={me} openId={openId} />;
+  const conversation =
+    openId === null ? (
+      <Empty className="no-conversation" description="从左侧选择一个会话" />
+    ) : (
+      <ConversationView key={openId} id={openId} me={me} onBack={wide ? undefined : () => openConversation(null)} />
+    );
+  return (
+    <LiveStatus.Provider value={live.connected}>
+      <Layout className="workspace">
+        <Header me={me} live={live} />
+        <Layout.Content className="workspace-body">
+          {wide ? (
+            <>
+              <section className="inbox-column" aria-label="会话列表">
+                {inbox}
+              </section>
+              <section className="conversation-column" aria-label="会话">
+                {conversation}
+              </section>
+            </>
+          ) : (
+            <section className="single-column">{openId === null ? inbox : conversation}</section>
+          )}
+        </Layout.Content>
+      </Layout>
+    </LiveStatus.Provider>
+  );
+}

@@ -1,0 +1,154 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import test from 'ava';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createStaffUser } from '../../src/staff/staff-users.ts';
+import { chromiumInstalled, launchChromium } from '../support/browser.ts';
+import { PASSWORD } from '../support/console-api.ts';
+import { type Harness, startHarness } from '../support/wecom-service.ts';
+
+/**
+ * The agent's journey in the console (issue 13, "Done when"), in Chromium against the whole
+ * service with the demo's offline bot: a visitor on the demo page asks the widget for a person;
+ * the waiting conversation appears in the agent's open console without a reload; the agent opens
+ * it from the keyboard, takes it and replies; the reply shows in the visitor's widget; the agent
+ * resolves it and the bot answers the visitor's next question. Also the phone layout of the
+ * inbox. The screenshots of docs/agents.md are taken here.
+ */
+const screenshots = new URL('../../docs/images/', import.meta.url);
+let h: Harness;
+let browser: Browser;
+test.before(async () => {
+  if (!chromiumInstalled()) throw new Error('Chromium is missing at /usr/bin/chromium: run scripts/ensure-services.sh');
+  for (const bundle of ['../../widget/dist/widget.js', '../../console/dist/index.html']) {
+    if (!existsSync(new URL(bundle, import.meta.url))) throw new Error(`${bundle} is missing: \`npm ci\` or \`npm run build\` builds it`);
+  }
+  h = await startHarness({ database: 'postgres' });
+  browser = await launchChromium();
+  mkdirSync(screenshots, { recursive: true });
+});
+test.after.always(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+/** A console page that records what the page's Content-Security-Policy refused: the app must need nothing it forbids. */
+async function consolePage(context: BrowserContext): Promise<{ page: Page; refused: string[] }> {
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) refused.push(message.text());
+  });
+  return { page, refused };
+}
+
+const widgetSays = (page: Page, from: 'bot' | 'agent', text: string) => page.locator(`li.msg.${from} .body`).filter({ hasText: text });
+
+test('an agent sees a visitor waiting without reloading, takes the conversation, replies into the widget and resolves it back to the bot', async (t) => {
+  await createStaffUser(
+    h.service.db,
+    { email: 'wang@example.com', displayName: '客服小王', role: 'agent', password: PASSWORD },
+    { actorId: null, sourceIp: null, via: 'cli' },
+  );
+  const agentContext = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  const visitorContext = await browser.newContext({ locale: 'zh-CN' });
+  t.teardown(async () => {
+    await agentContext.close();
+    await visitorContext.close();
+  });
+
+  // The agent signs in and leaves the inbox open.
+  const { page: agent, refused } = await consolePage(agentContext);
+  await agent.goto(`${h.baseUrl}/console`);
+  await agent.getByLabel('邮箱').fill('wang@example.com');
+  await agent.getByLabel('密码').fill(PASSWORD);
+  await agent.getByRole('button', { name: /登\s*录/ }).click();
+  await agent.getByRole('tab', { name: '等待人工' }).waitFor();
+  t.is(await agent.locator('[data-conversation-id]').count(), 0, 'nobody is waiting yet');
+  await agent.getByText('实时', { exact: true }).waitFor(); // the event stream (GET /api/events) is open
+
+  // A visitor on the demo page asks for a person.
+  const visitor = await visitorContext.newPage();
+  await visitor.goto(`${h.baseUrl}/`);
+  await visitor.getByRole('button', { name: '打开在线客服' }).click();
+  const say = async (text: string) => {
+    await visitor.getByRole('textbox', { name: '输入消息' }).fill(text);
+    await visitor.keyboard.press('Enter');
+  };
+  await say('我要转人工');
+  await visitor.locator('li.msg.bot[data-id]').first().waitFor({ timeout: 10_000 });
+
+  // It appears in the console already open: no reload, and no timer either (lists poll only while
+  // the event stream is down).
+  const waiting = agent.locator('[data-conversation-id]').first();
+  await waiting.waitFor({ timeout: 10_000 });
+  t.regex((await waiting.textContent()) ?? '', /等待人工/);
+  t.regex((await waiting.textContent()) ?? '', /已等待/);
+  t.regex((await waiting.textContent()) ?? '', /客户要求人工/);
+  await agent.screenshot({ path: new URL('console-inbox.png', screenshots).pathname });
+
+  // On a phone the inbox is a screen of its own.
+  const phone = await browser.newContext({
+    locale: 'zh-CN',
+    viewport: { width: 375, height: 667 },
+    storageState: await agentContext.storageState(),
+  });
+  t.teardown(() => phone.close());
+  const { page: phonePage } = await consolePage(phone);
+  await phonePage.goto(`${h.baseUrl}/console/`);
+  await phonePage.locator('[data-conversation-id]').first().waitFor();
+  t.is(await phonePage.getByRole('region', { name: '会话' }).count(), 0, 'no conversation column beside the list');
+  t.true(await phonePage.evaluate(() => document.documentElement.scrollWidth <= 375), 'nothing wider than the phone');
+  await phonePage.screenshot({ path: new URL('console-mobile-inbox.png', screenshots).pathname });
+  await phonePage.locator('[data-conversation-id]').first().click();
+  await phonePage.getByRole('button', { name: '返回会话列表' }).click();
+  await phonePage.locator('[data-conversation-id]').first().waitFor();
+
+  // The agent opens it from the keyboard, leaves a note for colleagues, and takes it.
+  await waiting.focus();
+  await agent.keyboard.press('Enter');
+  const history = agent.getByRole('log', { name: '会话记录' });
+  await history.getByText('我要转人工').waitFor();
+  t.true(
+    await history
+      .locator('li.message.bot .bot-decision')
+      .getByText(/转人工/)
+      .isVisible(),
+    'the bot’s decision is shown',
+  );
+  await agent.getByRole('tab', { name: '内部备注' }).click();
+  await agent.getByRole('textbox', { name: '内部备注' }).fill('老客户，优先处理');
+  await agent.keyboard.press('Enter');
+  await history.locator('li.message.note').filter({ hasText: '老客户，优先处理' }).waitFor();
+  t.regex((await history.locator('li.message.note').textContent()) ?? '', /内部备注 · 客户不可见/);
+  await agent.getByRole('tab', { name: '回复客户' }).click();
+  await agent.getByRole('button', { name: /接\s*入/ }).click();
+  await agent.getByText('由我接待').waitFor();
+
+  // Shift+Enter is a new line; Enter sends.
+  const replyBox = agent.getByRole('textbox', { name: '回复客户' });
+  await replyBox.fill('您好，我是客服小王');
+  await replyBox.press('Shift+Enter');
+  await replyBox.pressSequentially('请问有什么可以帮您？');
+  await replyBox.press('Enter');
+  const reply = history.locator('li.message.agent').filter({ hasText: '请问有什么可以帮您？' });
+  await reply.waitFor();
+  t.is(await replyBox.inputValue(), '', 'the box is emptied once sent');
+  t.regex((await reply.textContent()) ?? '', /客服小王/, 'the reply carries the agent’s name');
+  t.regex((await reply.textContent()) ?? '', /您好，我是客服小王\n请问/, 'on two lines');
+  await agent.screenshot({ path: new URL('console-conversation.png', screenshots).pathname });
+
+  // The visitor sees the person's reply in the widget, and never the note.
+  await widgetSays(visitor, 'agent', '请问有什么可以帮您？').waitFor({ timeout: 10_000 });
+  t.is(await visitor.getByText('老客户，优先处理').count(), 0, 'the note stays internal');
+
+  // Resolved, the conversation goes back to the bot (and out of this agent's sight: back to the
+  // inbox), and the bot answers the visitor's next question.
+  await agent.getByRole('button', { name: /解\s*决/ }).click();
+  await agent.waitForURL(/\/console\/$/);
+  await agent.getByText('暂无会话').waitFor();
+  await say('多久发货');
+  await widgetSays(visitor, 'bot', '现货商品').waitFor({ timeout: 10_000 });
+
+  t.deepEqual(refused, [], 'the Content-Security-Policy refused nothing the console needs');
+});
