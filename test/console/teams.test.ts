@@ -65,12 +65,14 @@ test.serial(
     t.is((await api(holder, 'POST', `/api/conversations/${waiting.id}/assign`, { assignee: 'me' })).status, 204);
     t.is((await api(member, 'GET', `/api/conversations/${waiting.id}`)).status, 200, "a member sees the team's conversation");
     t.is((await api(outsider, 'GET', `/api/conversations/${waiting.id}`)).status, 403, 'another agent does not');
-    const inbox = async (who: Credentials) =>
-      ((await (await api(who, 'GET', '/api/conversations')).json()) as { conversations: Array<{ id: number }> }).conversations.map(
-        (c) => c.id,
-      );
+    const inbox = async (who: Credentials, view = 'all') =>
+      (
+        (await (await api(who, 'GET', `/api/conversations?view=${view}`)).json()) as { conversations: Array<{ id: number }> }
+      ).conversations.map((c) => c.id);
     t.deepEqual(await inbox(member), [waiting.id]);
+    t.deepEqual(await inbox(member, 'team'), [waiting.id], 'the team view lists it while a teammate holds it');
     t.deepEqual(await inbox(outsider), []);
+    t.deepEqual(await inbox(outsider, 'team'), []);
     t.is((await api(member, 'POST', `/api/conversations/${waiting.id}/transfer`, { teamId })).status, 403, 'only its holder transfers it');
     t.is((await api(holder, 'POST', `/api/conversations/${waiting.id}/transfer`, { teamId: 999_999 })).status, 400);
 

@@ -95,7 +95,15 @@ const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtu
   { route: 'DELETE /api/me/tokens/:id', method: 'DELETE', url: () => `/api/me/tokens/${pick([0, -1, 2 ** 40, 'x', '1e3'])}` },
   { route: 'POST /api/users', method: 'POST', url: () => '/api/users' },
   { route: 'PATCH /api/users/:id', method: 'PATCH', url: (f) => `/api/users/${pick([f.userId, 0, -1, 2 ** 40, 'x'])}` },
-  ...['assign', 'messages', 'notes', 'resolve', 'close', 'read'].map((action) => ({
+  { route: 'PUT /api/users/:id/wecom', method: 'PUT', url: (f) => `/api/users/${pick([f.userId, 0, -1, 2 ** 40, 'x'])}/wecom` },
+  { route: 'PUT /api/me/presence', method: 'PUT', url: () => '/api/me/presence' },
+  { route: 'PUT /api/me/duty', method: 'PUT', url: () => '/api/me/duty' },
+  { route: 'POST /api/teams', method: 'POST', url: () => '/api/teams' },
+  { route: 'PATCH /api/teams/:id', method: 'PATCH', url: () => `/api/teams/${pick(ODD_IDS)}` },
+  { route: 'PUT /api/teams/:id/members', method: 'PUT', url: () => `/api/teams/${pick(ODD_IDS)}/members` },
+  { route: 'PUT /api/teams/:id/accounts', method: 'PUT', url: () => `/api/teams/${pick(ODD_IDS)}/accounts` },
+  { route: 'GET /api/conversations/:id/servicers', method: 'GET', url: () => `/api/conversations/${pick(ODD_IDS)}/servicers` },
+  ...['assign', 'messages', 'notes', 'resolve', 'close', 'read', 'transfer', 'servicer'].map((action) => ({
     route: `POST /api/conversations/:id/${action}`,
     method: 'POST',
     url: () => `/api/conversations/${pick(ODD_IDS)}/${action}`,
@@ -161,7 +169,18 @@ export function consoleMakers(f: ConsoleFixtures, widgetToken: string): Maker[] 
       mustRefuse: true,
     }),
   ]);
-  const reads = ['/api/me', '/api/me/tokens', '/api/users', '/api/audit', '/api/audit/export'].map(
+  const reads = [
+    '/api/me',
+    '/api/me/tokens',
+    '/api/me/duty',
+    '/api/users',
+    '/api/audit',
+    '/api/audit/export',
+    '/api/agents',
+    '/api/teams',
+    '/api/conversations/counts',
+    '/api/events',
+  ].map(
     (path): Maker =>
       () => ({
         route: `GET ${path}`,

@@ -35,7 +35,7 @@ const GENERIC_KINDS = new Set(['wrong method', 'junk in the query', 'odd headers
 
 /** Listed routes that got no bad input, or — when they take input (a body, a path parameter) — only the generic kinds. */
 export function routesLeftOut(routes: string[], tally: OutcomeTally): string[] {
-  const takesInput = (r: string) => r.startsWith('POST') || r.includes(':');
+  const takesInput = (r: string) => !r.startsWith('GET') || r.includes(':');
   return routes.filter((r) => {
     const kinds = tally.byRoute.get(r);
     return !kinds || (takesInput(r) && [...kinds.keys()].every((k) => GENERIC_KINDS.has(k)));
