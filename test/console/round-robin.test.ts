@@ -14,10 +14,12 @@ import { listAgents } from '../../src/staff/list-agents.ts';
 import { redisPresence } from '../../src/staff/presence.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { createTeam, setTeamAccounts, setTeamMembers, updateTeam } from '../../src/staff/teams.ts';
+import { call, openConsoleEvents } from '../support/console-api.ts';
 import { recordConversationEvents } from '../support/conversation-event-recorder.ts';
 import { customerWrites, waitForPerson } from '../support/conversation-fixtures.ts';
 import { createTestDatabase } from '../support/databases.ts';
-import { deleteRedisPrefix, REDIS_URL } from '../support/wecom-service.ts';
+import { handoffBrain, staffMember } from '../support/staff-members.ts';
+import { deleteRedisPrefix, REDIS_URL, startHarness } from '../support/wecom-service.ts';
 
 const CLI = { actorId: null, sourceIp: null, via: 'cli' } as const;
 const SUPERVISOR_IP = { actorId: null, sourceIp: '127.0.0.1' };
@@ -198,4 +200,39 @@ test.serial('resolving frees a slot and the next waiting conversation is assigne
   t.deepEqual(await s.holders(ids), [null, other, member], 'transferred to the other team, and the freed slot filled');
   const [moved] = await s.db.select({ teamId: conversations.teamId }).from(conversations).where(eq(conversations.id, ids[1]!));
   t.is(moved!.teamId, otherTeam.id);
+});
+
+test.serial("the bot's handoff is assigned to the team member whose console is open, who hears of it on their stream", async (t) => {
+  const h = await startHarness({ database: 'postgres', brain: handoffBrain() });
+  t.teardown(() => h.close());
+  const boss = await staffMember(h, 'boss@example.com', 'supervisor');
+  const member = await staffMember(h, 'member@example.com', 'agent');
+  const api = (method: string, path: string, body: unknown) => call(h.baseUrl, method, path, { ...boss, body });
+  const created = await api('POST', '/api/teams', { name: '售后', autoAssign: true, maxOpenPerAgent: 2 });
+  const { id: teamId } = (await created.json()) as { id: number };
+  t.is((await api('PUT', `/api/teams/${teamId}/members`, { userIds: [member.id] })).status, 204);
+  t.is((await api('PUT', `/api/teams/${teamId}/accounts`, { accounts: [{ channel: 'wecom', account: 'default' }] })).status, 204);
+  const stream = await openConsoleEvents(h.baseUrl, member);
+  t.teardown(() => stream.close());
+
+  await h.sendText('wangwu', '我要人工');
+  const events = await stream.waitFor(
+    (all) => all.some((e) => e.event === 'conversation' && e.data.change === 'assigned'),
+    15_000,
+    'assigned',
+  );
+  const assigned = events.find((e) => e.event === 'conversation' && e.data.change === 'assigned')!;
+  t.like(assigned.data, { status: 'human', assignee: member.id, teamId });
+  const [row] = await h.service.db
+    .select()
+    .from(conversations)
+    .where(eq(conversations.id, assigned.data.conversationId as number));
+  t.deepEqual([row!.status, row!.assignee], ['human', String(member.id)]);
+  const agents = (await (await call(h.baseUrl, 'GET', '/api/agents', { ...member })).json()) as {
+    agents: Array<{ id: number; cap: number; open: number }>;
+  };
+  t.like(
+    agents.agents.find((a) => a.id === member.id),
+    { cap: 2, open: 1 },
+  );
 });
