@@ -66,7 +66,8 @@ export async function openConsoleStream(ctx: Context, deps: ConsoleStreamDeps, c
   out.write(`retry: ${RETRY_MS}\n\n`);
   out.write(formatNamedSseEvent('ready', { at: new Date().toISOString() }));
   // After `ready`: the stream is listening, so the console hears of what round-robin gives its user.
-  await deps.roundRobin?.available(caller.userId);
+  // Not awaited, so the stream starts at once; it never rejects (a failure is logged, the sweep repairs it).
+  void deps.roundRobin?.available(caller.userId);
 
   const beat = async () => {
     try {
