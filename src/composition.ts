@@ -12,6 +12,7 @@ import { startHttp } from './composition/start-http.ts';
 import { startIntake } from './composition/start-intake.ts';
 import { startStaffNotices } from './composition/start-staff-notices.ts';
 import { startWorkers } from './composition/start-workers.ts';
+import { startAssignment } from './composition/start-round-robin.ts';
 import type { Config } from './config/env.ts';
 import type { ConversationEvents } from './conversations/conversation-events.ts';
 import type { DatabaseHandle } from './db/connect.ts';
@@ -60,15 +61,17 @@ export async function startService(config: Config, role: Role, overrides: Servic
     const channels = built.map((b) => b.channel);
     const notices = await startStaffNotices(context, infra, channels);
     accept = (await startIntake(context, infra, channels, notices)).accept;
+    const assignment = startAssignment(context, infra, channels);
     let worker: Worker | undefined;
     let workerKnowledge: LoadedKnowledge | undefined;
-    if (role !== 'api') ({ worker, knowledge: workerKnowledge } = await startWorkers(context, infra, built, notices, overrides.brain));
+    if (role !== 'api')
+      ({ worker, knowledge: workerKnowledge } = await startWorkers(context, infra, built, notices, assignment, overrides.brain));
     let accepting = true;
     const knowledge = knowledgeForApi(context, infra, workerKnowledge);
     const { server, port, metricsPort, endLiveConnections } = await startHttp(
       context,
       infra,
-      { built, knowledge },
+      { built, knowledge, assignment },
       () => accepting,
       notices ? [notices.queue] : [],
     );

@@ -3,16 +3,15 @@ import type { Queue } from 'bullmq';
 import type { KnowledgeLookup } from '../brain/knowledge/look-up-knowledge.ts';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import { consoleApi } from '../console/console-api.ts';
-import { registerWorkspaceMetrics } from '../conversations/workspace-metrics.ts';
 import { createConsoleEventHub } from '../console/live/console-event-hub.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { createHttpApp, type HttpAppDeps } from '../http/app.ts';
 import { registerConsoleAssetRoutes } from '../http/console-assets.ts';
-import { redisPresence } from '../staff/presence.ts';
 import { serveMetricsApart } from '../http/metrics-route.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from '../http/queue-board.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
 import type { StartContext } from './start-context.ts';
+import type { Assignment } from './start-round-robin.ts';
 
 export interface HttpListeners {
   server: Server;
@@ -49,7 +48,7 @@ function readinessCheck({ database, redis }: Infrastructure) {
 export async function startHttp(
   { config, role, logger, stops }: StartContext,
   infra: Infrastructure,
-  { built, knowledge }: { built: BuiltChannel[]; knowledge: KnowledgeLookup },
+  { built, knowledge, assignment }: { built: BuiltChannel[]; knowledge: KnowledgeLookup; assignment: Assignment },
   isAcceptingTraffic: () => boolean,
   /** Queues of the service's own besides the conversation queue (staff notices), for the queue board. */
   ownQueues: Queue[] = [],
@@ -76,8 +75,8 @@ export async function startHttp(
           logger,
           channels: built.map((b) => b.channel),
           events: infra.events,
-          // The API roles report the waiting gauge; a worker's /metrics would repeat it.
-          timings: registerWorkspaceMetrics(infra.metrics, infra.db),
+          timings: assignment.timings,
+          roundRobin: assignment.roundRobin,
         },
         knowledge,
         live: {
@@ -85,13 +84,8 @@ export async function startHttp(
           logger,
           heartbeatMs: env.CONSOLE_EVENTS_HEARTBEAT_MS,
           open: consoleStreams,
-          // Two missed heartbeats and a margin: a killed process's users go offline within about a minute.
-          presence: redisPresence({
-            redis: infra.redis,
-            redisPrefix: infra.redisPrefix,
-            logger,
-            streamTtlMs: 2 * env.CONSOLE_EVENTS_HEARTBEAT_MS + 10_000,
-          }),
+          presence: assignment.presence,
+          roundRobin: assignment.roundRobin,
           defaultCap: env.AGENT_MAX_OPEN_CONVERSATIONS,
         },
       }),

@@ -6,10 +6,16 @@ import { queueWaitingNotice } from '../queue/staff-notice-queue.ts';
 import { createTurnProcessor } from '../workers/conversation-turn-processor.ts';
 import { startConversationWorker } from '../workers/conversation-worker.ts';
 import { startRecoverySweep } from '../workers/recovery-sweep.ts';
+import { startRoundRobinSweep } from '../workers/round-robin-sweep.ts';
+import type { AnnounceConversations } from '../conversations/announce-conversations.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
 import { startBrain } from './start-brain.ts';
 import type { StartContext } from './start-context.ts';
+import type { Assignment } from './start-round-robin.ts';
 import { type StaffNotices, startStaffNoticeSender } from './start-staff-notices.ts';
+
+/** How often the worker looks for waiting conversations round-robin could assign but did not. */
+const ROUND_ROBIN_SWEEP_MS = 30_000;
 
 /**
  * What the worker roles run: the brain, the conversation worker that answers turns, the recovery
@@ -21,6 +27,7 @@ export async function startWorkers(
   infra: Infrastructure,
   built: BuiltChannel[],
   notices: StaffNotices | undefined,
+  { roundRobin }: Assignment,
   brainOverride?: Brain,
 ): Promise<{ worker: Worker; knowledge?: LoadedKnowledge }> {
   const { config, logger, stops } = context;
@@ -36,6 +43,11 @@ export async function startWorkers(
         metrics,
         logger,
       );
+  // A conversation the worker handed over (the bot, a failed delivery or job) is assigned once that commit is told.
+  const announce: AnnounceConversations = (conversationIds, change) => {
+    infra.announce(conversationIds, change);
+    if (change === 'waiting') void roundRobin.waiting(conversationIds);
+  };
   const onWaiting = notices && ((conversationId: number, handoff: string) => queueWaitingNotice(notices.queue, conversationId, handoff));
   const processTurn = createTurnProcessor({
     db,
@@ -49,7 +61,7 @@ export async function startWorkers(
     lockMs: Math.ceil(env.JOB_LOCK_MS / 2),
     holdNotice: { text: env.HOLD_NOTICE_TEXT, intervalMs: env.HOLD_NOTICE_INTERVAL_MS },
     ...(onWaiting && { onWaiting }),
-    announce: infra.announce,
+    announce,
   });
   if (notices) await startStaffNoticeSender(context, infra, notices);
   const worker = startConversationWorker({
@@ -64,11 +76,12 @@ export async function startWorkers(
     lockMs: env.JOB_LOCK_MS,
     ...(onWaiting && { onWaiting }),
     onError: (err) => infra.redisErrors.report('worker', err),
-    announce: infra.announce,
+    announce,
   });
   // Connected before the process says it started: a stop during BullMQ's own connection setup
   // (a quick test, a crash-looping deploy) rejected inside BullMQ with nobody to hear it.
   await worker.waitUntilReady();
+  stops.add(startRoundRobinSweep(roundRobin, ROUND_ROBIN_SWEEP_MS));
   stops.add(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
   for (const { startBackgroundWork } of built) if (startBackgroundWork) stops.add(startBackgroundWork());
   return { worker, ...(knowledge && { knowledge }) };

@@ -12,6 +12,7 @@ import { listInbox, readConversation } from '../conversations/list-inbox.ts';
 import { readReplyWindow } from '../conversations/reply-window.ts';
 import { resolveConversation } from '../conversations/resolve-conversation.ts';
 import { replyWindowByChannel, sendAgentReply, splitByChannel } from '../conversations/send-agent-reply.ts';
+import type { RoundRobin } from '../conversations/staff-access.ts';
 import { staffLinesFor } from '../conversations/staff-lines.ts';
 import { transferConversation } from '../conversations/transfer-conversation.ts';
 import type { Database } from '../db/connect.ts';
@@ -38,6 +39,8 @@ export interface ConversationRoutesDeps {
   events: ConversationEvents;
   /** Where handoff wait and first-response times go (the Prometheus histograms). */
   timings?: WorkspaceTimings;
+  /** Assigns what waits again after a transfer, resolve or close (src/conversations/round-robin.ts). */
+  roundRobin?: RoundRobin;
 }
 
 const status = z.enum(conversationStatuses);
@@ -112,7 +115,13 @@ export function registerConversationRoutes(api: ApiRegistry, deps: ConversationR
   // A conversation of a channel no longer configured still reads (its window unknown: none shown).
   const replyWindowRule = replyWindowByChannel(deps.channels);
   const servicerDeps = { db, events: deps.events, servicersOf: (kind: string) => channelOf(kind)?.servicers };
-  const ops = { db, events: deps.events, lines, ...(deps.timings && { timings: deps.timings }) };
+  const ops = {
+    db,
+    events: deps.events,
+    lines,
+    ...(deps.timings && { timings: deps.timings }),
+    ...(deps.roundRobin && { roundRobin: deps.roundRobin }),
+  };
   const base = { tag: 'conversations', access: CONVERSATION_ROLES };
   const done = { status: 204, description: 'Done' } as const;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database } from '../db/connect.ts';
 import { presenceStates } from '../staff/presence-events.ts';
+import type { RoundRobin } from '../conversations/staff-access.ts';
 import type { PresenceStore } from '../staff/presence.ts';
 import { HOLDING_ROLES, listAgents } from '../staff/list-agents.ts';
 import { EVERY_ROLE } from '../staff/roles.ts';
@@ -12,6 +13,8 @@ export interface PresenceRoutesDeps {
   presence: PresenceStore;
   /** AGENT_MAX_OPEN_CONVERSATIONS. */
   defaultCap: number;
+  /** Back from away: round-robin may give the caller waiting conversations of their teams. */
+  roundRobin?: Pick<RoundRobin, 'available'>;
 }
 
 const presence = z.enum(presenceStates);
@@ -38,7 +41,11 @@ export function registerPresenceRoutes(api: ApiRegistry, deps: PresenceRoutesDep
     access: EVERY_ROLE,
     body: z.object({ presence: z.enum(['online', 'away']) }),
     success: { status: 200, description: 'The caller’s presence now', schema: z.object({ presence }) },
-    handle: async ({ body, caller }) => ({ presence: await deps.presence.setAway(caller.userId, body.presence === 'away') }),
+    handle: async ({ body, caller }) => {
+      const now = await deps.presence.setAway(caller.userId, body.presence === 'away');
+      if (now === 'online') await deps.roundRobin?.available(caller.userId);
+      return { presence: now };
+    },
   });
 
   api.operation({

@@ -5,7 +5,7 @@ import { stampResolved } from './workspace-moments.ts';
 
 /** Closed: the customer's next message opens a new conversation (with the bot). */
 export async function closeConversation(
-  { db, events }: StaffOperationDeps,
+  { db, events, roundRobin }: StaffOperationDeps,
   actor: StaffActor,
   conversationId: number,
   audit: AuditContext,
@@ -22,7 +22,9 @@ export async function closeConversation(
       objectId: current.id,
       details: { from: current.status, assignee: current.assignee },
     });
-    return next;
+    return { next, freed: current.status === 'human' ? current.assignee : null };
   });
-  events.publish(eventOf(done, 'closed'));
+  events.publish(eventOf(done.next, 'closed'));
+  // Its holder has a slot free: round-robin may give them the next waiting one.
+  if (done.freed) await roundRobin?.available(Number(done.freed));
 }

@@ -11,7 +11,7 @@ import { stampResolved } from './workspace-moments.ts';
  * customer whose client shows it is told the bot is back (src/conversations/staff-lines.ts).
  */
 export async function resolveConversation(
-  { db, events, lines }: StaffOperationDeps,
+  { db, events, lines, roundRobin }: StaffOperationDeps,
   actor: StaffActor,
   conversationId: number,
   audit: AuditContext,
@@ -30,8 +30,10 @@ export async function resolveConversation(
       details: { from: current.status, previousAssignee: current.assignee },
     });
     const line = lines && (await storeStaffLine(tx, lines, current, { text: BACK_TO_BOT_LINE, event: 'left' }));
-    return { next, line };
+    return { next, line, freed: current.assignee };
   });
   events.publish(eventOf(done.next, 'resolved'));
   await queueStaffLine(lines, done.line);
+  // Its holder has a slot free: round-robin may give them the next waiting one.
+  if (done.freed) await roundRobin?.available(Number(done.freed));
 }

@@ -16,6 +16,20 @@ export interface StaffOperationDeps {
   lines?: StaffLineDeps;
   /** Where handoff wait and first-response times go (the Prometheus histograms). */
   timings?: WorkspaceTimings;
+  /** Told when a conversation starts waiting or a person frees a slot (src/conversations/round-robin.ts). */
+  roundRobin?: RoundRobin;
+}
+
+/**
+ * Round-robin assignment, told after a change commits. Awaited, so a console operation answers once
+ * what it freed is assigned again; never throws: the change has committed, and the periodic sweep
+ * repairs a failed run.
+ */
+export interface RoundRobin {
+  /** These conversations wait for a person now: assigns within their teams. */
+  waiting(conversationIds: number[]): Promise<void>;
+  /** A staff member came online or freed a slot: assigns within their auto-assigning teams. */
+  available(userId: number): Promise<void>;
 }
 
 /** The staff member acting on a conversation, as the console API resolved them. */

@@ -11,7 +11,7 @@ import { conflict, eventOf, holds, readForStaff, type StaffActor, type StaffOper
  * concurrent change answers 409 (staff-access.ts, transition).
  */
 export async function transferConversation(
-  { db, events }: StaffOperationDeps,
+  { db, events, roundRobin }: StaffOperationDeps,
   actor: StaffActor,
   input: { conversationId: number; teamId: number },
   audit: AuditContext,
@@ -38,7 +38,10 @@ export async function transferConversation(
       objectId: current.id,
       details: { from: current.status, previousAssignee: current.assignee, previousTeamId: current.teamId, teamId: team.id },
     });
-    return { ...current, status: 'needs_human' as const, assignee: null, teamId: team.id };
+    return { state: { ...current, status: 'needs_human' as const, assignee: null, teamId: team.id }, previousAssignee: current.assignee };
   });
-  events.publish(eventOf(moved, 'waiting'));
+  events.publish(eventOf(moved.state, 'waiting'));
+  // It waits in its new team's queue, and its previous holder has a slot free.
+  await roundRobin?.waiting([moved.state.id]);
+  if (moved.previousAssignee) await roundRobin?.available(Number(moved.previousAssignee));
 }

@@ -20,6 +20,11 @@ export function registerWorkspaceMetrics(metrics: Metrics, db: Database): Worksp
     );
     return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
   };
+  return workspaceTimings(metrics);
+}
+
+/** The histograms alone, for a worker process: the waiting gauge is the API's to report. */
+export function workspaceTimings(metrics: Metrics): WorkspaceTimings {
   return {
     handoffWaited: (channel, seconds) => metrics.handoffWait.observe({ channel }, seconds),
     firstResponded: (channel, seconds) => metrics.firstResponse.observe({ channel }, seconds),

@@ -43,6 +43,8 @@ export const staffUsers = pgTable(
     wecomUserId: text('wecom_user_id'),
     /** Toggled by the person (PUT /api/me/duty): only those on duty are sent WeCom notices of waiting conversations. */
     onDuty: boolean('on_duty').notNull().default(false),
+    /** When a conversation was last assigned to them: round-robin's tie-break, least recently first (src/conversations/assign-waiting-conversations.ts). */
+    lastAssignedAt: timestamptz('last_assigned_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

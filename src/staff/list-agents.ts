@@ -1,6 +1,7 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
-import { conversations, staffUsers, teamMembers } from '../db/schema.ts';
+import { staffUsers, teamMembers } from '../db/schema.ts';
+import { capOf, openCountOf } from './agent-caps.ts';
 import type { Presence } from './presence-events.ts';
 import type { PresenceStore } from './presence.ts';
 import type { StaffRole } from './roles.ts';
@@ -15,7 +16,7 @@ export interface AgentStatus {
   presence: Presence;
   /** Conversations they hold (status `human`). */
   open: number;
-  /** How many they may hold at once before round-robin passes them over. */
+  /** How many they may hold at once before round-robin passes them over (src/staff/agent-caps.ts). */
   cap: number;
   teamIds: number[];
 }
@@ -23,19 +24,23 @@ export interface AgentStatus {
 /** Everyone who can hold conversations and is not disabled, with presence and load: who can take one now. */
 export async function listAgents(db: Database, presence: PresenceStore, defaultCap: number): Promise<AgentStatus[]> {
   const rows = await db
-    .select({ id: staffUsers.id, name: staffUsers.displayName, role: staffUsers.role, open: count(conversations.id) })
+    .select({
+      id: staffUsers.id,
+      name: staffUsers.displayName,
+      role: staffUsers.role,
+      open: openCountOf(sql`${staffUsers.id}`),
+      cap: capOf(sql`${staffUsers.id}`, defaultCap),
+    })
     .from(staffUsers)
-    .leftJoin(conversations, and(eq(conversations.status, 'human'), eq(conversations.assignee, sql`${staffUsers.id}::text`)))
     .where(and(eq(staffUsers.disabled, false), inArray(staffUsers.role, [...HOLDING_ROLES])))
-    .groupBy(staffUsers.id)
     .orderBy(asc(staffUsers.displayName), asc(staffUsers.id));
   const present = await presence.presenceOf(rows.map((r) => r.id));
   const members = await db.select().from(teamMembers);
   return rows.map((r) => ({
     ...r,
     open: Number(r.open),
+    cap: Number(r.cap),
     presence: present.get(r.id) ?? 'offline',
-    cap: defaultCap,
     teamIds: members.filter((m) => m.userId === r.id).map((m) => m.teamId),
   }));
 }

@@ -9,9 +9,9 @@ import type { StaffRole } from '../../src/staff/roles.ts';
 import { createApiToken } from '../../src/staff/api-tokens.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { createLogger } from '../../src/observability/logger.ts';
-import { call, type Credentials, logIn, PASSWORD } from '../support/console-api.ts';
+import { call, type Credentials, logIn, openConsoleEvents, PASSWORD } from '../support/console-api.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
-import { readSseStream, type SseStream } from '../support/sse-reader.ts';
+import type { SseStream } from '../support/sse-reader.ts';
 import { eventually, type Harness, REDIS_URL, startHarness } from '../support/wecom-service.ts';
 
 const HANDOFF_TEXT = '正在为您转接人工客服';
@@ -35,18 +35,6 @@ async function staffOn(h: Harness, baseUrl: string, email: string, role: StaffRo
   const user = await createStaffUser(h.service.db, { email, role, password: PASSWORD }, { actorId: null, sourceIp: null, via: 'cli' });
   const session = await logIn(baseUrl, email);
   return { id: user.id, cookie: session.cookie, csrf: session.csrf };
-}
-
-async function openEvents(baseUrl: string, who: Credentials): Promise<SseStream> {
-  const abort = new AbortController();
-  const headers: Record<string, string> = { Accept: 'text/event-stream' };
-  if (who.cookie) headers.cookie = who.cookie;
-  if (who.bearer) headers.authorization = `Bearer ${who.bearer}`;
-  const res = await fetch(`${baseUrl}/api/events`, { headers, signal: abort.signal });
-  if (res.status !== 200) throw new Error(`GET /api/events answered ${res.status}: ${await res.text()}`);
-  const stream = readSseStream(res, abort);
-  await stream.waitFor((events) => events.some((e) => e.event === 'ready'), 10_000, 'ready');
-  return stream;
 }
 
 const conversationEvents = (stream: SseStream) =>
@@ -78,10 +66,10 @@ test.serial(
     ).token;
 
     const streams = {
-      taker: await openEvents(b.baseUrl, taker),
-      other: await openEvents(b.baseUrl, { bearer: otherToken }),
-      boss: await openEvents(b.baseUrl, boss),
-      marketer: await openEvents(b.baseUrl, marketer),
+      taker: await openConsoleEvents(b.baseUrl, taker),
+      other: await openConsoleEvents(b.baseUrl, { bearer: otherToken }),
+      boss: await openConsoleEvents(b.baseUrl, boss),
+      marketer: await openConsoleEvents(b.baseUrl, marketer),
     };
     t.teardown(() => {
       for (const stream of Object.values(streams)) stream.close();
@@ -153,7 +141,7 @@ test.serial('the event stream needs credentials, and ends when its session is lo
   t.is(((await anonymous.json()) as { error: string }).error, 'unauthenticated');
 
   const agent = await staffOn(h, h.baseUrl, 'agent@example.com', 'agent');
-  const stream = await openEvents(h.baseUrl, agent);
+  const stream = await openConsoleEvents(h.baseUrl, agent);
   t.teardown(() => stream.close());
   t.is((await call(h.baseUrl, 'POST', '/api/auth/logout', agent)).status, 204);
   // Resolves only when the server ends the stream (the test's own close is a teardown).
@@ -174,12 +162,12 @@ test.serial('presence follows the console: online with a stream, away when it sa
   };
   t.like(await presenceOf(agent.id), { presence: 'offline', open: 0, cap: 8, teamIds: [] });
 
-  const watching = await openEvents(h.baseUrl, boss);
+  const watching = await openConsoleEvents(h.baseUrl, boss);
   t.teardown(() => watching.close());
   const told = (presence: string) =>
     watching.waitFor((events) => events.some((e) => e.event === 'presence' && e.data.userId === agent.id && e.data.presence === presence));
-  const first = await openEvents(h.baseUrl, agent);
-  const second = await openEvents(h.baseUrl, agent);
+  const first = await openConsoleEvents(h.baseUrl, agent);
+  const second = await openConsoleEvents(h.baseUrl, agent);
   await told('online');
   t.like(await presenceOf(agent.id), { presence: 'online' });
 

@@ -14,6 +14,7 @@ import type { StaffRole } from '../../src/staff/roles.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { createConversationQueue } from '../../src/queue/conversation-queue.ts';
 import type { DatabaseKind } from './databases.ts';
+import { readSseStream, type SseStream } from './sse-reader.ts';
 import { migratedDatabase } from './kb-fixtures.ts';
 import { deleteRedisPrefix, REDIS_URL } from './wecom-service.ts';
 
@@ -144,4 +145,17 @@ export async function callJson<T = Record<string, unknown>>(
   const response = await call(baseUrl, method, path, { ...who, body });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** A staff member's console event stream (GET /api/events), once it said `ready`: they are online from then on. */
+export async function openConsoleEvents(baseUrl: string, who: Credentials): Promise<SseStream> {
+  const abort = new AbortController();
+  const headers: Record<string, string> = { Accept: 'text/event-stream' };
+  if (who.cookie) headers.cookie = who.cookie;
+  if (who.bearer) headers.authorization = `Bearer ${who.bearer}`;
+  const res = await fetch(`${baseUrl}/api/events`, { headers, signal: abort.signal });
+  if (res.status !== 200) throw new Error(`GET /api/events answered ${res.status}: ${await res.text()}`);
+  const stream = readSseStream(res, abort);
+  await stream.waitFor((events) => events.some((e) => e.event === 'ready'), 10_000, 'ready');
+  return stream;
 }

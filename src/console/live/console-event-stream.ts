@@ -5,6 +5,7 @@ import type { Database } from '../../db/connect.ts';
 import { formatNamedSseEvent, pipeSseResponse, SSE_PING } from '../../http/sse-response.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { Caller } from '../../staff/caller.ts';
+import type { RoundRobin } from '../../conversations/staff-access.ts';
 import type { PresenceStore } from '../../staff/presence.ts';
 import { isStillSignedIn } from '../../staff/still-signed-in.ts';
 import { teamIdsOf } from '../../staff/teams.ts';
@@ -21,6 +22,8 @@ export interface ConsoleStreamDeps {
   open: Set<() => void>;
   /** Each open stream keeps its user online (src/staff/presence.ts). */
   presence: PresenceStore;
+  /** A person coming online may be given waiting conversations of their teams. */
+  roundRobin?: Pick<RoundRobin, 'available'>;
 }
 
 /** How long EventSource waits before reconnecting (the `retry:` field). */
@@ -62,6 +65,9 @@ export async function openConsoleStream(ctx: Context, deps: ConsoleStreamDeps, c
   await deps.presence.streamOpened(caller.userId, streamId).catch(presenceFailed);
   out.write(`retry: ${RETRY_MS}\n\n`);
   out.write(formatNamedSseEvent('ready', { at: new Date().toISOString() }));
+  // After `ready`: the stream is listening, so the console hears of what round-robin gives its user.
+  // Not awaited, so the stream starts at once; it never rejects (a failure is logged, the sweep repairs it).
+  void deps.roundRobin?.available(caller.userId);
 
   const beat = async () => {
     try {

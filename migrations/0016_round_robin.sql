@@ -1,0 +1,1 @@
+ALTER TABLE "staff_users" ADD COLUMN "last_assigned_at" timestamp with time zone;
