@@ -1,11 +1,21 @@
 import { Empty, Grid, Layout } from 'antd';
 import type { Me } from '../api/client';
-import { ConversationView } from '../conversation/ConversationView';
+import { type AsideTools, ConversationView } from '../conversation/ConversationView';
+import { CustomerPanel } from '../customer/CustomerPanel';
 import { InboxPanel } from '../inbox/InboxPanel';
+import { KnowledgePanel } from '../knowledge/KnowledgePanel';
 import { LiveStatus } from '../live/live-status';
 import { useLiveEvents } from '../live/use-live-events';
 import { Header } from './Header';
 import { openConversation, useOpenConversationId } from './route';
+
+/** The panels beside a conversation: who the customer is, and what the knowledge base answers. */
+const sidePanels = ({ conversation, insert }: AsideTools) => (
+  <>
+    <CustomerPanel customerId={conversation.customer.id} conversationId={conversation.id} />
+    <KnowledgePanel conversationId={conversation.id} onInsert={insert} />
+  </>
+);
 
 /**
  * The inbox beside the open conversation; on a phone (below antd's `md`, 768 px) they are two
@@ -20,7 +30,13 @@ export function Workspace({ me }: { me: Me }) {
     openId === null ? (
       <Empty className="no-conversation" description="从左侧选择一个会话" />
     ) : (
-      <ConversationView key={openId} id={openId} me={me} onBack={wide ? undefined : () => openConversation(null)} />
+      <ConversationView
+        key={openId}
+        id={openId}
+        me={me}
+        aside={sidePanels}
+        onBack={wide ? undefined : () => openConversation(null)}
+      />
     );
   return (
     <LiveStatus.Provider value={live.connected}>

@@ -49,6 +49,7 @@ export function useLiveEvents(): LiveState {
       source.addEventListener('conversation', (message) => {
         const event = JSON.parse((message as MessageEvent<string>).data) as ConversationEvent;
         void queryClient.invalidateQueries({ queryKey: queryKeys.inboxes });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.counts });
         void queryClient.invalidateQueries({ queryKey: queryKeys.conversation(event.conversationId) });
         if (event.change === 'waiting') alerts.current?.conversationWaiting(event.conversationId);
       });
