@@ -11,6 +11,7 @@ export const queryKeys = {
   quickReplies: (q: string) => ['quick-replies', q] as const,
   allQuickReplies: ['quick-replies'] as const,
   knowledge: (q: string, conversationId: number) => ['knowledge', q, conversationId] as const,
+  customers: ['customers'] as const,
   customer: (id: number) => ['customers', id] as const,
   allConversations: ['conversations'] as const,
   inboxes: ['conversations', 'inbox'] as const,

@@ -30,13 +30,7 @@ export function Workspace({ me }: { me: Me }) {
     openId === null ? (
       <Empty className="no-conversation" description="从左侧选择一个会话" />
     ) : (
-      <ConversationView
-        key={openId}
-        id={openId}
-        me={me}
-        aside={sidePanels}
-        onBack={wide ? undefined : () => openConversation(null)}
-      />
+      <ConversationView key={openId} id={openId} me={me} aside={sidePanels} onBack={wide ? undefined : () => openConversation(null)} />
     );
   return (
     <LiveStatus.Provider value={live.connected}>

@@ -84,7 +84,9 @@ export function Composer({ id, replyBlocked, draft, onDraftChange }: ComposerPro
         />
       </AutoComplete>
       <div className="composer-footer">
-        <Typography.Text type="secondary">{mode === 'note' ? '内部备注不会发送给客户' : 'Enter 发送 · Shift+Enter 换行 · / 快捷回复'}</Typography.Text>
+        <Typography.Text type="secondary">
+          {mode === 'note' ? '内部备注不会发送给客户' : 'Enter 发送 · Shift+Enter 换行 · / 快捷回复'}
+        </Typography.Text>
         <Button type="primary" onClick={send} loading={action.isPending} disabled={disabled || !draft.trim()}>
           {mode === 'reply' ? '发送' : '添加备注'}
         </Button>

@@ -31,7 +31,10 @@ export function HandToServicer({ conversationId }: { conversationId: number }) {
       onOpenChange={(open) => {
         if (open) void servicers.refetch();
       }}
-      menu={{ items: items.length > 0 ? items : [{ key: 'loading', label: '加载中…', disabled: true }], onClick: ({ key }) => hand.mutate(key) }}
+      menu={{
+        items: items.length > 0 ? items : [{ key: 'loading', label: '加载中…', disabled: true }],
+        onClick: ({ key }) => hand.mutate(key),
+      }}
     >
       <Button loading={hand.isPending}>转给企业微信接待人员</Button>
     </Dropdown>

@@ -15,7 +15,9 @@ export function closedReason(window: ReplyWindow, servicerUserId: string | null)
  */
 export function ReplyWindowNotice({ window, servicerUserId, now }: { window: ReplyWindow; servicerUserId: string | null; now: Date }) {
   if (!window.open)
-    return <Alert className="reply-window" type="warning" showIcon title="现在不能回复" description={closedReason(window, servicerUserId)} />;
+    return (
+      <Alert className="reply-window" type="warning" showIcon title="现在不能回复" description={closedReason(window, servicerUserId)} />
+    );
   if (window.closesAt === null && window.remaining === null) return null;
   const parts = [
     window.closesAt && `回复窗口 ${dayjs(window.closesAt).from(now, true)}后关闭`,

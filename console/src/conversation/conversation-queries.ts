@@ -84,6 +84,7 @@ export function useConversationAction<V>(
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversation(id) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.inboxes });
       void queryClient.invalidateQueries({ queryKey: queryKeys.counts });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
     },
   });
 }

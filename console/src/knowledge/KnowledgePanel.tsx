@@ -33,7 +33,12 @@ export function KnowledgePanel({ conversationId, onInsert }: { conversationId: n
             renderItem={(hit) => (
               <List.Item
                 actions={[
-                  <Button key="insert" size="small" onClick={() => onInsert(hit.answer)} aria-label={`插入：${hit.question ?? hit.document}`}>
+                  <Button
+                    key="insert"
+                    size="small"
+                    onClick={() => onInsert(hit.answer)}
+                    aria-label={`插入：${hit.question ?? hit.document}`}
+                  >
                     插入
                   </Button>,
                 ]}
