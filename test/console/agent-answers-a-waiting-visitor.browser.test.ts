@@ -113,7 +113,7 @@ test('an agent sees a visitor waiting without reloading, takes the conversation,
     storageState: await agentContext.storageState(),
   });
   t.teardown(() => phone.close());
-  const { page: phonePage } = await consolePage(phone);
+  const { page: phonePage, refused: refusedOnPhone } = await consolePage(phone);
   await phonePage.goto(`${h.baseUrl}/console/`);
   await phonePage.locator('[data-conversation-id]').first().waitFor();
   t.is(await phonePage.getByRole('region', { name: '会话' }).count(), 0, 'no conversation column beside the list');
@@ -126,6 +126,7 @@ test('an agent sees a visitor waiting without reloading, takes the conversation,
   await phonePage.keyboard.press('Escape');
   await phonePage.getByRole('button', { name: '返回会话列表' }).click();
   await phonePage.locator('[data-conversation-id]').first().waitFor();
+  t.deepEqual(refusedOnPhone, [], 'nor on the phone, drawer included');
 
   // The agent leaves a note for colleagues, and takes it.
   t.true(
@@ -188,4 +189,46 @@ test('an agent sees a visitor waiting without reloading, takes the conversation,
   await widgetSays(visitor, 'bot', '现货商品').waitFor({ timeout: 10_000 });
 
   t.deepEqual(refused, [], 'the Content-Security-Policy refused nothing the console needs');
+});
+
+test('a supervisor adds, changes and removes a quick reply in the settings', async (t) => {
+  await createStaffUser(
+    h.service.db,
+    { email: 'li@example.com', displayName: '主管老李', role: 'supervisor', password: PASSWORD },
+    { actorId: null, sourceIp: null, via: 'cli' },
+  );
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
+  t.teardown(() => context.close());
+  const { page, refused } = await consolePage(context);
+  await page.goto(`${h.baseUrl}/console`);
+  await page.getByLabel('邮箱').fill('li@example.com');
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByRole('button', { name: '快捷回复设置' }).click();
+  await page.waitForURL(/\/console\/quick-replies$/);
+
+  await page.getByRole('button', { name: /新\s*增/ }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('标题').fill('退款说明');
+  await dialog.getByLabel('快捷短语').fill('/退款');
+  await dialog.getByLabel('内容').fill('{客户名}您好，退款会在 3 个工作日内原路退回');
+  await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  const row = page.locator('[data-quick-reply-id]', { hasText: '退款说明' });
+  await row.waitFor();
+  t.regex((await row.textContent()) ?? '', /\/退款/);
+
+  await row.getByRole('button', { name: /编\s*辑/ }).click();
+  await dialog.getByLabel('标题').fill('退款时效');
+  await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  await page.locator('[data-quick-reply-id]', { hasText: '退款时效' }).waitFor();
+  t.is(await page.locator('[data-quick-reply-id]', { hasText: '退款说明' }).count(), 0, 'renamed, not added');
+
+  const renamed = page.locator('[data-quick-reply-id]', { hasText: '退款时效' });
+  await renamed.getByRole('button', { name: /删\s*除/ }).click();
+  await page
+    .getByRole('tooltip')
+    .getByRole('button', { name: /删\s*除/ })
+    .click();
+  await renamed.waitFor({ state: 'detached' });
+  t.deepEqual(refused, [], 'the Content-Security-Policy refused nothing the settings need');
 });

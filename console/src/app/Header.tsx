@@ -1,11 +1,12 @@
-import { BellOutlined, LogoutOutlined } from '@ant-design/icons';
+import { BellOutlined, LogoutOutlined, MessageOutlined } from '@ant-design/icons';
 import { Badge, Button, Layout, Space, Tag, Tooltip, Typography } from 'antd';
 import type { Me } from '../api/client';
-import { useLogOut } from '../auth/session';
+import { managesConversations, useLogOut } from '../auth/session';
 import type { LiveState } from '../live/use-live-events';
 import { DutySwitch } from '../me/DutySwitch';
 import { PresenceSwitch } from '../me/PresenceSwitch';
 import { ROLE_LABELS } from './labels';
+import { openQuickReplies } from './route';
 
 /** The top bar: who is signed in, whether live updates flow, alerts on, presence and duty (not for marketers, who hold no conversations), and log out. */
 export function Header({ me, live }: { me: Me; live: LiveState }) {
@@ -35,6 +36,11 @@ export function Header({ me, live }: { me: Me; live: LiveState }) {
             <span className="header-text">提醒</span>
           </Button>
         </Tooltip>
+        {managesConversations(me) && (
+          <Button size="small" icon={<MessageOutlined />} aria-label="快捷回复设置" onClick={openQuickReplies}>
+            <span className="header-text">快捷回复</span>
+          </Button>
+        )}
         {answers && <PresenceSwitch />}
         {answers && <DutySwitch />}
         <span className="who">

@@ -3,6 +3,7 @@ import { Button, Drawer, Grid, Result, Spin, Tag, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import type { ConversationDetail, Me } from '../api/client';
 import { channelLabel, reasonLabel, STATUS_LABELS } from '../app/labels';
+import { overlayContainer } from '../app/overlay-container';
 import { useNow } from '../app/use-now';
 import { managesConversations } from '../auth/session';
 import { Composer } from './Composer';
@@ -82,7 +83,14 @@ export function ConversationView({ id, me, onBack, aside }: ConversationViewProp
         (wide ? (
           <aside className="conversation-aside">{panels}</aside>
         ) : (
-          <Drawer title="客户与知识库" open={drawerOpen} onClose={() => setDrawerOpen(false)} size="100%" className="aside-drawer">
+          <Drawer
+            title="客户与知识库"
+            open={drawerOpen}
+            onClose={() => setDrawerOpen(false)}
+            size="100%"
+            className="aside-drawer"
+            getContainer={overlayContainer}
+          >
             {panels}
           </Drawer>
         ))}
