@@ -176,6 +176,15 @@ test('an agent sees a visitor waiting without reloading, takes the conversation,
   t.regex((await reply.textContent()) ?? '', /您好，我是客服小王\n请问/, 'on two lines');
   await agent.screenshot({ path: new URL('console-conversation.png', screenshots).pathname });
 
+  // The search finds the conversation by the customer's words, with the words around them.
+  const searchBox = agent.getByLabel('搜索会话');
+  await searchBox.fill('转人工');
+  await searchBox.press('Enter');
+  await agent.locator('.search-snippet', { hasText: '转人工' }).waitFor();
+  await searchBox.fill('');
+  await searchBox.press('Enter'); // an empty search brings the tabs back
+  await agent.getByRole('tab', { name: /等待人工/ }).waitFor();
+
   // The visitor sees the person's reply in the widget, and never the note.
   await widgetSays(visitor, 'agent', '请问有什么可以帮您？').waitFor({ timeout: 10_000 });
   t.is(await visitor.getByText('老客户，优先处理').count(), 0, 'the note stays internal');
