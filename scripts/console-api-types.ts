@@ -21,6 +21,7 @@ const { document } = registerConsoleApi(new Router(), {
   redis: inert as Redis,
   lifetimes: { idleSeconds: 1, maxSeconds: 1 },
   conversations: { queue: inert as Queue<TurnJobData>, logger, channels: [], events: inert },
+  knowledge: inert,
   live: { hub: inert, logger, heartbeatMs: 1, open: new Set(), presence: inert, defaultCap: 1 },
 });
 const types = astToString(await openapiTS(document() as Parameters<typeof openapiTS>[0]));

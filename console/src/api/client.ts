@@ -45,7 +45,12 @@ export async function answerOf<T>(request: Promise<{ data?: T; error?: unknown; 
 
 export type Schemas = import('./schema').components['schemas'];
 export type Conversation = Schemas['Conversation'];
+export type ConversationDetail = Schemas['ConversationDetail'];
+export type ReplyWindow = Schemas['ReplyWindow'];
 export type ConversationMessage = Schemas['ConversationMessage'];
+export type QuickReply = Schemas['QuickReply'];
+export type CustomerPanel = Schemas['CustomerPanel'];
+export type KnowledgeHit = Schemas['KnowledgeHit'];
 export type Me = Schemas['Me'];
 export type StaffUser = Schemas['StaffUser'];
 export type ConversationStatus = Conversation['status'];

@@ -1,11 +1,26 @@
-import { Empty, Grid, Layout } from 'antd';
+import { Empty, Grid, Layout, Spin } from 'antd';
+import { lazy, Suspense } from 'react';
 import type { Me } from '../api/client';
-import { ConversationView } from '../conversation/ConversationView';
+import { managesConversations } from '../auth/session';
+import { type AsideTools, ConversationView } from '../conversation/ConversationView';
+import { CustomerPanel } from '../customer/CustomerPanel';
 import { InboxPanel } from '../inbox/InboxPanel';
+import { KnowledgePanel } from '../knowledge/KnowledgePanel';
 import { LiveStatus } from '../live/live-status';
 import { useLiveEvents } from '../live/use-live-events';
 import { Header } from './Header';
-import { openConversation, useOpenConversationId } from './route';
+import { openConversation, useOpenConversationId, useQuickRepliesOpen } from './route';
+
+/** Supervisors' and admins' settings, loaded when opened: agents never need their code. */
+const QuickRepliesPage = lazy(() => import('../quick-replies/QuickRepliesPage').then((m) => ({ default: m.QuickRepliesPage })));
+
+/** The panels beside a conversation: who the customer is, and what the knowledge base answers. */
+const sidePanels = ({ conversation, insert }: AsideTools) => (
+  <>
+    <CustomerPanel customerId={conversation.customer.id} conversationId={conversation.id} />
+    <KnowledgePanel conversationId={conversation.id} onInsert={insert} />
+  </>
+);
 
 /**
  * The inbox beside the open conversation; on a phone (below antd's `md`, 768 px) they are two
@@ -14,20 +29,27 @@ import { openConversation, useOpenConversationId } from './route';
 export function Workspace({ me }: { me: Me }) {
   const live = useLiveEvents();
   const openId = useOpenConversationId();
+  const settings = useQuickRepliesOpen() && managesConversations(me);
   const wide = Grid.useBreakpoint().md ?? true;
   const inbox = <InboxPanel me={me} openId={openId} />;
   const conversation =
     openId === null ? (
       <Empty className="no-conversation" description="从左侧选择一个会话" />
     ) : (
-      <ConversationView key={openId} id={openId} me={me} onBack={wide ? undefined : () => openConversation(null)} />
+      <ConversationView key={openId} id={openId} me={me} aside={sidePanels} onBack={wide ? undefined : () => openConversation(null)} />
     );
   return (
     <LiveStatus.Provider value={live.connected}>
       <Layout className="workspace">
         <Header me={me} live={live} />
         <Layout.Content className="workspace-body">
-          {wide ? (
+          {settings ? (
+            <section className="single-column">
+              <Suspense fallback={<Spin className="conversation-loading" />}>
+                <QuickRepliesPage />
+              </Suspense>
+            </section>
+          ) : wide ? (
             <>
               <section className="inbox-column" aria-label="会话列表">
                 {inbox}

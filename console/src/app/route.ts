@@ -1,12 +1,13 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * The console's two places: the inbox (/console/) and one conversation
- * (/console/conversations/:id), in the address bar so a link (e.g. from a WeCom message) opens it
+ * The console's places: the inbox (/console/), one conversation (/console/conversations/:id) and
+ * the quick replies' settings (/console/quick-replies), in the address bar so a link (e.g. from a WeCom message) opens it
  * and Back returns. The server answers every /console path with the app (src/http/console-assets.ts).
  */
 const BASE = '/console';
 const CONVERSATION_PATH = /^\/console\/conversations\/(\d+)\/?$/;
+const QUICK_REPLIES_PATH = /^\/console\/quick-replies\/?$/;
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('popstate', onChange);
@@ -20,7 +21,19 @@ export function useOpenConversationId(): number | null {
   return id ? Number(id) : null;
 }
 
-export function openConversation(id: number | null): void {
-  window.history.pushState(null, '', id === null ? `${BASE}/` : `${BASE}/conversations/${id}`);
+export function useQuickRepliesOpen(): boolean {
+  return QUICK_REPLIES_PATH.test(useSyncExternalStore(subscribe, () => window.location.pathname));
+}
+
+function go(path: string): void {
+  window.history.pushState(null, '', path);
   window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
+export function openConversation(id: number | null): void {
+  go(id === null ? `${BASE}/` : `${BASE}/conversations/${id}`);
+}
+
+export function openQuickReplies(): void {
+  go(`${BASE}/quick-replies`);
 }

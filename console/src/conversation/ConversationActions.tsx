@@ -3,9 +3,11 @@ import type { Conversation, Me } from '../api/client';
 import { ROLE_LABELS } from '../app/labels';
 import { managesConversations } from '../auth/session';
 import { conversationActions, useAssignableUsers, useConversationAction } from './conversation-queries';
+import { HandToServicer } from './HandToServicer';
+import { TransferToTeam } from './TransferToTeam';
 
 /**
- * Take, assign, resolve and close, offered as docs/agents.md ("Who may do what") allows them; the
+ * Take, assign, transfer to a team, hand to a 微信客服 servicer, resolve and close, offered as docs/agents.md ("Who may do what") allows them; the
  * server checks again and a refusal (409 someone was quicker, 403) is shown by the action itself.
  */
 export function ConversationActions({ conversation: c, me }: { conversation: Conversation; me: Me }) {
@@ -42,6 +44,8 @@ export function ConversationActions({ conversation: c, me }: { conversation: Con
           onChange={(userId: number) => assign.mutate(userId)}
         />
       )}
+      {inHand && <TransferToTeam conversationId={c.id} />}
+      {c.channel === 'wecom-kf' && (inHand || c.status !== 'human') && !c.servicerUserId && <HandToServicer conversationId={c.id} />}
       {inHand && (
         <Button loading={resolve.isPending} onClick={() => resolve.mutate(undefined)}>
           解决

@@ -2,12 +2,14 @@ import { Button, Empty, Spin } from 'antd';
 import { useEffect, useRef } from 'react';
 import { useConversationMessages } from './conversation-queries';
 import { MessageItem } from './MessageItem';
+import { useMarkRead } from './use-mark-read';
 
-/** The whole history, oldest at the top, kept scrolled to the newest as messages arrive. */
+/** The whole history, oldest at the top, kept scrolled to the newest as messages arrive, which are then read. */
 export function MessageHistory({ id }: { id: number }) {
   const history = useConversationMessages(id);
   const end = useRef<HTMLDivElement>(null);
   const newest = history.data?.at(-1)?.id;
+  useMarkRead(id, newest);
   useEffect(() => {
     if (newest !== undefined) end.current?.scrollIntoView({ block: 'end' });
   }, [newest]);

@@ -40,10 +40,20 @@ export function useAssignableUsers(enabled: boolean) {
   });
 }
 
-/** What an agent reads when the server refuses: someone was quicker (409), the role may not (403), or the input. */
+/** The channel's refusals (409, docs/agents.md "Per channel"), in words an agent can act on. */
+const CONFLICT_TEXTS: Record<string, string> = {
+  reply_window_closed: '回复窗口已关闭：客户再次发消息后才能回复',
+  reply_quota_spent: '本轮可发的消息数已用完：请缩短回复，或等客户再次发消息',
+  held_by_servicer: '会话正由企业微信接待人员接待，结束前不能在这里回复',
+  servicer_not_on_duty: '该接待人员当前不在接待状态，请换一位',
+  no_client_servicers: '这个渠道没有企业微信接待人员',
+  shortcut_taken: '快捷短语已被其他快捷回复使用',
+};
+
+/** What an agent reads when the server refuses: someone was quicker or the channel does not allow it (409), the role may not (403), or the input. */
 export function refusalText(error: unknown): string {
   if (!(error instanceof ApiError)) return '网络错误，请重试';
-  if (error.status === 409) return '会话已被他人处理，状态已变化：已刷新，请再看一下';
+  if (error.status === 409) return CONFLICT_TEXTS[error.code] ?? '会话已被他人处理，状态已变化：已刷新，请再看一下';
   if (error.status === 403) return `没有权限：${error.message}`;
   if (error.status === 404) return '会话不存在';
   return error.message;
@@ -73,6 +83,8 @@ export function useConversationAction<V>(
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.conversation(id) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.inboxes });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.counts });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
     },
   });
 }
@@ -84,4 +96,8 @@ export const conversationActions = {
   note: (id: number, text: string) => answerOf(api.POST('/api/conversations/{id}/notes', { params: { path: { id } }, body: { text } })),
   resolve: (id: number) => answerOf(api.POST('/api/conversations/{id}/resolve', { params: { path: { id } } })),
   close: (id: number) => answerOf(api.POST('/api/conversations/{id}/close', { params: { path: { id } } })),
+  transfer: (id: number, teamId: number) =>
+    answerOf(api.POST('/api/conversations/{id}/transfer', { params: { path: { id } }, body: { teamId } })),
+  handToServicer: (id: number, servicerUserId: string) =>
+    answerOf(api.POST('/api/conversations/{id}/servicer', { params: { path: { id } }, body: { servicerUserId } })),
 };

@@ -1,19 +1,21 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { answerOf, api, type ConversationStatus } from '../api/client';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { answerOf, api } from '../api/client';
 import { queryKeys } from '../api/query-keys';
 import { usePollingWhileOffline } from '../live/live-status';
 
 /**
- * The inbox's tabs, each a `status` of GET /api/conversations: waiting for a person (longest
- * wait first), mine (held by me), every open one, those handed back to the bot (resolved), closed.
+ * The inbox's tabs, each a `view` of GET /api/conversations (docs/agents.md, "Inbox views"):
+ * waiting for a person (longest wait first), held by me, my teams' queue, every open one, and
+ * those handed back to the bot. `count` names the field of GET /api/conversations/counts shown
+ * on the tab, where the server counts it.
  */
 export const INBOX_VIEWS = {
-  waiting: { label: '等待人工', status: 'needs_human' },
-  mine: { label: '我的', status: 'human' },
-  all: { label: '全部', status: undefined },
-  resolved: { label: '已解决', status: 'bot' },
-  closed: { label: '已关闭', status: 'closed' },
-} as const satisfies Record<string, { label: string; status: ConversationStatus | undefined }>;
+  waiting: { label: '等待人工', count: 'waiting' },
+  mine: { label: '我的', count: 'mine' },
+  team: { label: '团队', count: undefined },
+  all: { label: '全部', count: 'all' },
+  resolved: { label: '已解决', count: undefined },
+} as const satisfies Record<string, { label: string; count: 'waiting' | 'mine' | 'all' | undefined }>;
 
 export type InboxView = keyof typeof INBOX_VIEWS;
 
@@ -22,21 +24,39 @@ export interface InboxFilters {
   account?: string;
 }
 
-export function useInbox(view: InboxView, filters: InboxFilters, userId: number) {
-  const { status } = INBOX_VIEWS[view];
+export function useInbox(view: InboxView, filters: InboxFilters) {
   const refetchInterval = usePollingWhileOffline();
   return useInfiniteQuery({
     queryKey: queryKeys.inbox(view, filters),
     queryFn: ({ pageParam }) =>
       answerOf(
         api.GET('/api/conversations', {
-          params: { query: { status, ...filters, limit: 50, ...(pageParam && { cursor: pageParam }) } },
+          params: { query: { view, ...filters, limit: 50, ...(pageParam && { cursor: pageParam }) } },
         }),
       ),
     initialPageParam: '',
     getNextPageParam: (page) => page.nextCursor ?? undefined,
-    // Supervisors are answered everyone's held conversations; "mine" keeps the caller's.
-    select: (data) => data.pages.flatMap((page) => page.conversations).filter((c) => view !== 'mine' || c.assignee === userId),
+    select: (data) => data.pages.flatMap((page) => page.conversations),
     refetchInterval,
+  });
+}
+
+/** The tabs' numbers and the caller's unread total, refetched with the lists (src/live/). */
+export function useInboxCounts() {
+  return useQuery({
+    queryKey: queryKeys.counts,
+    refetchInterval: usePollingWhileOffline(),
+    queryFn: () => answerOf(api.GET('/api/conversations/counts')),
+  });
+}
+
+/** Full-text search over the conversations the caller may see, each with the snippet that matched. */
+export function useConversationSearch(q: string) {
+  return useQuery({
+    queryKey: queryKeys.search(q),
+    enabled: q.length > 0,
+    placeholderData: keepPreviousData,
+    queryFn: () => answerOf(api.GET('/api/conversations/search', { params: { query: { q, limit: 30 } } })),
+    select: (data) => data.conversations,
   });
 }

@@ -49,6 +49,9 @@ export function useLiveEvents(): LiveState {
       source.addEventListener('conversation', (message) => {
         const event = JSON.parse((message as MessageEvent<string>).data) as ConversationEvent;
         void queryClient.invalidateQueries({ queryKey: queryKeys.inboxes });
+        void queryClient.invalidateQueries({ queryKey: queryKeys.counts });
+        // The customer panel lists the customer's conversations with their status.
+        void queryClient.invalidateQueries({ queryKey: queryKeys.customers });
         void queryClient.invalidateQueries({ queryKey: queryKeys.conversation(event.conversationId) });
         if (event.change === 'waiting') alerts.current?.conversationWaiting(event.conversationId);
       });
