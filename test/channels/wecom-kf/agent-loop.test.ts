@@ -204,8 +204,14 @@ test.serial(
     const servicerReply = (await service.db.select().from(messages).where(eq(messages.text, '您好，我是李四')))[0]!;
     t.deepEqual(await service.db.select().from(deliveries).where(eq(deliveries.messageId, servicerReply.id)), [], 'WeCom delivered it');
     t.false(brain.sawText('谢谢'), 'the bot does not answer while a servicer has the session');
+    // Every change is told, by the intake and the worker (the customer's messages, the handoff) as by
+    // the servicer's activity (taken in the client, their reply, the end).
     t.deepEqual(events.of(id), [
+      { change: 'message', status: 'bot' },
+      { change: 'waiting', status: 'needs_human' },
       { change: 'assigned', status: 'human' },
+      { change: 'assigned', status: 'human' },
+      { change: 'message', status: 'human' },
       { change: 'message', status: 'human' },
       { change: 'resolved', status: 'bot' },
     ]);
