@@ -140,6 +140,11 @@ const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtu
     url: () => `/api/knowledge/search?${pick(['q=%00', 'q=', 'q=x&limit=1e9', 'q=x&conversationId=x', 'q=x&kb=%00', 'q=x&q=y'])}`,
   },
   { route: 'GET /api/customers/:id', method: 'GET', url: () => `/api/customers/${pick(ODD_IDS)}` },
+  {
+    route: 'GET /console/assets/:file',
+    method: 'GET',
+    url: () => `/console/assets/${pick(['..%2F..%2Fpackage.json', '%2e%2e%2fsecret', 'a%00.js', 'x'.repeat(300), '.env'])}`,
+  },
 ];
 
 /**
@@ -164,7 +169,13 @@ export function consoleMakers(f: ConsoleFixtures, widgetToken: string): Maker[] 
       kind: 'forged console credentials',
       method: r.method,
       url: r.url(f),
-      headers: { ...json, ...forgedCredentials(f, widgetToken), 'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250)}` },
+      // A read needs no CSRF token and no same origin (a cross-site page cannot read the answer), so
+      // the admin's own cookie is rightly let in there: reads get only credentials that are invalid.
+      headers: {
+        ...json,
+        ...(r.method === 'GET' ? invalidCredentials(f, widgetToken) : forgedCredentials(f, widgetToken)),
+        'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250)}`,
+      },
       body: pick(['{}', ...BAD_BODIES]),
       mustRefuse: true,
     }),
