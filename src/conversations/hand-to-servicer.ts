@@ -5,7 +5,7 @@ import type { Database } from '../db/connect.ts';
 import { queryRows } from '../db/rows.ts';
 import { PermissionError, RejectedRequestError } from '../errors.ts';
 import type { ConversationEvents } from './conversation-events.ts';
-import { conflict, holds, readForStaff, type StaffActor, transition } from './staff-access.ts';
+import { conflict, eventOf, holds, readForStaff, type StaffActor, transition } from './staff-access.ts';
 import { insertSystemEvent } from './system-events.ts';
 
 export interface ServicerDeps {
@@ -60,10 +60,10 @@ export async function handToServicer(
     throw new PermissionError(`conversation ${before.id} is assigned to someone else`);
   const { servicers, to } = await servicersFor(deps, before.id);
   await servicers.handOver(to, input.servicerUserId);
-  await deps.db.transaction(async (tx) => {
+  const next = await deps.db.transaction(async (tx) => {
     // The session moved already: if someone else changed the conversation meanwhile, the 409 says
     // so, and the servicer's own events (session_status_change) keep the history true.
-    await transition(tx, before, { status: 'human', assignee: null, servicerUserId: input.servicerUserId });
+    const moved = await transition(tx, before, { status: 'human', assignee: null, servicerUserId: input.servicerUserId });
     await insertSystemEvent(tx, {
       conversationId: before.id,
       channelAccountId: before.channelAccountId,
@@ -77,6 +77,7 @@ export async function handToServicer(
       objectId: before.id,
       details: { from: before.status, previousAssignee: before.assignee, servicerUserId: input.servicerUserId },
     });
+    return moved;
   });
-  deps.events.publish({ conversationId: before.id, change: 'assigned', status: 'human', assignee: null, teamId: null });
+  deps.events.publish(eventOf(next, 'assigned'));
 }
