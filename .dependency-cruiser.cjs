@@ -60,7 +60,7 @@ module.exports = {
       name: 'domain-is-channel-agnostic',
       comment: 'Conversations, delivery, intake and media see channels only through src/channels/types.ts.',
       severity: 'error',
-      from: { path: '^src/(conversations|delivery|intake|media|workers|queue)/' },
+      from: { path: '^src/(conversations|delivery|intake|media|workers|queue|audience|customers)/' },
       to: { path: '^src/channels/', pathNot: '^src/channels/types\\.ts$' },
     },
     {

@@ -5,5 +5,5 @@ export default {
   nodeArguments: ['--import=tsx'],
   workerThreads: false,
   timeout: '60s',
-  concurrency: 2,
+  concurrency: 4,
 };

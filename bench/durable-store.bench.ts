@@ -12,7 +12,7 @@ import { connectDatabase } from '../src/db/connect.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { createTestDatabase } from '../test/support/databases.ts';
 import { inboundTextBatches } from '../test/support/inbound-batches.ts';
-import { cpuPerItem, pidsNamed, startCpuCount } from './support/cpu-time.ts';
+import { cpuPerItem, postgresServing, startCpuCount } from './support/cpu-time.ts';
 import { table } from './support/environment.ts';
 
 const { values } = parseArgs({ options: { messages: { type: 'string', default: '4096' } } });
@@ -29,7 +29,7 @@ try {
   for (let i = 0; i < 64; i++) await recordInboundBatch(handle.db, batch(16)); // warm-up: caches, a non-empty table
 
   for (const size of [1, 16, 64, 256]) {
-    const cpuSince = startCpuCount({ PostgreSQL: pidsNamed('postgres') });
+    const cpuSince = startCpuCount({ PostgreSQL: postgresServing(new URL(database.url).pathname.slice(1)) });
     const started = performance.now();
     for (let stored = 0; stored < perSize; stored += size) await recordInboundBatch(handle.db, batch(size));
     const wallUs = Math.round(((performance.now() - started) * 1000) / perSize);

@@ -16,6 +16,7 @@ import { connectDatabase } from '../src/db/connect.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { createTestDatabase } from '../test/support/databases.ts';
 import { table } from './support/environment.ts';
+import { latency } from './support/latency.ts';
 import { seedLargeInbox } from './support/inbox-seed.ts';
 
 const { values } = parseArgs({
@@ -74,17 +75,9 @@ try {
 
   const rows: Array<Array<string | number>> = [];
   for (const [query, run] of cases) {
-    for (let i = 0; i < 10; i++) await run(); // warm the cache and the plan
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const started = performance.now();
-      await run();
-      times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
-    const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2));
-    results.push({ query, p50: at(0.5), p95: at(0.95) });
-    rows.push([query, at(0.5), at(0.95)]);
+    const { p50, p95 } = await latency(run, runs, 10);
+    results.push({ query, p50, p95 });
+    rows.push([query, p50, p95]);
   }
   console.log(`\n### Inbox at ${count.toLocaleString('en')} conversations (${runs} runs each, PostgreSQL, 50 per page)\n`);
   console.log(table(['query', 'p50 ms', 'p95 ms'], rows));

@@ -3,17 +3,24 @@
  * Redis, ack — the real api role, started as operators start it — against a bare Koa hello-world
  * (the floor) and node-webot's `wechat` middleware decrypting the same callbacks (verify, decrypt,
  * parse; it stores nothing). Same autocannon load, same machine, one after the other.
- *   node --import tsx bench/ingestion.bench.ts [--seconds 10] [--connections 32]
+ *   node --import tsx bench/ingestion.bench.ts [--seconds 10] [--connections 32] [--cpu-prof dir]
+ * --cpu-prof: the api runs with `node --cpu-prof`; its profile and the measured run's window
+ * (window.json) land in dir, for scripts/summarize-cpu-profile.ts.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startRole } from '../test/support/processes.ts';
 import { benchEnvironment, CALLBACK_PATH, keys, sealedCallbacks, table } from './support/environment.ts';
-import { cpuPerItem, pidsNamed, startCpuCount, thisProcess } from './support/cpu-time.ts';
+import { cpuPerItem, pidsNamed, postgresServing, startCpuCount, thisProcess } from './support/cpu-time.ts';
 import { startTarget } from './support/processes.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, 'cpu-prof': { type: 'string' } },
+});
 const seconds = Number(values.seconds);
+const profileDir = values['cpu-prof'] && resolve(values['cpu-prof']);
 const connections = Number(values.connections);
 
 interface Result {
@@ -31,9 +38,11 @@ interface Result {
 async function hammer(target: string, server: number, baseUrl: string, extraQuery = '', durationS = seconds): Promise<Result> {
   const callbacks = sealedCallbacks(Math.ceil(durationS * 6000) + 1000);
   let i = 0;
+  const startedUs = Number(process.hrtime.bigint() / 1000n);
   const cpuSince = startCpuCount({
     server: () => [server],
-    PostgreSQL: pidsNamed('postgres'),
+    // The backends of this run's database: other runs on this machine use the same server.
+    PostgreSQL: postgresServing(benchDatabase),
     Redis: pidsNamed('redis-server'),
     'load generator': thisProcess,
   });
@@ -53,6 +62,7 @@ async function hammer(target: string, server: number, baseUrl: string, extraQuer
     ],
   });
   const cpu = cpuPerItem(cpuSince(), result.requests.total);
+  lastWindow = { fromUs: startedUs, toUs: Number(process.hrtime.bigint() / 1000n), items: result.requests.total };
   return {
     target,
     cpuUs: cpu.parts,
@@ -65,6 +75,9 @@ async function hammer(target: string, server: number, baseUrl: string, extraQuer
 }
 
 const environment = await benchEnvironment({ LOG_LEVEL: 'warn' });
+const benchDatabase = new URL(environment.database.url).pathname.slice(1);
+/** The monotonic-clock span of the last measured run (the clock V8's profiles use). */
+let lastWindow = { fromUs: 0, toUs: 0, items: 0 };
 const results: Result[] = [];
 try {
   const koa = await startTarget('bench/targets/koa-hello.ts');
@@ -88,12 +101,19 @@ try {
   );
   peer.child.kill();
 
-  const api = await startRole('api', { ...environment.env, LOG_LEVEL: 'warn' });
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const api = await startRole(
+    'api',
+    { ...environment.env, LOG_LEVEL: 'warn' },
+    undefined,
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   // startRole parses the port from the info-level start line; LOG_LEVEL is forced to info there.
   await hammer('warm-up', api.child.pid!, `http://127.0.0.1:${api.port}`, '', 2);
   results.push(
     await hammer('kefu-hub api (verify + decrypt + dedupe + PostgreSQL + queue)', api.child.pid!, `http://127.0.0.1:${api.port}`),
   );
+  if (profileDir) writeFileSync(`${profileDir}/window.json`, JSON.stringify(lastWindow));
   api.child.kill('SIGTERM');
   await api.exited;
 } finally {

@@ -22,7 +22,12 @@ const { document } = registerConsoleApi(new Router(), {
   lifetimes: { idleSeconds: 1, maxSeconds: 1 },
   conversations: { queue: inert as Queue<TurnJobData>, logger, channels: [], events: inert },
   knowledge: inert,
+  knowledgeAdmin: { announce: inert, logger },
+  settings: { defaults: inert, announce: inert, logger, preview: inert },
   live: { hub: inert, logger, heartbeatMs: 1, open: new Set(), presence: inert, defaultCap: 1 },
+  audience: inert,
+  insights: { lab: inert, announceKbChange: inert, pricePer1kTokens: 0 },
+  channels: { keyring: undefined, configured: inert, publicUrl: undefined, announceChange: inert },
 });
 const types = astToString(await openapiTS(document() as Parameters<typeof openapiTS>[0]));
 const outDir = new URL('../console/src/api/', import.meta.url);

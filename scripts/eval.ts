@@ -7,8 +7,18 @@
  *   npm run eval -- [--threshold 0.3] [--domain dental] [--domains eval/domains] [--config config/brain] [--misses]
  * --misses lists the dev questions answered wrongly; held-out misses are never printed, so that
  * tuning cannot look at them.
+ *   npm run eval -- --model [--domain dental]
+ * asks the model brain every held-out question instead: the model of LLM_BASE_URL/LLM_MODEL (and
+ * the other LLM_* variables), or without them a simulated model on loopback that misquotes a number
+ * now and then. It reports the model replies sent, their citations and the numbers, prices, phones,
+ * URLs and dates in them that their cited passages lack, and exits non-zero unless that is 0 and
+ * every reply cites a passage.
  */
 import { parseArgs } from 'node:util';
+import { evaluateModelAnswers, formatModelReport } from '../src/brain/evaluation/model-eval.ts';
+import { loadConfig } from '../src/config/env.ts';
+import { FakeOpenAiApi } from '../src/simulator/fake-openai-api.ts';
+import { simulatedModelReply } from '../src/simulator/simulated-model.ts';
 import { EVAL_DOMAINS_DIR, loadEvalDomains } from '../src/brain/evaluation/eval-domains.ts';
 import { missedTargets } from '../src/brain/evaluation/evaluate.ts';
 import { formatReport } from '../src/brain/evaluation/format-report.ts';
@@ -21,11 +31,43 @@ const { values } = parseArgs({
     domains: { type: 'string', default: EVAL_DOMAINS_DIR },
     config: { type: 'string', default: 'config/brain' },
     misses: { type: 'boolean', default: false },
+    model: { type: 'boolean', default: false },
   },
 });
 
 const domains = (await loadEvalDomains(values.domains)).filter((d) => values.domain === undefined || d.name === values.domain);
 if (domains.length === 0) throw new Error(`no eval domain ${values.domain ?? ''} under ${values.domains}`);
+if (values.model) {
+  // The service's own configuration: LLM_* and FALLBACK_TEXT as the service reads them.
+  const config = loadConfig();
+  const configured = config.model;
+  const simulated = configured ? undefined : new FakeOpenAiApi();
+  if (simulated) simulated.onChat = simulatedModelReply;
+  const model = configured ?? {
+    baseUrl: await simulated!.listen(),
+    apiKey: 'simulated',
+    model: 'simulated-model',
+    timeoutMs: 10_000,
+    maxRetries: 0,
+    maxConcurrency: 8,
+    temperature: 0,
+    structuredOutput: 'functionCalling' as const,
+  };
+  try {
+    const results = await evaluateModelAnswers(domains, {
+      configDir: values.config,
+      promptsDir: 'config/prompts',
+      model,
+      fallbackText: config.env.FALLBACK_TEXT,
+    });
+    console.log(formatModelReport(model.model, results));
+    process.exitCode = results.every((r) => r.unsupportedFacts === 0 && r.uncited === 0) ? 0 : 1;
+  } finally {
+    await simulated?.close();
+  }
+  process.exit();
+}
+
 const run = await evaluateDomains(domains, {
   configDir: values.config,
   ...(values.threshold !== undefined && { threshold: Number(values.threshold) }),

@@ -13,6 +13,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { createEmbedder } from '../src/brain/embeddings/embedder.ts';
 import { importDocument, type ImportResult } from '../src/brain/knowledge/import-document.ts';
 import { publishKbChanged } from '../src/brain/knowledge/kb-change-feed.ts';
 import { KnowledgeStore } from '../src/brain/knowledge/knowledge-store.ts';
@@ -92,7 +93,7 @@ async function importFiles(paths: string[], kbName: string): Promise<boolean> {
     console.error('kb import: no files given');
     return false;
   }
-  const embedder = config.embeddings ? (await import('../src/brain/embeddings/embedder.ts')).createEmbedder(config.embeddings) : undefined;
+  const embedder = config.embeddings ? await createEmbedder(config.embeddings) : undefined;
   const bar = new ProgressBar();
   const results: ImportResult[] = [];
   const failures: Array<{ file: string; error: string }> = [];

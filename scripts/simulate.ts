@@ -1,5 +1,5 @@
 /**
- * `npm run simulate [-- --channel wecom|wechat-mp|wecom-kf]`: talk to kefu-hub as a customer,
+ * `npm run simulate [-- --channel wecom|wechat-mp|wecom-kf|wecom-aibot]`: talk to kefu-hub as a customer,
  * without any platform account. Runs a fake platform API on loopback, starts a kefu-hub of its own
  * against it, sends what you type as the platform's properly signed and encrypted callbacks, and
  * prints the replies the service sends back through the fake API.
@@ -98,6 +98,12 @@ if (values.url) {
   }
 }
 
+let streaming = false;
+platform.streamTo?.((piece, finished) => {
+  if (!streaming) process.stdout.write('\n客服 > ');
+  streaming = !finished;
+  process.stdout.write(finished ? `${piece}\n你 > ` : piece);
+});
 let shown = 0;
 setInterval(() => {
   const replies = platform.replies();

@@ -3,14 +3,23 @@ import type { LoadedKnowledge } from './brain/load-brain.ts';
 import type { Brain } from './brain/types.ts';
 import type { Role } from './channels/channel-builder.ts';
 import type { AcceptInbound } from './channels/types.ts';
+import { addStoredAccounts } from './composition/add-stored-accounts.ts';
 import { buildChannels } from './composition/build-channels.ts';
+import { followChannelAccountChanges } from './composition/follow-channel-account-changes.ts';
 import { checkBeforeStart } from './composition/check-before-start.ts';
 import { connectInfrastructure } from './composition/connect-infrastructure.ts';
 import { knowledgeForApi } from './composition/knowledge-for-api.ts';
 import { createStopList, type StartContext } from './composition/start-context.ts';
+import {
+  recordWhenMassSendsFinish,
+  refreshWhenContactsChange,
+  startAudienceQueue,
+  syncWhenPlatformTagsChange,
+} from './composition/start-audience.ts';
 import { startHttp } from './composition/start-http.ts';
 import { startIntake } from './composition/start-intake.ts';
 import { startStaffNotices } from './composition/start-staff-notices.ts';
+import { startSettings } from './composition/start-settings.ts';
 import { startWorkers } from './composition/start-workers.ts';
 import { startAssignment } from './composition/start-round-robin.ts';
 import type { Config } from './config/env.ts';
@@ -53,27 +62,43 @@ export async function startService(config: Config, role: Role, overrides: Servic
   const context: StartContext = { config, role, logger, stops: createStopList(logger) };
   try {
     const infra = await connectInfrastructure(context, overrides.events);
+    const settings = await startSettings(context, infra);
     // Channels are built before the intake (it needs their account ids), so they call it late-bound.
     let accept: AcceptInbound = async () => {
       throw new Error('intake is not ready');
     };
-    const built = buildChannels(context, infra, (m) => accept(m));
+    const withStored = await addStoredAccounts(context, infra);
+    const built = buildChannels(withStored, infra, settings, (m) => accept(m));
     const channels = built.map((b) => b.channel);
+    await followChannelAccountChanges(context, infra, withStored.config.accounts, channels);
     const notices = await startStaffNotices(context, infra, channels);
     accept = (await startIntake(context, infra, channels, notices)).accept;
     const assignment = startAssignment(context, infra, channels);
+    const audience = await startAudienceQueue(context, infra);
+    syncWhenPlatformTagsChange(infra.db, audience, channels, logger);
+    refreshWhenContactsChange(audience, channels);
+    recordWhenMassSendsFinish(infra.db, channels, logger);
     let worker: Worker | undefined;
     let workerKnowledge: LoadedKnowledge | undefined;
     if (role !== 'api')
-      ({ worker, knowledge: workerKnowledge } = await startWorkers(context, infra, built, notices, assignment, overrides.brain));
+      ({ worker, knowledge: workerKnowledge } = await startWorkers(
+        context,
+        infra,
+        built,
+        notices,
+        assignment,
+        audience,
+        settings,
+        overrides.brain,
+      ));
     let accepting = true;
-    const knowledge = knowledgeForApi(context, infra, workerKnowledge);
+    const knowledge = knowledgeForApi(context, infra, settings, workerKnowledge);
     const { server, port, metricsPort, endLiveConnections } = await startHttp(
       context,
       infra,
-      { built, knowledge, assignment },
+      { built, knowledge, assignment, audience, settings },
       () => accepting,
-      notices ? [notices.queue] : [],
+      notices ? [notices.queue, audience] : [audience],
     );
     logger.info({ port, database: infra.database.kind, channels: channels.map((c) => c.kind) }, 'kefu-hub started');
     return {

@@ -56,14 +56,22 @@ async function drainAndClose(
   drainMs: number,
 ): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Connections still answering (the event streams ended below, requests in flight) go idle later,
+  // and keep-alive would hold each one open for its whole idle time (src/http/listen-http.ts):
+  // close them as they go idle.
+  const closingIdle = setInterval(() => server.closeIdleConnections(), 50);
   server.closeIdleConnections();
-  // Long-lived connections (the widget's event streams) end now; browsers reconnect elsewhere.
-  endLiveConnections();
-  await Promise.all(channels.map((c) => c.endLiveConnections?.()));
-  if (worker && !(await finishesWithin(worker.close(), drainMs))) {
-    logger.warn('drain time over: jobs still running are handed back to the queue');
-    await worker.close(true);
+  try {
+    // Long-lived connections (the widget's event streams) end now; browsers reconnect elsewhere.
+    endLiveConnections();
+    await Promise.all(channels.map((c) => c.endLiveConnections?.()));
+    if (worker && !(await finishesWithin(worker.close(), drainMs))) {
+      logger.warn('drain time over: jobs still running are handed back to the queue');
+      await worker.close(true);
+    }
+    await closed;
+  } finally {
+    clearInterval(closingIdle);
   }
-  await closed;
   await closeConnections();
 }

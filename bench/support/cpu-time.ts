@@ -40,6 +40,27 @@ export function pidsNamed(name: string): () => number[] {
   };
 }
 
+/**
+ * The PostgreSQL processes that work for `database`: its backends (and autovacuum workers) and the
+ * server's own processes (WAL writer, checkpointer, …), which write for every database; not the
+ * backends of other databases, which on a shared machine belong to other runs. Read from each
+ * process's title (`postgres: 15/main: <user> <database> 127.0.0.1(port) idle`).
+ */
+export function postgresServing(database: string): () => number[] {
+  const all = pidsNamed('postgres');
+  return () =>
+    all().filter((pid) => {
+      let title: string;
+      try {
+        title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      } catch {
+        return false;
+      }
+      const client = / (\S+) (?:[\d.:a-f]+\(\d+\)|\[local\])/.exec(title) ?? /autovacuum worker (\S+)/.exec(title);
+      return !client || client[1] === database;
+    });
+}
+
 export const thisProcess = (): number[] => [process.pid];
 
 /** Starts counting; the returned function gives each part's CPU seconds since. */

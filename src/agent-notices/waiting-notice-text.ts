@@ -4,13 +4,20 @@ import type { WaitingConversation } from '../conversations/waiting-conversation.
 /** How many characters of the customer's last message a notice quotes (AGENT_NOTIFY_PREVIEW). */
 export const PREVIEW_CHARS = 60;
 
-const CHANNEL_NAMES: Record<string, string> = { wecom: '企业微信', 'wechat-mp': '公众号', 'wecom-kf': '微信客服', web: '网页' };
+const CHANNEL_NAMES: Record<string, string> = {
+  wecom: '企业微信',
+  'wechat-mp': '公众号',
+  'wecom-kf': '微信客服',
+  'wecom-aibot': '企业微信智能机器人',
+  web: '网页',
+};
 const REASONS: Record<string, string> = {
   customer_asked: '客户要求人工',
   sensitive: '敏感问题',
   complaint: '客户投诉',
   vip: 'VIP 客户',
   low_confidence: '机器人多次未能回答',
+  segment: '指定分群客户',
   no_answer: '机器人无法回答',
   job_failed: '处理失败',
 };

@@ -13,7 +13,8 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-function csvLine(fields: Array<string | number | null>): string {
+/** One CSV line (RFC 4180 line break), each field made safe by csvField. */
+export function csvLine(fields: Array<string | number | null>): string {
   return `${fields.map((f) => csvField(f === null ? '' : String(f))).join(',')}\r\n`;
 }
 

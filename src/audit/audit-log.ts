@@ -32,6 +32,33 @@ export const auditActions = [
   'team.update',
   'team.members',
   'team.accounts',
+  'tag_group.create',
+  'tag_group.update',
+  'tag_group.delete',
+  'tag.create',
+  'tag.update',
+  'tag.delete',
+  'customer.tag',
+  'customer.untag',
+  'tag_rule.create',
+  'tag_rule.update',
+  'tag_rule.delete',
+  'segment.create',
+  'segment.update',
+  'segment.delete',
+  'segment.export',
+  'kb.document_upload',
+  'kb.document_remove',
+  'kb.document_rollback',
+  'kb.faq_edit',
+  'unanswered.new_entry',
+  'unanswered.similar_questions',
+  'channel_account.create',
+  'channel_account.generate_keys',
+  'settings.change',
+  'broadcast.create',
+  'broadcast.cancel',
+  'tag_sync.start',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -45,7 +72,25 @@ export interface AuditContext {
 
 export interface AuditEntry {
   action: AuditAction;
-  objectType?: 'staff_user' | 'api_token' | 'session' | 'audit_log' | 'conversation' | 'quick_reply' | 'team';
+  objectType?:
+    | 'staff_user'
+    | 'api_token'
+    | 'session'
+    | 'audit_log'
+    | 'conversation'
+    | 'quick_reply'
+    | 'team'
+    | 'customer'
+    | 'tag_group'
+    | 'tag'
+    | 'tag_rule'
+    | 'segment'
+    | 'kb_document'
+    | 'kb_chunk'
+    | 'knowledge_base'
+    | 'channel_account'
+    | 'bot_settings'
+    | 'broadcast';
   objectId?: string | number;
   /** Ids, names, old and new values. Never a password, token, cookie or message body. */
   details?: Record<string, unknown>;

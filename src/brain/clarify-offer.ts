@@ -10,35 +10,52 @@ export interface OfferedEntry {
 }
 
 /**
- * What the bot says when it cannot answer: that it does not know, the nearest questions of the
- * knowledge base that clear the floor (never junk: none close → none offered), and how to reach
- * a person. The offer is stored in the reply's meta (`decision: 'clarify'`, `offered`), which is
- * how the next turn knows what a bare 「2」 means.
+ * What the bot says when it cannot answer: that it does not know (or, with `missing`, that it
+ * knows nothing of the things the question names), the nearest questions of the knowledge base
+ * that clear the floor (never junk: none close → none offered), and how to reach a person. The
+ * offer is stored in the reply's meta (`decision: 'clarify'`, `offered`), which is how the next
+ * turn knows what a bare 「2」 means.
  */
-export function offerClarification(rules: ClarifyRules, hits: readonly SearchHit[]): { text: string; offered: OfferedEntry[] } {
+export function offerClarification(
+  rules: ClarifyRules,
+  hits: readonly SearchHit[],
+  missing: readonly string[] = [],
+): { text: string; offered: OfferedEntry[] } {
+  const offered = offerable(hits.filter((hit) => hit.score >= rules.minScore)).slice(0, rules.maxOffers);
+  const heading = missing.length > 0 ? rules.notCovered.replace('{things}', missing.join('、')) : rules.unknown;
+  if (offered.length === 0) return { text: [heading, rules.person].join('\n'), offered };
+  return { text: [heading, rules.suggest, ...numbered(offered), rules.choose + rules.person].join('\n'), offered };
+}
+
+/**
+ * A question back when several entries could be meant: 「您想问的是：1. … 2. …」. Stored like a
+ * clarify offer (`decision: 'ask'`, `offered`), so the customer's 「2」 or words pick one the same way.
+ */
+export function askWhichMeant(rules: ClarifyRules, candidates: readonly SearchHit[]): { text: string; offered: OfferedEntry[] } {
+  const offered = offerable(candidates);
+  return { text: [rules.ask, ...numbered(offered), rules.choose + rules.person].join('\n'), offered };
+}
+
+/** FAQ entries among the hits, each once, in order. */
+function offerable(hits: readonly SearchHit[]): OfferedEntry[] {
   const offered: OfferedEntry[] = [];
   for (const hit of hits) {
     const question = hit.chunk.questions?.[0];
-    if (offered.length >= rules.maxOffers || hit.score < rules.minScore) break;
     if (question === undefined || offered.some((o) => o.entryId === hit.chunkId)) continue;
     offered.push({ entryId: hit.chunkId, question, score: Math.round(hit.score * 1000) / 1000 });
   }
-  const lines = [rules.unknown];
-  if (offered.length > 0) {
-    lines.push(rules.suggest, ...offered.map((o, i) => `${i + 1}. ${o.question}`), rules.choose + rules.person);
-  } else {
-    lines.push(rules.person);
-  }
-  return { text: lines.join('\n'), offered };
+  return offered;
 }
 
-/** The offer the bot's last word made, if its last word was one (a turn later, it is stale). */
+const numbered = (offered: readonly OfferedEntry[]) => offered.map((o, i) => `${i + 1}. ${o.question}`);
+
+/** The offer the bot's last word made (a clarify reply or a question back), if it was one (a turn later, it is stale). */
 export function pendingOffer(history: readonly ConversationTurn[]): OfferedEntry[] {
   for (let i = history.length - 1; i >= 0; i--) {
     const turn = history[i]!;
     if (turn.from === 'customer' || turn.from === 'agent') return [];
     if (turn.from !== 'bot') continue; // a hold notice says nothing about the offer
-    const offered = turn.meta?.decision === 'clarify' ? turn.meta.offered : undefined;
+    const offered = turn.meta?.decision === 'clarify' || turn.meta?.decision === 'ask' ? turn.meta.offered : undefined;
     return Array.isArray(offered) ? (offered as OfferedEntry[]) : [];
   }
   return [];

@@ -6,7 +6,9 @@ import { HandoffPolicy } from './handoff/handoff-policy.ts';
 import { loadHandoffRules } from './handoff/handoff-rules.ts';
 import { loadFaqCsvFile } from './knowledge/faq-csv.ts';
 import { OfflineBrain } from './offline-brain.ts';
+import { QuestionEntities } from './question-entities.ts';
 import { LexicalIndex } from './retrieval/lexical-index.ts';
+import { type CompanyVocabulary, companyLexiconTexts } from './retrieval/company-vocabulary.ts';
 import { loadLexicon } from './retrieval/lexicon.ts';
 import { TermPrior } from './retrieval/term-prior.ts';
 import { TextAnalyzer } from './retrieval/text-analyzer.ts';
@@ -26,6 +28,8 @@ const retrievalSettingsSchema = z.object({
       entryWeight: z.number().min(0).max(1).optional(),
       unitCoverage: z.number().min(0).max(1).optional(),
       unknownTermWeight: z.number().min(0).max(1).optional(),
+      outOfDomainFactor: z.number().min(0).max(1).optional(),
+      inDomainCoverage: z.number().gt(0).max(1).optional(),
     })
     .default({}),
 });
@@ -44,19 +48,39 @@ export interface RetrievalContext {
   settings: RetrievalSettings;
   analyzer: TextAnalyzer;
   prior?: TermPrior;
+  /** The lexicon directories the analyzer was built from, first first (see `withCompanyVocabulary`). */
+  lexiconDirs: readonly string[];
 }
 
-export async function createRetrievalContext(configDir: string, settings: RetrievalSettings): Promise<RetrievalContext> {
-  const lexicon = await loadLexicon({
-    dictionaryPath: join(configDir, 'dictionary.txt'),
-    synonymsPath: join(configDir, 'synonyms.txt'),
-    stopwordsPath: join(configDir, 'stopwords.txt'),
-  });
+/**
+ * `vocabularyDir`: a company's own lexicon files (dictionary, synonyms, concepts) beside the
+ * general ones of configDir; the demo store's is DEMO_VOCABULARY_DIR, loaded only with the demo.
+ * `company`: the vocabulary saved in the console, read before both.
+ */
+export async function createRetrievalContext(
+  configDir: string,
+  settings: RetrievalSettings,
+  vocabularyDir?: string,
+  company?: CompanyVocabulary,
+): Promise<RetrievalContext> {
+  const lexiconDirs = vocabularyDir === undefined ? [configDir] : [vocabularyDir, configDir];
+  const lexicon = await loadLexicon(lexiconDirs, company && companyLexiconTexts(company));
   return {
     settings,
     analyzer: TextAnalyzer.create(lexicon, { pinyin: settings.pinyin }),
     ...(settings.wordPriorExponent > 0 && { prior: TermPrior.fromJiebaIdf(settings.wordPriorExponent) }),
+    lexiconDirs,
   };
+}
+
+/**
+ * The same context with another company vocabulary: a new analyzer (jieba cannot forget a word, so
+ * a fresh one, ~0.2 s), the settings and the word prior shared. Indexes built with it must be
+ * queried with it: a LexicalIndex keeps the analyzer it was built with.
+ */
+export async function withCompanyVocabulary(context: RetrievalContext, company: CompanyVocabulary): Promise<RetrievalContext> {
+  const lexicon = await loadLexicon(context.lexiconDirs, companyLexiconTexts(company));
+  return { ...context, analyzer: TextAnalyzer.create(lexicon, { pinyin: context.settings.pinyin }) };
 }
 
 /** Builds a lexical index the way the service does, so eval and bench measure the real thing. */
@@ -64,8 +88,13 @@ export function buildLexicalIndex(chunks: readonly IndexedChunk[], context: Retr
   const { prior } = context;
   return LexicalIndex.build(chunks, context.analyzer, {
     ...context.settings.index,
-    ...(prior && { wordWeight: (term: string) => prior.weight(term) }),
+    ...(prior && { wordWeight: (term: string) => prior.weight(term), isGeneralWord: (text: string) => prior.isWord(text) }),
   });
+}
+
+/** What questions name and whether entries mention it, with the analyzer the indexes use (config/brain/question-frame.txt). */
+export function loadQuestionEntities(configDir: string, context: RetrievalContext): Promise<QuestionEntities> {
+  return QuestionEntities.load(context.analyzer, join(configDir, 'question-frame.txt'));
 }
 
 export interface OfflineBrainSetup {
@@ -73,6 +102,8 @@ export interface OfflineBrainSetup {
   configDir: string;
   /** Knowledge base name → FAQ sheets (CSV) to load into it. */
   knowledgeBases: Record<string, string[]>;
+  /** Knowledge base name → the company's own lexicon directory it is read with (see createRetrievalContext). */
+  vocabularyDirs?: Record<string, string>;
   /** Overrides retrieval.json's threshold (the eval sweeps it). */
   threshold?: number;
 }
@@ -82,26 +113,38 @@ export interface LoadedOfflineBrain {
   settings: RetrievalSettings;
   /** The index of each knowledge base, by name. */
   indexes: ReadonlyMap<string, LexicalIndex>;
+  /** What a model brain over the same knowledge needs besides (npm run eval -- --model). */
+  handoff: HandoffPolicy;
+  smallTalk: SmallTalk;
+  sensitiveIntents: ReadonlyMap<string, string>;
 }
 
 export async function loadOfflineBrain(setup: OfflineBrainSetup): Promise<LoadedOfflineBrain> {
   const settings = await loadRetrievalSettings(setup.configDir);
-  const [context, rules, smallTalk] = await Promise.all([
-    createRetrievalContext(setup.configDir, settings),
+  const [rules, smallTalk] = await Promise.all([
     loadHandoffRules(join(setup.configDir, 'handoff.json')),
     SmallTalk.load(join(setup.configDir, 'smalltalk.json')),
   ]);
+  const contexts = new Map<string | undefined, Promise<RetrievalContext>>();
+  const contextFor = (vocabularyDir: string | undefined) => {
+    let context = contexts.get(vocabularyDir);
+    if (context === undefined) contexts.set(vocabularyDir, (context = createRetrievalContext(setup.configDir, settings, vocabularyDir)));
+    return context;
+  };
+  const entities = await loadQuestionEntities(setup.configDir, await contextFor(undefined));
   const retrievers = new Map<string, LexicalIndex>();
   for (const [kbName, files] of Object.entries(setup.knowledgeBases)) {
     const chunks = (await Promise.all(files.map((file) => loadFaqCsvFile(file, kbName)))).flat();
-    retrievers.set(kbName, buildLexicalIndex(chunks, context));
+    retrievers.set(kbName, buildLexicalIndex(chunks, await contextFor(setup.vocabularyDirs?.[kbName])));
   }
+  const handoff = new HandoffPolicy(rules);
   const brain = new OfflineBrain({
     retrievers,
     threshold: setup.threshold ?? settings.threshold,
     clarify: rules.clarify,
-    handoff: new HandoffPolicy(rules),
+    handoff,
     smallTalk,
+    entities,
   });
-  return { brain, settings, indexes: retrievers };
+  return { brain, settings, indexes: retrievers, handoff, smallTalk, sensitiveIntents: handoff.sensitiveIntents };
 }

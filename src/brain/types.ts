@@ -61,6 +61,11 @@ export interface AnswerOptions {
    * the endpoint reported them, so the caller can hold the customer to a budget.
    */
   onTokens?(count: number): void;
+  /**
+   * Receives the messages a model call is given, as sent (the console's 「试一试」 shows them).
+   * Only a brain that writes with a model calls it; it changes nothing it decides.
+   */
+  onPrompt?(messages: Array<{ role: string; content: string }>): void;
 }
 
 export interface Brain {

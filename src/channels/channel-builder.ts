@@ -33,6 +33,8 @@ export interface ChannelBuildDeps {
   onRedisError(source: string, err: Error): void;
   /** Runs on stop, before the connections opened earlier close. */
   onStop(fn: () => Promise<void> | void): void;
+  /** The greeting an account's customers see first, as the bot's settings say now (src/settings/); none = the channel's own. */
+  greeting(channel: string, account: string): string | undefined;
 }
 
 /** A built channel, with what the rest of the process needs to know of it. */

@@ -1,5 +1,24 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.ts';
+import type { ChannelKind } from './types.ts';
+
+/**
+ * What the console shows and stores of a channel's accounts (the 渠道 page): which fields are
+ * secrets, which the operator generates for the platform's admin page, where the platform calls
+ * back, and what this channel's delivery error codes mean and how to fix them. The console knows
+ * no platform: it reads these.
+ */
+export interface ChannelAdminFacts {
+  kind: ChannelKind;
+  /** Account fields that are secrets: sealed at rest, masked in every answer. */
+  secretFields: readonly string[];
+  /** Secret fields kefu-hub makes up and the operator pastes into the platform (Token, EncodingAESKey). */
+  generatedFields: readonly ('token' | 'encodingAesKey' | 'secret')[];
+  /** The path the platform calls for an account; none for channels the platform does not call. */
+  callbackPath?(accountName: string): string;
+  /** A delivery error code of this channel (the part after `<kind>:`): what it means and the fix, if known. */
+  explainError(code: string): { meaning?: string; fix?: string };
+}
 
 /**
  * What each channel owns of the configuration: its environment variables (the `default` account),
@@ -15,6 +34,7 @@ export interface ChannelConfig<Key extends string = string, Shape extends z.ZodR
   account: z.ZodType;
   /** The env-configured account (when set) and the file's, checked. */
   accounts(env: z.infer<z.ZodObject<Shape>>, fromFile: unknown[], context: { production: boolean }): Account[];
+  admin: ChannelAdminFacts;
 }
 
 export const accountName = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account names are lowercase letters, digits, - and _');

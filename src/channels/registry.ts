@@ -5,6 +5,7 @@ import { channelConfigs } from './channel-configs.ts';
 import { webBuilder } from './web/build-channel.ts';
 import { wechatMpBuilder } from './wechat-mp/build-channel.ts';
 import { wecomBuilder } from './wecom/build-channel.ts';
+import { wecomAibotBuilder } from './wecom-aibot/build-channel.ts';
 import { wecomKfBuilder } from './wecom-kf/build-channel.ts';
 
 type Configs = (typeof channelConfigs)[number];
@@ -19,6 +20,7 @@ export const channelBuilders: { [C in Configs as C['key']]: ChannelBuilder<Accou
   wecom: wecomBuilder,
   wechatMp: wechatMpBuilder,
   wecomKf: wecomKfBuilder,
+  wecomAibot: wecomAibotBuilder,
   web: webBuilder,
 };
 

@@ -6,7 +6,7 @@ import type Router from '@koa/router';
  * Everything platform-specific — wire formats, crypto, tokens, error codes — stays in its folder.
  */
 
-export type ChannelKind = 'wecom' | 'wechat-mp' | 'wecom-kf' | 'web';
+export type ChannelKind = 'wecom' | 'wechat-mp' | 'wecom-kf' | 'wecom-aibot' | 'web';
 
 /**
  * Where the file of a platform's MediaId ended up, set by the worker after the ack
@@ -128,6 +128,142 @@ export interface ClientServicers {
   handOver(to: OutboundRecipient, servicerUserId: string): Promise<void>;
 }
 
+/**
+ * Optional: broadcasts (群发, src/broadcasts/) to one customer at a time, outside any turn. `reach`
+ * is when the platform lets us write unasked: `reply_window` — only while Channel.replyWindow is
+ * open, each broadcast counting against its quota (微信客服, the Official Account's custom/send);
+ * `open_session` — only to a customer whose client is connected now (`connected`; the web widget).
+ */
+export interface ChannelBroadcasts {
+  reach: 'reply_window' | 'open_session';
+  connected?(to: OutboundRecipient): Promise<boolean>;
+  /**
+   * Sends the broadcast, stored as message `messageId` in the customer's conversation, as one
+   * platform message. Throws DeliveryError (its code is the recipient's errcode). Never resent.
+   */
+  send(to: OutboundRecipient, text: string, messageId: number): Promise<SendReceipt>;
+}
+
+/** A tag in a platform's tag library (WeCom corp tags), as the platform names it. */
+export interface PlatformTag {
+  id: string;
+  name: string;
+  groupId: string;
+  groupName: string;
+}
+
+/**
+ * Optional: the platform's own library of customer tags (WeCom 企业客户标签), synced with ours
+ * (src/audience/sync-corp-tags.ts). Calls are throttled to the platform's limits; a failure a retry
+ * can help is a retryable DeliveryError. `rename` and `remove` refuse a tag another app created
+ * with a RejectedRequestError `tag_read_only` (409).
+ */
+export interface PlatformTagLibrary {
+  /** The account whose library is synced (one per deployment: the tags are the company's). */
+  accountName: string;
+  list(): Promise<PlatformTag[]>;
+  create(groupName: string, name: string): Promise<PlatformTag>;
+  rename(id: string, name: string): Promise<void>;
+  remove(ids: string[]): Promise<void>;
+  /** Calls `listener` whenever the platform says its library changed (WeCom's change_external_tag event). */
+  onChanged(listener: () => void): void;
+}
+
+/**
+ * Optional: the platform keeps tags on its users (Official Account user tags): a tag put on or taken
+ * off one of this channel's customers here is put on or taken off there too, by name
+ * (src/audience/push-customer-tags.ts). Refuses with a RejectedRequestError `platform_tag_limit`
+ * when the platform's limits forbid it, before calling; a retryable DeliveryError when a retry can help.
+ */
+export interface PlatformCustomerTags {
+  /** `platformTagId`: the platform's id of the tag when the catalog is synced with its library (WeCom corp tags), else null. */
+  apply(to: OutboundRecipient, change: { tag: string; add: boolean; platformTagId: string | null }): Promise<void>;
+}
+
+/** A member of the company who added a customer (WeCom 跟进成员), with their remark and the corp tags they set. */
+export interface PlatformContactFollow {
+  userId: string;
+  remark: string;
+  addedAt: Date;
+  /** Ids in the platform's tag library (PlatformTag.id). */
+  tagIds: string[];
+}
+
+/** A customer the company's members added on the platform (WeCom 外部联系人), as the platform has them now. */
+export interface PlatformContact {
+  externalUserId: string;
+  name: string;
+  avatar?: string;
+  follows: PlatformContactFollow[];
+}
+
+/**
+ * Optional: the platform's list of the company's customers (WeCom 客户联系), imported and kept
+ * current (src/audience/keep-wecom-contacts.ts). Calls are throttled to the platform's limits; a
+ * failure a retry can help is a retryable DeliveryError.
+ */
+export interface PlatformContacts {
+  /** The account the contacts are kept under (one per deployment: they are the company's). */
+  accountName: string;
+  /** One contact now, or null when no member has them any more. */
+  fetch(externalUserId: string): Promise<PlatformContact | null>;
+  /** The members who may have contacts, in a stable order. */
+  members(): Promise<string[]>;
+  /** How many members one `page` call takes at most. */
+  membersPerPage: number;
+  /** One page of the contacts of `memberIds`: each with the one follow of the member it was listed under. */
+  page(memberIds: string[], cursor: string): Promise<{ contacts: PlatformContact[]; nextCursor: string }>;
+  /** Calls `listener` when the platform says a contact changed; a rejected listener fails the callback (the platform retries). */
+  onChanged(listener: (externalUserId: string) => Promise<void>): void;
+}
+
+/** A listed contact's outcome in a group-send task, as far as the platform knows now. */
+export type GroupSendOutcome = 'waiting' | 'sent' | 'not_contact' | 'limit_reached';
+
+/**
+ * Optional: broadcasts to the company's external contacts (PlatformContacts) as tasks, one per member,
+ * that the member confirms in the platform's own client before anything is sent (WeCom 企业群发,
+ * src/broadcasts/send-wecom-group-tasks.ts). Throws DeliveryError (its code is the errcode).
+ */
+export interface PlatformGroupSends {
+  /** The account whose customers the contacts are (PlatformContacts.accountName). */
+  accountName: string;
+  /** Contacts one task may list at most. */
+  maxPerTask: number;
+  /** Creates `sender`'s task; `failed`: the contacts the platform refused at once (not theirs, unknown). */
+  create(sender: string, externalUserIds: string[], text: string): Promise<{ taskId: string; failed: string[] }>;
+  /** Each listed contact's outcome so far. */
+  results(taskId: string, sender: string): Promise<Array<{ externalUserId: string; outcome: GroupSendOutcome; sentAt?: Date }>>;
+}
+
+/** What the platform said when a mass send finished (the Official Account's MASSSENDJOBFINISH event). */
+export interface MassSendReport {
+  accountName: string;
+  msgId: string;
+  /** `send success`, `send fail` or `err(num)` (a content review refusal). */
+  status: string;
+  totalCount: number;
+  filterCount: number;
+  sentCount: number;
+  errorCount: number;
+}
+
+/**
+ * Optional: one message to every follower carrying a platform user tag (Official Account 群发 by tag,
+ * src/broadcasts/send-oa-mass-sends.ts). The platform applies its own limits, which `limit` states so
+ * a send past them is refused here. Throws DeliveryError (its code is the errcode).
+ */
+export interface PlatformMassSends {
+  /** Per account: `daily` — one mass send a day (订阅号); `monthly_per_user` — each follower gets `count` a month (服务号). */
+  limit(accountName: string): { kind: 'daily' | 'monthly_per_user'; count: number };
+  /** The platform's id of the user tag named `tagName` and the ids of the users who carry it; null when the account has no such tag. */
+  tagFollowers(accountName: string, tagName: string): Promise<{ tagId: string; followers: string[] } | null>;
+  /** Sends `text` to the tag; `clientMsgId` lets the platform refuse a repeat. Answers the platform's message id. */
+  sendToTag(accountName: string, tagId: string, text: string, clientMsgId: string): Promise<{ msgId: string }>;
+  /** Calls `listener` when the platform says a mass send finished; a rejected listener fails the callback (the platform retries). */
+  onFinished(listener: (report: MassSendReport) => Promise<void>): void;
+}
+
 export interface Channel {
   kind: ChannelKind;
   /** Account names this channel serves, with non-secret settings worth recording. */
@@ -184,4 +320,16 @@ export interface Channel {
   showsStaffChanges?: boolean;
   /** Optional: holds this channel's customers to a model-token budget; without one the model always answers. */
   modelBudget?: ModelTokenBudget;
+  /** Optional: this channel's customers can get broadcasts (群发); without it they are skipped. */
+  broadcasts?: ChannelBroadcasts;
+  /** Optional: the platform's customer tag library, synced with the tag catalog. */
+  tagLibrary?: PlatformTagLibrary;
+  /** Optional: the platform's tags on this channel's customers, kept like ours. */
+  customerTags?: PlatformCustomerTags;
+  /** Optional: the company's customers on the platform (WeCom external contacts), imported as this channel's customers. */
+  contacts?: PlatformContacts;
+  /** Optional: broadcasts to those contacts as tasks their members confirm (WeCom 企业群发). */
+  groupSends?: PlatformGroupSends;
+  /** Optional: broadcasts to a user tag as one platform mass send (Official Account 群发). */
+  massSends?: PlatformMassSends;
 }

@@ -1,11 +1,18 @@
 import type { BuiltChannel } from '../channels/channel-builder.ts';
 import { channelRegistry } from '../channels/registry.ts';
 import type { AcceptInbound } from '../channels/types.ts';
+import { greetingFor } from '../settings/bot-settings-schema.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
+import type { LiveSettings } from './start-settings.ts';
 import type { StartContext } from './start-context.ts';
 
 /** Every channel with at least one account, built in the registry's order (src/channels/registry.ts). */
-export function buildChannels({ config, role, logger, stops }: StartContext, infra: Infrastructure, accept: AcceptInbound): BuiltChannel[] {
+export function buildChannels(
+  { config, role, logger, stops }: StartContext,
+  infra: Infrastructure,
+  settings: LiveSettings,
+  accept: AcceptInbound,
+): BuiltChannel[] {
   const { env } = config;
   const deps = {
     role,
@@ -22,6 +29,7 @@ export function buildChannels({ config, role, logger, stops }: StartContext, inf
     connectRedis: infra.connectRedis,
     onRedisError: infra.redisErrors.report,
     onStop: stops.add,
+    greeting: (channel: string, account: string) => greetingFor(settings.current(), channel, account),
   };
   return channelRegistry
     .filter(({ key }) => config.accounts[key].length > 0)

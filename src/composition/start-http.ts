@@ -1,8 +1,12 @@
 import type { Server } from 'node:http';
 import type { Queue } from 'bullmq';
+import { createEmbedder } from '../brain/embeddings/embedder.ts';
+import { listenHttp } from '../http/listen-http.ts';
 import type { KnowledgeLookup } from '../brain/knowledge/look-up-knowledge.ts';
 import type { BuiltChannel } from '../channels/channel-builder.ts';
+import { announceAccountsChanged } from '../channel-accounts/account-change-feed.ts';
 import { consoleApi } from '../console/console-api.ts';
+import type { AudienceJob } from '../queue/audience-queue.ts';
 import { createConsoleEventHub } from '../console/live/console-event-hub.ts';
 import { migrationsApplied } from '../db/migrate.ts';
 import { createHttpApp, type HttpAppDeps } from '../http/app.ts';
@@ -10,8 +14,12 @@ import { registerConsoleAssetRoutes } from '../http/console-assets.ts';
 import { serveMetricsApart } from '../http/metrics-route.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from '../http/queue-board.ts';
 import type { Infrastructure } from './connect-infrastructure.ts';
+import { announceKbChange } from './announce-kb-change.ts';
+import { insightsForApi } from './insights-for-api.ts';
+import { settingsPreviewForApi } from './settings-preview-for-api.ts';
 import type { StartContext } from './start-context.ts';
 import type { Assignment } from './start-round-robin.ts';
+import type { LiveSettings } from './start-settings.ts';
 
 export interface HttpListeners {
   server: Server;
@@ -48,7 +56,13 @@ function readinessCheck({ database, redis }: Infrastructure) {
 export async function startHttp(
   { config, role, logger, stops }: StartContext,
   infra: Infrastructure,
-  { built, knowledge, assignment }: { built: BuiltChannel[]; knowledge: KnowledgeLookup; assignment: Assignment },
+  {
+    built,
+    knowledge,
+    assignment,
+    audience,
+    settings,
+  }: { built: BuiltChannel[]; knowledge: KnowledgeLookup; assignment: Assignment; audience: Queue<AudienceJob>; settings: LiveSettings },
   isAcceptingTraffic: () => boolean,
   /** Queues of the service's own besides the conversation queue (staff notices), for the queue board. */
   ownQueues: Queue[] = [],
@@ -63,6 +77,8 @@ export async function startHttp(
   const consoleStreams = new Set<() => void>();
   const registerRoutes: NonNullable<HttpAppDeps['registerRoutes']> = [];
   if (role !== 'worker') {
+    const embedder = config.embeddings ? await createEmbedder(config.embeddings) : undefined;
+    const announce = announceKbChange(infra, knowledge);
     // One subscriber per API process, whatever the number of open streams; pub/sub needs a connection of its own.
     const hub = createConsoleEventHub(infra.connectRedis('console-events', {}), infra.redisPrefix, logger);
     registerRoutes.push(
@@ -79,6 +95,14 @@ export async function startHttp(
           roundRobin: assignment.roundRobin,
         },
         knowledge,
+        audience,
+        knowledgeAdmin: {
+          ...(embedder && { embedder }),
+          announce,
+          logger,
+        },
+        insights: insightsForApi(config, infra, announce),
+        settings: { ...settings, preview: settingsPreviewForApi(config, infra, settings) },
         live: {
           hub,
           logger,
@@ -87,6 +111,12 @@ export async function startHttp(
           presence: assignment.presence,
           roundRobin: assignment.roundRobin,
           defaultCap: env.AGENT_MAX_OPEN_CONVERSATIONS,
+        },
+        channels: {
+          keyring: config.secretsKeyring,
+          configured: config.accounts,
+          publicUrl: env.CONSOLE_PUBLIC_URL,
+          announceChange: () => announceAccountsChanged(infra.redis, infra.redisPrefix),
         },
       }),
       registerConsoleAssetRoutes,
@@ -106,10 +136,7 @@ export async function startHttp(
   });
   const { port: metricsPort, close: closeMetrics } = await serveMetricsApart(infra.metrics, config.metrics, env.HOST, logger);
   stops.add(closeMetrics);
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(env.PORT, env.HOST, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listenHttp(app, env.PORT, env.HOST);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   const endLiveConnections = () => {

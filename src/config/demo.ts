@@ -1,11 +1,13 @@
 /**
  * The demo: the store page at GET /, the demo store's FAQ imported into an empty `default`
- * knowledge base, and the store's persona and greeting (悦享生活馆). It is what a newcomer sees after
+ * knowledge base, the store's own vocabulary, and the store's persona and greeting (悦享生活馆). It is what a newcomer sees after
  * `npm start`, and nothing a company's customers should meet: with NODE_ENV=production it is off
  * unless DEMO=1. WEB_CHAT_DEMO_PAGE and KB_DEMO_FILE, when set, still decide their own part.
  */
 export const DEMO_KNOWLEDGE_FILE = 'config/kb/demo-store.csv';
 export const DEMO_PERSONA_FILE = 'config/demo/persona.json';
+/** The demo store's own lexicon (dictionary, synonyms, concepts): an example of what a company may add. */
+export const DEMO_VOCABULARY_DIR = 'config/demo/brain';
 
 export interface DemoSettings {
   /** GET / serves the demo store page with the widget. */
@@ -14,6 +16,8 @@ export interface DemoSettings {
   knowledgeFile?: string;
   /** Replaces BRAIN_CONFIG_DIR's persona.json; unset = that one (neutral, no shop name). */
   personaFile?: string;
+  /** The store's lexicon, read beside BRAIN_CONFIG_DIR's general one; unset = the general one alone. */
+  vocabularyDir?: string;
 }
 
 export function demoSettings(
@@ -25,6 +29,6 @@ export function demoSettings(
   return {
     page: env.WEB_CHAT_DEMO_PAGE ?? on,
     ...(knowledgeFile !== 'none' && { knowledgeFile }),
-    ...(on && { personaFile: DEMO_PERSONA_FILE }),
+    ...(on && { personaFile: DEMO_PERSONA_FILE, vocabularyDir: DEMO_VOCABULARY_DIR }),
   };
 }

@@ -13,6 +13,7 @@ import {
   modelFromEnv,
 } from './model-endpoints.ts';
 import { channelConfigs } from '../channels/channel-configs.ts';
+import { type SecretsKeyring, secretsKeyring } from '../secrets/secrets-keyring.ts';
 import { emptyAsUndefined, nonNegativeInt, onOff, optionalString, positiveInt } from './env-values.ts';
 
 /**
@@ -92,11 +93,20 @@ const serviceEnvSchema = z.object({
   MEMORY_RECENT_TOKENS: positiveInt(600),
   MEMORY_SUMMARY_TOKENS: positiveInt(300),
   ...embeddingEnvShape,
-  /** Told to a customer who writes while waiting for a person, at most once per HOLD_NOTICE_INTERVAL_MS (0 = never). */
+  /**
+   * Told to a customer who writes while waiting for a person, at most once per HOLD_NOTICE_INTERVAL_MS
+   * (0 = never). The defaults of 机器人设置 → 等待提示: a notice saved there is used instead.
+   */
   HOLD_NOTICE_TEXT: z.preprocess(emptyAsUndefined, z.string().default('已收到您的消息，人工客服会尽快回复您，请稍候。')),
   HOLD_NOTICE_INTERVAL_MS: nonNegativeInt(10 * 60_000),
   FALLBACK_TEXT: z.preprocess(emptyAsUndefined, z.string().default('这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。')),
   ...agentNotifyEnvShape,
+  /**
+   * Encrypts the secrets of channel accounts added in the console (32 random bytes, base64 or hex);
+   * SECRETS_KEY_PREVIOUS opens what the old key sealed while `npm run secrets -- rotate` re-wraps it.
+   */
+  SECRETS_KEY: optionalString,
+  SECRETS_KEY_PREVIOUS: optionalString,
 });
 
 /** The service's own variables, then each channel's (src/channels/channel-configs.ts). */
@@ -135,6 +145,10 @@ export interface Config {
   defaultRedis: boolean;
   redisUrl: string;
   accounts: ChannelAccounts;
+  /** CONFIG_FILE's accounts as checked, by channel key (src/composition/add-stored-accounts.ts adds the console's to them). */
+  configFile: Record<string, unknown[]>;
+  /** SECRETS_KEY and SECRETS_KEY_PREVIOUS, checked; unset = no channel accounts nor a model API key can be saved in the console. */
+  secretsKeyring?: SecretsKeyring;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -165,6 +179,27 @@ function withRenamedVariables(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Each channel's accounts: its environment's `default`, then the listed ones (CONFIG_FILE's, the console's). */
+function channelAccountsOf(env: Env, listed: Record<string, unknown[]>, production: boolean): ChannelAccounts {
+  return Object.fromEntries(
+    channelConfigs.map((c) => [c.key, (c.accounts as AnyAccounts)(env, listed[c.key] ?? [], { production })]),
+  ) as ChannelAccounts;
+}
+
+/**
+ * The accounts with those added in the console after CONFIG_FILE's, checked by the same rules
+ * (names unique per channel, the widget's defaults filled in).
+ */
+export function withStoredAccounts(
+  config: Config,
+  stored: ReadonlyArray<{ channel: string; account: Record<string, unknown> }>,
+): ChannelAccounts {
+  const listed: Record<string, unknown[]> = {};
+  for (const c of channelConfigs)
+    listed[c.key] = [...(config.configFile[c.key] ?? []), ...stored.filter((s) => s.channel === c.key).map((s) => s.account)];
+  return channelAccountsOf(config.env, listed, config.production);
+}
+
 /** Loads and validates the configuration; throws ConfigError with one line naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(withRenamedVariables(source));
@@ -179,9 +214,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const model = modelFromEnv(env);
   const embeddings = embeddingsFromEnv(env);
   const production = env.NODE_ENV === 'production';
-  const accounts = Object.fromEntries(
-    channelConfigs.map((c) => [c.key, (c.accounts as AnyAccounts)(env, file[c.key] ?? [], { production })]),
-  ) as ChannelAccounts;
+  const keyring = secretsKeyring(env);
+  const accounts = channelAccountsOf(env, file, production);
   const agentNotify = agentNotifySettings(
     env,
     accounts.wecom.map((a) => a.name),
@@ -194,9 +228,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ...(model && { model }),
     ...(agentNotify && { agentNotify }),
     ...(embeddings && { embeddings }),
+    ...(keyring && { secretsKeyring: keyring }),
     embeddedDatabase: env.DATABASE_URL === undefined,
     defaultRedis: env.REDIS_URL === undefined,
     redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     accounts,
+    configFile: file,
   };
 }

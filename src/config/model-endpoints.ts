@@ -13,6 +13,8 @@ export const modelEnvShape = {
   LLM_MAX_RETRIES: nonNegativeInt(2),
   LLM_MAX_CONCURRENCY: positiveInt(16),
   LLM_TEMPERATURE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(2).default(0.2)),
+  /** What 1,000 tokens of the model cost (prompt and completion alike), in your currency: the dashboard's cost per day. */
+  LLM_PRICE_PER_1K_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).default(0)),
   LLM_STRUCTURED_OUTPUT: z.preprocess(emptyAsUndefined, z.enum(['functionCalling', 'jsonMode', 'jsonSchema']).default('functionCalling')),
 };
 
@@ -39,7 +41,7 @@ export interface EmbeddingConfig {
 }
 
 /** Local servers (Ollama, vLLM) take any key, but the client refuses an empty one. */
-const NO_API_KEY = 'not-needed';
+export const NO_API_KEY = 'not-needed';
 
 export function modelFromEnv(env: ModelEnv): ModelConfig | undefined {
   if (env.LLM_BASE_URL === undefined && env.LLM_MODEL === undefined) return undefined;

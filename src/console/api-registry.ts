@@ -35,6 +35,8 @@ export interface ApiOperation<P, Q, B, A extends Access> {
   params?: P;
   query?: Q;
   body?: B;
+  /** A body that is not JSON (an uploaded file): documented here, read by the handler itself. */
+  rawBody?: { contentType: string; description: string };
   /** The success answer: its status, and its JSON schema (none for 204) or another content type. */
   success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType; contentType?: string };
   handle(call: ApiCall<P, Q, B, A>): Promise<unknown> | unknown;
@@ -124,6 +126,12 @@ function registerDocument(registry: OpenAPIRegistry, op: ApiOperation<unknown, u
       ...(op.params instanceof z.ZodObject && { params: op.params }),
       ...(op.query instanceof z.ZodObject && { query: op.query }),
       ...(op.body instanceof z.ZodType && { body: { content: { 'application/json': { schema: op.body } } } }),
+      ...(op.rawBody && {
+        body: {
+          description: op.rawBody.description,
+          content: { [op.rawBody.contentType]: { schema: z.string().meta({ format: 'binary' }) } },
+        },
+      }),
     },
     responses: {
       [success.status]: success.schema

@@ -1,25 +1,43 @@
 import type Router from '@koa/router';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { KnowledgeLookup } from '../brain/knowledge/look-up-knowledge.ts';
 import type { Env } from '../config/env.ts';
 import type { Database } from '../db/connect.ts';
+import type { AudienceJob } from '../queue/audience-queue.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { SettingsAccess } from '../settings/bot-settings.ts';
+import type { SettingsPreviewLab } from '../settings/preview-settings.ts';
 import { createLogIn } from '../staff/log-in.ts';
 import { createLoginThrottle } from '../staff/login-throttle.ts';
 import type { SessionLifetimes } from '../staff/sessions.ts';
 import { createApiRegistry } from './api-registry.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import { type ChannelRoutesDeps, registerChannelRoutes } from './channel-routes.ts';
 import type { ConsoleStreamDeps } from './live/console-event-stream.ts';
 import { registerEventsRoute } from './live/events-route.ts';
 import { type ConversationRoutesDeps, registerConversationRoutes } from './conversation-routes.ts';
+import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
+import type { KnowledgeAdminDeps } from '../knowledge-admin/knowledge-changes.ts';
+import { registerKnowledgeAdminRoutes } from './knowledge-admin-routes.ts';
 import { registerKnowledgeRoutes } from './knowledge-routes.ts';
 import { registerMeRoutes } from './me-routes.ts';
 import { registerQuickReplyRoutes } from './quick-reply-routes.ts';
+import { registerBroadcastRoutes } from './broadcast-routes.ts';
+import { registerSegmentRoutes } from './segment-routes.ts';
+import { registerTagRoutes } from './tag-routes.ts';
+import { registerTagSyncRoutes } from './tag-sync-routes.ts';
+import { registerTagRuleRoutes } from './tag-rule-routes.ts';
 import { registerTeamRoutes } from './team-routes.ts';
+import { registerUnansweredRoutes, type InsightsRoutesDeps } from './unanswered-routes.ts';
 import { type PresenceRoutesDeps, registerPresenceRoutes } from './presence-routes.ts';
 import { createRequestGuard } from './request-guard.ts';
+import { registerSettingsRoutes } from './settings-routes.ts';
+import { registerHandoverSettingsRoutes } from './handover-settings-routes.ts';
+import { registerVocabularySettingsRoutes } from './vocabulary-settings-routes.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
 /** The console API's routes, as the composition root adds them, configured from the environment. */
@@ -29,7 +47,12 @@ export function consoleApi(deps: {
   env: Pick<Env, 'CONSOLE_SESSION_IDLE_S' | 'CONSOLE_SESSION_MAX_S'>;
   conversations: Omit<ConversationRoutesDeps, 'db'>;
   knowledge: KnowledgeLookup;
+  knowledgeAdmin: Omit<KnowledgeAdminDeps, 'db'>;
+  settings: SettingsAccess & { preview: SettingsPreviewLab };
   live: Omit<ConsoleStreamDeps, 'db'> & Omit<PresenceRoutesDeps, 'db' | 'presence'>;
+  audience: Queue<AudienceJob>;
+  insights: Omit<InsightsRoutesDeps, 'db'>;
+  channels: Omit<ChannelRoutesDeps, 'db'>;
 }) {
   const lifetimes = { idleSeconds: deps.env.CONSOLE_SESSION_IDLE_S, maxSeconds: deps.env.CONSOLE_SESSION_MAX_S };
   return (router: Router) =>
@@ -39,7 +62,12 @@ export function consoleApi(deps: {
       lifetimes,
       conversations: deps.conversations,
       knowledge: deps.knowledge,
+      knowledgeAdmin: deps.knowledgeAdmin,
+      settings: { ...deps.settings, logger: deps.live.logger },
       live: deps.live,
+      audience: deps.audience,
+      insights: deps.insights,
+      channels: deps.channels,
     });
 }
 
@@ -55,8 +83,18 @@ export interface ConsoleApiDeps {
   conversations?: Omit<ConversationRoutesDeps, 'db'>;
   /** The bot's knowledge search, for the reply box; the service always gives it, the account tests do not. */
   knowledge?: KnowledgeLookup;
+  /** What the admin's knowledge pages change knowledge with; given with `knowledge`. */
+  knowledgeAdmin?: Omit<KnowledgeAdminDeps, 'db'>;
+  /** The bot's settings (机器人设置); the service always gives them, the account tests do not. */
+  settings?: SettingsAccess & { logger: Logger; preview: SettingsPreviewLab };
   /** The live event stream (GET /api/events); absent in the tests of accounts alone, like conversations. */
   live?: Omit<ConsoleStreamDeps, 'db'> & Omit<PresenceRoutesDeps, 'db' | 'presence'>;
+  /** The audience queue, for rule backfills; absent in the tests of accounts alone. */
+  audience?: Queue<AudienceJob>;
+  /** 未知问题 and the dashboard; absent in the tests of accounts alone, like conversations. */
+  insights?: Omit<InsightsRoutesDeps, 'db'>;
+  /** The channel accounts (the 渠道 page); absent in the tests of accounts alone. */
+  channels?: Omit<ChannelRoutesDeps, 'db'>;
 }
 
 /**
@@ -76,7 +114,30 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): { docu
   if (deps.conversations) registerConversationRoutes(api, { db: deps.db, ...deps.conversations });
   registerQuickReplyRoutes(api, deps);
   registerCustomerRoutes(api, deps);
+  registerTagRoutes(api, deps);
+  registerSegmentRoutes(api, deps);
+  if (deps.audience) {
+    registerTagRuleRoutes(api, { db: deps.db, audience: deps.audience });
+    registerTagSyncRoutes(api, { db: deps.db, audience: deps.audience });
+    registerBroadcastRoutes(api, { db: deps.db, audience: deps.audience });
+  }
+  if (deps.settings) registerSettingsRoutes(api, { db: deps.db, settings: deps.settings, logger: deps.settings.logger });
+  if (deps.settings) registerHandoverSettingsRoutes(api, { db: deps.db, settings: deps.settings, logger: deps.settings.logger });
+  if (deps.settings?.preview)
+    registerVocabularySettingsRoutes(api, {
+      db: deps.db,
+      settings: deps.settings,
+      preview: deps.settings.preview,
+      logger: deps.settings.logger,
+    });
   if (deps.knowledge) registerKnowledgeRoutes(api, { db: deps.db, knowledge: deps.knowledge });
+  if (deps.knowledge && deps.knowledgeAdmin)
+    registerKnowledgeAdminRoutes(api, { db: deps.db, knowledge: deps.knowledge, ...deps.knowledgeAdmin });
+  if (deps.insights) {
+    registerUnansweredRoutes(api, { db: deps.db, ...deps.insights });
+    registerDashboardRoutes(api, { db: deps.db, ...deps.insights });
+  }
+  if (deps.channels) registerChannelRoutes(api, { db: deps.db, ...deps.channels });
   if (deps.live) {
     registerEventsRoute(api, { db: deps.db, ...deps.live });
     registerPresenceRoutes(api, { db: deps.db, ...deps.live });

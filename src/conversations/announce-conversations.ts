@@ -1,30 +1,46 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
 import { conversations } from '../db/schema.ts';
+import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ConversationChange, ConversationEvents } from './conversation-events.ts';
 
 /** Tells the console of changes made outside a console operation (the intake, the worker). */
 export type AnnounceConversations = (conversationIds: number[], change: ConversationChange) => void;
 
+interface Announcement {
+  conversationIds: number[];
+  change: ConversationChange;
+}
+
 /**
  * For code that changed conversations without holding their state (the intake's one-statement
  * store, the worker's turn): reads their status, assignee and team in one query after the commit,
- * then publishes. Never waited on and never throws: a lost event costs a stale console until it
- * refetches, never a change.
+ * then publishes. The announcements made while a read runs share the next one (group commit,
+ * src/lib/batch-while-busy.ts): every stored callback and every reply announces, and one read per
+ * announcement was two statements per answered message. Never waited on and never throws: a lost
+ * event costs a stale console until it refetches, never a change.
  */
 export function conversationAnnouncer(db: Database, events: ConversationEvents, logger: Logger): AnnounceConversations {
+  const announceAll = batchWhileBusy(async (announcements: Announcement[]) => {
+    const ids = [...new Set(announcements.flatMap((a) => a.conversationIds))];
+    const rows = await db
+      .select({ id: conversations.id, status: conversations.status, assignee: conversations.assignee, teamId: conversations.teamId })
+      .from(conversations)
+      .where(inArray(conversations.id, ids));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const { conversationIds, change } of announcements) {
+      for (const id of new Set(conversationIds)) {
+        const row = byId.get(id);
+        if (!row) continue;
+        const assignee = row.assignee === null ? null : Number(row.assignee);
+        events.publish({ conversationId: row.id, change, status: row.status, assignee, teamId: row.teamId });
+      }
+    }
+    return announcements.map(() => undefined);
+  });
   return (conversationIds, change) => {
     if (conversationIds.length === 0) return;
-    db.select({ id: conversations.id, status: conversations.status, assignee: conversations.assignee, teamId: conversations.teamId })
-      .from(conversations)
-      .where(inArray(conversations.id, [...new Set(conversationIds)]))
-      .then((rows) => {
-        for (const row of rows) {
-          const assignee = row.assignee === null ? null : Number(row.assignee);
-          events.publish({ conversationId: row.id, change, status: row.status, assignee, teamId: row.teamId });
-        }
-      })
-      .catch((err) => logger.warn({ err, change }, 'console event not announced'));
+    announceAll({ conversationIds, change }).catch((err) => logger.warn({ err, change }, 'console event not announced'));
   };
 }

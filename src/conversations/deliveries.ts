@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
-import { jsonRecords, queryRows } from '../db/rows.ts';
+import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
 import { deliveries } from '../db/schema.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 import { flagForHuman } from './flag-for-human.ts';
@@ -15,7 +15,20 @@ export interface UnfinishedDelivery {
   status: 'pending' | 'sending';
   /** When the customer message this reply answers was stored: for reply latency. */
   askedAt: Date | null;
+  /** Marked `sending` under this turn's fence by the statement that returned it (save-reply.ts): send it without marking again. */
+  claimed?: true;
 }
+
+/** Per-row lookups by key whatever the table sizes (src/db/prepared-statement.ts). */
+export const markSendingStatement: PreparedStatement = {
+  name: 'mark_sending',
+  text: `
+    update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
+    from unnest($1::bigint[], $2::bigint[], $3::bigint[]) as mark(id, conversation_id, fence)
+    cross join lateral (select send_fence from conversations where id = mark.conversation_id limit 1) c
+    where d.id = any(array[mark.id]) and c.send_fence = mark.fence
+    returning d.id::float8 as id`,
+};
 
 /**
  * Recorded before the request leaves: a delivery found `sending` after a crash may have arrived.
@@ -23,21 +36,12 @@ export interface UnfinishedDelivery {
  * lost the conversation to another and must not send it.
  */
 export async function markSending(db: Database, marks: Array<{ id: number } & SendFence>): Promise<Set<number>> {
-  const rows = await queryRows<{ id: string | number }>(
-    db,
-    sql`
-    with mark as (
-      ${jsonRecords(
-        marks.map((m) => ({ id: m.id, conversation_id: m.conversationId, fence: m.fence })),
-        'id bigint, conversation_id bigint, fence bigint',
-      )}
-    )
-    update deliveries d set status = 'sending', attempts = d.attempts + 1, updated_at = now()
-    from mark join conversations c on c.id = mark.conversation_id and c.send_fence = mark.fence
-    where d.id = mark.id
-    returning d.id`,
-  );
-  return new Set(rows.map((r) => Number(r.id)));
+  const rows = await runPrepared<{ id: number }>(db, markSendingStatement, [
+    marks.map((m) => m.id),
+    marks.map((m) => m.conversationId),
+    marks.map((m) => m.fence),
+  ]);
+  return new Set(rows.map((r) => r.id));
 }
 
 export interface SentDelivery {
@@ -46,19 +50,13 @@ export interface SentDelivery {
 }
 
 /**
- * One statement for any number of sent parts: each part is sent, and its message too once no
- * other part of it is left unsent. (Parts of one message are never marked in the same statement:
- * they leave one after another.)
+ * Planned at each call (no name), like save-reply.ts: its updates by key are joins PostgreSQL plans
+ * as scans of new, small tables, which a generic plan would keep once they are large.
  */
-export async function markSent(db: Database, sent: SentDelivery[]): Promise<void> {
-  const rows = sent.map(({ delivery, platformMessageId }) => ({
-    id: delivery.id,
-    message_id: delivery.messageId,
-    platform_message_id: platformMessageId ?? null,
-  }));
-  await db.execute(sql`
+export const markSentStatement: PreparedStatement = {
+  text: `
     with sent as (
-      ${jsonRecords(rows, 'id bigint, message_id bigint, platform_message_id text')}
+      select * from unnest($1::bigint[], $2::bigint[], $3::text[]) as t(id, message_id, platform_message_id)
     ), marked as (
       update deliveries d set status = 'sent', platform_message_id = sent.platform_message_id, sent_at = now(), updated_at = now()
       from sent where d.id = sent.id
@@ -66,7 +64,20 @@ export async function markSent(db: Database, sent: SentDelivery[]): Promise<void
     update messages m set status = 'sent'
     from sent
     where m.id = sent.message_id
-      and not exists (select 1 from deliveries d where d.message_id = sent.message_id and d.id <> sent.id and d.status <> 'sent')`);
+      and not exists (select 1 from deliveries d where d.message_id = sent.message_id and d.id <> sent.id and d.status <> 'sent')`,
+};
+
+/**
+ * One statement for any number of sent parts: each part is sent, and its message too once no
+ * other part of it is left unsent. (Parts of one message are never marked in the same statement:
+ * they leave one after another.)
+ */
+export async function markSent(db: Database, sent: SentDelivery[]): Promise<void> {
+  await runPrepared(db, markSentStatement, [
+    sent.map((s) => s.delivery.id),
+    sent.map((s) => s.delivery.messageId),
+    sent.map((s) => s.platformMessageId ?? null),
+  ]);
 }
 
 export interface DeliveryMarks {

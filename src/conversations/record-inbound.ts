@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { InboundContent, InboundMessage } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
-import { jsonRecords, queryRows, storedAtMs } from '../db/rows.ts';
+import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
+import { storedAtMsText } from '../db/rows.ts';
 
 export type RecordResult = {
   duplicate: boolean;
@@ -42,50 +42,29 @@ export async function recordInbound(db: Database, channelAccountId: number, mess
 type StoredRow = Omit<RecordResult, 'duplicate'> & { accountId: number; dedupeKey: string; duplicate: boolean };
 
 /**
- * Stores inbound messages with their customers and open conversations in ONE statement — the
- * callback's critical path, so it costs one round trip and one commit, for one callback or for all
- * the callbacks the intake's group commit gathered. The rows travel as one jsonb parameter. The
- * statement upserts the customers, finds or opens their conversations (the partial unique index
- * allows one open per customer), inserts each message unless its (account, dedupe key) exists, and
- * returns the stored message of every retry — a platform retry of a stored callback is a
- * duplicate, so a message exists once and is answered once. The same callback twice in one batch:
- * the second is a duplicate of the first.
+ * Every step is keyed by a unique index, so its plan is the same on a new table and a large one:
+ * customers and the open conversation are upserts on their unique keys (the partial unique index
+ * allows one open conversation per customer: a found one is touched, a missing one opened, in one
+ * step and without a race), the message an insert that its (account, dedupe key) index makes a
+ * no-op for a retry, and a retry's stored message one probe of that index per callback (the
+ * lateral subquery with its limit stays a per-row probe; joined, the planner could pick a scan).
  */
-export async function recordInboundBatch(db: Database, batch: InboundToRecord[]): Promise<RecordResult[]> {
-  const rows = batch.map(({ channelAccountId, message }, ord) => ({
-    ord,
-    account_id: channelAccountId,
-    external_id: message.customerExternalId,
-    kind: message.content.type,
-    text: readableText(message.content),
-    content: message.content,
-    status: message.content.type === 'event' ? 'ignored' : 'pending', // events are history, not questions
-    platform_message_id: message.platformMessageId ?? null,
-    dedupe_key: message.dedupeKey,
-    sent_at: message.sentAt.toISOString(),
-  }));
-  const statement = sql`
+export const recordInboundStatement: PreparedStatement = {
+  name: 'record_inbound',
+  text: `
     with input as (
-      ${jsonRecords(
-        rows,
-        'ord int, account_id int, external_id text, kind text, text text, content jsonb, status text, platform_message_id text, dedupe_key text, sent_at timestamptz',
-      )}
+      select * from unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
+        with ordinality as t(account_id, external_id, kind, text, content, status, platform_message_id, dedupe_key, sent_at, ord)
     ), customer as (
-      insert into customers (channel_account_id, external_id) select distinct account_id, external_id from input
+      insert into customers (channel_account_id, external_id)
+      select distinct account_id, external_id from input order by account_id, external_id
       on conflict (channel_account_id, external_id) do update set last_seen_at = now()
       returning id, channel_account_id, external_id
-    ), open_conversation as (
-      select c.id, c.customer_id from conversations c join customer on c.customer_id = customer.id where c.status <> 'closed'
-    ), opened as (
-      insert into conversations (customer_id, channel_account_id)
-      select customer.id, customer.channel_account_id from customer
-      where not exists (select 1 from open_conversation o where o.customer_id = customer.id)
-      on conflict do nothing
-      returning id, customer_id
     ), conversation as (
-      select id, customer_id from open_conversation union all select id, customer_id from opened
-    ), touched as (
-      update conversations set last_message_at = now(), updated_at = now() where id in (select id from open_conversation)
+      insert into conversations (customer_id, channel_account_id)
+      select id, channel_account_id from customer order by id
+      on conflict (customer_id) where status <> 'closed' do update set last_message_at = now(), updated_at = now()
+      returning id, customer_id
     ), message as (
       insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, platform_message_id, dedupe_key, platform_sent_at)
       select conversation.id, input.account_id, 'in', 'customer', input.kind, input.text, input.content, input.status, input.platform_message_id, input.dedupe_key, input.sent_at
@@ -96,18 +75,43 @@ export async function recordInboundBatch(db: Database, batch: InboundToRecord[])
       on conflict (channel_account_id, dedupe_key) do nothing
       returning id, conversation_id, created_at, channel_account_id, dedupe_key, status
     )
-    select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')},
+    select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMsText('created_at')},
            channel_account_id as "accountId", dedupe_key as "dedupeKey", false as duplicate, status = 'pending' as "stillPending"
     from message
     union all
     -- Stored before this statement (its snapshot cannot see what "message" inserts): retries.
-    -- Lateral: one index lookup per callback, whatever the planner guesses of the jsonb rows.
-    select m.id::int, m.conversation_id::int, ${storedAtMs('m.created_at')}, m.channel_account_id, m.dedupe_key, true, m.status = 'pending'
+    select m.id::int, m.conversation_id::int, ${storedAtMsText('m.created_at')}, m.channel_account_id, m.dedupe_key, true, m.status = 'pending'
     from input cross join lateral (
-      select * from messages where channel_account_id = input.account_id and dedupe_key = input.dedupe_key
-    ) m`;
+      select id, conversation_id, created_at, channel_account_id, dedupe_key, status from messages
+      where channel_account_id = input.account_id and dedupe_key = input.dedupe_key limit 1
+    ) m`,
+};
+
+/**
+ * Stores inbound messages with their customers and open conversations in ONE statement — the
+ * callback's critical path, so it costs one round trip and one commit, for one callback or for all
+ * the callbacks the intake's group commit gathered (each column of the rows one array parameter).
+ * It upserts the customers, finds or opens their conversations, inserts each message unless its
+ * (account, dedupe key) exists, and returns the stored message of every retry — a platform retry
+ * of a stored callback is a duplicate, so a message exists once and is answered once. The same
+ * callback twice in one batch: the second is a duplicate of the first.
+ */
+export async function recordInboundBatch(db: Database, batch: InboundToRecord[]): Promise<RecordResult[]> {
+  const column = <T>(of: (message: InboundMessage, accountId: number) => T) =>
+    batch.map(({ channelAccountId, message }) => of(message, channelAccountId));
   const stored = new Map<string, StoredRow>();
-  for (const row of await queryRows<StoredRow>(db, statement)) stored.set(`${row.accountId}:${row.dedupeKey}`, row);
+  const rows = await runPrepared<StoredRow>(db, recordInboundStatement, [
+    column((_, accountId) => accountId),
+    column((m) => m.customerExternalId),
+    column((m) => m.content.type),
+    column((m) => readableText(m.content)),
+    column((m) => m.content),
+    column((m) => (m.content.type === 'event' ? 'ignored' : 'pending')), // events are history, not questions
+    column((m) => m.platformMessageId ?? null),
+    column((m) => m.dedupeKey),
+    column((m) => m.sentAt.toISOString()),
+  ]);
+  for (const row of rows) stored.set(`${row.accountId}:${row.dedupeKey}`, row);
 
   const claimed = new Set<string>();
   const raced: number[] = [];
@@ -115,8 +119,8 @@ export async function recordInboundBatch(db: Database, batch: InboundToRecord[])
     const key = `${channelAccountId}:${message.dedupeKey}`;
     const row = stored.get(key);
     if (!row) {
-      // Neither inserted nor found: a concurrent first message of the same customer opened the
-      // conversation after this statement's snapshot. Now it is visible; go again.
+      // Neither inserted nor found: the same callback, retried to another api process at once, was
+      // stored by a statement that committed after this one's snapshot. Now it is visible; go again.
       raced.push(i);
       return undefined;
     }

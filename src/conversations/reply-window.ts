@@ -22,6 +22,7 @@ export interface ReplyWindowView {
  * each part is one custom/send or kf/send_msg call. Parts that failed never reached the customer
  * and do not count. A 微信客服 servicer's own replies from the WeCom client (origin 5) are not
  * counted: they do not go through kf/send_msg, and whether WeCom counts them is not documented.
+ * Broadcasts (src/broadcasts/) are stored messages without deliveries, one platform message each.
  * The platform's send time of the customer's message, when it gave one, else when we stored it.
  */
 export async function loadReplyWindowInput(db: Executor, conversationId: number): Promise<Omit<ReplyWindowInput, 'now'>> {
@@ -33,6 +34,9 @@ export async function loadReplyWindowInput(db: Executor, conversationId: number)
     select last_in.at as "lastCustomerMessageAt",
            (select count(*)::int from deliveries d join messages m on m.id = d.message_id
              where d.conversation_id = ${conversationId} and d.status <> 'failed' and m.id > coalesce(last_in.id, 0)
+           ) + (select count(*)::int from messages b
+             where b.conversation_id = ${conversationId} and b.direction = 'out' and b.meta ->> 'broadcastId' is not null
+               and b.status <> 'failed' and b.id > coalesce(last_in.id, 0)
            ) as "sentSince"
     from last_in`)) as unknown as { rows: Array<{ lastCustomerMessageAt: string | Date | null; sentSince: number }> };
   const row = result.rows[0]!;

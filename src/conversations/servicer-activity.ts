@@ -29,13 +29,14 @@ interface OpenConversation {
   id: number;
   status: ConversationStatus;
   assignee: string | null;
+  teamId: number | null;
   channelAccountId: number;
 }
 
 /** The customer's open conversation, locked for this transaction; undefined when they have none. */
 async function lockOpenConversation(tx: Transaction, customer: Customer): Promise<OpenConversation | undefined> {
   const result = (await tx.execute(sql`
-    select c.id::int, c.status, c.assignee, c.channel_account_id as "channelAccountId"
+    select c.id::int, c.status, c.assignee, c.team_id::int as "teamId", c.channel_account_id as "channelAccountId"
     from conversations c join customers cu on cu.id = c.customer_id join channel_accounts a on a.id = cu.channel_account_id
     where a.channel = ${customer.channel} and a.name = ${customer.accountName} and cu.external_id = ${customer.customerExternalId}
       and c.status <> 'closed'
@@ -155,6 +156,6 @@ function publish(deps: ServicerActivityDeps, conversation: OpenConversation, cha
     change,
     status: conversation.status,
     assignee: conversation.assignee === null ? null : Number(conversation.assignee),
-    teamId: null,
+    teamId: conversation.teamId,
   });
 }

@@ -1,9 +1,10 @@
 import { desc, eq } from 'drizzle-orm';
-import { canSee, conversationStateColumns, seesEverything, type StaffActor } from '../conversations/staff-access.ts';
+import type { StaffActor } from '../conversations/staff-access.ts';
 import type { Database } from '../db/connect.ts';
 import { channelAccounts, type ConversationStatus, conversations, customers } from '../db/schema.ts';
-import { PermissionError, RejectedRequestError } from '../errors.ts';
+import { RejectedRequestError } from '../errors.ts';
 import { customerTags } from './customer-tags.ts';
+import { requireCustomerVisible } from './customer-visibility.ts';
 
 /** Past conversations the panel lists: enough to see a pattern, never a long scroll. */
 export const PANEL_CONVERSATIONS = 20;
@@ -52,12 +53,7 @@ export async function readCustomerPanel(db: Database, actor: StaffActor, custome
     .innerJoin(channelAccounts, eq(channelAccounts.id, customers.channelAccountId))
     .where(eq(customers.id, customerId));
   if (!customer) throw new RejectedRequestError('not_found', `there is no customer ${customerId}`, 404);
-  if (!seesEverything(actor)) {
-    const states = await db.select(conversationStateColumns).from(conversations).where(eq(conversations.customerId, customerId));
-    if (!states.some((state) => canSee(actor, state))) {
-      throw new PermissionError(`customer ${customerId} has no conversation you may see`);
-    }
-  }
+  await requireCustomerVisible(db, actor, customerId);
   const [history, tags] = await Promise.all([
     db
       .select({

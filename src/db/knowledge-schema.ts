@@ -31,7 +31,8 @@ export const kbDocuments = pgTable(
     version: integer('version').notNull(),
     /**
      * importing (being written, not served) → active (served) → replaced (a newer version took
-     * over; kept as a record, its chunks deleted).
+     * over; kept as a record, with its chunks while it is among the last few, so the console can
+     * roll back to it; see KEPT_VERSIONS).
      */
     status: text('status').$type<KbDocumentStatus>().notNull(),
     format: text('format').notNull(),

@@ -15,3 +15,16 @@ export function refusedValueCode(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Runs `write`; PostgreSQL refusing it for a unique index (23505 unique_violation) becomes the
+ * caller's error (a 409 saying which name is taken). Anything else is thrown as it came.
+ */
+export async function refuseDuplicate<T>(write: () => Promise<T>, taken: () => Error): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (refusedValueCode(err) === '23505') throw taken();
+    throw err;
+  }
+}

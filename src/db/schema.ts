@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
+import { tags } from './audience-schema.ts';
 import { teams } from './staff-schema.ts';
 import {
   bigint,
   bigserial,
+  boolean,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -42,7 +45,7 @@ export const channelAccounts = pgTable(
   'channel_accounts',
   {
     id: serial('id').primaryKey(),
-    /** 'wecom' | 'wechat-mp' | 'wecom-kf' | 'web' */
+    /** 'wecom' | 'wechat-mp' | 'wecom-kf' | 'wecom-aibot' | 'web' */
     channel: text('channel').notNull(),
     /** The account name in routes and config: `default` is the env-configured one. */
     name: text('name').notNull(),
@@ -71,13 +74,14 @@ export const customers = pgTable(
   (t) => [uniqueIndex('customers_account_external').on(t.channelAccountId, t.externalId)],
 );
 
-export const customerTagSources = ['manual', 'wecom', 'rule'] as const;
+export const customerTagSources = ['manual', 'rule', 'brain', 'wecom', 'wechat-mp'] as const;
 export type CustomerTagSource = (typeof customerTagSources)[number];
 
 /**
  * Tags on a customer: the handoff policy reads them with each turn (a VIP tag hands the first
- * message to a person), marketers' segments build on them later. `source` says who put it there:
- * a person, the platform's own tags (WeCom 客户标签), or a rule.
+ * message to a person), segments filter on them. `source` says how it got there: a person
+ * (`user_id`), a rule (`rule_id`), the brain, or a platform's own tags (WeCom 客户标签, the
+ * Official Account's user tags). The (tag, customer) index serves segments.
  */
 export const customerTags = pgTable(
   'customer_tags',
@@ -85,11 +89,35 @@ export const customerTags = pgTable(
     customerId: bigint('customer_id', { mode: 'number' })
       .notNull()
       .references(() => customers.id),
-    tag: text('tag').notNull(),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id),
     source: text('source').$type<CustomerTagSource>().notNull(),
+    ruleId: integer('rule_id'),
+    userId: integer('user_id'),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.customerId, t.tag] })],
+  (t) => [primaryKey({ columns: [t.customerId, t.tagId] }), index('customer_tags_tag_customer').on(t.tagId, t.customerId)],
+);
+
+/** Every tag put on or taken off a customer, by what and whom: the tag's history on the customer panel. */
+export const customerTagEvents = pgTable(
+  'customer_tag_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    customerId: bigint('customer_id', { mode: 'number' })
+      .notNull()
+      .references(() => customers.id),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id),
+    action: text('action').$type<'added' | 'removed'>().notNull(),
+    source: text('source').$type<CustomerTagSource>().notNull(),
+    ruleId: integer('rule_id'),
+    userId: integer('user_id'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('customer_tag_events_customer').on(t.customerId, t.id)],
 );
 
 /** Raw bytes: node-postgres reads bytea as a Buffer, PGlite as a Uint8Array. */
@@ -204,6 +232,9 @@ export const conversations = pgTable(
     index('conversations_held_by').on(t.assignee, t.lastMessageAt, t.id).where(sql`assignee is not null and status <> 'closed'`),
     index('conversations_resolved').on(t.resolvedAt, t.id).where(sql`resolved_at is not null`),
     index('conversations_resolved_by').on(t.resolvedBy, t.resolvedAt, t.id).where(sql`resolved_at is not null`),
+    // The dashboard: conversations opened per day by channel, and handed-off stretches answered by a person.
+    index('conversations_created_by_channel').on(t.createdAt, t.channelAccountId),
+    index('conversations_first_response').on(t.firstResponseAt, t.humanSince).where(sql`first_response_at is not null`),
   ],
 );
 
@@ -276,10 +307,70 @@ export const messages = pgTable(
     index('messages_pending_by_conversation').on(t.conversationId, t.id).where(sql`direction = 'in' and status = 'pending'`),
     // Unread counts: what the customer wrote (not platform events) in a conversation after a read marker.
     index('messages_from_customer').on(t.conversationId, t.id).where(sql`sender = 'customer' and kind <> 'event'`),
+    // The console's 渠道 page: each account's last inbound message (src/channel-accounts/delivery-health.ts).
+    index('messages_inbound_by_account').on(t.channelAccountId, t.createdAt).where(sql`direction = 'in'`),
     // Search by text (pg_trgm) is a GIN index created by hand in its migration, after the extension
     // it needs (drizzle-kit would create it first): messages_text_trgm, customers_display_name_trgm.
+    // The dashboard (src/insights/dashboard-figures.ts): messages per day by channel as an
+    // index-only scan, and the bot's replies of a period with the few columns its figures read.
+    index('messages_created_by_channel').on(t.createdAt, t.channelAccountId, t.direction, t.sender),
+    index('messages_bot_replies').on(t.createdAt, t.replyToId).where(sql`sender = 'bot'`),
+    // 未知问题 (src/insights/unanswered-turns.ts): the bot's replies that declined (a clarify
+    // reply) or handed off, newest first; a few percent of all replies, so the index stays small.
+    index('messages_unanswered_replies')
+      .on(t.createdAt, t.replyToId)
+      .where(sql`sender = 'bot' and (meta ? 'handoffReason' or meta->>'decision' = 'clarify')`),
   ],
 );
+
+export const answerRatings = ['up', 'down'] as const;
+export type AnswerRating = (typeof answerRatings)[number];
+
+/**
+ * What a customer thought of one bot answer (👍/👎 in the web widget, the AI bot's feedback), one
+ * row per answer: a second vote replaces the first. A 👎 puts the question into 未知问题 and the
+ * answer out of the bot's resolution rate (src/conversations/record-answer-feedback.ts).
+ */
+export const answerFeedback = pgTable(
+  'answer_feedback',
+  {
+    messageId: bigint('message_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => messages.id),
+    rating: text('rating').$type<AnswerRating>().notNull(),
+    /** Where the vote came from: the channel (`web`, `wecom-kf`…). */
+    source: text('source').notNull(),
+    /**
+     * Copied from the rated reply when the vote is stored (a reply never changes): when it was
+     * given, and whether it answered (no handoff, not a decline). The dashboard counts 👎 per day of
+     * the answer from the small index answer_feedback_down_answers alone, without reading messages.
+     */
+    answerCreatedAt: timestamp('answer_created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    answered: boolean('answered').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('answer_feedback_down').on(t.updatedAt, t.messageId).where(sql`rating = 'down'`),
+    index('answer_feedback_down_answers').on(t.answerCreatedAt).where(sql`rating = 'down' and answered`),
+  ],
+);
+
+/**
+ * Questions of 未知问题 an admin answered: turned into an FAQ entry or a similar question of one
+ * (src/insights/answer-question-group.ts). They leave the list; the same question asked again
+ * and still not answered is a new turn, and comes back.
+ */
+export const unansweredFixes = pgTable('unanswered_fixes', {
+  /** The customer's message (the question of the turn). */
+  questionId: bigint('question_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => messages.id),
+  /** The FAQ entry's standard question it was answered with. */
+  entryQuestion: text('entry_question').notNull(),
+  fixedBy: integer('fixed_by').references(() => staffUsers.id),
+  createdAt: createdAt(),
+});
 
 export const deliveryStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
@@ -316,6 +407,8 @@ export const deliveries = pgTable(
   (t) => [
     uniqueIndex('deliveries_message_part').on(t.messageId, t.part),
     index('deliveries_unfinished').on(t.conversationId, t.id).where(sql`status in ('pending', 'sending')`),
+    // Sends and failures of the last 24 hours, on the console's 渠道 page.
+    index('deliveries_created_at').on(t.createdAt),
   ],
 );
 
@@ -357,9 +450,45 @@ export const teamChannelAccounts = pgTable('team_channel_accounts', {
     .references(() => teams.id, { onDelete: 'cascade' }),
 });
 
+/**
+ * The dashboard's figures of one closed day, as cut in one time zone (src/insights/dashboard-figures.ts):
+ * a day is counted once, after it ended, and read from here after that. Today is read from
+ * dashboard_quarters and its last minutes counted live.
+ */
+export const dashboardDays = pgTable(
+  'dashboard_days',
+  {
+    timeZone: text('time_zone').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    figures: jsonb('figures').$type<Record<string, unknown>>().notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.timeZone, t.day] })],
+);
+
+/**
+ * The dashboard's figures of one quarter hour (starting at a quarter of a UTC hour), kept once the
+ * quarter is over for a while (src/insights/dashboard-figures.ts), so a view of today counts only
+ * its last minutes. Quarters belong to no time zone: every zone in use is a whole number of quarter
+ * hours from UTC, so each quarter falls in one day of any of them.
+ */
+export const dashboardQuarters = pgTable('dashboard_quarters', {
+  startsAt: timestamp('starts_at', { withTimezone: true, mode: 'date' }).primaryKey(),
+  figures: jsonb('figures').$type<Record<string, unknown>>().notNull(),
+  computedAt: timestamp('computed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
 // The knowledge-base tables are the brain's, kept apart so that src/brain/ imports them without
 // the conversation tables (.dependency-cruiser.cjs); re-exported here for migrations and scripts.
+export * from './audience-schema.ts';
 export * from './knowledge-schema.ts';
 
 // Staff accounts, sessions, API tokens and the audit log (src/staff/, src/audit/).
 export * from './staff-schema.ts';
+
+// Channel accounts added in the console, their secrets sealed (src/channels/stored-accounts/).
+export * from './channel-settings-schema.ts';
+// The bot's settings saved in the console (src/settings/).
+export * from './settings-schema.ts';
+// Broadcasts (群发) and their recipients (src/broadcasts/).
+export * from './broadcast-schema.ts';

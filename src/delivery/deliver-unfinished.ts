@@ -21,7 +21,8 @@ export interface DeliverDeps {
  * conversation lock, so parts leave in order and never twice at once; its `fence` proves it still
  * does when each part is marked (a turn whose lock expired and passed on stops with
  * SendFenceLostError, src/conversations/send-fence.ts). Each part is marked
- * `sending` before its request and `sent` after; a crash between the two resends it, which the
+ * `sending` before its request (a reply's first part by the statement that saved it: `claimed`)
+ * and `sent` after; a crash between the two resends it, which the
  * channel makes harmless where its platform has a duplicate check (docs/delivery-guarantees.md).
  *
  * A retryable failure is recorded and rethrown: the job retries later with backoff. A permanent
@@ -38,7 +39,7 @@ export async function deliverUnfinished(
   const { db, metrics } = deps;
   const channel = conversation.channel;
   for (const delivery of unfinished) {
-    if (!(await deps.marks.sending(delivery.id, fence))) throw new SendFenceLostError(conversation.id);
+    if (!delivery.claimed && !(await deps.marks.sending(delivery.id, fence))) throw new SendFenceLostError(conversation.id);
     try {
       const receipt = await sender.sendText(
         { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId },

@@ -31,6 +31,12 @@ export interface HttpAppDeps {
 
 export function createHttpApp(deps: HttpAppDeps): Koa {
   const app = new Koa({ proxy: deps.trustedProxyHops > 0, maxIpsCount: deps.trustedProxyHops });
+  // The channels' routes (platform callbacks, the widget's API) on a router of their own, tried
+  // first: a router tests the path against every route it holds (136 in the api role when they
+  // shared one), and each callback paid for the console's (docs/performance.md). Requests it does
+  // not answer fall through to the other router, whose allowedMethods sees what both matched
+  // (ctx.matched), so a wrong method on a callback path is still a 405.
+  const channelRouter = new Router();
   const router = new Router();
 
   router.get('/healthz', (ctx) => {
@@ -43,11 +49,12 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
     ctx.body = { status: ready && accepting ? 'ready' : 'not_ready', checks: { ...checks, accepting } };
   });
   if (deps.metricsRoute) registerMetricsRoute(router, deps.metrics, deps.metricsRoute.token);
-  for (const channel of deps.channels) channel.registerRoutes(router);
+  for (const channel of deps.channels) channel.registerRoutes(channelRouter);
   for (const register of deps.registerRoutes ?? []) register(router);
   // Once at start, what this process answers: for operators, and for the hostile-input fault
   // scenario, which fuzzes every route listed here so a new route cannot be left out.
-  deps.logger.info({ routes: router.stack.map((layer) => `${layer.methods.join(',')} ${String(layer.path)}`) }, 'http routes');
+  const routes = [...channelRouter.stack, ...router.stack].map((layer) => `${layer.methods.join(',')} ${String(layer.path)}`);
+  deps.logger.info({ routes }, 'http routes');
 
   // Errors Koa meets outside the middleware chain — mostly a client gone mid-response, as every
   // closed widget stream is — go to the logger rather than Koa's default stderr print.
@@ -57,6 +64,7 @@ export function createHttpApp(deps: HttpAppDeps): Koa {
   });
   app.use(errorMiddleware(deps.logger));
   for (const mw of deps.extraMiddleware ?? []) app.use(mw);
+  app.use(channelRouter.routes());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -6,6 +5,7 @@ import type { MetricsExposure } from '../config/metrics-exposure.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { constantTimeEqual } from '../lib/constant-time-equal.ts';
+import { listenHttp } from './listen-http.ts';
 
 /** GET /metrics for Prometheus; with a token, only for `Authorization: Bearer <token>` (RFC 6750). */
 export function registerMetricsRoute(router: Router, metrics: Metrics, token: string | undefined): void {
@@ -45,11 +45,16 @@ export async function serveMetricsApart(
   const router = new Router();
   registerMetricsRoute(router, metrics, exposure.token);
   app.use(router.routes());
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(wanted, host, () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listenHttp(app, wanted, host);
   const { port } = server.address() as AddressInfo;
   logger.info({ metricsPort: port }, `/metrics served on its own port (${auth})`);
-  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  // A scrape still open at shutdown is cut rather than held for its keep-alive time.
+  return {
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

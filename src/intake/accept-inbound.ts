@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { AcceptInbound, AcceptResult, InboundMessage } from '../channels/types.ts';
 import type { AnnounceConversations } from '../conversations/announce-conversations.ts';
-import { accountKey, type AccountIds } from '../conversations/channel-accounts.ts';
+import { accountKey, type AccountIds, findChannelAccountId } from '../conversations/channel-accounts.ts';
 import { type InboundToRecord, type RecordResult, recordInbound, recordInboundBatch } from '../conversations/record-inbound.ts';
 import type { Database } from '../db/connect.ts';
 import { UnavailableError } from '../errors.ts';
@@ -42,7 +42,16 @@ export interface Intake {
  */
 export function createIntake(deps: IntakeDeps): Intake {
   const record = batchWhileBusy(
-    (batch: InboundToRecord[]) => recordIsolatingFailures(deps.db, batch),
+    async (batch: InboundToRecord[]) => {
+      const results = await recordIsolatingFailures(deps.db, batch);
+      // The console is told once per group commit, not once per message: one read of the
+      // conversations' state for the whole batch rather than a statement per callback.
+      deps.announce(
+        results.flatMap((r) => (r instanceof Error || r.duplicate ? [] : [r.conversationId])),
+        'message',
+      );
+      return results;
+    },
     observeGroupCommit(deps.metrics, 'inbound_messages'),
   );
   const enqueue = batchWhileBusy(
@@ -67,8 +76,18 @@ export function createIntake(deps: IntakeDeps): Intake {
     }
   }
 
+  /** An account added in the console while this process runs has its row before its channel takes it. */
+  async function accountIdOf(message: InboundMessage): Promise<number | undefined> {
+    const key = accountKey(message.channel, message.accountName);
+    const known = deps.accountIds.get(key);
+    if (known !== undefined) return known;
+    const found = await findChannelAccountId(deps.db, message.channel, message.accountName);
+    if (found !== undefined) deps.accountIds.set(key, found);
+    return found;
+  }
+
   async function accept(message: InboundMessage): Promise<AcceptResult> {
-    const accountId = deps.accountIds.get(accountKey(message.channel, message.accountName));
+    const accountId = await accountIdOf(message);
     if (accountId === undefined) throw new Error(`account ${message.channel}/${message.accountName} is not registered`);
     const byStaff = await deps.staffReplies?.(message);
     if (byStaff) return byStaff;
@@ -77,7 +96,6 @@ export function createIntake(deps: IntakeDeps): Intake {
       deps.logger.error({ err: recorded, channel: message.channel, dedupeKey: message.dedupeKey }, 'could not store inbound message');
       throw new UnavailableError('the message could not be stored; the platform will retry', { cause: recorded });
     }
-    if (!recorded.duplicate) deps.announce([recorded.conversationId], 'message');
     const background = queue(message, recorded);
     inBackground.add(background);
     void background.finally(() => inBackground.delete(background));

@@ -6,8 +6,14 @@ import { ConfigError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { sleep } from './backoff.ts';
 
+/**
+ * Whether a Redis answers PING at `url`. A refused connection fails at once whatever the timeout;
+ * the timeout only bounds a host that does not answer. It is generous because it is measured on
+ * this process's event loop: a process busy starting up (PGlite opening its database on the main
+ * thread) once took 500 ms to hear a local Redis that was there, and refused to start.
+ */
 export async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => {});
   try {
     await probe.connect();

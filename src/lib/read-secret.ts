@@ -7,8 +7,9 @@
 export function promptHidden(question: string): Promise<string> {
   const { stdin, stderr } = process;
   if (!stdin.isTTY) return Promise.reject(new Error('no terminal to prompt on: pipe the secret with --password-stdin'));
-  stderr.write(question);
+  // Echo goes off before the prompt shows: whatever is typed once the prompt is visible stays hidden.
   stdin.setRawMode(true);
+  stderr.write(question);
   stdin.setEncoding('utf8');
   stdin.resume();
   return new Promise((resolve, reject) => {

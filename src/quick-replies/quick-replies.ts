@@ -1,7 +1,7 @@
 import { asc, eq, or, type SQLWrapper, sql } from 'drizzle-orm';
 import { type AuditContext, recordAudit } from '../audit/audit-log.ts';
 import type { Database } from '../db/connect.ts';
-import { refusedValueCode } from '../db/refused-value.ts';
+import { refuseDuplicate } from '../db/refused-value.ts';
 import { quickReplies } from '../db/schema.ts';
 import { RejectedRequestError } from '../errors.ts';
 
@@ -117,13 +117,10 @@ function notFound(id: number): RejectedRequestError {
 }
 
 /** The unique index on lower(shortcut) decides, so two admins adding the same shortcut at once get one 409. */
-async function refuseTakenShortcut<T>(shortcut: string | null | undefined, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (shortcut && refusedValueCode(err) === '23505') {
-      throw new RejectedRequestError('shortcut_taken', `another quick reply already uses the shortcut ${shortcut}`, 409);
-    }
-    throw err;
-  }
+function refuseTakenShortcut<T>(shortcut: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  if (!shortcut) return write();
+  return refuseDuplicate(
+    write,
+    () => new RejectedRequestError('shortcut_taken', `another quick reply already uses the shortcut ${shortcut}`, 409),
+  );
 }

@@ -33,6 +33,8 @@ export class FakeOpenAiApi {
   onChat: (request: ChatRequest) => ChatReply = (request) => ({ text: `echo: ${lastUserMessage(request)}` });
   /** Added to every chat response. */
   delayMs = 0;
+  /** Set: requests without `Authorization: Bearer <it>` get OpenAI's 401 invalid_api_key. */
+  requiredApiKey: string | undefined;
   /** Between the pieces of a streamed response, so a client sees it arrive bit by bit. */
   chunkDelayMs = 0;
   inFlight = 0;
@@ -85,6 +87,16 @@ export class FakeOpenAiApi {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = JSON.parse((await readBody(req)) || '{}');
+    if (this.requiredApiKey !== undefined && req.headers.authorization !== `Bearer ${this.requiredApiKey}`) {
+      // As OpenAI answers a wrong key (https://platform.openai.com/docs/guides/error-codes): 401, code invalid_api_key.
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+        }),
+      );
+      return;
+    }
     if (req.method === 'POST' && req.url === '/v1/chat/completions') return this.chat(body as ChatRequest, res);
     if (req.method === 'POST' && req.url === '/v1/embeddings') return this.embeddings(body, res);
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -211,9 +223,20 @@ export function systemPrompt(request: ChatRequest): string {
   return request.messages.find((m) => m.role === 'system')?.content ?? '';
 }
 
-/** Chunk ids the prompt shows the model: `[id] ...` lines of the knowledge section. */
+/** Chunk ids the prompt shows the model: the `<passage id="…">` fences of the user's turn. */
 export function knowledgeIds(request: ChatRequest): string[] {
-  return [...systemPrompt(request).matchAll(/^\[(\w+)\] /gm)].map((m) => m[1]!);
+  return [...lastUserMessage(request).matchAll(/<passage id="([^"]+)">/g)].map((m) => m[1]!);
+}
+
+/** The passages the prompt shows the model, by id, as fenced. */
+export function knowledgePassages(request: ChatRequest): Map<string, string> {
+  return new Map([...lastUserMessage(request).matchAll(/<passage id="([^"]+)">\n([\s\S]*?)\n<\/passage>/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+/** What the customer wrote this turn: the `<customer_message>` fence of the user's turn, or all of it. */
+export function customerMessage(request: ChatRequest): string {
+  const user = lastUserMessage(request);
+  return /<customer_message>\n([\s\S]*)\n<\/customer_message>/.exec(user)?.[1] ?? user;
 }
 
 function pieces(text: string): string[] {

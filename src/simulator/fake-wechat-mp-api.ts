@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeMpMassSends } from './fake-mp-mass-sends.ts';
+import { FakeMpUserTags } from './fake-mp-user-tags.ts';
 import { LoopbackServer } from './loopback-server.ts';
 
 /**
@@ -7,8 +9,9 @@ import { LoopbackServer } from './loopback-server.ts';
  * custom/send and custom/typing (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html)
  * with 45015 for users outside the 48-hour window and 45047 past the 5 messages a user's message
  * allows (客服消息下发规则 https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Messages.html), media/get
- * (https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html)
- * and the errcodes of 全局返回码. Used by the tests and by `npm run simulate`; faults are injected per call.
+ * (https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html),
+ * user tags and mass sends by tag (fake-mp-user-tags.ts, fake-mp-mass-sends.ts) and the errcodes of
+ * 全局返回码. Used by the tests and by `npm run simulate`; faults are injected per call.
  */
 
 export type MpFault = { errcode: number; errmsg?: string } | { httpStatus: number } | { delayMs: number };
@@ -28,6 +31,10 @@ export class FakeWechatMpApi extends LoopbackServer {
   /** Texts WeChat would have shown users, in arrival order. */
   readonly delivered: MpSentText[] = [];
   readonly typing: string[] = [];
+  /** The account's user tags (src/simulator/fake-mp-user-tags.ts). */
+  readonly userTags = new FakeMpUserTags();
+  /** Mass sends by tag and their finished events (src/simulator/fake-mp-mass-sends.ts). */
+  readonly massSends = new FakeMpMassSends(this.userTags);
   sendRequests = 0;
   tokenFetches = 0;
   forcedRefreshes = 0;
@@ -111,6 +118,21 @@ export class FakeWechatMpApi extends LoopbackServer {
       if (tokenError) return this.json(res, { errcode: tokenError, errmsg: 'token' });
       this.typing.push(String(body?.touser));
       return this.json(res, { errcode: 0, errmsg: 'ok' });
+    }
+    if (url.pathname.startsWith('/cgi-bin/tags/')) {
+      const tokenError = this.tokenError(url);
+      if (tokenError) return this.json(res, { errcode: tokenError, errmsg: 'token' });
+      const answer = this.userTags.handle(
+        url.pathname.slice('/cgi-bin/tags/'.length),
+        req.method === 'POST' ? await this.readJson(req) : undefined,
+      );
+      if (answer) return this.json(res, answer);
+    }
+    if (url.pathname === '/cgi-bin/message/mass/sendall' || url.pathname === '/cgi-bin/user/tag/get') {
+      const tokenError = this.tokenError(url);
+      if (tokenError) return this.json(res, { errcode: tokenError, errmsg: 'token' });
+      const answer = await this.massSends.handle(url.pathname.slice('/cgi-bin/'.length), await this.readJson(req));
+      if (answer) return this.json(res, answer);
     }
     res.statusCode = 404;
     res.end();

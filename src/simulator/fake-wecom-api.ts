@@ -1,11 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FakeCorpTags } from './fake-corp-tags.ts';
+import { FakeExternalContacts } from './fake-external-contacts.ts';
+import { FakeGroupSends } from './fake-group-sends.ts';
 import { LoopbackServer } from './loopback-server.ts';
 
 /**
  * A loopback stand-in for the WeCom server API, following the documented protocol and errcodes:
  * gettoken (https://developer.work.weixin.qq.com/document/path/91039), message/send
  * (https://developer.work.weixin.qq.com/document/path/90236) with its duplicate check, and the
- * errcodes of 全局错误码 (https://developer.work.weixin.qq.com/document/path/90313). Used by the
+ * errcodes of 全局错误码 (https://developer.work.weixin.qq.com/document/path/90313), and the corp
+ * customer tags, external contacts and 企业群发 of 客户联系 (src/simulator/fake-corp-tags.ts,
+ * src/simulator/fake-external-contacts.ts, src/simulator/fake-group-sends.ts). Used by the
  * tests and by `npm run simulate`; faults are injected per call.
  */
 
@@ -37,6 +42,12 @@ export class FakeWecomApi extends LoopbackServer {
   readonly delivered: ReceivedText[] = [];
   /** The `touser` of every message/send WeCom accepted (and did not suppress as a duplicate), as sent. */
   readonly accepted: string[] = [];
+  /** The corp customer tag library; the `failNext` faults apply to its calls too. */
+  readonly corpTags = new FakeCorpTags();
+  /** The external contacts of 客户联系; the `failNext` faults apply to their calls too. */
+  readonly contacts = new FakeExternalContacts(this.corpTags);
+  /** 企业群发 tasks to those contacts, which a test confirms as their members would. */
+  readonly groupSends = new FakeGroupSends(this.contacts);
   sendRequests = 0;
   tokenFetches = 0;
   duplicatesSuppressed = 0;
@@ -92,11 +103,8 @@ export class FakeWecomApi extends LoopbackServer {
   protected override async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'GET' && url.pathname === '/cgi-bin/gettoken') return this.getToken(url, res);
-    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      return this.send(url, Buffer.concat(chunks).toString('utf8'), res);
-    }
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/message/send') return this.send(url, await readBody(req), res);
+    if (url.pathname.startsWith('/cgi-bin/externalcontact/')) return this.contactApi(req, url, res);
     res.statusCode = 404;
     res.end();
   }
@@ -114,20 +122,59 @@ export class FakeWecomApi extends LoopbackServer {
     }
   }
 
-  private async send(url: URL, raw: string, res: ServerResponse): Promise<void> {
-    this.sendRequests++;
+  /** Checks the token and applies the next fault; false when the request was answered (refused or failed). */
+  private async admit(url: URL, res: ServerResponse): Promise<boolean> {
     const token = url.searchParams.get('access_token');
-    if (!token) return this.json(res, { errcode: 41001, errmsg: 'access_token missing' });
-    if (this.expiredTokens.has(token)) return this.json(res, { errcode: 42001, errmsg: 'access_token expired' });
-    if (!this.liveTokens.has(token)) return this.json(res, { errcode: 40014, errmsg: 'invalid access_token' });
+    if (!token) return this.refuse(res, { errcode: 41001, errmsg: 'access_token missing' });
+    if (this.expiredTokens.has(token)) return this.refuse(res, { errcode: 42001, errmsg: 'access_token expired' });
+    if (!this.liveTokens.has(token)) return this.refuse(res, { errcode: 40014, errmsg: 'invalid access_token' });
 
     const fault = this.faults.shift() ?? (this.storm && Date.now() < this.storm.until ? this.storm.fault : undefined);
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
-    else if (fault && 'dropConnection' in fault) return void res.socket?.destroy();
-    else if (fault && 'httpStatus' in fault) {
+    else if (fault && 'dropConnection' in fault) {
+      res.socket?.destroy();
+      return false;
+    } else if (fault && 'httpStatus' in fault) {
       res.statusCode = fault.httpStatus;
-      return void res.end('upstream error');
-    } else if (fault) return this.json(res, { errcode: fault.errcode, errmsg: fault.errmsg ?? 'injected' });
+      res.end('upstream error');
+      return false;
+    } else if (fault) return this.refuse(res, { errcode: fault.errcode, errmsg: fault.errmsg ?? 'injected' });
+    return true;
+  }
+
+  private refuse(res: ServerResponse, answer: { errcode: number; errmsg: string }): false {
+    this.json(res, answer);
+    return false;
+  }
+
+  private async contactApi(req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
+    const raw = req.method === 'POST' ? await readBody(req) : undefined;
+    if (!(await this.admit(url, res))) return;
+    const api = url.pathname.slice('/cgi-bin/externalcontact/'.length);
+    if (raw === undefined) {
+      const answer = this.contacts.handleGet(api, url.searchParams);
+      if (answer) return this.json(res, answer);
+      res.statusCode = 404;
+      return void res.end();
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return this.json(res, { errcode: 47001, errmsg: 'data format error' });
+    }
+    if (api === 'add_msg_template') await this.groupSends.hold;
+    const answer = this.corpTags.handle(api, body) ?? this.contacts.handlePost(api, body) ?? this.groupSends.handlePost(api, body);
+    if (!answer) {
+      res.statusCode = 404;
+      return void res.end();
+    }
+    this.json(res, answer);
+  }
+
+  private async send(url: URL, raw: string, res: ServerResponse): Promise<void> {
+    this.sendRequests++;
+    if (!(await this.admit(url, res))) return;
 
     let body: {
       touser?: string;
@@ -172,4 +219,10 @@ export class FakeWecomApi extends LoopbackServer {
     for (const w of this.waiters.splice(0)) w();
     this.json(res, { errcode: 0, errmsg: 'ok', msgid, ...(invalid.length > 0 && { invaliduser: invalid.join('|') }) });
   }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,3 +1,4 @@
+import { FakeAibotWsServer } from './fake-aibot-ws-server.ts';
 import { FakeWechatMpApi } from './fake-wechat-mp-api.ts';
 import { FakeWecomApi } from './fake-wecom-api.ts';
 import { FakeWecomKfApi } from './fake-wecom-kf-api.ts';
@@ -18,6 +19,8 @@ export interface SimulatedPlatform {
   say(serviceUrl: string, user: string, text: string): Promise<Response>;
   /** Replies the service has sent so far, in order. */
   replies(): string[];
+  /** Platforms that stream answers (the AI bot) show them growing: `write` gets each new piece. */
+  streamTo?(write: (piece: string, finished: boolean) => void): void;
   stop(): Promise<void>;
 }
 
@@ -98,5 +101,45 @@ function customerService(): SimulatedPlatform {
   };
 }
 
-export const simulatedPlatforms = { wecom: wecomApp, 'wechat-mp': officialAccount, 'wecom-kf': customerService } as const;
+/**
+ * A WeCom AI bot on the long connection (its default mode: no public URL needed), WeCom's server
+ * faked on loopback: what you type arrives as aibot_msg_callback frames, and the answer is printed
+ * as its stream frames arrive.
+ */
+function aiBot(): SimulatedPlatform {
+  const bot = { botId: 'aibsimulatedbot', secret: 'simulator-secret' };
+  const server = new FakeAibotWsServer(bot);
+  return {
+    start: async (port) => ({
+      WECOM_AIBOT_ID: bot.botId,
+      WECOM_AIBOT_SECRET: bot.secret,
+      WECOM_AIBOT_WS_URL: await server.listen(port),
+      WECOM_AIBOT_WELCOME_TEXT: '您好，我是智能客服，有什么可以帮您？',
+    }),
+    say: async (_url, user, text) => {
+      if (server.activeConnection === undefined) return new Response('the bot has not connected yet', { status: 503 });
+      server.say({ from: user, text });
+      return new Response(null, { status: 200 });
+    },
+    replies: () => server.sent.map((s) => s.content),
+    streamTo(write) {
+      const shown = new Map<string, string>();
+      server.onStreamFrame = (frame) => {
+        const before = shown.get(frame.id) ?? '';
+        // Each frame carries the whole answer so far: print what is new, or all of it if it was rewritten.
+        const piece = frame.content.startsWith(before) ? frame.content.slice(before.length) : `\n（改写）${frame.content}`;
+        shown.set(frame.id, frame.content);
+        if (piece || frame.finish) write(piece, frame.finish);
+      };
+    },
+    stop: () => server.close(),
+  };
+}
+
+export const simulatedPlatforms = {
+  wecom: wecomApp,
+  'wechat-mp': officialAccount,
+  'wecom-kf': customerService,
+  'wecom-aibot': aiBot,
+} as const;
 export type SimulatedChannel = keyof typeof simulatedPlatforms;

@@ -19,6 +19,35 @@ export function wecomTextXml(m: WecomTextMessage): string {
   return `<xml><ToUserName><![CDATA[${m.toCorp}]]></ToUserName><FromUserName><![CDATA[${m.from}]]></FromUserName><CreateTime>${time}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${m.text}]]></Content><MsgId>${m.msgId}</MsgId><AgentID>${m.agentId}</AgentID></xml>`;
 }
 
+/**
+ * The 客户联系 event a tag library change sends (change_external_tag,
+ * https://developer.work.weixin.qq.com/document/path/92130): from `sys`, with the changed id only.
+ */
+export function wecomCorpTagChangeXml(m: {
+  toCorp: string;
+  id: string;
+  tagType: 'tag' | 'tag_group';
+  changeType: 'create' | 'update' | 'delete' | 'shuffle';
+}): string {
+  const time = Math.floor(Date.now() / 1000);
+  return `<xml><ToUserName><![CDATA[${m.toCorp}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${time}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_tag]]></Event><Id><![CDATA[${m.id}]]></Id><TagType><![CDATA[${m.tagType}]]></TagType><ChangeType><![CDATA[${m.changeType}]]></ChangeType></xml>`;
+}
+
+/**
+ * The 客户联系 event a change of an external contact sends (change_external_contact,
+ * https://developer.work.weixin.qq.com/document/path/92130): from `sys`, with the member (UserID)
+ * and the contact (ExternalUserID) only.
+ */
+export function wecomContactChangeXml(m: {
+  toCorp: string;
+  changeType: 'add_external_contact' | 'edit_external_contact' | 'del_external_contact' | 'del_follow_user';
+  userId: string;
+  externalUserId: string;
+}): string {
+  const time = Math.floor(Date.now() / 1000);
+  return `<xml><ToUserName><![CDATA[${m.toCorp}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${time}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[${m.changeType}]]></ChangeType><UserID><![CDATA[${m.userId}]]></UserID><ExternalUserID><![CDATA[${m.externalUserId}]]></ExternalUserID></xml>`;
+}
+
 export interface SealedCallback {
   /** Query string with msg_signature, timestamp and nonce. */
   query: string;

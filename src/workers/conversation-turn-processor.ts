@@ -1,11 +1,11 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AnswerOptions, Brain } from '../brain/types.ts';
+import type { AnswerOptions, Brain, BrainDecision } from '../brain/types.ts';
 import type { Channel, OutboundRecipient } from '../channels/types.ts';
 import type { AnnounceConversations } from '../conversations/announce-conversations.ts';
 import { batchedDeliveryMarks, type UnfinishedDelivery } from '../conversations/deliveries.ts';
-import { loadTurnStates, type ConversationHeader, type StoredMessage } from '../conversations/load-turn.ts';
-import { raiseSendFences } from '../conversations/send-fence.ts';
+import { type ConversationHeader, type StoredMessage, startTurns } from '../conversations/load-turn.ts';
+import type { SendFence } from '../conversations/send-fence.ts';
 import { holdPendingMessages, type ReplyToSave, saveReplies } from '../conversations/save-reply.ts';
 import type { Database } from '../db/connect.ts';
 import { deliverUnfinished } from '../delivery/deliver-unfinished.ts';
@@ -34,9 +34,20 @@ export interface TurnProcessorDeps {
   lockMs: number;
   /**
    * While a conversation waits for a person, a customer who writes is told so — at most once per
-   * `intervalMs` (0 = never), so they do not talk into silence.
+   * `intervalMs` (0 = never), so they do not talk into silence. Asked at each turn: the console changes it.
    */
-  holdNotice: { text: string; intervalMs: number };
+  holdNotice(): { text: string; intervalMs: number };
+  /**
+   * Optional: the out-of-hours message when nobody answers at `at` (business hours). A handoff
+   * then tells the customer it instead of the handoff's reply, and so does the hold notice: both
+   * promise a person soon, which is not true until the next opening.
+   */
+  outOfHoursMessage?(at: Date): string | undefined;
+  /**
+   * Optional: a handoff for a customer in a segment that goes straight to a person, asked before
+   * the brain on each turn until an agent has replied in the conversation (as VIPs are).
+   */
+  segmentHandoff?(customerId: number): Promise<Extract<BrainDecision, { kind: 'handoff' }> | undefined>;
   historyTurns?: number;
   /**
    * Optional: the conversation was handed to a person (committed; the handoff reply sent, or a
@@ -46,6 +57,12 @@ export interface TurnProcessorDeps {
   onWaiting?(conversationId: number, handoff: string): Promise<void>;
   /** The console is told of each reply, hold notice and handoff once stored. */
   announce: AnnounceConversations;
+  /**
+   * Optional: the customer messages a turn answered or held, after the turn, and whether any tag
+   * rule was enabled when the turn started (the tag rules run on them apart, so tagging never
+   * delays a reply).
+   */
+  onTurnMessages?(conversationId: number, messages: StoredMessage[], tagRulesEnabled: boolean): Promise<void>;
 }
 
 export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 'delivered';
@@ -58,13 +75,22 @@ export type TurnOutcome = 'answered' | 'handoff' | 'held' | 'nothing_pending' | 
 export function createTurnProcessor(deps: TurnProcessorDeps) {
   const { db, logger } = deps;
   const delivery = { ...deps, marks: batchedDeliveryMarks(db, deps.metrics) };
-  // Concurrent turns start from one shared query under load (group commit, src/lib/batch-while-busy.ts).
-  const loadTurnState = batchWhileBusy(
-    (ids: number[]) => loadTurnStates(db, ids, deps.historyTurns ?? 20),
+  // Concurrent turns start from one shared statement under load (group commit, src/lib/batch-while-busy.ts).
+  const startTurn = batchWhileBusy(
+    (ids: number[]) => startTurns(db, ids, deps.historyTurns ?? 20),
     observeGroupCommit(deps.metrics, 'turn_states'),
   );
-  const raiseFence = batchWhileBusy((ids: number[]) => raiseSendFences(db, ids), observeGroupCommit(deps.metrics, 'send_fences'));
   const saveReply = batchWhileBusy((replies: ReplyToSave[]) => saveReplies(db, replies), observeGroupCommit(deps.metrics, 'replies'));
+
+  function afterTurn(conversationId: number, pending: StoredMessage[], tagRulesEnabled: boolean): void {
+    deps
+      .onTurnMessages?.(
+        conversationId,
+        pending.filter((m) => m.sender === 'customer'),
+        tagRulesEnabled,
+      )
+      .catch((err) => logger.warn({ err, conversationId }, 'tag rules not queued for the turn'));
+  }
 
   async function postpone(job: Job<TurnJobData>, token: string | undefined, delayMs: number): Promise<never> {
     await job.moveToDelayed(Date.now() + delayMs, token);
@@ -72,6 +98,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
   }
 
   async function answer(
+    fence: SendFence,
     conversation: ConversationHeader,
     pending: StoredMessage[],
     history: StoredMessage[],
@@ -81,21 +108,25 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     const to = { accountName: conversation.accountName, customerExternalId: conversation.customerExternalId };
     const turn = await brainForTurn(channel, to);
     let tokens = 0;
-    const decision = await turn.brain.answer(
-      {
-        conversationId: conversation.id,
-        customer: { id: conversation.customerId, displayName: conversation.customerName ?? undefined, tags: conversation.customerTags },
-        knowledgeBase: conversation.knowledgeBase,
-        history: history.map((m) => ({
-          from: m.direction === 'in' ? 'customer' : (m.sender as 'bot' | 'agent' | 'system'),
-          text: m.text,
-          at: m.createdAt,
-          ...(m.meta && { meta: m.meta }),
-        })),
-      },
-      pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),
-      { ...drafts, onTokens: (count) => (tokens += count) },
-    );
+    const bySegment = history.some((m) => m.sender === 'agent') ? undefined : await deps.segmentHandoff?.(conversation.customerId);
+    const decided =
+      bySegment ??
+      (await turn.brain.answer(
+        {
+          conversationId: conversation.id,
+          customer: { id: conversation.customerId, displayName: conversation.customerName ?? undefined, tags: conversation.customerTags },
+          knowledgeBase: conversation.knowledgeBase,
+          history: history.map((m) => ({
+            from: m.direction === 'in' ? 'customer' : (m.sender as 'bot' | 'agent' | 'system'),
+            text: m.text,
+            at: m.createdAt,
+            ...(m.meta && { meta: m.meta }),
+          })),
+        },
+        pending.map((m) => ({ kind: m.kind, text: m.text, at: m.createdAt })),
+        { ...drafts, onTokens: (count) => (tokens += count) },
+      ));
+    const decision = decided.kind === 'handoff' ? outOfHours(decided) : decided;
     await spendTokens(channel, to, tokens);
     const handoffReason = decision.kind === 'handoff' ? decision.reason : undefined;
     const { saved, deliveries } = await saveReply({
@@ -104,12 +135,20 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       askedAt: pending[pending.length - 1]!.createdAt,
       text: decision.text,
       parts: channel.sender.splitText(decision.text),
-      meta: { ...decision.meta, ...turn.meta, ...(handoffReason ? { handoffReason } : {}) },
+      // The tokens the model spent on this answer: the dashboard's tokens and cost per day.
+      meta: { ...decision.meta, ...turn.meta, ...(handoffReason ? { handoffReason } : {}), ...(tokens > 0 && { modelTokens: tokens }) },
       handoffReason,
+      fence: fence.fence,
     });
     if (saved && handoffReason) deps.metrics.handoffs.inc({ reason: handoffReason });
     if (saved) deps.announce([conversation.id], handoffReason ? 'waiting' : 'message');
     return { outcome: handoffReason ? 'handoff' : 'answered', deliveries };
+  }
+
+  /** A handoff while nobody is at work says so, and stays in the agents' queue for the next opening. */
+  function outOfHours<D extends BrainDecision>(decision: D): D {
+    const closed = deps.outOfHoursMessage?.(new Date());
+    return closed === undefined ? decision : { ...decision, text: closed, meta: { ...decision.meta, outOfHours: true } };
   }
 
   /** The brain of this turn: the knowledge-base-only one once the customer's model budget is spent. */
@@ -137,10 +176,11 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     const stopTimer = deps.metrics.jobDuration.startTimer();
     let outcome: TurnOutcome | 'postponed' | 'error' = 'error';
     try {
-      // Taken with the lock: from now on, turns that held it before can no longer send.
-      const fence = { conversationId, fence: await raiseFence(conversationId) };
-      const state = await loadTurnState(conversationId);
-      if (!state) throw new Error(`conversation ${conversationId} does not exist`);
+      // The fence is raised with the lock taken: from now on, turns that held it before can no longer send.
+      const started = await startTurn(conversationId);
+      if (!started) throw new Error(`conversation ${conversationId} does not exist`);
+      const { state } = started;
+      const fence = { conversationId, fence: started.fence };
       const { conversation, pending } = state;
       const channel = deps.channels.get(conversation.channel);
       if (!channel) throw new Error(`channel ${conversation.channel} is not configured in this process`);
@@ -164,7 +204,9 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       const earlier = await deliverUnfinished(delivery, conversation, fence, channel.sender, state.unfinished, onHandoff);
       if (pending.length === 0) return (outcome = 'nothing_pending');
       if (conversation.status !== 'bot' || earlier === 'handed_over') {
-        const { text, intervalMs } = deps.holdNotice;
+        const holdNotice = deps.holdNotice();
+        const closed = deps.outOfHoursMessage?.(new Date());
+        const [text, intervalMs] = [closed ?? holdNotice.text, holdNotice.intervalMs];
         const sinceLastWord = state.lastOutboundAt ? Date.now() - state.lastOutboundAt.getTime() : Number.POSITIVE_INFINITY;
         if (conversation.status === 'needs_human' && earlier !== 'handed_over' && intervalMs > 0 && sinceLastWord >= intervalMs) {
           const notice = await saveReply({
@@ -173,8 +215,9 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
             askedAt: pending[pending.length - 1]!.createdAt,
             text,
             parts: channel.sender.splitText(text),
-            meta: { holdNotice: true },
+            meta: { holdNotice: true, ...(closed !== undefined && { outOfHours: true }) },
             holdNotice: true,
+            fence: fence.fence,
           });
           if (notice.saved) deps.announce([conversationId], 'message');
           await deliverUnfinished(delivery, conversation, fence, channel.sender, notice.deliveries, onHandoff);
@@ -184,6 +227,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
             pending.map((m) => m.id),
           );
         }
+        afterTurn(conversationId, pending, state.tagRulesEnabled);
         return (outcome = 'held');
       }
       const quietFor = Date.now() - pending[pending.length - 1]!.createdAt.getTime();
@@ -197,7 +241,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
         logger.warn({ err, conversationId }, 'reply draft not published'),
       );
       try {
-        const answered = await answer(conversation, pending, state.history, channel, drafts);
+        const answered = await answer(fence, conversation, pending, state.history, channel, drafts);
         outcome = answered.outcome;
         await deliverUnfinished(delivery, conversation, fence, channel.sender, answered.deliveries, onHandoff);
       } finally {
@@ -209,6 +253,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
         const last = pending[pending.length - 1]!;
         await notifyWaiting(`turn-${last.id}-${last.createdAt.getTime()}`);
       }
+      afterTurn(conversationId, pending, state.tagRulesEnabled);
       logger.debug({ conversationId, outcome }, 'turn done');
       return outcome;
     } finally {

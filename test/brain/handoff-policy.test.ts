@@ -73,3 +73,21 @@ test('「人工」 or 「客服」 as the whole message asks for a person; insid
   t.is(check('人工费多少'), null);
   t.is(check('客服态度很好'), null);
 });
+
+test('a company’s own rules replace handoff.json’s keywords, switch rules off and change repeated misses, from the next check on', async (t) => {
+  const own = new HandoffPolicy(await loadHandoffRules(`${CONFIG_DIR}/handoff.json`));
+  const sensitive = own.sensitiveIntents;
+  own.follow({ keywords: ['找店长'], unless: ['店长推荐'], intents: { legal: false, complaint: false, vip: false }, repeatedMisses: 0 });
+  const ownCheck = (text: string, tags: string[] = []) => own.check({ text, customerTags: tags, agentHasReplied: false });
+  t.is(ownCheck('帮我找店长')?.reason, 'customer_asked');
+  t.is(ownCheck('找店长推荐的款'), null, 'an unless phrase of the company’s');
+  t.is(ownCheck('转人工'), null, 'a keyword the company removed');
+  t.is(ownCheck('人工')?.reason, 'customer_asked', 'handoff.json’s exact words stay: the clarify offer names them');
+  t.is(ownCheck('再不处理我就找律师起诉你们'), null);
+  t.is(ownCheck('我的账号被盗了')?.detail.intent, 'account_security', 'a rule left on');
+  t.is(ownCheck('我要投诉'), null);
+  t.is(ownCheck('你好', ['VIP']), null);
+  t.is(own.checkLowConfidence(50), null, '0 = never by misses alone');
+  t.false(sensitive.has('legal'), 'the model brain’s map, held since before, follows');
+  t.true(sensitive.has('account_security'));
+});

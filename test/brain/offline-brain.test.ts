@@ -3,6 +3,7 @@ import type { ConversationContext, ConversationTurn, CustomerMessage } from '../
 import { HandoffPolicy } from '../../src/brain/handoff/handoff-policy.ts';
 import { loadHandoffRules } from '../../src/brain/handoff/handoff-rules.ts';
 import { OfflineBrain } from '../../src/brain/offline-brain.ts';
+import { QuestionEntities } from '../../src/brain/question-entities.ts';
 import { LexicalIndex } from '../../src/brain/retrieval/lexical-index.ts';
 import { SmallTalk } from '../../src/brain/smalltalk/small-talk.ts';
 import { CONFIG_DIR, demoBrain, faqEntry, testAnalyzer } from './support/brain-fixtures.ts';
@@ -52,6 +53,7 @@ test('an out-of-scope question is declined with no offer when nothing is close, 
 
 test('an unanswered question near some entries offers up to three of them, with their scores, above the floor', async (t) => {
   // A strict threshold over a tiny knowledge base, so near misses are certain.
+  const analyzer = testAnalyzer();
   const index = LexicalIndex.build(
     [
       faqEntry('fee', ['运费怎么收？'], '满99元包邮。'),
@@ -60,7 +62,7 @@ test('an unanswered question near some entries offers up to three of them, with 
       faqEntry('fee2', ['退货运费谁承担？'], '质量问题由我们承担。'),
       faqEntry('gift', ['可以礼品包装吗？'], '可以。'),
     ],
-    testAnalyzer(),
+    analyzer,
   );
   const rules = await loadHandoffRules(`${CONFIG_DIR}/handoff.json`);
   const strict = new OfflineBrain({
@@ -69,6 +71,7 @@ test('an unanswered question near some entries offers up to three of them, with 
     clarify: rules.clarify,
     handoff: new HandoffPolicy(rules),
     smallTalk: await SmallTalk.load(`${CONFIG_DIR}/smalltalk.json`),
+    entities: await QuestionEntities.load(analyzer, `${CONFIG_DIR}/question-frame.txt`),
   });
   const decision = await strict.answer(conversation(), says('运费多少钱'));
   t.is(decision.kind, 'reply');

@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import test from 'ava';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createQuickReply } from '../../src/quick-replies/quick-replies.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { chromiumInstalled, launchChromium } from '../support/browser.ts';
+import { consolePage, SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
 import { PASSWORD } from '../support/console-api.ts';
-import { type Harness, startHarness } from '../support/wecom-service.ts';
+import type { Harness } from '../support/wecom-service.ts';
 
 /**
  * The agent's journey in the console (issue 13, "Done when"), in Chromium against the whole
@@ -17,33 +16,16 @@ import { type Harness, startHarness } from '../support/wecom-service.ts';
  * reply (`/`) and a knowledge answer go into the reply box. Also the phone layout of the inbox and
  * of the side panels. The screenshots of docs/agents.md are taken here.
  */
-const screenshots = new URL('../../docs/images/', import.meta.url);
+const screenshots = SCREENSHOTS;
 let h: Harness;
 let browser: Browser;
 test.before(async () => {
-  if (!chromiumInstalled()) throw new Error('Chromium is missing at /usr/bin/chromium: run scripts/ensure-services.sh');
-  for (const bundle of ['../../widget/dist/widget.js', '../../console/dist/index.html']) {
-    if (!existsSync(new URL(bundle, import.meta.url))) throw new Error(`${bundle} is missing: \`npm ci\` or \`npm run build\` builds it`);
-  }
-  h = await startHarness({ database: 'postgres' });
-  browser = await launchChromium();
-  mkdirSync(screenshots, { recursive: true });
+  ({ h, browser } = await startConsoleJourney());
 });
 test.after.always(async () => {
   await browser?.close();
   await h?.close();
 });
-
-/** A console page that records what the page's Content-Security-Policy refused: the app must need nothing it forbids. */
-async function consolePage(context: BrowserContext): Promise<{ page: Page; refused: string[] }> {
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const refused: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && message.text().includes('Content Security Policy')) refused.push(message.text());
-  });
-  return { page, refused };
-}
 
 const widgetSays = (page: Page, from: 'bot' | 'agent', text: string) => page.locator(`li.msg.${from} .body`).filter({ hasText: text });
 
@@ -213,7 +195,7 @@ test('a supervisor adds, changes and removes a quick reply in the settings', asy
   await page.getByLabel('邮箱').fill('li@example.com');
   await page.getByLabel('密码').fill(PASSWORD);
   await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.getByRole('button', { name: '快捷回复设置' }).click();
+  await page.getByRole('button', { name: '快捷回复' }).click();
   await page.waitForURL(/\/console\/quick-replies$/);
 
   await page.getByRole('button', { name: /新\s*增/ }).click();

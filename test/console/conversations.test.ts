@@ -81,7 +81,7 @@ for (const database of DATABASE_KINDS) {
       t.is(reply.status, 201, await reply.clone().text());
       t.is((await api(agent, 'POST', `/api/conversations/${id}/notes`, { text: '客户很着急' })).status, 201);
       await h.wecom.waitForDelivered(2);
-      await eventually(async () => (await h.service.db.select().from(deliveries)).every((d) => d.status === 'sent'), 5000, 'reply sent');
+      await eventually(async () => (await h.service.db.select().from(deliveries)).every((d) => d.status === 'sent'), 30_000, 'reply sent');
       await settle();
       t.deepEqual(h.wecom.deliveredTo('zhaoliu'), [HANDOFF_TEXT, '您好，我是客服小王'], 'the reply once, the note never');
 
@@ -179,7 +179,7 @@ test.serial('a takeover while the bot is thinking wins: the bot’s answer is dr
   t.teardown(() => h.close());
   const supervisor = await staff('boss@example.com', 'supervisor');
   await h.sendText('sunjiu', '在吗');
-  await eventually(async () => thinking.calls.length === 1, 5000, 'the bot thinking');
+  await eventually(async () => thinking.calls.length === 1, 30_000, 'the bot thinking');
   const [conversation] = await h.service.db.select().from(conversations);
   t.is((await api(supervisor, 'POST', `/api/conversations/${conversation!.id}/assign`, { assignee: 'me' })).status, 204);
   // The bot finishes its answer only now, with the person already holding the conversation.

@@ -1,4 +1,4 @@
-import { cpSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { and, eq } from 'drizzle-orm';
@@ -118,7 +118,10 @@ test('an API process loads the knowledge bases on its first search, searches the
 });
 
 test('an API process that cannot load the knowledge bases answers 503, and loads them on a later search once it can', async (t) => {
+  // handoff.json alone: enough for the process to start (its settings' defaults), not for the knowledge bases.
   const brainDir = join(tempDir(), 'brain');
+  mkdirSync(brainDir);
+  copyFileSync('config/brain/handoff.json', join(brainDir, 'handoff.json'));
   const h = await startHarness({ database: 'postgres', role: 'api', env: { KB_DEMO_FILE: 'none', BRAIN_CONFIG_DIR: brainDir } });
   t.teardown(() => h.close());
   const agent = await signIn(h, 'agent@example.com', 'agent');

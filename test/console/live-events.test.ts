@@ -97,7 +97,7 @@ test.serial(
     publishPresence(publisher, h.service.redisPrefix, createLogger('silent'), { userId: 0, presence: 'away' });
     for (const [name, stream] of Object.entries(streams)) {
       const marker = (events: SseStream['events']) => events.some((e) => e.event === 'presence' && e.data.userId === 0);
-      await stream.waitFor(marker, 10_000, `${name}: the closing presence event`);
+      await stream.waitFor(marker, 30_000, `${name}: the closing presence event`);
     }
 
     const all = [

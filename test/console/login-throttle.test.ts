@@ -51,9 +51,16 @@ for (const kind of DATABASE_KINDS) {
     const app = await startConsoleApp(kind);
     t.teardown(app.close);
     await windowWithRoomFor(15_000);
-    for (let i = 0; i < LOGIN_ATTEMPTS_PER_IP; i++) t.is((await attempt(app.baseUrl, `u${i}@example.com`, 'wrong password')).status, 401);
-    const limited = await attempt(app.baseUrl, 'another@example.com', 'wrong password');
-    t.is(limited.status, 429);
+    // All at once, one more than allowed: attempts are counted as they arrive, and each failed one
+    // then checks a password hash, which on a loaded machine can outlast what is left of the minute.
+    const responses = await Promise.all(
+      Array.from({ length: LOGIN_ATTEMPTS_PER_IP + 1 }, (_, i) => attempt(app.baseUrl, `u${i}@example.com`, 'wrong password')),
+    );
+    t.deepEqual(
+      responses.map((r) => r.status).sort((a, b) => a - b),
+      [...Array(LOGIN_ATTEMPTS_PER_IP).fill(401), 429],
+    );
+    const limited = responses.find((r) => r.status === 429)!;
     t.like(await limited.json(), { error: 'rate_limited' });
     t.is(
       (await attempt(app.baseUrl, 'another@example.com', 'wrong password', '203.0.113.99')).status,

@@ -106,7 +106,7 @@ for (const kind of DATABASE_KINDS) {
     const login = await logIn(app.baseUrl, 'a@example.com');
     // As if unused for a while: the end is near, the last use long ago.
     await app.database.execute(
-      `update staff_sessions set expires_at = now() + interval '5 seconds', last_seen_at = now() - interval '9 minutes'`,
+      `update staff_sessions set expires_at = now() + interval '60 seconds', last_seen_at = now() - interval '9 minutes'`,
     );
     t.is((await call(app.baseUrl, 'GET', '/api/me', { cookie: login.cookie })).status, 200);
     const slid = await rowsOf<{ secondsLeft: number }>(

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { eq } from 'drizzle-orm';
-import { tagCustomer } from '../../src/customers/customer-tags.ts';
+import { customerTagHistory, tagCustomer, tagIdByName } from '../../src/customers/customer-tags.ts';
 import { mergeVisitorHistory } from '../../src/conversations/merge-visitor-history.ts';
 import { connectDatabase } from '../../src/db/connect.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
@@ -24,18 +24,28 @@ test('a signed-in visitor keeps the tags their anonymous self had, merged with t
       { channelAccountId: account!.id, externalId: 'u:42' },
     ])
     .returning();
-  await tagCustomer(db, anonymous!.id, 'VIP', 'rule');
-  await tagCustomer(db, anonymous!.id, 'new', 'rule');
-  await tagCustomer(db, known!.id, 'new', 'manual');
+  const [vip, fresh] = [await tagIdByName(db, 'VIP'), await tagIdByName(db, 'new')];
+  await tagCustomer(db, anonymous!.id, vip, { source: 'rule', ruleId: 7 });
+  await tagCustomer(db, anonymous!.id, fresh, { source: 'rule', ruleId: 7 });
+  await tagCustomer(db, known!.id, fresh, { source: 'manual' });
 
   t.true(await mergeVisitorHistory(db, account!.id, 'v:anon', 'u:42'));
-  const tags = await db.select().from(customerTags).where(eq(customerTags.customerId, known!.id)).orderBy(customerTags.tag);
+  const tags = await db.select().from(customerTags).where(eq(customerTags.customerId, known!.id)).orderBy(customerTags.tagId);
   t.deepEqual(
-    tags.map((row) => [row.tag, row.source]),
+    tags.map((row) => [row.tagId === vip ? 'VIP' : 'new', row.source]),
     [
       ['VIP', 'rule'],
       ['new', 'manual'],
     ],
   );
   t.is((await db.select().from(customerTags)).length, 2, 'nothing left on the merged-away customer');
+  t.deepEqual(
+    (await customerTagHistory(db, known!.id)).map((e) => [e.tag, e.action, e.source]),
+    [
+      ['new', 'added', 'manual'],
+      ['new', 'added', 'rule'],
+      ['VIP', 'added', 'rule'],
+    ],
+    'the history moves with the tags (newest first)',
+  );
 });

@@ -41,7 +41,7 @@ test('10,000 hostile requests on every public route: no crash, no 5xx, no one le
     base,
     makers: [
       ...hostileMakers({ kf, fixtures, markers, apiRoutes, workerRoutes, workerBase }),
-      ...consoleMakers(consoleFixtures, fixtures.anonymous[0]!.token),
+      ...consoleMakers(consoleFixtures, fixtures.anonymous[0]!.token, apiRoutes),
     ],
     count: TOTAL,
     concurrency: CONCURRENCY,

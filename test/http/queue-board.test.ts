@@ -2,7 +2,7 @@ import test from 'ava';
 import { eventually, startHarness, type Harness } from '../support/wecom-service.ts';
 
 /** Every connection up (database, Redis, queue) before the test runs and then closes them. */
-const ready = (h: Harness) => eventually(async () => (await fetch(`${h.baseUrl}/readyz`)).status === 200, 20_000, 'readiness');
+const ready = (h: Harness) => eventually(async () => (await fetch(`${h.baseUrl}/readyz`)).status === 200, 30_000, 'readiness');
 
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
@@ -51,5 +51,5 @@ test('the queue board shows the kf sync queue beside the conversation queue when
   await ready(h);
   const api = await fetch(`${h.baseUrl}/admin/queues/api/queues`, { headers: basic('ops', 's3cret') });
   const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-  t.deepEqual(names, ['conversation-turns', 'wecom-kf-sync']);
+  t.deepEqual(names, ['audience', 'conversation-turns', 'wecom-kf-sync']);
 });

@@ -3,7 +3,14 @@ import { createChatModel } from '../../src/brain/model/chat-model.ts';
 import { ConversationMemory, estimateTokens, type StoredSummary, type SummaryStore } from '../../src/brain/model/conversation-memory.ts';
 import { createSummarizer } from '../../src/brain/model/summarize-turns.ts';
 import type { ConversationTurn } from '../../src/brain/types.ts';
-import { type ChatReply, type ChatRequest, FakeOpenAiApi, lastUserMessage, systemPrompt } from '../../src/simulator/fake-openai-api.ts';
+import {
+  type ChatReply,
+  type ChatRequest,
+  customerMessage,
+  FakeOpenAiApi,
+  lastUserMessage,
+  systemPrompt,
+} from '../../src/simulator/fake-openai-api.ts';
 import { conversation, demoKnowledge, fakeModelSettings, modelBrain, says } from '../support/model-brain.ts';
 
 function turns(count: number, from = 0): ConversationTurn[] {
@@ -29,7 +36,7 @@ test('older turns are folded into a summary within its budget, recent ones kept 
   const baseUrl = await fake.listen();
   t.teardown(() => fake.close());
   fake.onChat = () => ({ text: '客户多次询问退货和换货流程，尚未提供订单号。'.repeat(10) });
-  const model = createChatModel(fakeModelSettings(baseUrl, { timeoutMs: 2000, maxRetries: 0, maxConcurrency: 1 }));
+  const model = await createChatModel(fakeModelSettings(baseUrl, { maxRetries: 0, maxConcurrency: 1 }));
   const store = new MemoryStore();
   const memory = new ConversationMemory(store, createSummarizer(model, '把对话合并为不超过 {{maxChars}} 字的摘要'), {
     recentTokens: 120,
@@ -92,10 +99,11 @@ test('the model sees the summary and only the recent turns', async (t) => {
   const history = turns(40);
   await f.brain.answer(conversation(history), says('那运费谁出'));
   const answerCall = f.fake.chatRequests.find((r) => r.tools)!;
-  t.regex(systemPrompt(answerCall), /## 对话摘要\n客户在咨询退换货。/);
+  t.regex(lastUserMessage(answerCall), /<summary>\n客户在咨询退换货。\n<\/summary>/, 'the summary is data in the user turn');
+  t.notRegex(systemPrompt(answerCall), /客户在咨询退换货/);
   const quoted = answerCall.messages.filter((m) => m.role === 'user' || m.role === 'assistant');
   t.true(quoted.length < history.length, `${quoted.length} messages quoted`);
-  t.is(quoted.at(-1)!.content, '那运费谁出');
+  t.is(customerMessage(answerCall), '那运费谁出');
   t.is(quoted.at(-2)!.content, history.at(-1)!.text);
 });
 

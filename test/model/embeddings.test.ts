@@ -33,7 +33,7 @@ test('with an embeddings endpoint, chunks are embedded at import, held in memory
   t.true(both[0]!.score > 1 / 61, 'fused from both lists');
 
   // The same search as a LangChain retriever.
-  const documents = await knowledge.retriever('default', 3).invoke('下单后多久发货？');
+  const documents = await (await knowledge.retriever('default', 3)).invoke('下单后多久发货？');
   t.is(documents.length, 3);
   t.is(documents[0]!.metadata.questions[0], '下单后多久发货？');
   t.is(documents[0]!.metadata.documentId, 'demo-store.csv');

@@ -41,6 +41,8 @@ test('with LLM_* set the service answers through the model, records intent and s
   t.is(out.meta.intent, 'shipping_time');
   t.is(out.meta.model, 'fake-model');
   t.is((out.meta.sources as Array<{ documentId: string }>)[0]!.documentId, 'demo-store.csv');
+  // The tokens the endpoint reported for this answer (usage: prompt + completion), for the dashboard's cost.
+  t.true((out.meta.modelTokens as number) > 120, `modelTokens ${String(out.meta.modelTokens)}`);
 
   // Later turns push the first ones out of the verbatim window: they are summarized onto the conversation.
   await h.sendText('lisi', '那顺丰呢，可以发顺丰吗');

@@ -47,7 +47,7 @@ test.serial('a worker killed with -9 while its send is in flight: after restart 
   t.teardown(() => first.child.kill('SIGKILL'));
 
   t.is((await send('chenyi', '营业时间是几点')).status, 200);
-  await eventually(async () => wecom.sendRequests === 1, 10_000, 'send in flight');
+  await eventually(async () => wecom.sendRequests === 1, 30_000, 'send in flight');
   first.child.kill('SIGKILL');
   t.is(await first.exited, 'SIGKILL');
   await wecom.waitForDelivered(1);
@@ -72,7 +72,7 @@ test.serial('SIGTERM drains: the worker finishes the send in flight, records it,
   t.teardown(() => worker.child.kill('SIGKILL'));
 
   t.is((await send('heer', '能开发票吗')).status, 200);
-  await eventually(async () => wecom.sendRequests === 1, 10_000, 'send in flight');
+  await eventually(async () => wecom.sendRequests === 1, 30_000, 'send in flight');
   worker.child.kill('SIGTERM');
   api.child.kill('SIGTERM');
   t.is(await worker.exited, 0);

@@ -44,7 +44,7 @@ test.serial('a turn that keeps failing ends failed — visible, retryable — an
   // the conversation now belongs to a person: the bot holds it for them and tells the customer so.
   brainWorks = true;
   await failed!.retry('failed');
-  await eventually(async () => (await queue.getJobCounts('completed')).completed === 1, 5000, 'retried job completes');
+  await eventually(async () => (await queue.getJobCounts('completed')).completed === 1, 30_000, 'retried job completes');
   t.deepEqual(h.wecom.deliveredTo('liuyi'), ['已收到您的消息，人工客服会尽快回复您，请稍候。']);
   t.is(brain.calls.length, 3, 'only the three failed attempts asked the brain');
   const [held] = await h.service.db.select().from(messages).where(eq(messages.direction, 'in'));

@@ -21,7 +21,7 @@ test('a turn whose conversation lock expired and passed to another sends nothing
   // The first part's request takes 3 s: turn A holds the lock, waiting for WeCom.
   h.wecom.failNext(1, { delayMs: 3000 });
   t.is((await h.sendText('lisi', '介绍一下')).status, 200);
-  await eventually(async () => h.wecom.sendRequests === 1, 10_000, 'turn A sending part one');
+  await eventually(async () => h.wecom.sendRequests === 1, 30_000, 'turn A sending part one');
   const [reply] = await h.service.db.select().from(deliveries).where(eq(deliveries.part, 0));
   const conversationId = reply!.conversationId;
 
@@ -38,7 +38,7 @@ test('a turn whose conversation lock expired and passed to another sends nothing
     'every part sent',
   );
   // A's first request has returned by now; give A the time it would need to send part two too.
-  await eventually(async () => h.wecom.sendRequests >= 3, 10_000, 'B resent part one and sent part two');
+  await eventually(async () => h.wecom.sendRequests >= 3, 30_000, 'B resent part one and sent part two');
   await new Promise((r) => setTimeout(r, 4000));
 
   // A: part one. B: part one again (it may have arrived; WeCom's duplicate check drops it) and part two. A never sends part two.

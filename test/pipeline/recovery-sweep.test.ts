@@ -17,7 +17,7 @@ test.serial('a message whose job the queue lost is queued again by the recovery 
   const queue = h.queue();
   await h.sendText('lost', '在吗');
   // Queued right after the callback is answered (the ack waits for the commit, not the queue).
-  await eventually(async () => (await queue.getDelayedCount()) === 1, 5000, 'the job to be queued');
+  await eventually(async () => (await queue.getDelayedCount()) === 1, 30_000, 'the job to be queued');
   const logger = createLogger('silent');
   const allJobs = async () =>
     Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')).reduce((a, b) => a + b, 0);
@@ -64,7 +64,7 @@ test.serial('an agent reply whose turn was never queued (Redis away) is delivere
   t.deepEqual(h.wecom.deliveredTo('later'), ['答：在吗'], 'not sent: nothing queued it');
   t.is(await sweepLostWork(db, h.queue(), 0, logger), 1, 'the sweep finds the reply by its own turn');
   await h.wecom.waitForDelivered(2);
-  await eventually(async () => (await sweepLostWork(db, h.queue(), 0, logger)) === 0, 5000, 'nothing left to sweep');
+  await eventually(async () => (await sweepLostWork(db, h.queue(), 0, logger)) === 0, 30_000, 'nothing left to sweep');
   t.deepEqual(h.wecom.deliveredTo('later'), ['答：在吗', '我来帮您']);
   t.deepEqual(
     events.published.map((e) => [e.change, e.status, e.assignee]),

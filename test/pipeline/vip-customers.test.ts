@@ -1,6 +1,6 @@
 import test from 'ava';
 import { and, eq } from 'drizzle-orm';
-import { tagCustomer } from '../../src/customers/customer-tags.ts';
+import { tagCustomer, tagIdByName } from '../../src/customers/customer-tags.ts';
 import { channelAccounts, conversations, customers, customerTags } from '../../src/db/schema.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { call, logIn, PASSWORD } from '../support/console-api.ts';
@@ -19,11 +19,13 @@ test.serial('a customer tagged VIP reaches a person on the first message, and af
     .from(channelAccounts)
     .where(and(eq(channelAccounts.channel, 'wecom'), eq(channelAccounts.name, 'default')));
   const [vip] = await db.insert(customers).values({ channelAccountId: account!.id, externalId: 'qianshi' }).returning();
-  await tagCustomer(db, vip!.id, 'VIP', 'manual');
-  await tagCustomer(db, vip!.id, 'VIP', 'wecom');
+  const vipTag = await tagIdByName(db, 'vip');
+  t.is(await tagIdByName(db, 'VIP'), vipTag, 'one tag whatever the case');
+  await tagCustomer(db, vip!.id, vipTag, { source: 'manual' });
+  await tagCustomer(db, vip!.id, vipTag, { source: 'wecom' });
   t.deepEqual(
-    (await db.select().from(customerTags)).map((row) => [row.tag, row.source]),
-    [['VIP', 'manual']],
+    (await db.select().from(customerTags)).map((row) => [row.tagId, row.source]),
+    [[vipTag, 'manual']],
     'tagging twice keeps the first',
   );
 

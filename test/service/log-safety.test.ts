@@ -44,7 +44,7 @@ test.serial('a database refusal answers 503 and logs the constraint and code, ne
 
   const res = await h.sendText('zhangsan', `订单 ${MARKER} 的退款`);
   t.is(res.status, 503);
-  const refused = await eventually(async () => logs.lines.find((l) => l.msg === 'could not store inbound message'), 5000, 'error line');
+  const refused = await eventually(async () => logs.lines.find((l) => l.msg === 'could not store inbound message'), 30_000, 'error line');
   t.true(refused.level > WARN);
   const causes: Array<Record<string, unknown>> = [];
   for (let e = refused.err as Record<string, unknown> | undefined; e && typeof e === 'object'; e = e.cause as Record<string, unknown>) {

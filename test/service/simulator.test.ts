@@ -45,7 +45,7 @@ function simulate(lines: string[], env: Record<string, string>): Promise<string>
 }
 
 test.serial('with `npm start` already running on PORT, simulate starts a kefu-hub of its own and the customer gets answers', async (t) => {
-  const running = await startRole('all', { DATA_DIR: tempDir(t), REDIS_URL, REDIS_PREFIX: `simrun${process.pid}` }, 50_000);
+  const running = await startRole('all', { DATA_DIR: tempDir(t), REDIS_URL, REDIS_PREFIX: `simrun${process.pid}` });
   t.teardown(() => running.child.kill('SIGKILL'));
   const out = await simulate(['多久发货？'], { PORT: String(running.port), DATA_DIR: tempDir(t), REDIS_PREFIX: `simown${process.pid}` });
   t.notRegex(out, /answered 404/);

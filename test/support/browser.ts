@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Harness, type HarnessOptions, startHarness } from './wecom-service.ts';
 
 /**
  * Debian's Chromium driven by playwright-core (no browser download): scripts/ensure-services.sh
@@ -27,4 +28,50 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A console page that records what the page's Content-Security-Policy refused: the app must need nothing it forbids. */
+export async function consolePage(context: BrowserContext): Promise<{ page: Page; refused: string[] }> {
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) refused.push(message.text());
+  });
+  return { page, refused };
+}
+
+/** Where the console journeys write the screenshots docs/ shows. */
+export const SCREENSHOTS = new URL('../../docs/images/', import.meta.url);
+
+export interface ConsoleJourney {
+  h: Harness;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * What a journey in the console needs before its first step, each missing piece with one clear
+ * error: Debian's Chromium and the built widget and console; then the whole service (on PostgreSQL
+ * unless `options` say otherwise), a browser, and the screenshots' folder.
+ */
+export async function startConsoleJourney(options: Partial<HarnessOptions> = {}): Promise<ConsoleJourney> {
+  if (!chromiumInstalled()) throw new Error(`Chromium is missing at ${CHROMIUM}: run scripts/ensure-services.sh`);
+  for (const bundle of ['../../widget/dist/widget.js', '../../console/dist/index.html']) {
+    if (!existsSync(new URL(bundle, import.meta.url))) throw new Error(`${bundle} is missing: \`npm ci\` or \`npm run build\` builds it`);
+  }
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const h = await startHarness({ database: 'postgres', ...options });
+  const browser = await launchChromium().catch(async (err) => {
+    await h.close();
+    throw err;
+  });
+  return {
+    h,
+    browser,
+    async close() {
+      await browser.close();
+      await h.close();
+    },
+  };
 }

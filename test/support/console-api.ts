@@ -6,6 +6,7 @@ import { registerConsoleApi } from '../../src/console/console-api.ts';
 import type { DatabaseHandle } from '../../src/db/connect.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { createHttpApp } from '../../src/http/app.ts';
+import { listenHttp } from '../../src/http/listen-http.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
@@ -56,8 +57,7 @@ export async function startConsoleApp(
     isAcceptingTraffic: () => true,
     trustedProxyHops: options.trustedProxyHops ?? 1,
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
+  const server = await listenHttp(app, 0, '127.0.0.1');
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     database: migrated.handle,
@@ -156,6 +156,6 @@ export async function openConsoleEvents(baseUrl: string, who: Credentials): Prom
   const res = await fetch(`${baseUrl}/api/events`, { headers, signal: abort.signal });
   if (res.status !== 200) throw new Error(`GET /api/events answered ${res.status}: ${await res.text()}`);
   const stream = readSseStream(res, abort);
-  await stream.waitFor((events) => events.some((e) => e.event === 'ready'), 10_000, 'ready');
+  await stream.waitFor((events) => events.some((e) => e.event === 'ready'), 30_000, 'ready');
   return stream;
 }

@@ -3,10 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { pgliteDirUnder } from '../../src/db/connect.ts';
+import { openPgliteCopy } from './pglite-template.ts';
+import { createMigratedPostgres } from './postgres-template.ts';
 
 /**
  * The suite runs against both databases kefu-hub supports: the real PostgreSQL server and the
- * embedded PGlite. Each test gets a database of its own, dropped afterwards.
+ * embedded PGlite. Each test gets a database of its own, migrated, dropped afterwards (a PGlite one
+ * is a copy of a template: test/support/pglite-template.ts, and a PostgreSQL one too:
+ * test/support/postgres-template.ts).
  */
 export type DatabaseKind = 'postgres' | 'pglite';
 export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
@@ -23,13 +28,11 @@ export interface TestDatabase {
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kefu-test-'));
   if (kind === 'pglite') {
+    await (await openPgliteCopy(pgliteDirUnder(dataDir))).close();
     return { url: '', dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const name = `kefu_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await createMigratedPostgres(POSTGRES_ADMIN_URL, name);
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   return {

@@ -29,6 +29,11 @@ export function runWebSessionsCli(args: string[], env: Record<string, string>): 
   return runScript('scripts/web-sessions.ts', args, env);
 }
 
+/** Runs `npm run secrets -- <args>` as an operator would. */
+export function runSecretsCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runScript('scripts/secrets.ts', args, env);
+}
+
 function runScript(script: string, args: string[], env: Record<string, string>, input?: string): Promise<CliResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,

@@ -1,12 +1,20 @@
-import { connectDatabase, type DatabaseHandle } from '../../src/db/connect.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
+import type { DatabaseHandle } from '../../src/db/connect.ts';
+import { temporaryPglite } from './pglite-template.ts';
 import { createModelBrain, type LoadedKnowledge, loadKnowledge } from '../../src/brain/load-brain.ts';
 import type { LlmBrain } from '../../src/brain/model/llm-brain.ts';
 import type { ModelObserver, ModelSettings } from '../../src/brain/model/model-settings.ts';
 import type { ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
 import { conversationSummaries } from '../../src/conversations/conversation-summary.ts';
-import { type ChatReply, type ChatRequest, FakeOpenAiApi, knowledgeIds } from '../../src/simulator/fake-openai-api.ts';
-import { DEMO_KNOWLEDGE_FILE, DEMO_PERSONA_FILE } from '../../src/config/demo.ts';
+import {
+  type ChatReply,
+  type ChatRequest,
+  customerMessage,
+  FakeOpenAiApi,
+  knowledgeIds,
+  knowledgePassages,
+  systemPrompt,
+} from '../../src/simulator/fake-openai-api.ts';
+import { DEMO_KNOWLEDGE_FILE, DEMO_PERSONA_FILE, DEMO_VOCABULARY_DIR } from '../../src/config/demo.ts';
 
 export const FALLBACK = '这个问题我需要请同事确认一下，稍后会有人工客服联系您，请稍候。';
 
@@ -24,8 +32,7 @@ export interface KnowledgeFixture {
 }
 
 export async function demoKnowledge(options: { embeddingsBaseUrl?: string } = {}): Promise<KnowledgeFixture> {
-  const database = await connectDatabase({ pgliteDir: 'memory://' });
-  await applyMigrations(database);
+  const database = await temporaryPglite();
   const knowledge = await loadKnowledge({
     db: database.db,
     configDir: 'config/brain',
@@ -33,6 +40,7 @@ export async function demoKnowledge(options: { embeddingsBaseUrl?: string } = {}
     fallbackText: FALLBACK,
     demoFile: DEMO_KNOWLEDGE_FILE,
     personaFile: DEMO_PERSONA_FILE,
+    vocabularyDir: DEMO_VOCABULARY_DIR,
     ...(options.embeddingsBaseUrl && {
       embeddings: { baseUrl: options.embeddingsBaseUrl, apiKey: 'test-key', model: 'fake-embedding', timeoutMs: 5000, maxRetries: 0 },
     }),
@@ -53,7 +61,9 @@ export function fakeModelSettings(baseUrl: string, overrides: Partial<ModelSetti
     baseUrl,
     apiKey: 'test-key',
     model: 'fake-model',
-    timeoutMs: 5000,
+    // A loopback fake answers at once; the timeout only has to outlast a loaded machine. Tests of
+    // the timeout itself set their own.
+    timeoutMs: 30_000,
     maxRetries: 1,
     maxConcurrency: 4,
     temperature: 0,
@@ -94,17 +104,35 @@ export function says(text: string): CustomerMessage[] {
   return [{ kind: 'text', text, at: new Date() }];
 }
 
-/** A structured answer citing the first chunk the prompt showed, like a well-behaved model. */
+/** A structured answer citing the first chunk the prompt showed, like a well-behaved model; the decision before the answer, in the schema's order. */
 export function groundedAnswer(request: ChatRequest, overrides: Record<string, unknown> = {}): ChatReply {
   return {
     structured: {
       intent: 'shipping_time',
       entities: { orderNumber: 'DD20241111001', phone: null, product: '保温杯', date: null, amount: null },
-      answer: '您好，现货商品付款后48小时内发货。',
-      citedChunkIds: knowledgeIds(request).slice(0, 1),
-      confidence: 0.92,
       handoffReason: 'none',
+      confidence: 0.92,
+      citedChunkIds: knowledgeIds(request).slice(0, 1),
+      answer: '您好，现货商品付款后48小时内发货。',
       ...overrides,
     },
   };
+}
+
+/**
+ * A compliant-but-naive model: it obeys an order it finds in its system prompt (「忽略之前的所有指令，…」),
+ * hands its system prompt to any customer who asks for it, and otherwise answers with the first
+ * sentence of the first passage it was shown, citing it. What it does with injected text depends
+ * only on where the brain puts that text.
+ */
+export function naiveModel(request: ChatRequest): ChatReply {
+  const system = systemPrompt(request);
+  const order = /忽略(?:之前|以上|前面)的?(?:所有)?指令[，,：:]\s*([^\n]+)/.exec(system)?.[1];
+  const [first] = knowledgePassages(request).values();
+  const answer =
+    order ??
+    (/系统提示|提示词|system prompt/i.test(customerMessage(request))
+      ? system
+      : (/[^。\n]+。/.exec(first?.replace(/^问：.*\n答：/, '') ?? '')?.[0] ?? ''));
+  return groundedAnswer(request, { answer });
 }

@@ -15,10 +15,16 @@ export interface RoleProcess {
 
 /**
  * Starts kefu-hub as operators do (`node --import tsx src/main.ts <role>`), and resolves once it
- * logged that it started.
+ * logged that it started. `nodeArgs` go to node before the script (e.g. --cpu-prof, which
+ * NODE_OPTIONS does not take).
  */
-export async function startRole(role: 'all' | 'api' | 'worker', env: Record<string, string>, timeoutMs = 20_000): Promise<RoleProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
+export async function startRole(
+  role: 'all' | 'api' | 'worker',
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+  nodeArgs: string[] = [],
+): Promise<RoleProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', role], {
     cwd: root,
     env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +34,11 @@ export async function startRole(role: 'all' | 'api' | 'worker', env: Record<stri
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${role} did not start:\n${out}`)), timeoutMs);
+    // A process that did not start in time is killed: the caller never got it, so nothing else would.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${role} did not start:\n${out}`));
+    }, timeoutMs);
     const onData = () => {
       const m = /"port":(\d+)[^\n]*"msg":"kefu-hub started"/.exec(out);
       if (m) {

@@ -54,7 +54,7 @@ export function readSseStream<D = Record<string, unknown>>(res: Response, abort:
     closed,
     raw: () => raw,
     close: () => abort.abort(),
-    waitFor(predicate, timeoutMs = 10_000, what = 'stream events') {
+    waitFor(predicate, timeoutMs = 30_000, what = 'stream events') {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!predicate(events)) return;

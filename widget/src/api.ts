@@ -26,6 +26,16 @@ export interface Session {
   expiresAt: string;
   visitor: { id: string; kind: 'user' | 'anonymous' };
   limits: { maxMessageChars: number; maxUploadBytes: number };
+  /** The company's greeting (the bot's settings in the console), when it set one. */
+  greeting?: string;
+  /** The account's look, when it sets one (the console's 渠道 page). */
+  appearance?: Appearance;
+}
+
+export interface Appearance {
+  color?: string;
+  title?: string;
+  subtitle?: string;
 }
 
 /** An answer other than 2xx, with the server's error code and, for 429, when to try again. */
@@ -86,6 +96,15 @@ export class ChatApi {
       token,
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ clientId, text }),
+    });
+  }
+
+  rate(token: string, messageId: number, rating: 'up' | 'down'): Promise<unknown> {
+    return this.call('/feedback', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ messageId, rating }),
     });
   }
 

@@ -28,6 +28,9 @@ const zh = {
   rateLimited: '发送太频繁，请 {n} 秒后再试',
   unread: '{n} 条新消息',
   earlier: '查看更早的消息',
+  rate: '这个回答有帮助吗？',
+  helpful: '有帮助',
+  unhelpful: '没有帮助',
 };
 const en: typeof zh = {
   lang: 'en',
@@ -58,6 +61,9 @@ const en: typeof zh = {
   rateLimited: 'Too many messages, try again in {n} s',
   unread: '{n} new messages',
   earlier: 'Show earlier messages',
+  rate: 'Was this answer helpful?',
+  helpful: 'Helpful',
+  unhelpful: 'Not helpful',
 };
 
 export type Texts = typeof zh;

@@ -79,6 +79,8 @@ function start(script: HTMLScriptElement): void {
   function keep(fresh: Session): void {
     session = fresh;
     remember(tokenKey, fresh.token);
+    if (fresh.appearance) view.applyAppearance(fresh.appearance);
+    if (fresh.greeting) view.greet(fresh.greeting);
   }
 
   /** The session token, renewed first when it expires within two minutes. */
@@ -193,6 +195,7 @@ function start(script: HTMLScriptElement): void {
       }
     },
     retry: (clientId) => void deliver(clientId),
+    rate: async (messageId, rating) => api.rate(await token(), messageId, rating),
     fileUrl: async (path) => api.fileUrl(await token(), path),
   });
 

@@ -1,4 +1,4 @@
-import type { ChatMessage, ReplyDraft } from './api.ts';
+import type { Appearance, ChatMessage, ReplyDraft } from './api.ts';
 import { fill, type Texts } from './i18n.ts';
 import { styles } from './styles.ts';
 
@@ -15,6 +15,8 @@ export interface ViewHandlers {
   submit(text: string): void;
   attach(file: File): void;
   retry(clientId: string): void;
+  /** The visitor's 👍 (up) or 👎 (down) on a bot answer; resolves once the server stored it. */
+  rate(messageId: number, rating: 'up' | 'down'): Promise<unknown>;
   /** A URL that opens the upload for a minute (it carries a download ticket). */
   fileUrl(path: string): Promise<string>;
 }
@@ -44,8 +46,11 @@ export class ChatView {
   private readonly log: HTMLElement;
   private readonly typingLine: HTMLElement;
   private readonly statusLine: HTMLElement;
+  private readonly titleLine: HTMLElement;
+  private readonly subtitleLine: HTMLElement;
   private readonly input: HTMLTextAreaElement;
   private readonly earlierButton: HTMLButtonElement;
+  private greeting: HTMLElement;
   private readonly items = new Map<string, HTMLElement>();
   private unread = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -74,12 +79,15 @@ export class ChatView {
     this.panel = el('section', { class: 'panel', id: 'kh-panel', role: 'dialog', 'aria-labelledby': 'kh-title', hidden: '' });
     const header = el('header');
     const titles = el('div');
-    titles.append(el('h2', { id: 'kh-title' }, t.title), el('p', {}, t.subtitle));
+    this.titleLine = el('h2', { id: 'kh-title' }, t.title);
+    this.subtitleLine = el('p', {}, t.subtitle);
+    titles.append(this.titleLine, this.subtitleLine);
     const close = el('button', { class: 'close', type: 'button', 'aria-label': t.close }, '×');
     header.append(titles, close);
 
     this.log = el('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.messages });
-    this.log.append(this.renderItem({ from: 'bot', kind: 'text', text: t.greeting, at: '' }));
+    this.greeting = this.renderItem({ from: 'bot', kind: 'text', text: t.greeting, at: '' });
+    this.log.append(this.greeting);
     this.typingLine = el('div', { class: 'typing', role: 'status', hidden: '' }, t.typing);
     this.statusLine = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
 
@@ -139,6 +147,16 @@ export class ChatView {
     return !this.panel.hidden;
   }
 
+  /**
+   * The account's colour and header words (set on the console's 渠道 page). Set through the DOM,
+   * not markup: a company page's CSP that forbids inline style attributes still allows it.
+   */
+  applyAppearance(look: Appearance): void {
+    if (look.color && /^#[0-9a-fA-F]{6}$/.test(look.color)) this.root.style.setProperty('--kh-accent', look.color);
+    if (look.title) this.titleLine.textContent = look.title;
+    if (look.subtitle !== undefined) this.subtitleLine.textContent = look.subtitle;
+  }
+
   open(): void {
     this.panel.hidden = false;
     this.root.classList.add('open');
@@ -170,6 +188,13 @@ export class ChatView {
     const fromBottom = this.log.scrollHeight - this.log.scrollTop;
     for (const m of messages) this.show(m, false, false);
     this.log.scrollTop = this.log.scrollHeight - fromBottom;
+  }
+
+  /** The company's greeting from the bot's settings, in place of the built-in one. */
+  greet(text: string): void {
+    const item = this.renderItem({ from: 'bot', kind: 'text', text, at: '' });
+    this.greeting.replaceWith(item);
+    this.greeting = item;
   }
 
   clearInput(): void {
@@ -299,6 +324,7 @@ export class ChatView {
       body.textContent = m.text;
     }
     item.append(body);
+    if (m.from === 'bot' && m.id !== undefined) item.append(this.ratingButtons(m.id));
     if (m.state === 'sending') item.append(el('span', { class: 'state' }, this.t.sending));
     if (m.state === 'failed' && m.clientId) {
       const retry = el('button', { class: 'state', type: 'button' }, this.t.failed);
@@ -307,6 +333,27 @@ export class ChatView {
       item.append(retry);
     }
     return item;
+  }
+
+  /** 👍/👎 under a bot answer: the pressed one shows, and a second click on the other changes the vote. */
+  private ratingButtons(messageId: number): HTMLElement {
+    const group = el('span', { class: 'rate', role: 'group', 'aria-label': this.t.rate });
+    for (const [rating, label, face] of [
+      ['up', this.t.helpful, '👍'],
+      ['down', this.t.unhelpful, '👎'],
+    ] as const) {
+      const button = el('button', { type: 'button', 'aria-label': label, 'aria-pressed': 'false', 'data-rating': rating }, face);
+      button.addEventListener('click', () =>
+        this.on.rate(messageId, rating).then(
+          () => {
+            for (const b of group.children) b.setAttribute('aria-pressed', String(b === button));
+          },
+          () => this.status(this.t.unavailable),
+        ),
+      );
+      group.append(button);
+    }
+    return group;
   }
 
   private scrollToEnd(): void {

@@ -46,11 +46,44 @@ export async function answerOf<T>(request: Promise<{ data?: T; error?: unknown; 
 export type Schemas = import('./schema').components['schemas'];
 export type Conversation = Schemas['Conversation'];
 export type ConversationDetail = Schemas['ConversationDetail'];
+export type ChannelAccount = Schemas['ChannelAccountOverview'];
 export type ReplyWindow = Schemas['ReplyWindow'];
 export type ConversationMessage = Schemas['ConversationMessage'];
 export type QuickReply = Schemas['QuickReply'];
 export type CustomerPanel = Schemas['CustomerPanel'];
 export type KnowledgeHit = Schemas['KnowledgeHit'];
+export type KnowledgeDocument = Schemas['KnowledgeDocument'];
+export type KnowledgeChunk = Schemas['KnowledgeChunk'];
+export type FaqEntry = Schemas['FaqEntry'];
+export type FaqCheck = Schemas['FaqCheck'];
+export type KnowledgeTrial = Schemas['KnowledgeTrial'];
 export type Me = Schemas['Me'];
 export type StaffUser = Schemas['StaffUser'];
 export type ConversationStatus = Conversation['status'];
+
+/**
+ * PUTs a file's bytes to the API with the session's CSRF token, reporting the upload's progress
+ * (fetch cannot: only XMLHttpRequest tells how much of a request body was sent).
+ */
+export function uploadFile<T>(path: string, file: Blob, onProgress: (percent: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', new URL(path, window.location.origin));
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(Math.round((event.loaded / event.total) * 100));
+    xhr.onerror = () => reject(new ApiError(0, 'network', '网络错误，请重试'));
+    xhr.onload = () => {
+      const body = (() => {
+        try {
+          return JSON.parse(xhr.responseText) as Record<string, string>;
+        } catch {
+          return {};
+        }
+      })();
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
+      else reject(new ApiError(xhr.status, body.error ?? 'http_error', body.message ?? xhr.statusText));
+    };
+    xhr.send(file);
+  });
+}

@@ -1,12 +1,13 @@
-import { BellOutlined, LogoutOutlined, MessageOutlined } from '@ant-design/icons';
+import { BellOutlined, LogoutOutlined } from '@ant-design/icons';
 import { Badge, Button, Layout, Space, Tag, Tooltip, Typography } from 'antd';
 import type { Me } from '../api/client';
-import { managesConversations, useLogOut } from '../auth/session';
+import { useLogOut } from '../auth/session';
 import type { LiveState } from '../live/use-live-events';
 import { DutySwitch } from '../me/DutySwitch';
 import { PresenceSwitch } from '../me/PresenceSwitch';
 import { ROLE_LABELS } from './labels';
-import { openQuickReplies } from './route';
+import { CONSOLE_PAGES } from './pages';
+import { openPage } from './route';
 
 /** The top bar: who is signed in, whether live updates flow, alerts on, presence and duty (not for marketers, who hold no conversations), and log out. */
 export function Header({ me, live }: { me: Me; live: LiveState }) {
@@ -36,11 +37,11 @@ export function Header({ me, live }: { me: Me; live: LiveState }) {
             <span className="header-text">提醒</span>
           </Button>
         </Tooltip>
-        {managesConversations(me) && (
-          <Button size="small" icon={<MessageOutlined />} aria-label="快捷回复设置" onClick={openQuickReplies}>
-            <span className="header-text">快捷回复</span>
+        {CONSOLE_PAGES.filter((page) => page.allowed(me)).map((page) => (
+          <Button key={page.name} size="small" icon={page.icon} aria-label={page.label} onClick={() => openPage(page.name)}>
+            <span className="header-text">{page.label}</span>
           </Button>
-        )}
+        ))}
         {answers && <PresenceSwitch />}
         {answers && <DutySwitch />}
         <span className="who">

@@ -1,7 +1,6 @@
 import { Empty, Grid, Layout, Spin } from 'antd';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import type { Me } from '../api/client';
-import { managesConversations } from '../auth/session';
 import { type AsideTools, ConversationView } from '../conversation/ConversationView';
 import { CustomerPanel } from '../customer/CustomerPanel';
 import { InboxPanel } from '../inbox/InboxPanel';
@@ -9,10 +8,8 @@ import { KnowledgePanel } from '../knowledge/KnowledgePanel';
 import { LiveStatus } from '../live/live-status';
 import { useLiveEvents } from '../live/use-live-events';
 import { Header } from './Header';
-import { openConversation, useOpenConversationId, useQuickRepliesOpen } from './route';
-
-/** Supervisors' and admins' settings, loaded when opened: agents never need their code. */
-const QuickRepliesPage = lazy(() => import('../quick-replies/QuickRepliesPage').then((m) => ({ default: m.QuickRepliesPage })));
+import { CONSOLE_PAGES } from './pages';
+import { openConversation, useOpenConversationId, useOpenPage } from './route';
 
 /** The panels beside a conversation: who the customer is, and what the knowledge base answers. */
 const sidePanels = ({ conversation, insert }: AsideTools) => (
@@ -29,7 +26,8 @@ const sidePanels = ({ conversation, insert }: AsideTools) => (
 export function Workspace({ me }: { me: Me }) {
   const live = useLiveEvents();
   const openId = useOpenConversationId();
-  const settings = useQuickRepliesOpen() && managesConversations(me);
+  const pageName = useOpenPage();
+  const page = CONSOLE_PAGES.find((p) => p.name === pageName && p.allowed(me));
   const wide = Grid.useBreakpoint().md ?? true;
   const inbox = <InboxPanel me={me} openId={openId} />;
   const conversation =
@@ -43,10 +41,10 @@ export function Workspace({ me }: { me: Me }) {
       <Layout className="workspace">
         <Header me={me} live={live} />
         <Layout.Content className="workspace-body">
-          {settings ? (
+          {page ? (
             <section className="single-column">
               <Suspense fallback={<Spin className="conversation-loading" />}>
-                <QuickRepliesPage />
+                <page.Page me={me} />
               </Suspense>
             </section>
           ) : wide ? (

@@ -15,6 +15,7 @@ export const CHANNEL_LABELS: Record<string, string> = {
   wecom: '企业微信',
   'wecom-kf': '微信客服',
   'wechat-mp': '公众号',
+  'wecom-aibot': '企业微信机器人',
 };
 
 const REASON_LABELS: Record<string, string> = {
@@ -23,6 +24,7 @@ const REASON_LABELS: Record<string, string> = {
   complaint: '投诉',
   vip: 'VIP 客户',
   low_confidence: '机器人多次答不上',
+  segment: '指定客户分群',
   no_answer: '机器人答不上',
   delivery_failed: '消息发送失败',
 };

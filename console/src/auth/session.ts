@@ -51,6 +51,11 @@ export function useLogOut() {
 }
 
 /** Supervisors and admins see and move every conversation (docs/agents.md, "Who may do what"). */
+/** Marketers and admins work on tags, rules and segments (issue 16). */
+export function managesAudience(me: Me): boolean {
+  return me.user.role === 'marketer' || me.user.role === 'admin';
+}
+
 export function managesConversations(me: Me): boolean {
   return me.user.role === 'supervisor' || me.user.role === 'admin';
 }

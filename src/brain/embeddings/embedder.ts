@@ -1,5 +1,5 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
-import { OpenAIEmbeddings } from '@langchain/openai';
+import type { OpenAIEmbeddings } from '@langchain/openai';
 
 /** An embeddings endpoint and the model name stored with each vector (vectors of different models do not mix). */
 export interface Embedder extends EmbeddingsInterface {
@@ -14,8 +14,12 @@ export interface EmbeddingSettings {
   maxRetries: number;
 }
 
-/** Any OpenAI-compatible /embeddings endpoint (OpenAI, Qwen/DashScope, Zhipu, vLLM, Ollama…). */
-export function createEmbedder(settings: EmbeddingSettings): Embedder {
+/**
+ * Any OpenAI-compatible /embeddings endpoint (OpenAI, Qwen/DashScope, Zhipu, vLLM, Ollama…).
+ * LangChain loads only when embeddings are configured, as in createChatModel.
+ */
+export async function createEmbedder(settings: EmbeddingSettings): Promise<Embedder> {
+  const { OpenAIEmbeddings } = await import('@langchain/openai');
   const embeddings = new OpenAIEmbeddings({
     model: settings.model,
     apiKey: settings.apiKey,

@@ -11,6 +11,8 @@ const domainFileSchema = z.object({
   description: z.string().min(1),
   /** FAQ sheets of the domain's knowledge base, relative to the domain's folder. */
   knowledgeBase: z.array(z.string().min(1)).min(1).default(['kb.csv']),
+  /** The business's own lexicon directory, relative to the domain's folder, if it has one. */
+  vocabulary: z.string().min(1).optional(),
 });
 
 /**
@@ -23,6 +25,8 @@ export interface EvalDomain {
   description: string;
   /** FAQ sheet paths, ready to open. */
   knowledgeBase: string[];
+  /** The business's own lexicon directory, ready to open; most domains have none. */
+  vocabularyDir?: string;
   dev: EvalItem[];
   heldOut: EvalItem[];
 }
@@ -46,6 +50,7 @@ async function loadEvalDomain(root: string, name: string): Promise<EvalDomain> {
     name,
     description: parsed.data.description,
     knowledgeBase: parsed.data.knowledgeBase.map((file) => join(dir, file)),
+    ...(parsed.data.vocabulary !== undefined && { vocabularyDir: join(dir, parsed.data.vocabulary) }),
     dev,
     heldOut,
   };

@@ -1,10 +1,14 @@
+import { type Candidate, type DecisionRules, decideAnswer } from '../answer-decision.ts';
 import type { EvalItem } from './eval-set.ts';
 
-/** What the brain found for one eval question: entries best first, and the top score. */
+/** An entry the brain found for an eval question: its standard question, score and weakness. */
+export interface RankedEntry extends Candidate {
+  entry: string;
+}
+
+/** What the brain found for one eval question: entries best first. */
 export interface RankedLookup {
-  /** Standard questions of the hits, best first. */
-  ranked: string[];
-  topScore: number;
+  ranked: RankedEntry[];
 }
 
 export interface IntentAccuracy {
@@ -30,6 +34,16 @@ export interface EvalMetrics {
   /** Of all questions, the share declined: handed to a person. */
   handoffRate: number;
   /**
+   * Of all questions, the share asked back (「您想问的是：1. … 2. …」): neither a hit nor a wrong
+   * answer nor a decline; the customer's pick is the answer.
+   */
+  askRate: number;
+  /**
+   * In-scope questions answered right at once, or asked back with the expected entry among the
+   * choices: answered right after at most one question back.
+   */
+  hitAfterAsk: number;
+  /**
    * Of all questions, the share answered confidently and wrongly: an in-scope question answered
    * with another entry, or an out-of-scope question answered at all. Worse than a handoff: the
    * customer is told something untrue and no person looks.
@@ -51,10 +65,15 @@ export function missedTargets(metrics: EvalMetrics): (keyof typeof TARGETS)[] {
   ];
 }
 
-/** Scores lookups (computed once) at one threshold, so a sweep costs no extra retrieval. */
-export function scoreEval(items: readonly EvalItem[], lookups: readonly RankedLookup[], threshold: number): EvalMetrics {
+/**
+ * Scores lookups (computed once) by the brain's own decision (decideAnswer) under `rules`, so a
+ * sweep over thresholds costs no extra retrieval.
+ */
+export function scoreEval(items: readonly EvalItem[], lookups: readonly RankedLookup[], rules: DecisionRules): EvalMetrics {
   let inScope = 0;
   let answeredRight = 0;
+  let askedRight = 0;
+  let asked = 0;
   let top3 = 0;
   let reciprocalRanks = 0;
   let outOfScope = 0;
@@ -64,21 +83,24 @@ export function scoreEval(items: readonly EvalItem[], lookups: readonly RankedLo
   const intents = new Map<string, IntentAccuracy>();
 
   items.forEach((item, i) => {
-    const { ranked, topScore } = lookups[i]!;
-    const answers = ranked.length > 0 && topScore >= threshold;
-    if (!answers) declined++;
+    const { ranked } = lookups[i]!;
+    const decision = decideAnswer(ranked, rules);
+    if (decision.kind === 'decline') declined++;
+    if (decision.kind === 'ask') asked++;
+    const answered = decision.kind === 'answer' ? ranked[0]!.entry : undefined;
     let correct: boolean;
     if (item.expected === null) {
       outOfScope++;
-      correct = !answers;
+      correct = decision.kind === 'decline';
       if (correct) declinedOutOfScope++;
-      else answeredWrong++;
+      if (answered !== undefined) answeredWrong++;
     } else {
       inScope++;
-      const rank = ranked.indexOf(item.expected);
-      correct = answers && rank === 0;
+      const rank = ranked.findIndex((r) => r.entry === item.expected);
+      correct = answered === item.expected;
       if (correct) answeredRight++;
-      else if (answers) answeredWrong++;
+      else if (answered !== undefined) answeredWrong++;
+      if (decision.kind === 'ask' && decision.indexes.some((index) => ranked[index]!.entry === item.expected)) askedRight++;
       if (rank >= 0 && rank < 3) top3++;
       if (rank >= 0) reciprocalRanks += 1 / (rank + 1);
     }
@@ -89,7 +111,7 @@ export function scoreEval(items: readonly EvalItem[], lookups: readonly RankedLo
   });
 
   return {
-    threshold,
+    threshold: rules.threshold,
     inScope,
     outOfScope,
     hitAt1: ratio(answeredRight, inScope),
@@ -98,6 +120,8 @@ export function scoreEval(items: readonly EvalItem[], lookups: readonly RankedLo
     outOfScopePrecision: ratio(declinedOutOfScope, declined),
     outOfScopeRecall: ratio(declinedOutOfScope, outOfScope),
     handoffRate: ratio(declined, items.length),
+    askRate: ratio(asked, items.length),
+    hitAfterAsk: ratio(answeredRight + askedRight, inScope),
     wrongAnswerRate: ratio(answeredWrong, items.length),
     perIntent: [...intents.values()].sort((a, b) => a.intent.localeCompare(b.intent)),
   };
@@ -111,14 +135,14 @@ export function scoreEval(items: readonly EvalItem[], lookups: readonly RankedLo
 export function sweepThresholds(
   items: readonly EvalItem[],
   lookups: readonly RankedLookup[],
-  chosen: number,
+  rules: DecisionRules,
   from = 0.1,
   to = 0.5,
   step = 0.02,
 ): EvalMetrics[] {
-  const thresholds = new Set<number>([chosen]);
+  const thresholds = new Set<number>([rules.threshold]);
   for (let t = from; t <= to + 1e-9; t += step) thresholds.add(Math.round(t * 1000) / 1000);
-  return [...thresholds].sort((a, b) => a - b).map((threshold) => scoreEval(items, lookups, threshold));
+  return [...thresholds].sort((a, b) => a - b).map((threshold) => scoreEval(items, lookups, { ...rules, threshold }));
 }
 
 /** Each rate averaged over several sets (one per domain), each set counting once; counts summed. */
@@ -138,6 +162,8 @@ export function averageMetrics(parts: readonly EvalMetrics[]): EvalMetrics {
     outOfScopePrecision: mean((m) => m.outOfScopePrecision),
     outOfScopeRecall: mean((m) => m.outOfScopeRecall),
     handoffRate: mean((m) => m.handoffRate),
+    askRate: mean((m) => m.askRate),
+    hitAfterAsk: mean((m) => m.hitAfterAsk),
     wrongAnswerRate: mean((m) => m.wrongAnswerRate),
     perIntent: [],
   };

@@ -1,3 +1,4 @@
+import { decideAnswer } from '../answer-decision.ts';
 import { type EvalMetrics, TARGETS } from './evaluate.ts';
 import type { DomainRun, EvalRun } from './run-eval.ts';
 
@@ -16,7 +17,7 @@ export function formatReport(run: EvalRun, options: { misses?: boolean } = {}): 
   lines.push('', ...metricTable(`average of ${run.domains.length} domains`, run.average.heldOut, run.average.dev));
   lines.push(
     '',
-    'threshold sweep on dev (domain average)  hit@1  oos recall  wrong answers  handoffs',
+    'threshold sweep on dev (domain average)  hit@1  oos recall  wrong answers  handoffs  asked back',
     ...run.average.devSweep.map((s) => sweepLine(s, run.threshold)),
   );
   if (options.misses) for (const domain of run.domains) lines.push('', ...devDetail(domain));
@@ -46,6 +47,8 @@ function metricTable(title: string, heldOut: EvalMetrics, dev: EvalMetrics): str
       `   target ≥ ${percent(TARGETS.outOfScopeRecall)}  ${mark(heldOut.outOfScopeRecall >= TARGETS.outOfScopeRecall)}`,
     ),
     row('handoff rate (of all questions)', (m) => percent(m.handoffRate)),
+    row('asked back (of all questions)', (m) => percent(m.askRate)),
+    row('hit@1 or right entry asked back', (m) => percent(m.hitAfterAsk)),
     row(
       'wrong answers (of all questions)',
       (m) => percent(m.wrongAnswerRate),
@@ -56,22 +59,31 @@ function metricTable(title: string, heldOut: EvalMetrics, dev: EvalMetrics): str
 
 function sweepLine(s: EvalMetrics, chosen: number): string {
   const marker = Math.abs(s.threshold - chosen) < 1e-9 ? '  ← chosen' : '';
-  return `${s.threshold.toFixed(3).padStart(38)}${percent(s.hitAt1).padStart(9)}${percent(s.outOfScopeRecall).padStart(12)}${percent(s.wrongAnswerRate).padStart(15)}${percent(s.handoffRate).padStart(10)}${marker}`;
+  return `${s.threshold.toFixed(3).padStart(38)}${percent(s.hitAt1).padStart(9)}${percent(s.outOfScopeRecall).padStart(12)}${percent(s.wrongAnswerRate).padStart(15)}${percent(s.handoffRate).padStart(10)}${percent(s.askRate).padStart(12)}${marker}`;
 }
 
 /** A domain's dev accuracy per intent and its dev misses, for whoever tunes; held-out stays unseen. */
 function devDetail(run: DomainRun): string[] {
-  const { metrics, items, lookups } = run.dev;
+  const { items, lookups } = run.dev;
+  const { metrics, rules } = run.dev;
   const lines = [
     `${run.domain} dev, per intent (n, answered right or declined as it should):`,
     ...metrics.perIntent.map((i) => `  ${i.intent.padEnd(16)}${String(i.count).padStart(4)}${percent(i.correct / i.count).padStart(8)}`),
     `${run.domain} dev misses (question → got | expected | top score):`,
   ];
   items.forEach((item, i) => {
-    const { ranked, topScore } = lookups[i]!;
-    const answered = ranked.length > 0 && topScore >= metrics.threshold ? ranked[0]! : null;
-    if (answered === item.expected) return;
-    lines.push(`  ${item.question} → ${answered ?? '(declined)'} | ${item.expected ?? '(decline)'} | ${topScore.toFixed(3)}`);
+    const { ranked } = lookups[i]!;
+    const decision = decideAnswer(ranked, rules);
+    const got =
+      decision.kind === 'answer'
+        ? ranked[0]!.entry
+        : decision.kind === 'ask'
+          ? `(asked: ${decision.indexes.map((index) => ranked[index]!.entry).join(' / ')})`
+          : decision.weak
+            ? '(declined: names what the entry does not)'
+            : null;
+    if (got === item.expected || (item.expected === null && decision.kind === 'decline')) return;
+    lines.push(`  ${item.question} → ${got ?? '(declined)'} | ${item.expected ?? '(decline)'} | ${(ranked[0]?.score ?? 0).toFixed(3)}`);
   });
   return lines;
 }

@@ -1,44 +1,28 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadHandoffRules } from '../handoff/handoff-rules.ts';
-import { parseConcepts, parseDictionary, parseStopwords, parseSynonyms } from '../retrieval/lexicon.ts';
+import { parseConcepts, parseDictionary, parseStopwords, parseSynonyms, readLexiconFile } from '../retrieval/lexicon.ts';
 import { loadSmallTalkConfig } from '../smalltalk/small-talk.ts';
 
 /** One word or phrase of a shipped word list, and the list it is in. */
 export interface LexiconEntry {
   entry: string;
-  /** File, and the part of it for files with several lists: `concepts.json foreignWords`. */
+  /** File, and the part of it for files with several lists: `concepts.json phrases`. */
   source: string;
 }
 
 /**
  * Every entry of every word list the offline brain reads from a config directory: the jieba
- * dictionary, synonyms, stopwords, concepts (phrases, domain words, foreign words), small talk and
- * the handoff phrases. These are what a person writes by reading questions, so they are what a
- * held-out set can leak into.
+ * dictionary, synonyms, stopwords, concepts, small talk and the handoff phrases. These are what a
+ * person writes by reading questions, so they are what a held-out set can leak into.
  */
 export async function readLexiconEntries(configDir: string): Promise<LexiconEntry[]> {
-  const text = (file: string) => readFile(join(configDir, file), 'utf8');
-  const [dictionary, synonyms, stopwords, conceptsText, smallTalk, handoff] = await Promise.all([
-    text('dictionary.txt'),
-    text('synonyms.txt'),
-    text('stopwords.txt'),
-    text('concepts.json'),
+  const [smallTalk, handoff] = await Promise.all([
     loadSmallTalkConfig(join(configDir, 'smalltalk.json')),
     loadHandoffRules(join(configDir, 'handoff.json')),
   ]);
-  const concepts = parseConcepts(conceptsText);
   const listed = (source: string, entries: Iterable<string>) => [...entries].map((entry) => ({ entry, source }));
   return [
-    ...listed(
-      'dictionary.txt',
-      parseDictionary(dictionary).map((line) => line.split(' ')[0]!),
-    ),
-    ...listed('synonyms.txt', parseSynonyms(synonyms).keys()),
-    ...listed('stopwords.txt', parseStopwords(stopwords)),
-    ...listed('concepts.json phrases', concepts.phrases.keys()),
-    ...listed('concepts.json domainWords', concepts.domainWords),
-    ...listed('concepts.json foreignWords', concepts.foreignWords),
+    ...(await readVocabularyEntries(configDir)),
     ...listed(
       'smalltalk.json',
       smallTalk.kinds.flatMap((kind) => kind.phrases),
@@ -49,6 +33,30 @@ export async function readLexiconEntries(configDir: string): Promise<LexiconEntr
       ...handoff.sensitive.flatMap((rule) => rule.phrases),
       ...handoff.complaint.phrases,
     ]),
+  ];
+}
+
+/**
+ * The entries of a lexicon directory's files, those it has: the general one (config/brain) or a
+ * company's vocabulary (config/demo/brain). Sources name the directory's files as `dir/file`.
+ */
+export async function readVocabularyEntries(dir: string): Promise<LexiconEntry[]> {
+  const text = (file: string) => readLexiconFile(join(dir, file));
+  const [dictionary, synonyms, stopwords, conceptsText] = await Promise.all([
+    text('dictionary.txt'),
+    text('synonyms.txt'),
+    text('stopwords.txt'),
+    text('concepts.json'),
+  ]);
+  const listed = (file: string, entries: Iterable<string>) => [...entries].map((entry) => ({ entry, source: join(dir, file) }));
+  return [
+    ...listed(
+      'dictionary.txt',
+      parseDictionary(dictionary).map((line) => line.split(' ')[0]!),
+    ),
+    ...listed('synonyms.txt', parseSynonyms(synonyms).keys()),
+    ...listed('stopwords.txt', parseStopwords(stopwords)),
+    ...listed('concepts.json phrases', conceptsText === '' ? [] : parseConcepts(conceptsText).phrases.keys()),
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { DecisionRules } from '../answer-decision.ts';
 import { loadOfflineBrain } from '../load-offline-brain.ts';
 import type { OfflineBrain } from '../offline-brain.ts';
 import type { EvalDomain } from './eval-domains.ts';
@@ -9,6 +10,8 @@ export interface EvalPart {
   items: EvalItem[];
   lookups: RankedLookup[];
   metrics: EvalMetrics;
+  /** The decision rules `metrics` were scored with (the brain's). */
+  rules: DecisionRules;
   sweep: EvalMetrics[];
 }
 
@@ -44,12 +47,13 @@ export async function evaluateDomains(domains: readonly EvalDomain[], options: E
   const { brain, settings, indexes } = await loadOfflineBrain({
     configDir: options.configDir,
     knowledgeBases: Object.fromEntries(domains.map((domain) => [domain.name, domain.knowledgeBase])),
+    vocabularyDirs: Object.fromEntries(domains.flatMap((domain) => (domain.vocabularyDir ? [[domain.name, domain.vocabularyDir]] : []))),
     ...(options.threshold !== undefined && { threshold: options.threshold }),
   });
   const threshold = options.threshold ?? settings.threshold;
   const runs = domains.map((domain) => {
     const entries = new Set(indexes.get(domain.name)!.chunks.map((chunk) => chunk.questions?.[0] ?? chunk.id));
-    return runDomain(brain, domain, threshold, entries);
+    return runDomain(brain, domain, entries);
   });
   const devSweep = runs[0]?.dev.sweep.map((_, i) => averageMetrics(runs.map((run) => run.dev.sweep[i]!))) ?? [];
   return {
@@ -67,15 +71,23 @@ export async function evaluateDomains(domains: readonly EvalDomain[], options: E
  * Looks every question of a domain up with the offline brain (the same small-talk stripping and
  * retrieval the service runs) and scores the result at the threshold and over a sweep.
  */
-function runDomain(brain: OfflineBrain, domain: EvalDomain, threshold: number, entries: ReadonlySet<string>): DomainRun {
+function runDomain(brain: OfflineBrain, domain: EvalDomain, entries: ReadonlySet<string>): DomainRun {
+  const rules = brain.decisionRules;
   const part = (items: EvalItem[]): EvalPart => {
     const lookups = items.map((item): RankedLookup => {
       // Ten hits, so MRR sees entries ranked below the three the brain keeps as sources.
-      const { hits } = brain.match(domain.name, item.question, 10);
-      return { ranked: hits.map((hit) => hit.chunk.questions?.[0] ?? hit.chunkId), topScore: hits[0]?.score ?? 0 };
+      const { candidates } = brain.match(domain.name, item.question, 10);
+      return {
+        ranked: candidates.map(({ chunk, chunkId, score, weak, covered }) => ({
+          entry: chunk.questions?.[0] ?? chunkId,
+          score,
+          weak,
+          covered,
+        })),
+      };
     });
-    const metrics = scoreEval(items, lookups, threshold);
-    return { items, lookups, metrics, sweep: sweepThresholds(items, lookups, threshold) };
+    const metrics = scoreEval(items, lookups, rules);
+    return { items, lookups, metrics, rules, sweep: sweepThresholds(items, lookups, rules) };
   };
   const labels = [...domain.dev, ...domain.heldOut].flatMap((item) => (item.expected === null ? [] : [item.expected]));
   return {

@@ -1,4 +1,6 @@
-import type { HandoffRules } from './handoff-rules.ts';
+import { foldCharacters } from '../retrieval/fold-characters.ts';
+import { type CompanyHandoffRules, withCompanyRules } from './company-handoff-rules.ts';
+import { type HandoffRules, sensitiveIntentReplies } from './handoff-rules.ts';
 
 /** Stable reason codes stored with each flag. */
 export type HandoffReason = 'customer_asked' | 'sensitive' | 'complaint' | 'vip' | 'low_confidence';
@@ -26,22 +28,39 @@ export interface HandoffCheck {
 const AMOUNT = /[¥￥]\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:元|块|rmb)/gi;
 
 /**
- * Decides from config rules whether a person must take over. Pure: no I/O, no state; the brain
- * supplies what it knows (message, tags, history facts) and acts on the flag.
+ * Decides from config rules whether a person must take over. Pure: no I/O; the brain supplies what
+ * it knows (message, tags, history facts) and acts on the flag. Its one state is the rules in
+ * force: handoff.json's, with the company's own from the console over them (`follow`).
  */
 export class HandoffPolicy {
-  private readonly rules: HandoffRules;
+  private rules!: HandoffRules;
+  /**
+   * Sensitive intents by name → what the customer is told, for the model brain's check after the
+   * model. One map for the policy's life, refilled by `follow`, so a brain holding it sees the change.
+   */
+  readonly sensitiveIntents = new Map<string, string>();
 
-  constructor(rules: HandoffRules) {
+  constructor(private readonly configured: HandoffRules) {
+    this.use(configured);
+  }
+
+  /** The company's rules from now on, over handoff.json's (the next check uses them). */
+  follow(company: CompanyHandoffRules): void {
+    this.use(withCompanyRules(this.configured, company));
+  }
+
+  private use(rules: HandoffRules): void {
     this.rules = {
       ...rules,
       vip: { ...rules.vip, tags: rules.vip.tags.map((t) => t.toLowerCase()) },
     };
+    this.sensitiveIntents.clear();
+    for (const [name, reply] of sensitiveIntentReplies(rules)) this.sensitiveIntents.set(name, reply);
   }
 
   /** Rules that apply before looking for an answer, in priority order. */
   check(input: HandoffCheck): HandoffFlag | null {
-    const text = input.text.normalize('NFKC').toLowerCase();
+    const text = foldCharacters(input.text);
     const { customerAsked, sensitive, complaint, vip } = this.rules;
 
     const asked = findPhrase(text, customerAsked.phrases);

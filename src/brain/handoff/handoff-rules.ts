@@ -32,6 +32,13 @@ export const handoffRulesSchema = z.object({
   /** What the bot says instead of handing off when it cannot answer (src/brain/clarify-offer.ts). */
   clarify: z.object({
     unknown: reply,
+    /**
+     * Said instead of `unknown` when the question names things no close entry mentions (茶壶 in
+     * 「茶壶多少钱」); `{things}` is replaced by them, joined with 、.
+     */
+    notCovered: reply.includes('{things}'),
+    /** Heads a question back: the close candidates when several could be meant. */
+    ask: reply,
     /** Heads the list of offered questions. */
     suggest: reply,
     /** How to pick one; followed by `person`. */
@@ -41,12 +48,25 @@ export const handoffRulesSchema = z.object({
     /** Offered questions score at least this (the retrieval score, below retrieval.json's threshold). */
     minScore: z.number().min(0),
     maxOffers: z.number().int().min(0).max(9).default(3),
+    /**
+     * A candidate above the threshold scoring at least this share of the best one is close: the
+     * bot asks which was meant instead of answering (src/brain/answer-decision.ts); 1 never asks.
+     */
+    askWithin: z.number().min(0).max(1).default(1),
   }),
 });
 
 export type ClarifyRules = HandoffRules['clarify'];
 
 export type HandoffRules = z.infer<typeof handoffRulesSchema>;
+
+/**
+ * Sensitive intents by name → what the customer is told, for the model brain. An amount rule needs
+ * the amount, which only the message text shows: the policy checks those.
+ */
+export function sensitiveIntentReplies(rules: HandoffRules): ReadonlyMap<string, string> {
+  return new Map(rules.sensitive.filter((rule) => rule.amountAbove === undefined).map((rule) => [rule.name, rule.reply]));
+}
 
 export async function loadHandoffRules(path: string): Promise<HandoffRules> {
   let raw: unknown;

@@ -1,5 +1,3 @@
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
-
 /**
  * Chunking for Chinese (and mixed) documents. Paragraphs first, then lines, then sentence ends
  * (。！？ and their ASCII forms), then clause breaks (；，), then characters: a chunk ends where a
@@ -18,14 +16,24 @@ export const DEFAULT_CHUNKING: ChunkingOptions = { chunkSize: 400, chunkOverlap:
 
 /**
  * The stock splitter keeps a separator at the start of the next piece (a chunk would begin with
- * "。"); Chinese punctuation belongs to the sentence it ends, so split after it instead.
+ * "。"); Chinese punctuation belongs to the sentence it ends, so split after it instead. LangChain
+ * loads on the first document split, not with the module: FAQ sheets and offline processes never
+ * need it (see createChatModel).
  */
-class ChineseTextSplitter extends RecursiveCharacterTextSplitter {
-  override splitOnSeparator(text: string, separator: string): string[] {
-    if (separator === '') return Array.from(text);
-    const escaped = separator.replace(/[/\-\\^$*+?.()|[\]{}]/g, '\\$&');
-    return text.split(new RegExp(`(?<=${escaped})`)).filter((s) => s !== '');
-  }
+let chineseTextSplitter: Promise<typeof import('@langchain/textsplitters').RecursiveCharacterTextSplitter> | undefined;
+
+function loadChineseTextSplitter() {
+  chineseTextSplitter ??= import('@langchain/textsplitters').then(
+    ({ RecursiveCharacterTextSplitter }) =>
+      class ChineseTextSplitter extends RecursiveCharacterTextSplitter {
+        override splitOnSeparator(text: string, separator: string): string[] {
+          if (separator === '') return Array.from(text);
+          const escaped = separator.replace(/[/\-\\^$*+?.()|[\]{}]/g, '\\$&');
+          return text.split(new RegExp(`(?<=${escaped})`)).filter((s) => s !== '');
+        }
+      },
+  );
+  return chineseTextSplitter;
 }
 
 export interface TextChunk {
@@ -34,6 +42,7 @@ export interface TextChunk {
 }
 
 export async function splitPlainText(text: string, options: ChunkingOptions = DEFAULT_CHUNKING): Promise<string[]> {
+  const ChineseTextSplitter = await loadChineseTextSplitter();
   const splitter = new ChineseTextSplitter({ ...options, separators: SEPARATORS, keepSeparator: true });
   return (await splitter.splitText(text.replace(/\r\n?/g, '\n'))).map((s) => s.trim()).filter(Boolean);
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { DenseIndex } from '../embeddings/dense-index.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
-import { HybridSearch } from '../embeddings/hybrid-search.ts';
+import { HybridSearch, type RetrievalChannels } from '../embeddings/hybrid-search.ts';
 import type { IndexedChunk, Retriever, SearchHit } from '../retrieval/types.ts';
 import type { KnowledgeStore } from './knowledge-store.ts';
 
@@ -62,6 +62,12 @@ export class KnowledgeIndexes {
   async search(kbName: string, query: string, k: number): Promise<SearchHit[]> {
     const hybrid = this.hybrid.get(kbName);
     return hybrid ? hybrid.search(query, k) : [];
+  }
+
+  /** The search of `search`, with each channel's own hits beside the fused ones. */
+  async explain(kbName: string, query: string, k: number): Promise<RetrievalChannels> {
+    const hybrid = this.hybrid.get(kbName);
+    return hybrid ? hybrid.explain(query, k) : { lexical: [], fused: [] };
   }
 
   private async build(kbName: string): Promise<void> {

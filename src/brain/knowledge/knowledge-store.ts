@@ -1,22 +1,9 @@
-import { and, asc, count, desc, eq, inArray, lt, ne, sql } from 'drizzle-orm';
-import type { Database } from '../../db/connect.ts';
-import { type KbDocumentStatus, kbChunks, kbDocuments, knowledgeBases } from '../../db/knowledge-schema.ts';
+import { and, asc, count, desc, eq, lt, ne, sql } from 'drizzle-orm';
+import type { Executor, Transaction } from '../../db/transaction.ts';
+import { kbChunks, kbDocuments, knowledgeBases } from '../../db/knowledge-schema.ts';
 import type { IndexedChunk } from '../retrieval/types.ts';
+import { documentColumns, dropOldVersionChunks, type KnowledgeDocument, removeDocumentVersions } from './document-versions.ts';
 import type { ChunkDraft } from './parse-document.ts';
-
-export interface KnowledgeDocument {
-  id: number;
-  kbName: string;
-  name: string;
-  source: string;
-  version: number;
-  status: KbDocumentStatus;
-  format: string;
-  chunkCount: number;
-  contentHash: string;
-  createdAt: Date;
-  activatedAt: Date | null;
-}
 
 export interface KnowledgeBaseSummary {
   name: string;
@@ -40,27 +27,14 @@ export interface NewVersion {
 
 const INSERT_BATCH = 500;
 
-const documentColumns = {
-  id: kbDocuments.id,
-  kbName: knowledgeBases.name,
-  name: kbDocuments.name,
-  source: kbDocuments.source,
-  version: kbDocuments.version,
-  status: kbDocuments.status,
-  format: kbDocuments.format,
-  chunkCount: kbDocuments.chunkCount,
-  contentHash: kbDocuments.contentHash,
-  createdAt: kbDocuments.createdAt,
-  activatedAt: kbDocuments.activatedAt,
-};
-
 /**
  * Knowledge bases, their documents and chunks in the database. A document is versioned: a new
  * version is written while the old one keeps serving, then `activate` swaps them in one
  * transaction, so readers see either the old chunks or the new ones, never a mix or nothing.
  */
 export class KnowledgeStore {
-  constructor(private readonly db: Database) {}
+  /** `db` may be a caller's transaction: an activation then commits with the caller's own writes. */
+  constructor(private readonly db: Executor) {}
 
   async ensureKnowledgeBase(name: string): Promise<number> {
     await this.db.insert(knowledgeBases).values({ name }).onConflictDoNothing();
@@ -118,8 +92,16 @@ export class KnowledgeStore {
     }
   }
 
-  /** Makes a fully written version the served one; the previous version is marked replaced and its chunks deleted. */
-  async activate(documentId: number): Promise<void> {
+  /**
+   * Makes a fully written version the served one; the previous version is marked replaced. The
+   * chunks of the last KEPT_VERSIONS replaced versions stay, so the console can roll back to them;
+   * older ones are deleted (their document rows stay, as the record of what was imported).
+   * `within` runs in the same transaction, with the version activated.
+   */
+  async activate(
+    documentId: number,
+    within?: (tx: Transaction, version: { name: string; version: number }) => Promise<void>,
+  ): Promise<void> {
     await this.db.transaction(async (tx) => {
       const [doc] = await tx
         .select({ kbId: kbDocuments.knowledgeBaseId, name: kbDocuments.name, version: kbDocuments.version })
@@ -127,11 +109,10 @@ export class KnowledgeStore {
         .where(and(eq(kbDocuments.id, documentId), eq(kbDocuments.status, 'importing')))
         .for('update');
       if (!doc) throw new Error(`document version ${documentId} is not being imported (removed meanwhile?)`);
-      const old = await tx
+      await tx
         .update(kbDocuments)
         .set({ status: 'replaced' })
-        .where(and(eq(kbDocuments.knowledgeBaseId, doc.kbId), eq(kbDocuments.name, doc.name), eq(kbDocuments.status, 'active')))
-        .returning({ id: kbDocuments.id });
+        .where(and(eq(kbDocuments.knowledgeBaseId, doc.kbId), eq(kbDocuments.name, doc.name), eq(kbDocuments.status, 'active')));
       // Versions an earlier, killed import left half-written: never served, now superseded.
       await tx
         .delete(kbDocuments)
@@ -143,28 +124,13 @@ export class KnowledgeStore {
             lt(kbDocuments.version, doc.version),
           ),
         );
-      if (old.length > 0) {
-        await tx.delete(kbChunks).where(
-          inArray(
-            kbChunks.documentId,
-            old.map((o) => o.id),
-          ),
-        );
-        await tx
-          .update(kbDocuments)
-          .set({ chunkCount: 0 })
-          .where(
-            inArray(
-              kbDocuments.id,
-              old.map((o) => o.id),
-            ),
-          );
-      }
+      await dropOldVersionChunks(tx, doc.kbId, doc.name);
       const [{ n }] = (await tx.select({ n: count() }).from(kbChunks).where(eq(kbChunks.documentId, documentId))) as [{ n: number }];
       await tx
         .update(kbDocuments)
         .set({ status: 'active', activatedAt: new Date(), chunkCount: Number(n) })
         .where(eq(kbDocuments.id, documentId));
+      await within?.(tx, { name: doc.name, version: doc.version });
     });
   }
 
@@ -202,13 +168,7 @@ export class KnowledgeStore {
 
   /** Removes every version of a document; returns how many versions were removed. */
   async removeDocument(kbName: string, name: string): Promise<number> {
-    const kbId = (await this.db.select({ id: knowledgeBases.id }).from(knowledgeBases).where(eq(knowledgeBases.name, kbName)))[0]?.id;
-    if (kbId === undefined) return 0;
-    const removed = await this.db
-      .delete(kbDocuments)
-      .where(and(eq(kbDocuments.knowledgeBaseId, kbId), eq(kbDocuments.name, name)))
-      .returning({ id: kbDocuments.id });
-    return removed.length;
+    return removeDocumentVersions(this.db, kbName, name);
   }
 
   /** Removes a knowledge base with all its documents; false when there was none. */

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { foldRadicals } from '../retrieval/cjk-radicals.ts';
 import type { IndexedChunk } from '../retrieval/types.ts';
 import { type ChunkingOptions, DEFAULT_CHUNKING, splitMarkdown, splitPlainText } from './chunk-text.ts';
 import { parseFaqCsv, parseFaqRows } from './faq-csv.ts';
@@ -23,6 +24,9 @@ const EXTENSIONS: Record<string, DocumentFormat> = {
   '.pdf': 'pdf',
 };
 
+/** The file name extensions `kb import` and the console's upload read. */
+export const documentExtensions = Object.keys(EXTENSIONS);
+
 /** A file that cannot be imported: unknown type, unreadable content, nothing in it. */
 export class DocumentImportError extends AppError {
   constructor(message: string) {
@@ -44,9 +48,22 @@ export async function parseDocument(
   format: DocumentFormat = formatOf(name),
   chunking: ChunkingOptions = DEFAULT_CHUNKING,
 ): Promise<ChunkDraft[]> {
-  const drafts = await parseByFormat(name, content, format, chunking);
+  const drafts = (await parseByFormat(name, content, format, chunking)).map(withIdeographs);
   if (drafts.length === 0) throw new DocumentImportError(`${name}: no text found`);
   return drafts;
+}
+
+/**
+ * Radical characters (⻋ for 车, from PDF text extraction) are stored as the ideographs they
+ * stand for, so passages quoted to a customer or a model read as written, not only match.
+ */
+function withIdeographs(draft: ChunkDraft): ChunkDraft {
+  return {
+    ...draft,
+    text: foldRadicals(draft.text),
+    ...(draft.questions && { questions: draft.questions.map(foldRadicals) }),
+    ...(draft.answer !== undefined && { answer: foldRadicals(draft.answer) }),
+  };
 }
 
 async function parseByFormat(name: string, content: Buffer, format: DocumentFormat, chunking: ChunkingOptions): Promise<ChunkDraft[]> {

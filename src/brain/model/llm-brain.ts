@@ -7,16 +7,21 @@ import type { OfflineBrain } from '../offline-brain.ts';
 import type { SearchHit } from '../retrieval/types.ts';
 import type { SmallTalk } from '../smalltalk/small-talk.ts';
 import type { AnswerOptions, Brain, BrainDecision, ConversationContext, ConversationTurn, CustomerMessage } from '../types.ts';
-import { AnswerDraftHandler } from './answer-drafts.ts';
-import { clampToTokens, type ConversationMemory, estimateTokens } from './conversation-memory.ts';
+import { AnswerDraftHandler, type DecisionHead } from './answer-drafts.ts';
+import { unsupportedFacts } from './answer-facts.ts';
+import type { ConversationMemory } from './conversation-memory.ts';
+import { dataAndMessage, formatKnowledge } from './fenced-data.ts';
 import { type ModelAnswer, modelAnswerSchema } from './model-answer.ts';
 import type { ModelObserver, ModelSettings } from './model-settings.ts';
-import { fillTemplate, type Prompts } from './prompts.ts';
+import { repeatsInstructions } from './prompt-leak.ts';
+import type { Prompts } from './prompts.ts';
 
 export interface LlmBrainOptions {
   model: ChatOpenAI;
   settings: Pick<ModelSettings, 'model' | 'structuredOutput'>;
   prompts: Prompts;
+  /** The company's and the bot's names: the bot may say them though the system prompt holds them. */
+  ownNames?: readonly string[];
   /** Hybrid search of a knowledge base. */
   search: (kbName: string, query: string, k: number) => Promise<SearchHit[]>;
   /** Answers when the model fails or is unsure: customers still get knowledge-base answers. */
@@ -77,7 +82,9 @@ export class LlmBrain implements Brain {
     try {
       hits = await this.options.search(conversation.knowledgeBase, chat.question || text, this.options.contextChunks ?? 5);
       const memory = await this.options.memory.recall(conversation.conversationId, conversation.history, options.onTokens);
-      answer = await this.call(this.messages(hits, memory.summary, memory.recent, text), options);
+      const messages = this.messages(hits, memory.summary, memory.recent, text);
+      options.onPrompt?.(messages.map((m) => ({ role: m.getType(), content: String(m.content) })));
+      answer = await this.call(messages, options, this.draftGate(hits, text));
     } catch (err) {
       const code = errorCode(err);
       this.options.observer?.error(modelName, code);
@@ -113,35 +120,92 @@ export class LlmBrain implements Brain {
       // Not knowing is not a reason for a person yet: the bot declines as the offline one does
       // (close questions from the lexical index, whose scores the offer's floor is set on, and the
       // option of a person), worded by us, and hands off only when the unanswered streak says so.
-      const { hits: nearest } = this.options.offline.match(conversation.knowledgeBase, text);
-      const declined = this.options.offline.decline(conversation, nearest);
+      const { candidates } = this.options.offline.match(conversation.knowledgeBase, text);
+      const declined = this.options.offline.decline(
+        conversation,
+        candidates.filter((hit) => !hit.weak),
+      );
       return { ...declined, meta: { ...meta, ...declined.meta } };
     }
+    const passages = cited.map((id) => byId.get(id)!.chunk.text);
+    const withheld = this.withheld(answer, passages, text);
     if (answer.handoffReason !== 'none') {
-      // A refusal is worded by us when the model wrote none: it must not promise anything else.
-      const reply = answer.answer.trim() === '' ? this.options.fallbackText : answer.answer.trim();
-      return { kind: 'handoff', reason: answer.handoffReason, text: reply, meta };
+      // A refusal is worded by us when the model wrote none, or wrote what its sources do not say:
+      // it must not promise anything else.
+      const reply = answer.answer.trim() === '' || withheld ? this.options.fallbackText : answer.answer.trim();
+      return {
+        kind: 'handoff',
+        reason: answer.handoffReason,
+        text: reply,
+        meta: { ...meta, ...(withheld && { withheld: withheld.reason }) },
+      };
     }
     if (answer.confidence < (this.options.minConfidence ?? 0.5)) {
       const decision = await this.options.offline.answer(conversation, newMessages);
       return { ...decision, meta: { ...decision.meta, brain: 'offline', lowModelConfidence: answer.confidence, intent: answer.intent } };
     }
+    if (withheld) {
+      // The model's words are not sent; the customer gets what the knowledge base says verbatim
+      // (or the decline), as if no model were configured. The log names kinds, never the text.
+      this.options.logger?.warn(
+        { conversationId: conversation.conversationId, reason: withheld.reason, kinds: withheld.kinds },
+        'model answer withheld; answering offline',
+      );
+      const decision = await this.options.offline.answer(conversation, newMessages);
+      return { ...decision, meta: { ...decision.meta, brain: 'offline', withheld: withheld.reason, intent: answer.intent } };
+    }
     return { kind: 'reply', text: answer.answer.trim(), meta };
   }
 
+  /**
+   * Why the model's words may not reach the customer, if they may not: an answer needs at least
+   * one citation of a passage the prompt showed; every number, price, phone number, URL and date
+   * in it must be in the cited passages (answer-facts.ts); and it must not repeat our instructions.
+   */
+  private withheld(answer: ModelAnswer, passages: string[], customerText: string): { reason: string; kinds?: string[] } | undefined {
+    const words = answer.answer.trim();
+    if (words === '') return undefined;
+    if (answer.handoffReason === 'none' && passages.length === 0) return { reason: 'no_citation' };
+    if (repeatsInstructions(words, this.options.prompts.answer, passages, this.options.ownNames)) return { reason: 'repeats_instructions' };
+    const unsupported = unsupportedFacts(words, passages, customerText);
+    if (unsupported.length > 0) return { reason: 'unsupported_facts', kinds: [...new Set(unsupported.map((fact) => fact.kind))] };
+    return undefined;
+  }
+
+  /**
+   * What a streamed draft may show: nothing until the decision ahead of the answer is read (a
+   * reply, an intent that is not sensitive, enough confidence, a citation of a shown passage),
+   * and then only text whose facts the cited passages support — so no draft says what the
+   * decision will not.
+   */
+  private draftGate(hits: SearchHit[], customerText: string): (head: DecisionHead) => ((draft: string) => boolean) | undefined {
+    return (head) => {
+      if (head.handoffReason !== 'none' || this.options.sensitiveIntents?.has(head.intent)) return undefined;
+      if (head.confidence < (this.options.minConfidence ?? 0.5)) return undefined;
+      const byId = new Map(hits.map((h) => [h.chunkId, h.chunk.text]));
+      const passages = head.citedChunkIds.flatMap((id) => byId.get(id) ?? []);
+      if (passages.length === 0) return undefined;
+      return (draft) =>
+        !repeatsInstructions(draft, this.options.prompts.answer, passages, this.options.ownNames) &&
+        unsupportedFacts(draft, passages, customerText).length === 0;
+    };
+  }
+
   private messages(hits: SearchHit[], summary: string | undefined, recent: ConversationTurn[], text: string): BaseMessage[] {
-    let system = fillTemplate(this.options.prompts.answer, {
-      knowledge: formatKnowledge(hits, this.options.contextTokens ?? 1500),
-      summary: summary ?? '（无）',
-    });
+    let system = this.options.prompts.answer;
     if (this.options.settings.structuredOutput === 'jsonMode') {
       // json_object mode constrains the syntax only: the shape must be in the prompt.
       system += `\n\n## 输出格式\n只输出一个 JSON 对象，符合以下 JSON Schema：\n${JSON.stringify(z.toJSONSchema(modelAnswerSchema))}`;
     }
-    return [new SystemMessage(system), ...recent.flatMap(turnToMessage), new HumanMessage(text)];
+    const data = dataAndMessage(formatKnowledge(hits, this.options.contextTokens ?? 1500), summary, text);
+    return [new SystemMessage(system), ...recent.flatMap(turnToMessage), new HumanMessage(data)];
   }
 
-  private async call(messages: BaseMessage[], { onDraft, onTokens }: AnswerOptions): Promise<ModelAnswer> {
+  private async call(
+    messages: BaseMessage[],
+    { onDraft, onTokens }: AnswerOptions,
+    gate: (head: DecisionHead) => ((draft: string) => boolean) | undefined,
+  ): Promise<ModelAnswer> {
     const model = this.options.settings.model;
     const started = performance.now();
     // Only a caller that shows drafts makes the call stream; the result is the same either way.
@@ -149,7 +213,7 @@ export class LlmBrain implements Brain {
       onDraft &&
       new AnswerDraftHandler(onDraft, {
         minIntervalMs: this.options.draftIntervalMs ?? 50,
-        withheld: (intent) => this.options.sensitiveIntents?.has(intent) ?? false,
+        gate,
         logger: this.options.logger,
       });
     let result: { raw: AIMessage; parsed: unknown };
@@ -180,21 +244,6 @@ function turnToMessage(turn: ConversationTurn): BaseMessage[] {
   if (turn.from === 'bot') return [new AIMessage(turn.text)];
   if (turn.from === 'agent') return [new AIMessage(`（人工客服）${turn.text}`)];
   return [];
-}
-
-/** Each chunk under its id, best first, until the token budget is spent. */
-export function formatKnowledge(hits: SearchHit[], tokenBudget: number): string {
-  const parts: string[] = [];
-  let used = 0;
-  for (const hit of hits) {
-    const { chunk } = hit;
-    const body = chunk.answer !== undefined && chunk.questions?.length ? `问：${chunk.questions[0]}\n答：${chunk.answer}` : chunk.text;
-    const part = clampToTokens(`[${hit.chunkId}] ${body}`, Math.max(tokenBudget - used, 0));
-    if (part.length === 0) break;
-    parts.push(part);
-    used += estimateTokens(part);
-  }
-  return parts.length > 0 ? parts.join('\n\n') : '（没有找到相关资料）';
 }
 
 /** A stable label for metrics: HTTP status, timeout, invalid output or network. */

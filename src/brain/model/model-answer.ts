@@ -5,7 +5,9 @@ export const modelHandoffReasons = ['none', 'no_answer', 'customer_asked', 'comp
 
 /**
  * The one structured result of a model call. Descriptions are in Chinese: they are part of the
- * prompt the model sees (as the tool's parameter schema or the JSON format).
+ * prompt the model sees (as the tool's parameter schema or the JSON format). The decision comes
+ * before the answer: models write the fields in the schema's order, so a streamed answer can be
+ * drafted only once the decision it belongs to (handoff, confidence, citations) has been read.
  */
 export const modelAnswerSchema = z.object({
   intent: z
@@ -22,10 +24,12 @@ export const modelAnswerSchema = z.object({
       amount: z.string().nullable().describe('客户提到的金额，没有则为 null'),
     })
     .describe('从客户消息中提取的实体'),
-  answer: z.string().describe('给客户的回复：简洁、礼貌的中文；只依据资料；转人工时可为空字符串'),
-  citedChunkIds: z.array(z.string()).describe('回复所依据的资料编号（资料前方括号中的 id），没有依据则为空数组'),
-  confidence: z.number().min(0).max(1).describe('对回复正确性的把握，0 到 1'),
   handoffReason: z.enum(modelHandoffReasons).describe('需要转人工的原因；资料中没有答案时为 no_answer；不需要时为 none'),
+  confidence: z.number().min(0).max(1).describe('对回复正确性的把握，0 到 1'),
+  citedChunkIds: z
+    .array(z.string())
+    .describe('回复所依据的资料编号（<passage id="…"> 中的 id），至少一个；没有依据则为空数组，handoffReason 为 no_answer'),
+  answer: z.string().describe('给客户的回复：简洁、礼貌的中文；只依据资料；转人工时可为空字符串'),
 });
 
 export type ModelAnswer = z.infer<typeof modelAnswerSchema>;

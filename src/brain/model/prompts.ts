@@ -5,7 +5,7 @@ import type { Persona } from './persona.ts';
 
 /** The prompt files of config/prompts/, with the persona filled in. */
 export interface Prompts {
-  /** The system prompt; `{{knowledge}}` and `{{summary}}` are filled per turn. */
+  /** The system prompt: rules only; the knowledge and the summary go in the user's turn (fenced-data.ts). */
   answer: string;
   /** Instructions for folding older turns into the rolling summary. */
   summarize: string;
@@ -24,7 +24,12 @@ export async function loadPrompts(dir: string, persona: Persona): Promise<Prompt
       throw new ConfigError(`${join(dir, file)}: ${(err as Error).message}`);
     }
   };
-  return { answer: await read('answer.md'), summarize: await read('summarize.md') };
+  const answer = await read('answer.md');
+  // An answer.md written before the knowledge left the system prompt would put documents (and
+  // whatever instructions they carry) back where the model obeys them.
+  const placeholder = /\{\{(knowledge|summary)\}\}/.exec(answer);
+  if (placeholder) throw new ConfigError(`${join(dir, 'answer.md')}: {{${placeholder[1]}}} is data and goes in the user's turn; remove it`);
+  return { answer, summarize: await read('summarize.md') };
 }
 
 /** Replaces `{{name}}` placeholders that have a value; leaves the others for a later fill. */

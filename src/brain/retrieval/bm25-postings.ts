@@ -63,78 +63,135 @@ export class Bm25Postings {
   }
 }
 
+/** Entries per block of the build-time stream: blocks, not one doubling array, keep 500,000 chunks' stream without slack. */
+const BLOCK = 1 << 20;
+/** A term's count in one unit is kept in a byte; the rare larger count goes to a side map. */
+const BYTE_MAX = 255;
+
 /**
  * Collects units one at a time, keeping only term ids and counts, so the analyzed text of a unit
  * is garbage as soon as it is added: holding 50,000 chunks' term strings until the end would
- * need gigabytes.
+ * need gigabytes. The ids and counts go to one flat stream in typed-array blocks (5 bytes a
+ * posting), which `build` sorts by term in one counting pass: per-term JS arrays cost ten times
+ * that and most of the build's time in allocation and garbage collection.
  */
 export class Bm25PostingsBuilder {
   private readonly termIds = new Map<string, number>();
-  private readonly postingUnits: number[][] = [];
-  private readonly postingTfs: number[][] = [];
+  /** Per term: units containing it so far, the last unit that did, and its stream position there. */
+  private readonly documentFrequency: number[] = [];
+  private readonly lastUnit: number[] = [];
+  private readonly lastAt: number[] = [];
+  /** Per unit: its length in terms, and where its stream entries end. */
   private readonly lengths: number[] = [];
-  private readonly tf = new Map<number, number>();
+  private readonly unitEnds: number[] = [];
+  private idBlocks: Int32Array[] = [];
+  private tfBlocks: Uint8Array[] = [];
+  private largeTfs = new Map<number, number>();
+  private size = 0;
 
   /** Adds the next unit (units are numbered in the order added). */
   add(terms: readonly string[]): void {
     const unit = this.lengths.length;
     this.lengths.push(terms.length);
-    this.tf.clear();
+    const { termIds, documentFrequency, lastUnit, lastAt } = this;
     for (const term of terms) {
-      let id = this.termIds.get(term);
+      let id = termIds.get(term);
       if (id === undefined) {
-        id = this.termIds.size;
-        this.termIds.set(term, id);
-        this.postingUnits.push([]);
-        this.postingTfs.push([]);
+        id = termIds.size;
+        termIds.set(term, id);
+        documentFrequency.push(0);
+        lastUnit.push(-1);
+        lastAt.push(0);
       }
-      this.tf.set(id, (this.tf.get(id) ?? 0) + 1);
+      if (lastUnit[id] === unit) {
+        this.countAgain(lastAt[id]!);
+        continue;
+      }
+      lastUnit[id] = unit;
+      lastAt[id] = this.size;
+      documentFrequency[id]!++;
+      this.append(id);
     }
-    for (const [id, count] of this.tf) {
-      this.postingUnits[id]!.push(unit);
-      this.postingTfs[id]!.push(count);
+    this.unitEnds.push(this.size);
+  }
+
+  private append(id: number): void {
+    const offset = this.size % BLOCK;
+    if (offset === 0) {
+      this.idBlocks.push(new Int32Array(BLOCK));
+      this.tfBlocks.push(new Uint8Array(BLOCK));
     }
+    this.idBlocks[this.idBlocks.length - 1]![offset] = id;
+    this.tfBlocks[this.tfBlocks.length - 1]![offset] = 1;
+    this.size++;
+  }
+
+  private countAgain(at: number): void {
+    const block = this.tfBlocks[Math.floor(at / BLOCK)]!;
+    const offset = at % BLOCK;
+    if (block[offset]! < BYTE_MAX) block[offset]!++;
+    else this.largeTfs.set(at, (this.largeTfs.get(at) ?? BYTE_MAX) + 1);
   }
 
   /**
    * `unitNormalization` (0..1) divides each unit's weights by its self-score to that power, so a
    * unit's score also reflects how much of the *unit* the query covers. Folding it into the
-   * weights here keeps the query loop a plain sum.
+   * weights here keeps the query loop a plain sum. The builder's stream is released as it is read.
    */
   build(params: Bm25Parameters = DEFAULT_BM25, termWeight: TermWeight = UNIFORM, unitNormalization = 0): Bm25Postings {
-    const { termIds, postingUnits, postingTfs, lengths } = this;
+    const { termIds, documentFrequency, lengths, unitEnds } = this;
+    const termCount = termIds.size;
     const unitCount = lengths.length;
     const totalLength = lengths.reduce((sum, n) => sum + n, 0);
     const averageLength = unitCount === 0 || totalLength === 0 ? 1 : totalLength / unitCount;
-    const offsets = new Int32Array(termIds.size + 1);
-    postingUnits.forEach((list, id) => {
-      offsets[id + 1] = offsets[id]! + list.length;
-    });
-    const units = new Int32Array(offsets[termIds.size]!);
-    const weights = new Float32Array(units.length);
-    const idfs = new Float32Array(termIds.size);
-    const unitSelfScores = new Float32Array(unitCount);
-    const postings = new Bm25Postings(termIds, offsets, units, weights, idfs, unitCount, averageLength, params, termWeight);
-
-    const terms = [...termIds.keys()];
-    postingUnits.forEach((list, id) => {
-      const idf = bm25Idf(unitCount, list.length) * termWeight(terms[id]!);
-      idfs[id] = idf;
-      const tfs = postingTfs[id]!;
-      let at = offsets[id]!;
-      list.forEach((unit, i) => {
-        units[at] = unit;
-        weights[at] = idf * postings.saturation(tfs[i]!, lengths[unit]!);
-        unitSelfScores[unit] = unitSelfScores[unit]! + weights[at]!;
-        at++;
-      });
-    });
-    if (unitNormalization > 0) {
-      for (let p = 0; p < units.length; p++) weights[p] = weights[p]! * unitSelfScores[units[p]!]! ** -unitNormalization;
+    const offsets = new Int32Array(termCount + 1);
+    for (let id = 0; id < termCount; id++) offsets[id + 1] = offsets[id]! + documentFrequency[id]!;
+    const units = new Int32Array(this.size);
+    const weights = new Float32Array(this.size);
+    // The weights are computed from the idf in double precision; the postings keep it as float32.
+    const exactIdfs = new Float64Array(termCount);
+    let id = 0;
+    for (const term of termIds.keys()) {
+      exactIdfs[id] = bm25Idf(unitCount, documentFrequency[id]!) * termWeight(term);
+      id++;
     }
-    return postings;
+    const { k1, b } = params;
+    const next = offsets.slice(0, termCount);
+    for (let unit = 0, at = 0; unit < unitCount; unit++) {
+      const lengthFactor = k1 * (1 - b + (b * lengths[unit]!) / averageLength);
+      for (const end = unitEnds[unit]!; at < end; at++) {
+        const block = Math.floor(at / BLOCK);
+        const offset = at % BLOCK;
+        const term = this.idBlocks[block]![offset]!;
+        const byte = this.tfBlocks[block]![offset]!;
+        const tf = byte < BYTE_MAX ? byte : (this.largeTfs.get(at) ?? BYTE_MAX);
+        const p = next[term]!++;
+        units[p] = unit;
+        // Bm25Postings.saturation, written out: the same operations, so the same float.
+        weights[p] = exactIdfs[term]! * ((tf * (k1 + 1)) / (tf + lengthFactor));
+        if (offset === BLOCK - 1) {
+          this.idBlocks[block] = EMPTY_IDS;
+          this.tfBlocks[block] = EMPTY_TFS;
+        }
+      }
+    }
+    this.idBlocks = [];
+    this.tfBlocks = [];
+    this.largeTfs = new Map();
+    if (unitNormalization > 0) {
+      // Summed term by term, units in order, as float32: the order the scores were tuned with.
+      const unitSelfScores = new Float32Array(unitCount);
+      for (let p = 0; p < units.length; p++) unitSelfScores[units[p]!] = unitSelfScores[units[p]!]! + weights[p]!;
+      const factors = new Float64Array(unitCount);
+      for (let unit = 0; unit < unitCount; unit++) factors[unit] = unitSelfScores[unit]! ** -unitNormalization;
+      for (let p = 0; p < units.length; p++) weights[p] = weights[p]! * factors[units[p]!]!;
+    }
+    return new Bm25Postings(termIds, offsets, units, weights, Float32Array.from(exactIdfs), unitCount, averageLength, params, termWeight);
   }
 }
+
+const EMPTY_IDS = new Int32Array(0);
+const EMPTY_TFS = new Uint8Array(0);
 
 /** The BM25 idf with +1 inside the log (Lucene's variant), so very common terms stay positive. */
 function bm25Idf(unitCount: number, documentFrequency: number): number {

@@ -1,11 +1,5 @@
 import type { ConceptLexicon } from './lexicon.ts';
 
-export interface ConceptMatch {
-  concepts: string[];
-  inDomain: boolean;
-  foreignWords: string[];
-}
-
 /**
  * Finds the concepts of the concept lexicon in a text. At every position, one-character phrases
  * are looked up by that character and longer ones by the two characters starting there, so a
@@ -14,60 +8,41 @@ export interface ConceptMatch {
  * 50,000 chunks.
  */
 export class ConceptMatcher {
-  /** One-character phrase (UTF-16 code) → its concepts ('' marks a domain word, FOREIGN + the word a foreign word). */
+  /** One-character phrase (UTF-16 code) → its concepts. */
   private readonly single = new Map<number, string[]>();
   /** First two UTF-16 codes → the longer phrases starting with them, with their concepts. */
   private readonly byPrefix = new Map<number, { phrase: string; concepts: string[] }[]>();
 
   constructor(lexicon: ConceptLexicon) {
-    const add = (phrase: string, concepts: string[]) => {
+    for (const [phrase, concepts] of lexicon.phrases) {
       if (phrase.length === 1) {
         const code = phrase.charCodeAt(0);
         this.single.set(code, [...(this.single.get(code) ?? []), ...concepts]);
-        return;
+        continue;
       }
       const prefix = pairKey(phrase, 0);
       const list = this.byPrefix.get(prefix) ?? [];
       list.push({ phrase, concepts });
       this.byPrefix.set(prefix, list);
-    };
-    for (const [phrase, concepts] of lexicon.phrases) add(phrase, concepts);
-    for (const word of lexicon.domainWords) add(word, ['']);
-    for (const word of lexicon.foreignWords) add(word, [FOREIGN + word]);
+    }
   }
 
   get empty(): boolean {
     return this.single.size === 0 && this.byPrefix.size === 0;
   }
 
-  /**
-   * Concepts the text expresses, each once, in order of first mention; whether it mentions the
-   * store's domain at all (a concept or a domain word), and the words of other businesses'
-   * domains (foreign words) it names. `text` must be normalized.
-   */
-  match(text: string): ConceptMatch {
+  /** Concepts the text expresses, each once, in order of first mention. `text` must be normalized. */
+  match(text: string): string[] {
     const found = new Set<string>();
-    const foreign = new Set<string>();
-    let inDomain = false;
-    const note = (concepts: readonly string[]) => {
-      for (const concept of concepts) {
-        if (concept.startsWith(FOREIGN)) foreign.add(concept.slice(FOREIGN.length));
-        else if (concept === '') inDomain = true;
-        else {
-          inDomain = true;
-          found.add(concept);
-        }
-      }
-    };
     for (let i = 0; i < text.length; i++) {
       const single = this.single.get(text.charCodeAt(i));
-      if (single !== undefined) note(single);
+      if (single !== undefined) for (const concept of single) found.add(concept);
       if (i + 1 >= text.length) continue;
       const candidates = this.byPrefix.get(pairKey(text, i));
       if (candidates === undefined) continue;
-      for (const { phrase, concepts } of candidates) if (text.startsWith(phrase, i)) note(concepts);
+      for (const { phrase, concepts } of candidates) if (text.startsWith(phrase, i)) for (const concept of concepts) found.add(concept);
     }
-    return { concepts: [...found], inDomain, foreignWords: [...foreign] };
+    return [...found];
   }
 }
 
@@ -75,5 +50,3 @@ export class ConceptMatcher {
 function pairKey(text: string, at: number): number {
   return text.charCodeAt(at) * 0x10000 + text.charCodeAt(at + 1);
 }
-
-const FOREIGN = '\u0000foreign';

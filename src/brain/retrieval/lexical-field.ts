@@ -32,32 +32,48 @@ export interface FieldScoring {
  */
 export class LexicalField {
   private readonly postings: Record<Channel, Bm25Postings>;
-  // Scratch space allocated once: a query touches only the postings of its own terms.
+  // Scratch space allocated once: a query touches only the postings of its own terms. A unit's
+  // stamp and score sit side by side (the Int32 and Float32 views of one buffer, index 2u and
+  // 2u + 1), so a posting of a unit reached at random costs one cache line, not two.
   private readonly unitScore: Float32Array;
   private readonly unitStamp: Int32Array;
-  private readonly touched: Int32Array;
+  /** After `score`: the units it reached, in the order first reached. */
+  readonly touched: Int32Array;
   private stamp = 0;
 
   constructor(
     postings: Record<Channel, Bm25Postings>,
     /** Chunk index of each unit. */
-    private readonly unitChunk: Int32Array,
+    readonly unitChunk: Int32Array,
     /** Multiplier of each unit's score (FAQ answers count less than questions). */
     private readonly unitWeight: Float32Array,
     private readonly scoring: FieldScoring,
   ) {
     this.postings = postings;
-    this.unitScore = new Float32Array(unitChunk.length);
-    this.unitStamp = new Int32Array(unitChunk.length);
+    const scratch = new ArrayBuffer(unitChunk.length * 8);
+    this.unitScore = new Float32Array(scratch);
+    this.unitStamp = new Int32Array(scratch);
     this.touched = new Int32Array(unitChunk.length);
   }
 
-  /** Calls `visit` once for every unit sharing a term with the query, with its score. */
-  score(query: AnalyzedText, visit: (chunk: number, unit: number, score: number) => void): void {
+  /** A unit's score in the last `score`; valid for the units in `touched`. */
+  scoreOf(unit: number): number {
+    return this.unitScore[2 * unit + 1]! * this.unitWeight[unit]!;
+  }
+
+  /**
+   * Scores every unit sharing a term with the query and returns how many there are: their numbers
+   * are `touched[0..n)`, their scores `scoreOf(unit)`. The caller reads them in a plain loop: a
+   * callback per unit cost as much as walking the postings.
+   */
+  score(query: AnalyzedText): number {
     const stamp = ++this.stamp;
     const { channelWeights, unknownTermWeight, unitCoverage } = this.scoring;
     const weightOf = (channel: Channel) => channelWeights[channel] ?? 0;
     const weightSum = CHANNELS.reduce((sum, c) => sum + weightOf(c), 0);
+    // The loops below run once per posting (a million at 500,000 chunks): everything they read
+    // is in a local, which the compiler keeps in registers.
+    const { unitScore, unitStamp, touched: touchedUnits } = this;
     let touched = 0;
     for (const channel of CHANNELS) {
       const terms = query[channel];
@@ -68,24 +84,23 @@ export class LexicalField {
       // Postings already carry the unit's share of the normalization (see Bm25PostingsBuilder);
       // the query's share is folded in here, so all channels add into one sum.
       const scale = weightOf(channel) / weightSum / querySelf ** (1 - unitCoverage);
+      const { offsets, units, weights } = postings;
       for (const term of unique) {
         const id = postings.termId(term);
         if (id === undefined) continue;
-        for (let p = postings.offsets[id]!, end = postings.offsets[id + 1]!; p < end; p++) {
-          const unit = postings.units[p]!;
-          if (this.unitStamp[unit] !== stamp) {
-            this.unitStamp[unit] = stamp;
-            this.unitScore[unit] = 0;
-            this.touched[touched++] = unit;
+        for (let p = offsets[id]!, end = offsets[id + 1]!; p < end; p++) {
+          const unit = units[p]!;
+          const at = 2 * unit;
+          if (unitStamp[at] !== stamp) {
+            unitStamp[at] = stamp;
+            unitScore[at + 1] = 0;
+            touchedUnits[touched++] = unit;
           }
-          this.unitScore[unit] = this.unitScore[unit]! + postings.weights[p]! * scale;
+          unitScore[at + 1] = unitScore[at + 1]! + weights[p]! * scale;
         }
       }
     }
-    for (let i = 0; i < touched; i++) {
-      const unit = this.touched[i]!;
-      visit(this.unitChunk[unit]!, unit, this.unitScore[unit]! * this.unitWeight[unit]!);
-    }
+    return touched;
   }
 }
 

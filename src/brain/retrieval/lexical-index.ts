@@ -1,6 +1,7 @@
 import { DEFAULT_BM25 } from './bm25-postings.ts';
+import { type KnowledgeVocabulary, KnowledgeVocabularyBuilder } from './knowledge-vocabulary.ts';
 import { LexicalFieldBuilder, type FieldScoring, type LexicalField } from './lexical-field.ts';
-import type { DomainEvidence, TextAnalyzer } from './text-analyzer.ts';
+import { type AnalyzedText, TextAnalyzer } from './text-analyzer.ts';
 import type { IndexedChunk, Retriever, SearchHit } from './types.ts';
 
 export interface LexicalIndexOptions extends Partial<FieldScoring> {
@@ -16,7 +17,23 @@ export interface LexicalIndexOptions extends Partial<FieldScoring> {
    * keeps a close paraphrase of one question on top.
    */
   entryWeight?: number;
+  /**
+   * Out-of-scope evidence learned from the knowledge base: a question whose informative words
+   * (by `wordWeight`) are less than `inDomainCoverage` words the knowledge base uses has its
+   * scores scaled down, down to `outOfDomainFactor` when it shares none (1 = no evidence).
+   */
+  outOfDomainFactor?: number;
+  inDomainCoverage?: number;
+  /** Whether a string is a word of general Chinese; other strings may be typos of the KB's words. */
+  isGeneralWord?: (text: string) => boolean;
 }
+
+/** Fields of a chunk's scratch record (see LexicalIndex). */
+const CHUNK_FIELDS = 4;
+const STAMP = 0;
+const KEY_SCORE = 1;
+const KEY_UNIT = 2;
+const ENTRY_SCORE = 3;
 
 const DEFAULTS: Required<LexicalIndexOptions> = {
   channelWeights: { words: 0.5, charGrams: 0.3, pinyinGrams: 0.2 },
@@ -26,6 +43,10 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
   answerKeyWeight: 0.6,
   entryWeight: 0.7,
   unitCoverage: 0.5,
+  outOfDomainFactor: 1,
+  inDomainCoverage: 0.5,
+  // Every string a word: no homophone is taken for a typo unless the caller knows the language.
+  isGeneralWord: () => true,
 };
 
 /**
@@ -35,11 +56,11 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
  */
 export class LexicalIndex implements Retriever {
   private readonly hasEntryUnit: Uint8Array;
-  // Per-chunk scratch, allocated once.
-  private readonly keyScore: Float32Array;
-  private readonly keyUnit: Int32Array;
-  private readonly entryScore: Float32Array;
-  private readonly chunkStamp: Int32Array;
+  // Per-chunk scratch, allocated once: a record of four 32-bit fields per chunk (STAMP, KEY_SCORE,
+  // KEY_UNIT, ENTRY_SCORE), read through an Int32 and a Float32 view of one buffer, so a chunk
+  // reached at random costs one cache line, not four.
+  private readonly chunkInts: Int32Array;
+  private readonly chunkFloats: Float32Array;
   private readonly touched: Int32Array;
   private stamp = 0;
 
@@ -52,16 +73,16 @@ export class LexicalIndex implements Retriever {
     private readonly entries: LexicalField,
     entryChunks: readonly number[],
     private readonly entryWeight: number,
-    /** Chunk → the foreign words its text uses; only chunks that use any (few) are listed. */
-    private readonly chunkForeignWords: ReadonlyMap<number, ReadonlySet<string>>,
+    /** The knowledge base's own words: its domain, and the typo candidates of a question. */
+    readonly vocabulary: KnowledgeVocabulary,
+    private readonly domainSettings: Pick<Required<LexicalIndexOptions>, 'outOfDomainFactor' | 'inDomainCoverage' | 'wordWeight'>,
   ) {
     const n = chunks.length;
     this.hasEntryUnit = new Uint8Array(n);
     for (const chunk of entryChunks) this.hasEntryUnit[chunk] = 1;
-    this.keyScore = new Float32Array(n);
-    this.keyUnit = new Int32Array(n);
-    this.entryScore = new Float32Array(n);
-    this.chunkStamp = new Int32Array(n);
+    const records = new ArrayBuffer(n * 4 * CHUNK_FIELDS);
+    this.chunkInts = new Int32Array(records);
+    this.chunkFloats = new Float32Array(records);
     this.touched = new Int32Array(n);
   }
 
@@ -74,28 +95,23 @@ export class LexicalIndex implements Retriever {
     const keys = new LexicalFieldBuilder();
     const keyText: string[] = [];
     const entries = new LexicalFieldBuilder();
-    const chunkForeignWords = new Map<number, Set<string>>();
+    const vocabulary = new KnowledgeVocabularyBuilder();
     const addKey = (chunk: number, text: string, weight: number) => {
-      keys.add(chunk, weight, analyzer.analyze(text));
+      const analyzed = analyzer.analyze(text);
+      keys.add(chunk, weight, analyzed);
       keyText.push(text);
-    };
-    // Called right after analyzing the chunk's whole text, whose concept match the analyzer kept.
-    const noteForeignWords = (chunk: number, text: string) => {
-      const words = analyzer.foreignWords(text);
-      if (words.length > 0) chunkForeignWords.set(chunk, new Set(words));
+      vocabulary.add(analyzed.words);
     };
     chunks.forEach((chunk, index) => {
       const questions = chunk.questions ?? [];
       if (questions.length === 0) {
         addKey(index, chunk.text, 1);
-        noteForeignWords(index, chunk.text);
         return;
       }
       for (const question of questions) addKey(index, question, 1);
       if (chunk.answer && settings.answerKeyWeight > 0) addKey(index, chunk.answer, settings.answerKeyWeight);
-      const entryText = [...questions, chunk.answer ?? ''].join('\n');
-      entries.add(index, 1, analyzer.analyze(entryText));
-      noteForeignWords(index, entryText);
+      else if (chunk.answer) vocabulary.add(analyzer.tokens(chunk.answer));
+      entries.add(index, 1, analyzer.analyze([...questions, chunk.answer ?? ''].join('\n')));
     });
     return new LexicalIndex(
       analyzer,
@@ -106,7 +122,14 @@ export class LexicalIndex implements Retriever {
       entries.build({ ...settings, unitCoverage: 0 }),
       entries.chunksWithUnits,
       settings.entryWeight,
-      chunkForeignWords,
+      vocabulary.build({
+        isGeneralWord: settings.isGeneralWord,
+        fillerWords: analyzer.stopwords,
+        // Bound, not an arrow: an arrow made here would keep this function's whole scope (the
+        // builders' arrays, tens of megabytes) alive as long as the index.
+        readingOf: analyzer.reading.bind(analyzer),
+      }),
+      settings,
     );
   }
 
@@ -116,53 +139,72 @@ export class LexicalIndex implements Retriever {
 
   search(query: string, k: number): SearchHit[] {
     if (k <= 0) return [];
-    const analyzed = this.analyzer.analyze(query);
+    const analyzed = this.analyzer.analyze(this.vocabulary.correct(TextAnalyzer.normalize(query)));
     const stamp = ++this.stamp;
+    // These loops run once per matching unit (hundreds of thousands at 500,000 chunks): locals, no callbacks.
+    const { chunkInts, chunkFloats, touched: touchedChunks, keys, entries } = this;
     let touched = 0;
-    const touch = (chunk: number) => {
-      if (this.chunkStamp[chunk] === stamp) return;
-      this.chunkStamp[chunk] = stamp;
-      this.keyScore[chunk] = 0;
-      this.keyUnit[chunk] = -1;
-      this.entryScore[chunk] = 0;
-      this.touched[touched++] = chunk;
-    };
-    this.keys.score(analyzed, (chunk, unit, score) => {
-      touch(chunk);
-      if (score > this.keyScore[chunk]!) {
-        this.keyScore[chunk] = score;
-        this.keyUnit[chunk] = unit;
+    const keyCount = keys.score(analyzed);
+    for (let i = 0; i < keyCount; i++) {
+      const unit = keys.touched[i]!;
+      const chunk = keys.unitChunk[unit]!;
+      const score = keys.scoreOf(unit);
+      const at = chunk * CHUNK_FIELDS;
+      if (chunkInts[at + STAMP] !== stamp) {
+        chunkInts[at + STAMP] = stamp;
+        chunkFloats[at + KEY_SCORE] = 0;
+        chunkInts[at + KEY_UNIT] = -1;
+        chunkFloats[at + ENTRY_SCORE] = 0;
+        touchedChunks[touched++] = chunk;
       }
-    });
-    this.entries.score(analyzed, (chunk, _unit, score) => {
-      touch(chunk);
-      this.entryScore[chunk] = score;
-    });
-    // Negative evidence: a question about nothing of the store's domain, or about another
-    // business's, is probably out of scope however many words it shares with some entry.
-    return this.topChunks(touched, k, this.analyzer.domainEvidence(query));
+      if (score > chunkFloats[at + KEY_SCORE]!) {
+        chunkFloats[at + KEY_SCORE] = score;
+        chunkInts[at + KEY_UNIT] = unit;
+      }
+    }
+    const entryCount = entries.score(analyzed);
+    for (let i = 0; i < entryCount; i++) {
+      const unit = entries.touched[i]!;
+      const chunk = entries.unitChunk[unit]!;
+      const at = chunk * CHUNK_FIELDS;
+      if (chunkInts[at + STAMP] !== stamp) {
+        chunkInts[at + STAMP] = stamp;
+        chunkFloats[at + KEY_SCORE] = 0;
+        chunkInts[at + KEY_UNIT] = -1;
+        touchedChunks[touched++] = chunk;
+      }
+      chunkFloats[at + ENTRY_SCORE] = entries.scoreOf(unit);
+    }
+    return this.topChunks(touched, k, this.domainFactor(analyzed));
   }
 
-  /** The multiplier of a chunk's score from the question's domain evidence (see DomainEvidence). */
-  private domainScale(chunk: number, domain: DomainEvidence): number {
-    if (domain.foreignWords.length === 0) return domain.factor;
-    const uses = this.chunkForeignWords.get(chunk);
-    const usesAll = uses !== undefined && domain.foreignWords.every((word) => uses.has(word));
-    return usesAll ? domain.factor : domain.factor * domain.foreignFactor;
+  /**
+   * Negative evidence: a question that shares little of its informative vocabulary with this
+   * knowledge base is probably about another business, however many words it shares with some
+   * entry (「去北京的机票多少钱」 asked of a dental clinic that lists its prices).
+   */
+  private domainFactor(query: AnalyzedText): number {
+    const { outOfDomainFactor, inDomainCoverage, wordWeight } = this.domainSettings;
+    // A concept of the company's own lexicon is its vocabulary too, however the question words it.
+    if (outOfDomainFactor >= 1 || query.concepts.length > 0) return 1;
+    const coverage = this.vocabulary.coverage(query.words, wordWeight);
+    // Geometric between outOfDomainFactor (nothing shared) and 1 (inDomainCoverage shared): each
+    // informative word the knowledge base never uses costs a like share of the score.
+    return outOfDomainFactor ** (1 - Math.min(1, coverage / inDomainCoverage));
   }
 
   private combinedScore(chunk: number): number {
-    const key = this.keyScore[chunk]!;
+    const key = this.chunkFloats[chunk * CHUNK_FIELDS + KEY_SCORE]!;
     if (this.hasEntryUnit[chunk] === 0) return key;
-    return (1 - this.entryWeight) * key + this.entryWeight * this.entryScore[chunk]!;
+    return (1 - this.entryWeight) * key + this.entryWeight * this.chunkFloats[chunk * CHUNK_FIELDS + ENTRY_SCORE]!;
   }
 
   /** Top k by insertion into a k-long list: k is small, the touched set may be large. */
-  private topChunks(touched: number, k: number, domain: DomainEvidence): SearchHit[] {
+  private topChunks(touched: number, k: number, domainFactor: number): SearchHit[] {
     const top: { chunk: number; score: number }[] = [];
     for (let i = 0; i < touched; i++) {
       const chunk = this.touched[i]!;
-      const score = this.combinedScore(chunk) * this.domainScale(chunk, domain);
+      const score = this.combinedScore(chunk) * domainFactor;
       if (top.length === k && score <= top[k - 1]!.score) continue;
       let at = top.length === k ? k - 1 : top.length;
       while (at > 0 && top[at - 1]!.score < score) {
@@ -172,7 +214,7 @@ export class LexicalIndex implements Retriever {
       top[at] = { chunk, score };
     }
     return top.map(({ chunk, score }) => {
-      const unit = this.keyUnit[chunk]!;
+      const unit = this.chunkInts[chunk * CHUNK_FIELDS + KEY_UNIT]!;
       return {
         chunkId: this.chunks[chunk]!.id,
         score,

@@ -1,17 +1,19 @@
-import { access, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.ts';
 
 /**
- * The language data retrieval depends on, kept in config files so a company can teach the bot its
- * own vocabulary (product names, slang) without touching code:
- * - dictionary: extra jieba words, `word [freq] [tag]` per line;
- * - synonyms: one group per line, the first word is the canonical form the others are rewritten to;
- * - stopwords: particles and question fillers that carry no topic (的, 吗, 怎么, 请问…);
- * - concepts: what a customer is talking about (发错货, 质量问题, 代付…), each with the phrases
- *   that say it however they are worded, plus the store's domain words (concepts.json).
- * `#` starts a comment in the three text files.
+ * The language data retrieval depends on, kept in config files. The general ones (config/brain)
+ * are about Chinese, not about any business; a company may add its own vocabulary (product names,
+ * slang, concepts) in a directory of the same files, as the demo store does (config/demo/brain):
+ * - dictionary.txt: extra jieba words, `word [freq] [tag]` per line;
+ * - synonyms.txt: one group per line, the first word is the canonical form the others are rewritten to;
+ * - stopwords.txt: particles and question fillers that carry no topic (的, 吗, 怎么, 请问…);
+ * - concepts.json: what a customer is talking about (发错货, 质量问题, 代付…), each with the
+ *   phrases that say it however they are worded.
+ * `#` starts a comment in the three text files. A business's domain itself is never listed: it is
+ * learned from its knowledge base (KnowledgeVocabulary).
  */
 export interface Lexicon {
   /** jieba dictionary lines, each with an explicit frequency. */
@@ -22,81 +24,40 @@ export interface Lexicon {
   concepts: ConceptLexicon;
 }
 
-export interface LexiconFiles {
-  dictionaryPath?: string;
-  synonymsPath?: string;
-  stopwordsPath?: string;
-  /** Default: concepts.json beside the synonyms file, if there is one. */
-  conceptsPath?: string;
-}
-
 const conceptFileSchema = z.object({
   /** Weight of the concept channel next to the words, charGrams and pinyinGrams channels. */
   weight: z.number().min(0),
-  /**
-   * Multiplies the score of a question that mentions no concept and no domain word: nothing in it
-   * is about shopping here, so it is probably out of scope however many words it shares.
-   */
-  outOfDomainFactor: z.number().min(0).max(1),
-  /**
-   * Words of other businesses' domains (机票, 贷款, 医保, 天气…): a question naming one is about
-   * something the store does not do, even when it also says 退款 or 怎么付. The score of every
-   * entry that does not use the word itself is multiplied by foreignDomainFactor (an entry that
-   * does is about it). Never list a word the store's own customers ask with.
-   */
-  foreignWords: z.array(z.string().min(1)).default([]),
-  foreignDomainFactor: z.number().min(0).max(1).default(1),
-  /** Words that put a question in the store's domain without saying what it is about (订单, 买). */
-  domainWords: z.array(z.string().min(1)),
   /** Concept name → phrases that express it, matched as substrings of the normalized text. */
   concepts: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)),
 });
 
 /**
- * The concept lexicon, maintained like the synonym list: general to the store's domain, never
- * written for one question. Phrases are matched as substrings of the normalized text, so they can
- * span jieba tokens (寄错了, 不是我买的) and a multi-word wording maps to one concept.
+ * A company's concept lexicon (the demo store's is config/demo/brain/concepts.json): what its
+ * customers talk about, each concept with the phrases that say it however they are worded.
+ * Phrases are matched as substrings of the normalized text, so they can span jieba tokens
+ * (寄错了, 不是我买的) and a multi-word wording maps to one concept. Whether a question is in the
+ * company's domain is not written here: it is learned from the knowledge base (KnowledgeVocabulary).
  */
 export interface ConceptLexicon {
   weight: number;
-  outOfDomainFactor: number;
-  foreignDomainFactor: number;
-  foreignWords: string[];
-  domainWords: string[];
   /** Phrase → the concepts it expresses (a phrase may express several). */
   phrases: Map<string, string[]>;
 }
 
-export const NO_CONCEPTS: ConceptLexicon = {
-  weight: 0,
-  outOfDomainFactor: 1,
-  foreignDomainFactor: 1,
-  foreignWords: [],
-  domainWords: [],
-  phrases: new Map(),
-};
+export const NO_CONCEPTS: ConceptLexicon = { weight: 0, phrases: new Map() };
 
 export function parseConcepts(json: string, source = 'concepts.json'): ConceptLexicon {
   const parsed = conceptFileSchema.safeParse(JSON.parse(json));
   if (!parsed.success) throw new ConfigError(`${source}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-  const { weight, outOfDomainFactor, foreignDomainFactor, foreignWords, domainWords, concepts } = parsed.data;
   const phrases = new Map<string, string[]>();
-  for (const [concept, list] of Object.entries(concepts)) {
+  for (const [concept, list] of Object.entries(parsed.data.concepts)) {
     for (const raw of list) {
       const phrase = raw.normalize('NFKC').toLowerCase();
       const known = phrases.get(phrase) ?? [];
       if (!known.includes(concept)) phrases.set(phrase, [...known, concept]);
     }
   }
-  const normalize = (word: string) => word.normalize('NFKC').toLowerCase();
-  return {
-    weight,
-    outOfDomainFactor,
-    foreignDomainFactor,
-    foreignWords: foreignWords.map(normalize),
-    domainWords: domainWords.map(normalize),
-    phrases,
-  };
+  return { weight: parsed.data.weight, phrases };
 }
 
 /**
@@ -139,28 +100,42 @@ export function parseStopwords(text: string): Set<string> {
   return new Set(contentLines(text).flatMap((line) => line.split(/\s+/)));
 }
 
-async function readOptional(path: string | undefined): Promise<string> {
-  return path === undefined ? '' : readFile(path, 'utf8');
+/** A file a lexicon directory does not have reads as empty. */
+export async function readLexiconFile(path: string): Promise<string> {
+  return readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '';
+    throw err;
+  });
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
+/** The three text files of a lexicon, as text (a company's vocabulary saved in the console is written so). */
+export interface LexiconTexts {
+  dictionary: string;
+  synonyms: string;
+  stopwords: string;
 }
 
-export async function loadLexicon(files: LexiconFiles): Promise<Lexicon> {
-  const besideSynonyms = files.synonymsPath && join(dirname(files.synonymsPath), 'concepts.json');
-  const conceptsPath = files.conceptsPath ?? (besideSynonyms && (await exists(besideSynonyms)) ? besideSynonyms : undefined);
-  const [dictionaryText, synonymsText, stopwordsText, conceptsText] = await Promise.all([
-    readOptional(files.dictionaryPath),
-    readOptional(files.synonymsPath),
-    readOptional(files.stopwordsPath),
-    readOptional(conceptsPath),
+/**
+ * The lexicon files of each directory that has them. A company's directory goes first: a word in
+ * two synonym groups keeps the first, so the company's own grouping wins over the general one.
+ * `first`, the vocabulary saved in the console, goes before every directory. The concept lexicon
+ * is the first directory's that has a concepts.json.
+ */
+export async function loadLexicon(dirs: readonly string[], first?: LexiconTexts): Promise<Lexicon> {
+  const read = (file: string) => Promise.all(dirs.map((dir) => readLexiconFile(join(dir, file))));
+  const [dictionaries, synonyms, stopwords, concepts] = await Promise.all([
+    read('dictionary.txt'),
+    read('synonyms.txt'),
+    read('stopwords.txt'),
+    read('concepts.json'),
   ]);
-  const concepts = conceptsText === '' ? NO_CONCEPTS : parseConcepts(conceptsText, conceptsPath);
-  return buildLexicon(dictionaryText, synonymsText, stopwordsText, concepts);
+  const conceptsAt = concepts.findIndex((text) => text !== '');
+  return buildLexicon(
+    [first?.dictionary ?? '', ...dictionaries].join('\n'),
+    [first?.synonyms ?? '', ...synonyms].join('\n'),
+    [first?.stopwords ?? '', ...stopwords].join('\n'),
+    conceptsAt < 0 ? NO_CONCEPTS : parseConcepts(concepts[conceptsAt]!, join(dirs[conceptsAt]!, 'concepts.json')),
+  );
 }
 
 export function buildLexicon(dictionaryText: string, synonymsText: string, stopwordsText: string, concepts = NO_CONCEPTS): Lexicon {

@@ -32,6 +32,11 @@ export class TermPrior {
     return new TermPrior(idfs, max, exponent);
   }
 
+  /** Whether the text is a word of general Chinese (in jieba's table): a typo usually is not. */
+  isWord(text: string): boolean {
+    return this.idfs.has(text);
+  }
+
   /** A multiplier around 1 for typical content words (general IDF ≈ 10). */
   weight(term: string): number {
     const idf = this.idfs.get(term) ?? this.unknownIdf;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../../errors.ts';
+import { foldCharacters } from '../retrieval/fold-characters.ts';
 
 const smallTalkSchema = z.object({
   fillers: z.string(),
@@ -36,23 +37,13 @@ export interface SmallTalkResult {
  * removal rather than by "contains", so 「你好，我要退货」 is a question, not a greeting.
  */
 export class SmallTalk {
-  /** Every phrase → its kind; the first kind listing a phrase wins. */
-  private readonly wholeSegment = new Map<string, Kind>();
-  /** Phrases that may be cut off a question, longest first (谢谢你 before 谢谢). */
-  private readonly strippable: { phrase: string; kind: Kind }[] = [];
-  private readonly fillers: Set<string>;
+  private table: PhraseTable;
+  /** The persona's greeting saved in the console: the reply of the `greeting` kind while set. */
+  private greeting: string | undefined;
 
-  constructor(config: SmallTalkConfig) {
-    for (const { kind, phrases, reply, strip } of config.kinds) {
-      for (const raw of phrases) {
-        const phrase = raw.toLowerCase();
-        if (!this.wholeSegment.has(phrase)) this.wholeSegment.set(phrase, { kind, reply });
-        // One character is too often part of a word (好久, 银行) to be cut off a question.
-        if (strip && [...phrase].length > 1) this.strippable.push({ phrase, kind: { kind, reply } });
-      }
-    }
-    this.strippable.sort((a, b) => b.phrase.length - a.phrase.length);
-    this.fillers = new Set([...config.fillers.toLowerCase()]);
+  /** `baseConfig`: smalltalk.json as loaded, what a company's settings are laid over (`useConfig`). */
+  constructor(readonly baseConfig: SmallTalkConfig) {
+    this.table = phraseTable(baseConfig, undefined);
   }
 
   /** `greeting` (the persona's) replaces the reply of the `greeting` kind. */
@@ -62,16 +53,26 @@ export class SmallTalk {
     return new SmallTalk({ ...config, kinds });
   }
 
+  /** Replies to a bare greeting with `greeting` from now on (the bot's settings changed); unset = the one it was loaded with again. */
+  useGreeting(greeting: string | undefined): void {
+    this.greeting = greeting;
+    this.table = phraseTable(this.table.config, greeting);
+  }
+
+  /** Recognizes small talk by `config` from now on (a company's phrases laid over `baseConfig`); the greeting in use stays. */
+  useConfig(config: SmallTalkConfig): void {
+    this.table = phraseTable(config, this.greeting);
+  }
+
   classify(message: string): SmallTalkResult {
-    const segments = message
-      .normalize('NFKC')
-      .toLowerCase()
+    const segments = foldCharacters(message)
       .split(/[，,。.！!？?；;、\s]+/)
       .filter(Boolean);
     let kind: Kind | undefined;
     const kept: string[] = [];
+    const { wholeSegment } = this.table;
     for (const segment of segments) {
-      const whole = this.wholeSegment.get(this.trimFillers(segment));
+      const whole = wholeSegment.get(this.trimFillers(segment));
       if (whole) {
         kind = kind ?? whole;
         continue;
@@ -80,8 +81,8 @@ export class SmallTalk {
       const trailing = this.stripTrailing(leading.rest);
       const rest = this.trimFillers(trailing.rest);
       const found = leading.found ?? trailing.found;
-      if (rest === '' || this.wholeSegment.has(rest)) {
-        kind = kind ?? found ?? this.wholeSegment.get(rest);
+      if (rest === '' || wholeSegment.has(rest)) {
+        kind = kind ?? found ?? wholeSegment.get(rest);
         continue;
       }
       kept.push(trailing.rest);
@@ -116,19 +117,19 @@ export class SmallTalk {
 
   private leadingPhrase(text: string) {
     const trimmed = this.trimFillers(text);
-    return this.strippable.find(({ phrase }) => trimmed.startsWith(phrase));
+    return this.table.strippable.find(({ phrase }) => trimmed.startsWith(phrase));
   }
 
   private trailingPhrase(text: string) {
     const trimmed = this.trimFillers(text);
-    return this.strippable.find(({ phrase }) => trimmed.endsWith(phrase));
+    return this.table.strippable.find(({ phrase }) => trimmed.endsWith(phrase));
   }
 
   private trimFillers(text: string): string {
     let start = 0;
     let end = text.length;
-    while (start < end && this.fillers.has(text[start]!)) start++;
-    while (end > start && this.fillers.has(text[end - 1]!)) end--;
+    while (start < end && this.table.fillers.has(text[start]!)) start++;
+    while (end > start && this.table.fillers.has(text[end - 1]!)) end--;
     return text.slice(start, end);
   }
 }
@@ -136,4 +137,30 @@ export class SmallTalk {
 interface Kind {
   kind: string;
   reply: string;
+}
+
+/** What `classify` reads, built from one configuration: replaced whole when the settings change, never edited. */
+interface PhraseTable {
+  config: SmallTalkConfig;
+  /** Every phrase → its kind; the first kind listing a phrase wins. */
+  wholeSegment: Map<string, Kind>;
+  /** Phrases that may be cut off a question, longest first (谢谢你 before 谢谢). */
+  strippable: { phrase: string; kind: Kind }[];
+  fillers: Set<string>;
+}
+
+function phraseTable(config: SmallTalkConfig, greeting: string | undefined): PhraseTable {
+  const wholeSegment = new Map<string, Kind>();
+  const strippable: PhraseTable['strippable'] = [];
+  for (const { kind, phrases, reply, strip } of config.kinds) {
+    const shared: Kind = { kind, reply: kind === 'greeting' && greeting ? greeting : reply };
+    for (const raw of phrases) {
+      const phrase = foldCharacters(raw);
+      if (!wholeSegment.has(phrase)) wholeSegment.set(phrase, shared);
+      // One character is too often part of a word (好久, 银行) to be cut off a question.
+      if (strip && [...phrase].length > 1) strippable.push({ phrase, kind: shared });
+    }
+  }
+  strippable.sort((a, b) => b.phrase.length - a.phrase.length);
+  return { config, wholeSegment, strippable, fillers: new Set([...config.fillers.toLowerCase()]) };
 }

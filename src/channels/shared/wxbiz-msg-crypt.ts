@@ -16,7 +16,7 @@ import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 export interface CallbackCryptoKeys {
   token: string;
   encodingAesKey: string;
-  /** corpid for WeCom, appid for an Official Account. */
+  /** corpid for WeCom, appid for an Official Account, empty for a WeCom AI bot (doc 101033). */
   receiveId: string;
 }
 
@@ -57,8 +57,10 @@ export function decryptForReceiver(keys: CallbackCryptoKeys, encrypted: string):
     throw undecryptable();
   }
   // @wecom/crypto does not check the padding or the length field, so ciphertext under another key
-  // "decrypts" to noise. A real receiveid (corpid, appid) is a short ASCII id; noise is not.
-  if (!PLAUSIBLE_RECEIVE_ID.test(opened.id)) throw undecryptable();
+  // "decrypts" to noise. A real receiveid (corpid, appid) is a short ASCII id; noise is not. An AI
+  // bot's is empty (https://developer.work.weixin.qq.com/document/path/101033): noise is not that either.
+  const plausible = keys.receiveId === '' ? opened.id === '' : PLAUSIBLE_RECEIVE_ID.test(opened.id);
+  if (!plausible) throw undecryptable();
   if (opened.id !== keys.receiveId) {
     throw new RejectedRequestError('foreign_receiver', 'the message was encrypted for another receiveid', 403);
   }

@@ -13,9 +13,13 @@ import { createVisitorAuth } from './visitor-auth.ts';
 import type { VisitorBudgets } from './visitor-budgets.ts';
 import type { VisitorMessages } from './visitor-messages.ts';
 import type { ResolvedWebAccount } from './widget-keys.ts';
+import { accountLookup } from '../account-lookup.ts';
+import type { WebAccount } from './config.ts';
 
 export interface WebApiDeps {
-  accounts: ResolvedWebAccount[];
+  /** The widget accounts as they are now (console additions are pushed in), and the keys of each. */
+  accounts: readonly WebAccount[];
+  resolve(account: WebAccount): ResolvedWebAccount;
   redis: Redis;
   hub: StreamHub;
   messages: VisitorMessages;
@@ -26,6 +30,8 @@ export interface WebApiDeps {
   /** When the visitor's sessions were last revoked, if ever. */
   revokedBefore(accountName: string, visitorId: string): Promise<Date | undefined>;
   sessionTtlSeconds: number;
+  /** The greeting the widget opens with for an account, if the bot's settings name one. */
+  greeting(accountName: string): string | undefined;
   accept: AcceptInbound;
   logger: Logger;
   metrics: Metrics;
@@ -38,7 +44,7 @@ export interface WebApiDeps {
  * token or a ticket (`auth`, `visitorOf`).
  */
 export function createApiEntry(deps: WebApiDeps) {
-  const byPublicId = new Map(deps.accounts.map((a) => [a.publicId, a]));
+  const byPublicId = { get: accountLookup(deps.accounts, (a, publicId) => a.publicId === publicId, deps.resolve) };
   const auth = createVisitorAuth(deps);
 
   async function limit(key: string, max: number, what: string): Promise<void> {
@@ -52,7 +58,7 @@ export function createApiEntry(deps: WebApiDeps) {
   }
 
   async function enter(ctx: Context): Promise<ResolvedWebAccount> {
-    const account = byPublicId.get(String(ctx.params.publicId));
+    const account = byPublicId.get(String(ctx.params.publicId))?.made;
     if (!account) throw new RejectedRequestError('unknown_widget', `no chat widget has the id "${String(ctx.params.publicId)}"`, 404);
     applyOriginPolicy(ctx, account);
     await limit(`web:ip:${account.name}:${ctx.ip}`, account.ipRequestsPerMinute, 'requests from this address');
@@ -78,7 +84,7 @@ export function createApiEntry(deps: WebApiDeps) {
     limit,
     counted,
     /** The widget of a public id, for preflight requests (which carry no origin policy or rate). */
-    accountOf: (publicId: string) => byPublicId.get(publicId),
+    accountOf: (publicId: string) => byPublicId.get(publicId)?.made,
     visitorOf: async (ctx: Context, account: ResolvedWebAccount) => (await auth.session(ctx, account)).sub,
   };
 }

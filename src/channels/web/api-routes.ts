@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { RejectedRequestError } from '../../errors.ts';
 import { createApiEntry, type WebApiDeps } from './api-entry.ts';
+import { registerFeedbackRoutes } from './feedback-routes.ts';
 import { registerHistoryRoutes } from './history-routes.ts';
 import { registerMessageRoutes } from './message-routes.ts';
 import { answerPreflight } from './origin-policy.ts';
@@ -19,7 +20,7 @@ const base = '/api/web/:publicId';
 export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
   const entry = createApiEntry(deps);
 
-  for (const path of ['/session', '/tickets', '/messages', '/history', '/stream', '/uploads', '/uploads/:fileId']) {
+  for (const path of ['/session', '/tickets', '/messages', '/history', '/feedback', '/stream', '/uploads', '/uploads/:fileId']) {
     router.options(base + path, (ctx) => {
       const account = entry.accountOf(String(ctx.params.publicId));
       if (!account) throw new RejectedRequestError('unknown_widget', 'no such chat widget', 404);
@@ -31,11 +32,13 @@ export function registerWebApiRoutes(router: Router, deps: WebApiDeps): void {
     enter: entry.enter,
     auth: entry.auth,
     sessionTtlSeconds: deps.sessionTtlSeconds,
+    greeting: deps.greeting,
     admitNewSession: (account, ip) => deps.budgets.admitNewSession(account, ip),
     mergeVisitors: deps.mergeVisitors,
   });
   registerMessageRoutes(router, base, deps, entry);
   registerHistoryRoutes(router, base, deps, entry);
+  registerFeedbackRoutes(router, base, deps, entry);
   registerStreamRoutes(router, base, deps, entry);
   registerUploadRoutes(router, base, deps, entry);
 }

@@ -26,6 +26,7 @@ export const webBuilder: ChannelBuilder<WebAccount, WebEnv> = {
         metrics,
         demoPublicId: deps.demoPage ? defaultAccount?.publicId : undefined,
         maxStreams: env.WEB_CHAT_MAX_STREAMS,
+        greeting: (account) => deps.greeting('web', account),
       }),
       startBackgroundWork: () => startUploadRetentionSweep(db, accounts, metrics, logger),
     };

@@ -3,6 +3,7 @@ import { emptyAsUndefined, onOff, optionalString, positiveInt } from '../../conf
 import { ConfigError } from '../../errors.ts';
 import { accountName, type ChannelConfig } from '../channel-config.ts';
 import { webBudgetAccountShape, webBudgetDefaults, webBudgetEnvShape } from './budgets-config.ts';
+import { webAdminFacts } from './admin-facts.ts';
 
 /** A web chat widget: embedded on a company's site with its public id. Limits default to the WEB_CHAT_* values. */
 const webAccountSchema = z.object({
@@ -17,11 +18,21 @@ const webAccountSchema = z.object({
   ...webBudgetAccountShape,
   /** The knowledge base this widget answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
   knowledgeBase: z.string().min(1).optional(),
+  /** How the widget looks: its colour and header title and subtitle (sent with the session; the console's 渠道 page previews them). */
+  appearance: z
+    .object({
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour like #c2410c'),
+      title: z.string().min(1).max(30),
+      subtitle: z.string().max(60),
+    })
+    .partial()
+    .optional(),
 });
 type WebAccountEntry = z.infer<typeof webAccountSchema>;
-export type WebAccount = Required<Omit<WebAccountEntry, 'secret' | 'knowledgeBase'>> & {
+export type WebAccount = Required<Omit<WebAccountEntry, 'secret' | 'knowledgeBase' | 'appearance'>> & {
   secret?: string;
   knowledgeBase?: string;
+  appearance?: WebAccountEntry['appearance'];
 };
 
 const webEnv = {
@@ -99,5 +110,6 @@ export const webConfig: ChannelConfig<'web', typeof webEnv, WebAccount> = {
   key: 'web',
   env: webEnv,
   account: webAccountSchema,
+  admin: webAdminFacts,
   accounts: (env, fromFile) => webAccounts(env, fromFile as WebAccountEntry[]),
 };

@@ -15,6 +15,8 @@ export interface SessionRouteDeps {
   enter(ctx: Context): Promise<ResolvedWebAccount>;
   auth: VisitorAuth;
   sessionTtlSeconds: number;
+  /** The greeting the widget opens with; none = the widget's own (widget/src/i18n.ts). */
+  greeting(accountName: string): string | undefined;
   /** Refuses a new anonymous session when the address has minted too many (visitor-budgets.ts). */
   admitNewSession(account: ResolvedWebAccount, ip: string): Promise<void>;
   /** Moves an anonymous visitor's history to a signed-in customer; resolves with whether anything moved. */
@@ -95,12 +97,15 @@ export function registerSessionRoutes(router: Router, base: string, deps: Sessio
       visitorId = newAnonymousVisitorId();
     }
     const { token, expiresAt } = await signSessionToken(account.keys.session, account.name, visitorId, deps.sessionTtlSeconds);
+    const greeting = deps.greeting(account.name);
     ctx.body = {
       token,
       visitor: { id: visitorId, kind: isAnonymousVisitor(visitorId) ? 'anonymous' : 'user' },
       expiresAt,
       ...(merged ? { merged } : {}),
       limits: { maxMessageChars: account.maxMessageChars, maxUploadBytes: account.maxUploadBytes },
+      ...(account.appearance && { appearance: account.appearance }),
+      ...(greeting && { greeting }),
     };
   });
 

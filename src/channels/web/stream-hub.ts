@@ -54,6 +54,15 @@ export class StreamHub {
     return this.publisher.publish(this.channel(accountName, visitorId), JSON.stringify(event));
   }
 
+  /**
+   * How many streams (in all processes) listen to this visitor now: each API process holding one
+   * subscribes to the visitor's channel (PUBSUB NUMSUB, https://redis.io/docs/latest/commands/pubsub-numsub/).
+   */
+  async listening(accountName: string, visitorId: string): Promise<number> {
+    const [, count] = (await this.publisher.pubsub('NUMSUB', this.channel(accountName, visitorId))) as [string, number];
+    return Number(count);
+  }
+
   /** Resolves once Redis confirmed the subscription, so nothing published afterwards is missed. */
   async subscribe(accountName: string, visitorId: string, listener: StreamListener): Promise<() => void> {
     if (!this.subscriber) throw new Error('this process serves no streams (no subscriber connection)');

@@ -7,6 +7,7 @@ import {
   listCustomerMessagesBefore,
   type SeenMessage,
 } from '../../conversations/customer-messages.ts';
+import { type AnswerRating, recordAnswerFeedback } from '../../conversations/record-answer-feedback.ts';
 import type { Database } from '../../db/connect.ts';
 import type { WireMessage } from './stream-events.ts';
 
@@ -67,6 +68,10 @@ export function createVisitorMessages(db: Database) {
     async forDelivery(deliveryId: number): Promise<WireMessage | undefined> {
       const row = await findMessageOfDelivery(db, deliveryId);
       return row && toWireMessage(row);
+    },
+    /** The visitor's 👍/👎 on a bot answer they were given (404 for any other message). */
+    async rate(accountName: string, visitorId: string, messageId: number, rating: AnswerRating) {
+      return recordAnswerFeedback(db, { messageId, rating, source: 'web', from: await visitor(accountName, visitorId) });
     },
     /** A message already stored under this dedupe key (a retried POST), if any. */
     async byDedupeKey(accountName: string, dedupeKey: string): Promise<WireMessage | undefined> {

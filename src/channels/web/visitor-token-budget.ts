@@ -13,7 +13,8 @@ import { isAnonymousVisitor } from './session-token.ts';
  * it still finishes with the model; the next one is answered from the knowledge base only.
  */
 export function createVisitorTokenBudget(redis: Redis, accounts: WebAccount[], metrics: Metrics): ModelTokenBudget {
-  const byName = new Map(accounts.map((a) => [a.name, a]));
+  // Looked up per call: accounts added in the console while running are in the list.
+  const byName = { get: (name: string) => accounts.find((a) => a.name === name) };
   const keys = (to: OutboundRecipient) => [`web:tokens:${to.accountName}`, `web:tokens:${to.accountName}:${to.customerExternalId}`];
 
   function spentOf(account: WebAccount, to: OutboundRecipient, [accountSpent, visitorSpent]: number[]): string | undefined {

@@ -37,6 +37,8 @@ export interface WebChannelDeps {
   streamMaxLifetimeMs: number;
   /** Event streams this process holds open at most (WEB_CHAT_MAX_STREAMS). */
   maxStreams: number;
+  /** The greeting the widget opens with, read at each new session so a change shows without a restart; none = the widget's own. */
+  greeting?: (accountName: string) => string | undefined;
 }
 
 /**
@@ -60,13 +62,14 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
       })),
     registerRoutes(router) {
       registerWidgetAssetRoutes(router, { demoPublicId: deps.demoPublicId });
-      const accounts: ResolvedWebAccount[] = deps.accounts.map(({ secret, ...a }) => ({
+      const resolve = ({ secret, ...a }: WebAccount): ResolvedWebAccount => ({
         ...a,
         keys: deriveWidgetKeys(secret ?? deps.fallbackSecret()),
-      }));
+      });
       const uploads = createUploadStore(deps.db, messages.accountId);
       registerWebApiRoutes(router, {
-        accounts,
+        accounts: deps.accounts,
+        resolve,
         redis: deps.redis,
         hub,
         messages,
@@ -83,6 +86,7 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
         revokedBefore: async (accountName, externalId) =>
           sessionsRevokedBefore(deps.db, { channelAccountId: await messages.accountId(accountName), externalId }),
         sessionTtlSeconds: deps.sessionTtlSeconds,
+        greeting: deps.greeting ?? (() => undefined),
         accept: deps.accept,
         logger: deps.logger,
         metrics: deps.metrics,
@@ -111,6 +115,22 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
     // The reply as the model writes it; the stored message that follows replaces it (docs/channels.md).
     async onDraft(to, draft) {
       await hub.publish(to.accountName, to.customerExternalId, { type: 'delta', from: 'bot', ...draft });
+    },
+    // Only visitors with the widget open get a broadcast: one whose page is closed would find it in
+    // the history of a chat they did not start, unasked.
+    broadcasts: {
+      reach: 'open_session',
+      connected: async (to) => (await hub.listening(to.accountName, to.customerExternalId)) > 0,
+      async send(to, _text, messageId) {
+        const message = await messages.byId(messageId);
+        if (!message) throw new DeliveryError(false, 'web:no_message', `broadcast message ${messageId} is not stored`);
+        try {
+          await hub.publish(to.accountName, to.customerExternalId, { type: 'message', message });
+        } catch (err) {
+          throw new DeliveryError(false, 'web:redis_unavailable', `could not publish to the visitor's stream: ${(err as Error).message}`);
+        }
+        return { platformMessageId: String(message.id) };
+      },
     },
     modelBudget: createVisitorTokenBudget(deps.redis, deps.accounts, deps.metrics),
     async endLiveConnections() {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { emptyAsUndefined, onOff, optionalString } from '../../config/env-values.ts';
 import { ConfigError } from '../../errors.ts';
 import { accountFromEnv, accountName, aesKey, type ChannelConfig, mergeAccounts } from '../channel-config.ts';
+import { wechatMpAdminFacts } from './admin-facts.ts';
 
 /** An Official Account (公众号) that reaches personal WeChat users. */
 const wechatMpAccountSchema = z.object({
@@ -16,6 +17,11 @@ const wechatMpAccountSchema = z.object({
   welcomeText: z.string().min(1).optional(),
   /** The knowledge base this account answers from (`npm run kb -- import … --kb <name>`); `default` when unset. */
   knowledgeBase: z.string().min(1).optional(),
+  /**
+   * 服务号 (service) or 订阅号 (subscription): their mass-send limits differ (src/channels/wechat-mp/mass-sends.ts).
+   * Only the operator knows which the account is; the API does not say. Unset: service.
+   */
+  accountType: z.enum(['service', 'subscription']).optional(),
 });
 export type WechatMpAccount = z.infer<typeof wechatMpAccountSchema>;
 
@@ -26,6 +32,7 @@ const wechatMpEnv = {
   WECHAT_MP_ENCODING_AES_KEY: optionalString,
   WECHAT_MP_API_BASE: z.preprocess(emptyAsUndefined, z.string().url().default('https://api.weixin.qq.com')),
   WECHAT_MP_WELCOME_TEXT: optionalString,
+  WECHAT_MP_ACCOUNT_TYPE: optionalString,
   /** Accepts plain-mode Official Accounts in production (refusePlainModeAccounts says why not). */
   WECHAT_MP_ALLOW_PLAIN: onOff(false),
 };
@@ -36,7 +43,12 @@ function wechatMpFromEnv(env: Record<string, unknown>): WechatMpAccount | undefi
     wechatMpAccountSchema,
     env,
     { WECHAT_MP_APP_ID: 'appId', WECHAT_MP_APP_SECRET: 'appSecret', WECHAT_MP_TOKEN: 'token' },
-    { WECHAT_MP_ENCODING_AES_KEY: 'encodingAesKey', WECHAT_MP_API_BASE: 'apiBase', WECHAT_MP_WELCOME_TEXT: 'welcomeText' },
+    {
+      WECHAT_MP_ENCODING_AES_KEY: 'encodingAesKey',
+      WECHAT_MP_API_BASE: 'apiBase',
+      WECHAT_MP_WELCOME_TEXT: 'welcomeText',
+      WECHAT_MP_ACCOUNT_TYPE: 'accountType',
+    },
   );
 }
 
@@ -60,6 +72,7 @@ export const wechatMpConfig: ChannelConfig<'wechatMp', typeof wechatMpEnv, Wecha
   key: 'wechatMp',
   env: wechatMpEnv,
   account: wechatMpAccountSchema,
+  admin: wechatMpAdminFacts,
   accounts(env, fromFile, { production }) {
     const accounts = mergeAccounts('wechatMp', wechatMpFromEnv(env), fromFile as WechatMpAccount[]);
     if (production) refusePlainModeAccounts(accounts, env.WECHAT_MP_ALLOW_PLAIN);

@@ -35,6 +35,8 @@ export const DESCRIPTIONS: Record<number, string> = {
   43004: 'recipient does not follow the account',
   45009: 'API daily quota reached',
   45015: 'outside the 48-hour reply window (回复时间超过限制)',
+  45028: 'no mass-send quota left (群发次数已用完)',
+  45065: 'clientmsgid already used: this mass send was submitted before',
   45047: 'too many customer-service messages for this user action (客服接口下行条数超过上限)',
   48001: 'API not authorized for this account',
   61004: 'caller IP is not in the IP whitelist',

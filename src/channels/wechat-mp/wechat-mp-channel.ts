@@ -6,10 +6,13 @@ import type { CallbackLimits } from '../shared/wx-callback.ts';
 import { splitUtf8Text } from '../shared/split-utf8-text.ts';
 import type { AcceptInbound, Channel, OutboundRecipient } from '../types.ts';
 import { WechatMpApiClient } from './api-client.ts';
+import { createMpUserTags } from './user-tags.ts';
+import { createMpMassSends } from './mass-sends.ts';
 import { registerMpCallbackRoutes } from './callback-routes.ts';
 import { downloadMedia } from './download-media.ts';
 import { mpReplyWindow } from './reply-window.ts';
 import { MP_TEXT_MAX_BYTES, sendMpText, sendMpTyping } from './send-text.ts';
+import { accountLookup, byName } from '../account-lookup.ts';
 
 export interface WechatMpChannelDeps {
   accounts: WechatMpAccount[];
@@ -32,12 +35,12 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
       'Official Account in plain mode (明文模式): message bodies are not signed, so a captured callback URL can carry a forged message within the replay window; set an EncodingAESKey and use safe mode',
     );
   }
-  const clients = new Map(
-    deps.accounts.map((a) => [
-      a.name,
-      new WechatMpApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wechat-mp' })),
-    ]),
+  const lookUp = accountLookup(
+    deps.accounts,
+    byName,
+    (a) => new WechatMpApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wechat-mp' })),
   );
+  const clients = { get: (name: string) => lookUp(name)?.made };
   const clientFor = (to: OutboundRecipient): WechatMpApiClient => {
     const client = clients.get(to.accountName);
     if (!client) throw new Error(`no Official Account named "${to.accountName}" is configured`);
@@ -59,6 +62,11 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
     );
   };
 
+  const massSends = createMpMassSends(
+    (name) => lookUp(name)?.account,
+    (accountName) => clientFor({ accountName, customerExternalId: '' }),
+  );
+
   return {
     kind: 'wechat-mp',
     accounts: () =>
@@ -70,13 +78,19 @@ export function createWechatMpChannel(deps: WechatMpChannelDeps): Channel {
           ...(a.knowledgeBase && { knowledgeBase: a.knowledgeBase }),
         },
       })),
-    registerRoutes: (router) => registerMpCallbackRoutes(router, { ...deps, clients, onSubscribed }),
+    registerRoutes: (router) =>
+      registerMpCallbackRoutes(router, { ...deps, clients, onSubscribed, onMassSendFinished: massSends.finished }),
     sender: {
       splitText: (text) => splitUtf8Text(text, MP_TEXT_MAX_BYTES),
       sendText: async (to, text) => sendMpText(clientFor(to), to, text),
     },
     onTurnStart: async (to) => sendMpTyping(clientFor(to), to),
     replyWindow: mpReplyWindow,
+    // To one follower inside their 48-hour window: custom/send, counted in its quota (send-text.ts).
+    broadcasts: { reach: 'reply_window', send: async (to, text) => sendMpText(clientFor(to), to, text) },
     fetchMedia: (accountName, mediaId) => downloadMedia(clientFor({ accountName, customerExternalId: '' }), mediaId),
+    customerTags: createMpUserTags((accountName) => clientFor({ accountName, customerExternalId: '' })),
+    // To the followers carrying one user tag: one message/mass/sendall (src/broadcasts/send-oa-mass-sends.ts).
+    massSends,
   };
 }

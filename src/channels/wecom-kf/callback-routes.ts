@@ -12,6 +12,7 @@ import { storableText } from '../shared/storable-text.ts';
 import { field, requiredField } from '../shared/wx-xml.ts';
 import { enqueueKfSync, type KfSyncJob } from './sync-worker.ts';
 import { requestSync } from './sync-state.ts';
+import { accountLookup, byName } from '../account-lookup.ts';
 
 export interface KfRouteDeps {
   accounts: WecomKfAccount[];
@@ -30,11 +31,18 @@ export interface KfRouteDeps {
  * database row) and answer; the sync job fetches the messages.
  */
 export function registerKfCallbackRoutes(router: Router, deps: KfRouteDeps): void {
-  const byName = new Map<string, { account: WecomKfAccount; keys: CallbackCryptoKeys }>(
-    deps.accounts.map((a) => [a.name, { account: a, keys: { token: a.token, encodingAesKey: a.encodingAesKey, receiveId: a.corpId } }]),
+  const lookUp = accountLookup(
+    deps.accounts,
+    byName,
+    (a: WecomKfAccount): CallbackCryptoKeys => ({
+      token: a.token,
+      encodingAesKey: a.encodingAesKey,
+      receiveId: a.corpId,
+    }),
   );
   const accountFor = (ctx: Context) => {
-    const found = byName.get(String(ctx.params.account));
+    const hit = lookUp(String(ctx.params.account));
+    const found = hit && { account: hit.account, keys: hit.made };
     if (!found)
       throw new RejectedRequestError('unknown_account', `no WeCom kf account named "${String(ctx.params.account)}" is configured`, 404);
     return found;

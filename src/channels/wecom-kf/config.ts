@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emptyAsUndefined, optionalString } from '../../config/env-values.ts';
 import { accountFromEnv, accountName, aesKey, type ChannelConfig, mergeAccounts } from '../channel-config.ts';
+import { wecomKfAdminFacts } from './admin-facts.ts';
 
 /** A WeCom Customer Service account (微信客服) that reaches personal WeChat users. */
 const wecomKfAccountSchema = z.object({
@@ -49,5 +50,6 @@ export const wecomKfConfig: ChannelConfig<'wecomKf', typeof wecomKfEnv, WecomKfA
   key: 'wecomKf',
   env: wecomKfEnv,
   account: wecomKfAccountSchema,
+  admin: wecomKfAdminFacts,
   accounts: (env, fromFile) => mergeAccounts('wecomKf', wecomKfFromEnv(env), fromFile as WecomKfAccount[]),
 };

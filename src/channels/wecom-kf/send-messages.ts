@@ -25,6 +25,14 @@ export function deliveryMsgId(deliveryId: number, to: OutboundRecipient, text: s
 }
 
 /**
+ * A broadcast's msgid: from its stored message (`kb`, apart from the replies' `kh` of deliveries),
+ * so even a send repeated by mistake would be refused by WeCom rather than shown twice.
+ */
+export function broadcastMsgId(messageId: number, to: OutboundRecipient, text: string): string {
+  return `kb${deliveryMsgId(messageId, to, text).slice(2)}`;
+}
+
+/**
  * Splits for send_msg and keeps within the 5 messages a customer message allows: a reply that
  * would need more is cut at the fifth part (an answer that long belongs in a link anyway).
  */
@@ -35,11 +43,15 @@ export function splitForKf(text: string): string[] {
 }
 
 export async function sendKfText(client: WecomApiClient, to: OutboundRecipient, text: string, deliveryId: number): Promise<SendReceipt> {
+  return sendKfTextWithId(client, to, text, deliveryMsgId(deliveryId, to, text));
+}
+
+export async function sendKfTextWithId(client: WecomApiClient, to: OutboundRecipient, text: string, msgid: string): Promise<SendReceipt> {
   const { openKfId, externalUserId } = parseKfCustomerId(to.customerExternalId);
   const res = await client.post<WecomResponse & { msgid?: string }>('/cgi-bin/kf/send_msg', {
     touser: externalUserId,
     open_kfid: openKfId,
-    msgid: deliveryMsgId(deliveryId, to, text),
+    msgid,
     msgtype: 'text',
     text: { content: text },
   });

@@ -10,11 +10,12 @@ import type { AcceptInbound, Channel, OutboundRecipient } from '../types.ts';
 import type { WecomApiClient } from '../shared/wecom-api-client.ts';
 import { createKfApiClient } from './kf-api-client.ts';
 import { registerKfCallbackRoutes } from './callback-routes.ts';
-import { sendKfText, splitForKf } from './send-messages.ts';
+import { broadcastMsgId, sendKfText, sendKfTextWithId, splitForKf } from './send-messages.ts';
 import { recordServicerSessionChange } from '../../conversations/servicer-activity.ts';
 import { kfReplyWindow } from './reply-window.ts';
 import { listOnDutyServicers, transferToHuman, transferToServicer } from './service-state.ts';
 import { createKfSyncQueue, type KfSyncJob, startKfSyncWorker } from './sync-worker.ts';
+import { accountLookup, byName } from '../account-lookup.ts';
 
 export interface WecomKfChannelDeps {
   accounts: WecomKfAccount[];
@@ -47,10 +48,11 @@ export interface WecomKfChannel extends Channel {
  * (state 3): by the console, or at every handoff when the account names a servicer.
  */
 export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
-  const clients = new Map(
-    deps.accounts.map((a) => [a.name, createKfApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom-kf' }))]),
+  const lookUp = accountLookup(deps.accounts, byName, (a) =>
+    createKfApiClient(a, deps.redis, () => deps.metrics.tokenRefreshes.inc({ channel: 'wecom-kf' })),
   );
-  const accountsByName = new Map(deps.accounts.map((a) => [a.name, a]));
+  const clients = { get: (name: string) => lookUp(name)?.made };
+  const accountsByName = { get: (name: string) => lookUp(name)?.account };
   const clientFor = (to: OutboundRecipient): WecomApiClient => {
     const client = clients.get(to.accountName);
     if (!client) throw new Error(`no WeCom kf account named "${to.accountName}" is configured`);
@@ -88,6 +90,11 @@ export function createWecomKfChannel(deps: WecomKfChannelDeps): WecomKfChannel {
         });
     },
     replyWindow: kfReplyWindow,
+    // Broadcasts are kf/send_msg too: only in the window and its 5-message quota (send-messages.ts).
+    broadcasts: {
+      reach: 'reply_window',
+      send: (to, text, messageId) => sendKfTextWithId(clientFor(to), to, text, broadcastMsgId(messageId, to, text)),
+    },
     servicers: {
       onDuty: (to) => listOnDutyServicers(clientFor(to), to),
       handOver: (to, servicerUserId) => transferToServicer(clientFor(to), to, servicerUserId),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { optionalString, emptyAsUndefined } from '../../config/env-values.ts';
 import { ConfigError } from '../../errors.ts';
 import { accountName, type ChannelConfig } from '../channel-config.ts';
+import { wecomAdminFacts } from './admin-facts.ts';
 
 /** A WeCom self-built app (企业微信自建应用) that kefu-hub answers for. */
 const wecomAccountSchema = z.object({
@@ -65,6 +66,7 @@ export const wecomConfig: ChannelConfig<'wecom', typeof wecomEnv, WecomAccount> 
   key: 'wecom',
   env: wecomEnv,
   account: wecomAccountSchema,
+  admin: wecomAdminFacts,
   accounts(env, fromFile) {
     const envAccount = wecomFromEnv(env);
     const all = [...(envAccount ? [envAccount] : []), ...(fromFile as WecomAccount[])];

@@ -43,6 +43,12 @@ export async function openConsoleStream(ctx: Context, deps: ConsoleStreamDeps, c
   let ended = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let unlisten = () => {};
+  // This stream's presence changes run one after another, and none after the close: a heartbeat
+  // that was under way when the stream ended would otherwise mark it open again after streamClosed,
+  // and its user would read online for a whole stream TTL with no console open.
+  let presenceOps = Promise.resolve();
+  const updatePresence = (change: (presence: PresenceStore) => Promise<void>, evenAfterClose = false) =>
+    (presenceOps = presenceOps.then(() => (ended && !evenAfterClose ? undefined : change(deps.presence))).catch(presenceFailed));
   const close = () => {
     if (ended) return;
     ended = true;
@@ -50,7 +56,7 @@ export async function openConsoleStream(ctx: Context, deps: ConsoleStreamDeps, c
     clearInterval(heartbeat);
     unlisten();
     out.end();
-    deps.presence.streamClosed(caller.userId, streamId).catch(presenceFailed);
+    void updatePresence((presence) => presence.streamClosed(caller.userId, streamId), true);
   };
   ctx.res.on('close', close);
   out.on('error', close);
@@ -62,7 +68,7 @@ export async function openConsoleStream(ctx: Context, deps: ConsoleStreamDeps, c
     },
     lost: close,
   });
-  await deps.presence.streamOpened(caller.userId, streamId).catch(presenceFailed);
+  await updatePresence((presence) => presence.streamOpened(caller.userId, streamId));
   out.write(`retry: ${RETRY_MS}\n\n`);
   out.write(formatNamedSseEvent('ready', { at: new Date().toISOString() }));
   // After `ready`: the stream is listening, so the console hears of what round-robin gives its user.
@@ -76,7 +82,7 @@ export async function openConsoleStream(ctx: Context, deps: ConsoleStreamDeps, c
       // Team changes reach an open stream here, as a role change ends it above.
       viewer.teamIds = new Set(await teamIdsOf(deps.db, caller.userId));
       out.write(SSE_PING);
-      await deps.presence.streamAlive(caller.userId, streamId);
+      await updatePresence((presence) => presence.streamAlive(caller.userId, streamId));
     } catch (err) {
       // The database is briefly unreachable: keep the stream; the next beat checks again.
       deps.logger.warn({ err, userId: caller.userId }, 'console stream: heartbeat check failed');

@@ -1,4 +1,5 @@
 import { loadOfflineBrain, type LoadedOfflineBrain } from '../../../src/brain/load-offline-brain.ts';
+import { DEMO_VOCABULARY_DIR } from '../../../src/config/demo.ts';
 import { buildLexicon, type Lexicon } from '../../../src/brain/retrieval/lexicon.ts';
 import { TextAnalyzer } from '../../../src/brain/retrieval/text-analyzer.ts';
 import type { IndexedChunk } from '../../../src/brain/retrieval/types.ts';
@@ -27,9 +28,13 @@ export function passage(id: string, text: string): IndexedChunk {
   return { id, kbName: 'test', documentId: 'doc.md', text, metadata: {} };
 }
 
-/** The demo store's offline brain exactly as configured in the repo, loaded once per test file. */
+/** The demo store's offline brain exactly as the demo runs it (with the store's vocabulary), loaded once per test file. */
 let demo: Promise<LoadedOfflineBrain> | undefined;
 export function demoBrain(): Promise<LoadedOfflineBrain> {
-  demo ??= loadOfflineBrain({ configDir: CONFIG_DIR, knowledgeBases: { default: [DEMO_KB] } });
+  demo ??= loadOfflineBrain({
+    configDir: CONFIG_DIR,
+    knowledgeBases: { default: [DEMO_KB] },
+    vocabularyDirs: { default: DEMO_VOCABULARY_DIR },
+  });
   return demo;
 }

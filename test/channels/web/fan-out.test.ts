@@ -25,7 +25,7 @@ test.serial(
     const stream = await onOne.stream({ lastEventId: 0 });
     await stream.waitFor((e) => e.some((x) => x.event === 'ready'));
     t.is((await onTwo.send('能开发票吗')).status, 202);
-    await stream.waitFor((e) => countFrom(e, 'bot') === 1, 15_000, 'the reply, published by the worker');
+    await stream.waitFor((e) => countFrom(e, 'bot') === 1, 30_000, 'the reply, published by the worker');
     t.deepEqual(
       stream.messages().map((m) => m.from),
       ['customer', 'bot'],

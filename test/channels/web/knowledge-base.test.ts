@@ -14,7 +14,7 @@ async function askAsNewVisitor(baseUrl: string, publicId: string, question: stri
   const stream = await visitor.stream({ lastEventId: 0 });
   try {
     await visitor.send(question);
-    await stream.waitFor((events) => countFrom(events, 'bot') === 1, 10_000, 'the bot reply');
+    await stream.waitFor((events) => countFrom(events, 'bot') === 1, 30_000, 'the bot reply');
     return stream.messages().find((m) => m.from === 'bot')!.text;
   } finally {
     stream.close();

@@ -57,7 +57,7 @@ test.serial(
     const database = await createTestDatabase('postgres');
     const prefix = `webdraft${Date.now()}`;
     const env = { ...scaledOutEnv(database, prefix), ...modelEnv(fake) };
-    const processes = await Promise.all([startRole('api', env), startRole('api', env), startRole('worker', env, 60_000)]);
+    const processes = await Promise.all([startRole('api', env), startRole('api', env), startRole('worker', env)]);
     t.teardown(async () => {
       for (const p of processes) p.child.kill('SIGKILL');
       await fake.close();
@@ -70,8 +70,8 @@ test.serial(
     const writing = new WebVisitor(`http://127.0.0.1:${apiTwo!.port}`);
     writing.token = watching.token;
     t.is((await writing.send('多久发货')).status, 202);
-    await stream.waitFor((e) => countFrom(e, 'bot') === 1, 20_000, 'the stored reply');
-    await stream.waitFor((e) => drafts(e).some((d) => d.data.text === ''), 5000, 'the draft closed');
+    await stream.waitFor((e) => countFrom(e, 'bot') === 1, 30_000, 'the stored reply');
+    await stream.waitFor((e) => drafts(e).some((d) => d.data.text === ''), 30_000, 'the draft closed');
 
     const events = stream.events;
     const question = replyTo(events, '多久发货');
@@ -111,7 +111,7 @@ test.serial(
 );
 
 test.serial(
-  'when the decision differs from what the model wrote, the stored reply replaces the draft: low confidence, then no answer',
+  'when the decision read ahead of the answer says it will not be sent, nothing of it is drafted: low confidence, then no answer',
   async (t) => {
     const fake = await streamingModel({ confidence: 0.2 });
     const h = await startHarness({ database: 'postgres', env: { ...modelEnv(fake), COALESCE_WINDOW_MS: '0' } });
@@ -123,24 +123,22 @@ test.serial(
 
     // Unsure: the offline brain answers from the knowledge base instead of the model's words.
     await visitor.send('多久发货');
-    await stream.waitFor((e) => countFrom(e, 'bot') === 1, 20_000, 'the first reply');
+    await stream.waitFor((e) => countFrom(e, 'bot') === 1, 30_000, 'the first reply');
     const firstQuestion = replyTo(stream.events, '多久发货');
     const offline = stream.messages().find((m) => m.from === 'bot')!;
     t.not(offline.text, ANSWER);
     t.regex(offline.text, /48小时内发货/);
     t.is(offline.replyTo, firstQuestion);
-    t.true(drafts(stream.events).some((d) => d.data.replyTo === firstQuestion && d.data.text.length > 0));
 
     // No answer in the knowledge base: our wording (nothing close to offer), whatever the model wrote.
     answerWith(fake, { handoffReason: 'no_answer' });
     await visitor.send('你们老板是谁');
-    await stream.waitFor((e) => countFrom(e, 'bot') === 2, 20_000, 'the second reply');
-    await stream.waitFor((e) => drafts(e).filter((d) => d.data.text === '').length === 2, 5000, 'both drafts closed');
+    await stream.waitFor((e) => countFrom(e, 'bot') === 2, 30_000, 'the second reply');
     const secondQuestion = replyTo(stream.events, '你们老板是谁');
     const declined = stream.messages().filter((m) => m.from === 'bot')[1]!;
     t.is(declined.text, DECLINED);
     t.is(declined.replyTo, secondQuestion);
-    t.true(drafts(stream.events).some((d) => d.data.replyTo === secondQuestion && ANSWER.startsWith(d.data.text) && d.data.text !== ''));
+    t.deepEqual(drafts(stream.events), [], 'the model wrote both answers in pieces; the widget saw none of them');
     t.deepEqual(
       (await visitor.history()).map((m) => m.text),
       ['多久发货', offline.text, '你们老板是谁', DECLINED],
@@ -199,14 +197,14 @@ test.serial('a draft that cannot be published does not hold up or fail the turn:
     logger,
     coalesceWindowMs: 0,
     lockMs: 5000,
-    holdNotice: { text: '', intervalMs: 0 },
+    holdNotice: () => ({ text: '', intervalMs: 0 }),
     announce,
   });
   const [job] = await h.queue().getJobs(['waiting', 'delayed', 'prioritized']);
   t.is(await processTurn(job!), 'answered');
   t.deepEqual(announce.calls, [[[job!.data.conversationId], 'message']], 'the console is told of the stored reply');
   t.true(refused >= 2, `the turn offered drafts (${refused})`);
-  await stream.waitFor((e) => countFrom(e, 'bot') === 1, 5000, 'the reply');
+  await stream.waitFor((e) => countFrom(e, 'bot') === 1, 30_000, 'the reply');
   t.is(stream.messages()[1]!.text, ANSWER);
   t.is(drafts(stream.events).length, 0);
   stream.close();

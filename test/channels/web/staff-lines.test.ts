@@ -30,10 +30,10 @@ for (const database of DATABASE_KINDS) {
       });
 
       t.is((await api('POST', `/api/conversations/${id}/assign`, { assignee: 'me' })).status, 204);
-      await stream.waitFor((e) => e.some((x) => x.event === 'message' && x.data.from === 'system'), 10_000, 'the joined line');
+      await stream.waitFor((e) => e.some((x) => x.event === 'message' && x.data.from === 'system'), 30_000, 'the joined line');
       t.is((await api('POST', `/api/conversations/${id}/messages`, { text: '您好' })).status, 201);
       t.is((await api('POST', `/api/conversations/${id}/resolve`)).status, 204);
-      await stream.waitFor((e) => e.filter((x) => x.event === 'message' && x.data.from === 'system').length === 2, 10_000, 'the left line');
+      await stream.waitFor((e) => e.filter((x) => x.event === 'message' && x.data.from === 'system').length === 2, 30_000, 'the left line');
 
       const expected = [
         ['customer', '我要人工'],

@@ -18,7 +18,7 @@ for (const database of DATABASE_KINDS) {
 
       const first = await visitor.stream({ lastEventId: 0 });
       t.is((await visitor.send('第一句')).status, 202);
-      await first.waitFor((e) => countFrom(e, 'bot') === 1, 10_000, 'the first reply');
+      await first.waitFor((e) => countFrom(e, 'bot') === 1, 30_000, 'the first reply');
       t.deepEqual(
         first.messages().map((m) => [m.from, m.text]),
         [
@@ -35,7 +35,7 @@ for (const database of DATABASE_KINDS) {
 
       // The stream is down while the visitor writes again (from another tab) and the bot answers.
       t.is((await visitor.send('第二句')).status, 202);
-      await eventually(async () => (await visitor.history()).length === 4, 10_000, 'the second reply stored');
+      await eventually(async () => (await visitor.history()).length === 4, 30_000, 'the second reply stored');
 
       const resumed = await visitor.stream({ lastEventId: lastSeen });
       await resumed.waitFor((e) => e.some((x) => x.event === 'ready'));
@@ -60,7 +60,7 @@ for (const database of DATABASE_KINDS) {
 
       // And it carries on live.
       await visitor.send('第三句');
-      await resumed.waitFor((e) => countFrom(e, 'bot') === 2, 10_000, 'the third reply');
+      await resumed.waitFor((e) => countFrom(e, 'bot') === 2, 30_000, 'the third reply');
       const all = ids(resumed.messages());
       t.is(new Set(all).size, all.length, 'no message twice');
       resumed.close();
@@ -83,7 +83,7 @@ test.serial(
       await visitor.send(`问题${i}`);
       await new Promise((r) => setTimeout(r, reconnectAfterMs));
       const after = await visitor.stream({ lastEventId: cursor, header: false });
-      await after.waitFor((e) => e.some((x) => x.event === 'message' && x.data.text === `答：问题${i}`), 10_000, `reply ${i}`);
+      await after.waitFor((e) => e.some((x) => x.event === 'message' && x.data.text === `答：问题${i}`), 30_000, `reply ${i}`);
       await new Promise((r) => setTimeout(r, 150));
       t.is(after.messages().filter((m) => m.text === `答：问题${i}`).length, 1, `reply ${i} once (reconnect after ${reconnectAfterMs} ms)`);
       after.close();
@@ -102,7 +102,7 @@ test.serial('a retried send (same client id) is stored once and answered once', 
   const bodies = (await Promise.all(answers.map((r) => r.json()))) as Array<{ message: { id: number }; duplicate: boolean }>;
   t.is(new Set(bodies.map((b) => b.message.id)).size, 1, 'every answer names the one stored message');
   t.is(bodies.filter((b) => !b.duplicate).length, 1);
-  await eventually(async () => (await visitor.history()).length === 2, 10_000, 'the reply');
+  await eventually(async () => (await visitor.history()).length === 2, 30_000, 'the reply');
   await new Promise((r) => setTimeout(r, 300));
   t.deepEqual(
     (await visitor.history()).map((m) => m.from),
@@ -117,7 +117,7 @@ test.serial('the stream starts with the newest messages when no cursor is given,
   const visitor = new WebVisitor(h.baseUrl);
   await visitor.startSession();
   await visitor.send('你好');
-  await eventually(async () => (await visitor.history()).length === 2, 10_000, 'the reply');
+  await eventually(async () => (await visitor.history()).length === 2, 30_000, 'the reply');
   const stream = await visitor.stream();
   await stream.waitFor((e) => e.some((x) => x.event === 'ready'));
   t.deepEqual(
@@ -157,6 +157,6 @@ test.serial('streams that end, even while still catching up, leave no subscripti
     abort.abort();
     await pending;
   }
-  await eventually(async () => (await subscribed()) === 0, 5000, 'no subscription left');
+  await eventually(async () => (await subscribed()) === 0, 30_000, 'no subscription left');
   t.is(await openStreams(), '0');
 });

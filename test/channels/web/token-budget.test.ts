@@ -59,7 +59,7 @@ async function ask(visitor: WebVisitor, question: string, n: number): Promise<st
   try {
     const sent = await visitor.send(question);
     if (sent.status !== 202) throw new Error(`send answered ${sent.status}`);
-    await stream.waitFor((events) => countFrom(events, 'bot') === n, 15_000, `bot reply ${n}`);
+    await stream.waitFor((events) => countFrom(events, 'bot') === n, 30_000, `bot reply ${n}`);
     return stream.messages().filter((m) => m.from === 'bot')[n - 1]!.text;
   } finally {
     stream.close();

@@ -149,7 +149,7 @@ test.serial('two visitors in two browsers never see each other’s messages or p
   await alicePage.locator('input[type=file]').setInputFiles({ name: '商品照片.png', mimeType: 'image/png', buffer: onePixelPng });
   const picture = alicePage.locator('li.msg.customer[data-id] img');
   await picture.waitFor({ timeout: 10_000 });
-  await eventually(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1), 5000, 'the picture loaded');
+  await eventually(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1), 30_000, 'the picture loaded');
   t.is(await bobPage.locator('li.msg img').count(), 0);
 });
 

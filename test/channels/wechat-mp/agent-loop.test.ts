@@ -149,7 +149,7 @@ test.serial('48 hours after the customer’s last message the window is closed: 
 
   // The customer writes again: a new window, and the agent can answer.
   await customerSays('o-late', '还在吗');
-  await eventually(async () => (await windowOf(id)).open || undefined, 5000, 'window reopened');
+  await eventually(async () => (await windowOf(id)).open || undefined, 30_000, 'window reopened');
   t.like(await windowOf(id), { open: true, remaining: 5 });
   t.is((await api('POST', `/api/conversations/${id}/messages`, { text: '在的，请讲' })).status, 201);
   await wechat.waitFor(() => wechat.deliveredTo('o-late').includes('在的，请讲'));

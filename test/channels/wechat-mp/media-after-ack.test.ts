@@ -11,7 +11,8 @@ import { loadConfig } from '../../../src/config/env.ts';
 import { FakeWechatMpApi } from '../../../src/simulator/fake-wechat-mp-api.ts';
 import { mpXml, sealMpCallback } from '../../../src/simulator/wechat-mp-callback.ts';
 import { createTestDatabase } from '../../support/databases.ts';
-import { EchoBrain, eventually, flushOwnRedisDb } from '../../support/wechat-family-service.ts';
+import { EchoBrain, flushOwnRedisDb } from '../../support/wechat-family-service.ts';
+import { eventually } from '../../support/wecom-service.ts';
 
 /** Redis logical DB 12 belongs to this file (flushed before use). */
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
@@ -75,7 +76,7 @@ test('an OA image is acknowledged without fetching it; a worker on another machi
   services.push(await startService(env(workerDisk.dataDir), 'worker', { brain }));
   const content = async (msgId: number) =>
     (await sql.query(`select content from messages where platform_message_id = $1`, [String(msgId)])).rows[0].content;
-  await eventually(async () => (await content(770001)).mediaStoreId !== undefined, 15_000, 'image stored');
+  await eventually(async () => (await content(770001)).mediaStoreId !== undefined, 30_000, 'image stored');
   const { mediaStoreId } = await content(770001);
   const stored = await sql.query('select bytes, content_type, owner from web_uploads where id = $1', [mediaStoreId]);
   t.deepEqual(stored.rows[0].bytes, JPEG);

@@ -11,7 +11,8 @@ import { FakeWechatMpApi } from '../../../src/simulator/fake-wechat-mp-api.ts';
 import { mpPlainSignature, mpTextXml, mpXml, sealMpCallback, type MpCallbackKeys } from '../../../src/simulator/wechat-mp-callback.ts';
 import { vectors } from '../../support/callback-vectors.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
-import { EchoBrain, eventually, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
+import { EchoBrain, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
+import { eventually } from '../../support/wecom-service.ts';
 
 /**
  * Official Account channel end to end, on the real service with PostgreSQL and Redis, WeChat
@@ -260,7 +261,7 @@ test.serial('an image is kept in the database and a voice message reaches the br
         `select u.bytes from messages m join web_uploads u on u.id = m.content->>'mediaStoreId' where m.platform_message_id = '660001'`,
       )
     ).rows[0]?.bytes;
-  await eventually(async () => (await stored()) !== undefined, 10_000, 'image stored');
+  await eventually(async () => (await stored()) !== undefined, 30_000, 'image stored');
   t.deepEqual(await stored(), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
 
   const voice = mpXml({

@@ -136,7 +136,7 @@ test.serial('five kf/send_msg messages per customer message: the sixth is refuse
   // The customer writes again (held for the agent): five more.
   kf.customerSays(KF, 'wm-quota', '还有问题');
   await notify();
-  await eventually(async () => ((await windowOf(agent, id)).remaining === 5 ? true : undefined), 5000, 'quota renewed');
+  await eventually(async () => ((await windowOf(agent, id)).remaining === 5 ? true : undefined), 30_000, 'quota renewed');
   t.is((await as(agent)('POST', `/api/conversations/${id}/messages`, { text: '请讲' })).status, 201);
   await kf.waitFor(() => kf.deliveredTo('wm-quota').includes('请讲'));
 });
@@ -175,7 +175,7 @@ test.serial(
 
     kf.servicerChangesSession(KF, 'wm-vip', 3, 'lisi');
     await notify();
-    await eventually(async () => ((await conversationRow(id)).status === 'bot' ? true : undefined), 5000, 'back to the bot');
+    await eventually(async () => ((await conversationRow(id)).status === 'bot' ? true : undefined), 30_000, 'back to the bot');
     t.like(await conversationRow(id), { assignee: null, servicerUserId: null });
 
     // The same sync_msg pages read again (a replay from the start): nothing is recorded twice.

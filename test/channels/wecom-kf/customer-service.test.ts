@@ -7,7 +7,8 @@ import { conversations, customers, messages, wecomKfSyncState } from '../../../s
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
 import { captureLogs } from '../../support/captured-logs.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
-import { EchoBrain, eventually, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
+import { EchoBrain, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
+import { eventually } from '../../support/wecom-service.ts';
 
 /**
  * WeCom Customer Service end to end, on the real service with PGlite (on disk, so a restart keeps
@@ -161,7 +162,7 @@ test.serial('a handoff keeps the kf session in state 1, where our console answer
   kf.customerSays(KF, 'wm-bob', '我要转人工');
   await notify();
   await kf.waitFor(() => kf.deliveredTo('wm-bob').length === 1);
-  await eventually(async () => (await conversationStatusOf('wm-bob')) === 'needs_human', 5000, 'flagged');
+  await eventually(async () => (await conversationStatusOf('wm-bob')) === 'needs_human', 30_000, 'flagged');
   t.deepEqual(kf.deliveredTo('wm-bob'), ['正在为您转接人工客服']);
   t.is(kf.serviceState(KF, 'wm-bob'), 1, 'still with the smart assistant: kf/send_msg keeps working for the console');
   t.is(kf.transfers.length, transfers, 'no service_state/trans');
@@ -182,7 +183,7 @@ test.serial(
     await notify('vip', VIP_KF);
     await kf.waitFor(() => kf.serviceState(VIP_KF, 'wm-vip') === 3);
     t.like(kf.transfers.at(-1), { openKfId: VIP_KF, externalUserId: 'wm-vip', state: 3, servicerUserId: 'zhangsan' });
-    await eventually(async () => (await conversationStatusOf('wm-vip')) === 'human', 5000, 'held by the servicer');
+    await eventually(async () => (await conversationStatusOf('wm-vip')) === 'human', 30_000, 'held by the servicer');
     const [row] = await service.db.select().from(conversations).where(eq(conversations.servicerUserId, 'zhangsan'));
     t.like(row, { status: 'human', assignee: null }, 'our console knows the servicer has it, and does not send');
   },

@@ -4,8 +4,7 @@ import { createKfApiClient } from '../../../src/channels/wecom-kf/kf-api-client.
 import { syncKfMessages } from '../../../src/channels/wecom-kf/sync-messages.ts';
 import { loadSyncState, requestSync } from '../../../src/channels/wecom-kf/sync-state.ts';
 import type { InboundMessage } from '../../../src/channels/types.ts';
-import { connectDatabase } from '../../../src/db/connect.ts';
-import { applyMigrations } from '../../../src/db/migrate.ts';
+import { temporaryPglite } from '../../support/pglite-template.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { RecordedEvents } from '../../support/recorded-events.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
@@ -24,8 +23,7 @@ test('a failure mid-page keeps the cursor at the page start; the next run stores
     encodingAesKey: corp.encodingAesKey,
   });
   const apiBase = await fake.listen();
-  const database = await connectDatabase({ pgliteDir: 'memory://' });
-  await applyMigrations(database);
+  const database = await temporaryPglite();
   const redis = new Redis('redis://127.0.0.1:6379/13', { keyPrefix: `kf-cursor-${process.pid}:` });
   t.teardown(async () => {
     redis.disconnect();

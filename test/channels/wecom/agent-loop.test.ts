@@ -27,7 +27,7 @@ test.serial(
       const [row] = await h.service.db.select().from(conversations).where(eq(conversations.status, 'needs_human'));
       return row?.id;
     });
-    await eventually(async () => h.wecom.deliveredTo('kefu-zhang').length === 1, 10_000, 'the agent told');
+    await eventually(async () => h.wecom.deliveredTo('kefu-zhang').length === 1, 30_000, 'the agent told');
     t.deepEqual(h.wecom.deliveredTo('customer-wu'), [HANDOFF_TEXT]);
     t.regex(
       h.wecom.deliveredTo('kefu-zhang')[0]!,
@@ -38,12 +38,12 @@ test.serial(
 
     t.is((await api('POST', `/api/conversations/${id}/assign`, { assignee: 'me' })).status, 204);
     t.is((await api('POST', `/api/conversations/${id}/messages`, { text: '您好，我是客服小张' })).status, 201);
-    await eventually(async () => h.wecom.deliveredTo('customer-wu').length === 2, 10_000, 'the reply delivered');
+    await eventually(async () => h.wecom.deliveredTo('customer-wu').length === 2, 30_000, 'the reply delivered');
     t.deepEqual(h.wecom.deliveredTo('customer-wu'), [HANDOFF_TEXT, '您好，我是客服小张']);
 
     t.is((await api('POST', `/api/conversations/${id}/resolve`)).status, 204);
     t.is((await h.sendText('customer-wu', '几点发货')).status, 200);
-    await eventually(async () => h.wecom.deliveredTo('customer-wu').length === 3, 10_000, 'the bot answering again');
+    await eventually(async () => h.wecom.deliveredTo('customer-wu').length === 3, 30_000, 'the bot answering again');
     t.is(h.wecom.deliveredTo('customer-wu')[2], '答：几点发货');
     t.deepEqual(h.wecom.deliveredTo('kefu-zhang').length, 1, 'told once, when it began to wait');
     const [row] = await h.service.db.select().from(conversations).where(eq(conversations.id, id));

@@ -49,7 +49,7 @@ for (const database of DATABASE_KINDS) {
       t.true(Array.from(asked).length > 60);
       t.is(lines[3], `打开：https://kefu.example.com/console/conversations/${id}`);
       t.regex(lines[4]!, new RegExp(`#${id} 结束`));
-      await eventually(async () => (await metricValue(h, sentSeries)) === 1, 10_000, 'the sent notice counted');
+      await eventually(async () => (await metricValue(h, sentSeries)) === 1, 30_000, 'the sent notice counted');
 
       const audits = await h.service.db.select().from(auditLog).where(eq(auditLog.action, 'user.duty_change'));
       t.is(audits.length, 3, 'each going on duty is audited');

@@ -4,7 +4,7 @@ import { pick, type Maker } from './hostile-http.ts';
 
 /**
  * The console API (/api/auth, /api/me, /api/users, /api/conversations, /api/quick-replies,
- * /api/knowledge, /api/customers) in the hostile-input storm: a real admin's session and API token,
+ * /api/knowledge, /api/knowledge-bases, /api/customers) in the hostile-input storm: a real admin's session and API token,
  * so bad bodies reach validation rather than stopping at the 401, and forged credentials of every
  * shape, which must all be refused.
  */
@@ -87,6 +87,9 @@ function forgedCredentials(f: ConsoleFixtures, widgetToken: string): Headers {
 /** Conversation ids no conversation has: bad input never reaches a real one. */
 const ODD_IDS = [0, -1, 2 ** 40, 'x', '1e3', 999_999_999];
 
+/** Document names no upload can become: no readable extension, a folder in the name, a NUL, too long. */
+const ODD_DOCUMENTS = ['noext', '..%2F..%2Fpackage.json', 'a%00.md', `${'x'.repeat(300)}.txt`, 'x.exe', '%2e%2e'];
+
 /** The console routes that take input, with a URL each (path ids that match no token or account but the admin's own). */
 const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtures) => string }> = [
   { route: 'POST /api/auth/login', method: 'POST', url: () => '/api/auth/login' },
@@ -140,6 +143,30 @@ const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtu
     url: () => `/api/knowledge/search?${pick(['q=%00', 'q=', 'q=x&limit=1e9', 'q=x&conversationId=x', 'q=x&kb=%00', 'q=x&q=y'])}`,
   },
   { route: 'GET /api/customers/:id', method: 'GET', url: () => `/api/customers/${pick(ODD_IDS)}` },
+  // Knowledge: names that are no document a bad body could become (no readable extension, a folder, a NUL).
+  {
+    route: 'PUT /api/knowledge-bases/:kb/documents/:name',
+    method: 'PUT',
+    url: () => `/api/knowledge-bases/${pick(['default', '%00', 'x'.repeat(300)])}/documents/${pick(ODD_DOCUMENTS)}`,
+  },
+  {
+    route: 'DELETE /api/knowledge-bases/:kb/documents/:name',
+    method: 'DELETE',
+    url: () => `/api/knowledge-bases/default/documents/${pick(ODD_DOCUMENTS)}`,
+  },
+  {
+    route: 'POST /api/knowledge-bases/:kb/documents/:name/rollback',
+    method: 'POST',
+    url: () => `/api/knowledge-bases/default/documents/${pick(ODD_DOCUMENTS)}/rollback`,
+  },
+  {
+    route: 'GET /api/knowledge-bases/:kb/documents/:name/chunks',
+    method: 'GET',
+    url: () => `/api/knowledge-bases/default/documents/${pick(ODD_DOCUMENTS)}/chunks?${pick(['version=x', 'version=-1', 'version=1e9'])}`,
+  },
+  { route: 'POST /api/knowledge-bases/:kb/faq/check', method: 'POST', url: () => '/api/knowledge-bases/default/faq/check' },
+  { route: 'PUT /api/knowledge-bases/:kb/faq/:chunkId', method: 'PUT', url: () => `/api/knowledge-bases/default/faq/${pick(ODD_IDS)}` },
+  { route: 'POST /api/knowledge-bases/:kb/try', method: 'POST', url: () => `/api/knowledge-bases/${pick(['default', '%00', 'nope'])}/try` },
   {
     route: 'GET /console/assets/:file',
     method: 'GET',
@@ -147,14 +174,37 @@ const INPUT_ROUTES: Array<{ route: string; method: string; url: (f: ConsoleFixtu
   },
 ];
 
+/** A path parameter no real object has: odd ids, or odd names for knowledge bases and documents. */
+function oddParam(name: string): string {
+  if (name === 'kb') return pick(['default', '%00', 'x'.repeat(300)]);
+  if (name === 'name') return pick(ODD_DOCUMENTS);
+  return String(pick(ODD_IDS));
+}
+
+/**
+ * Every other console route that takes input, from the service's own route list (a body, or a
+ * path parameter): a route added later is stormed the day it lands, with the parameters filled
+ * by `oddParam`, so bad input never reaches a real object.
+ */
+function listedInputRoutes(apiRoutes: string[]): typeof INPUT_ROUTES {
+  const written = new Set(INPUT_ROUTES.map((r) => r.route));
+  return apiRoutes
+    .filter((route) => route.includes(' /api/') && !route.includes(' /api/web/') && !written.has(route))
+    .filter((route) => !route.startsWith('GET ') || route.includes(':'))
+    .map((route) => {
+      const [method, template] = route.split(' ') as [string, string];
+      return { route, method, url: () => template.replace(/:(\w+)/g, (_, name: string) => oddParam(name)) };
+    });
+}
+
 /**
  * Bad bodies sent as the admin (never one that could pass: the admin stays who it is, and logout
  * goes without credentials), forged credentials with any body, and invalid ones on the reads.
  */
-export function consoleMakers(f: ConsoleFixtures, widgetToken: string): Maker[] {
+export function consoleMakers(f: ConsoleFixtures, widgetToken: string, apiRoutes: string[]): Maker[] {
   const asAdmin = () => pick<Headers>([{ authorization: `Bearer ${f.bearer}` }, { cookie: f.cookie, 'x-csrf-token': f.csrf }]);
   const json = { 'content-type': 'application/json' };
-  const withInput = INPUT_ROUTES.flatMap((r): Maker[] => [
+  const withInput = [...INPUT_ROUTES, ...listedInputRoutes(apiRoutes)].flatMap((r): Maker[] => [
     () => ({
       route: r.route,
       kind: 'bad bodies as an admin',

@@ -122,6 +122,21 @@ export function webInputMakers(f: WebFixtures, maxMessageChars: number): Maker[]
           headers: { authorization: `Bearer ${f.victim.token}` },
         },
       ),
+    // 👍/👎 on answers that are not the visitor's, or not answers at all, and ratings of every wrong shape.
+    () =>
+      webRequest('POST', '/feedback', 'a bad vote', at('/feedback'), {
+        headers: json(pickSession(f).token),
+        body: pick([
+          '{"messageId":1,"rating":"up"}',
+          '{"messageId":-1,"rating":"up"}',
+          `{"messageId":${2 ** 53},"rating":"down"}`,
+          '{"messageId":"1","rating":"up"}',
+          '{"messageId":1,"rating":"\\u0000"}',
+          '{"messageId":1}',
+          '{',
+          'null',
+        ]),
+      }),
   ];
 }
 

@@ -1,0 +1,3 @@
+ALTER TABLE "bot_settings" ADD COLUMN "key_id" text;--> statement-breakpoint
+ALTER TABLE "bot_settings" ADD COLUMN "wrapped_key" text;--> statement-breakpoint
+ALTER TABLE "bot_settings" ADD COLUMN "sealed_secrets" text;

@@ -1,0 +1,114 @@
+import test from 'ava';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/db/rows.ts';
+import { dashboardFigures } from '../../src/insights/dashboard-figures.ts';
+import { callJson } from '../support/console-api.ts';
+import { staffMember } from '../support/staff-members.ts';
+import { startHarness } from '../support/wecom-service.ts';
+import { countFrom, WebVisitor } from '../support/web-visitor.ts';
+
+async function ask(baseUrl: string, question: string) {
+  const visitor = new WebVisitor(baseUrl);
+  await visitor.startSession();
+  const stream = await visitor.stream({ lastEventId: 0 });
+  try {
+    await visitor.send(question);
+    await stream.waitFor((events) => countFrom(events, 'bot') === 1, 30_000, 'the bot reply');
+    return { visitor, reply: stream.messages().find((m) => m.from === 'bot')! };
+  } finally {
+    stream.close();
+  }
+}
+
+interface Dashboard {
+  days: string[];
+  traffic: Array<{ day: string; channel: string; conversations: number; messages: number }>;
+  bot: Array<{
+    day: string;
+    replies: number;
+    resolved: number;
+    handoffs: number;
+    declined: number;
+    thumbsDown: number;
+    tokens: number;
+    cost: number;
+  }>;
+  totals: Record<string, number>;
+  handoffReasons: Array<{ reason: string; count: number }>;
+  timings: { botReply: { p50: number | null; p95: number | null; count: number }; humanFirstResponse: { count: number } };
+  topQuestions: Array<{ question: string; count: number }>;
+  topUnanswered: Array<{ question: string; count: number }>;
+}
+
+test('the dashboard counts today’s traffic, the bot’s resolution and handoff rates, timings, top questions and tokens at the configured price', async (t) => {
+  const h = await startHarness({ database: 'postgres', env: { LLM_PRICE_PER_1K_TOKENS: '0.02' } });
+  t.teardown(() => h.close());
+  const supervisor = await staffMember(h, 'lead@example.com', 'supervisor');
+  const agent = await staffMember(h, 'agent@example.com', 'agent');
+
+  await ask(h.baseUrl, '下单后多久发货？');
+  await ask(h.baseUrl, '下单后多久发货？');
+  const rated = await ask(h.baseUrl, '退款多久到账？');
+  await fetch(`${rated.visitor.api}/feedback`, {
+    method: 'POST',
+    headers: rated.visitor.headers({ 'Content-Type': 'application/json' }),
+    body: JSON.stringify({ messageId: rated.reply.id, rating: 'down' }),
+  });
+  await ask(h.baseUrl, '可以刻字吗？');
+  await ask(h.baseUrl, '转人工');
+  // What the model brain stores with an answer it wrote (src/workers/conversation-turn-processor.ts).
+  await queryRows(h.service.db, sql`update messages set meta = meta || '{"modelTokens": 1500}' where id = ${rated.reply.id}`);
+
+  t.is((await callJson(h.baseUrl, agent, 'GET', '/api/dashboard')).status, 403, 'agents see no reports');
+  const timeZone = 'Asia/Shanghai';
+  const { status, body } = await callJson<Dashboard>(h.baseUrl, supervisor, 'GET', `/api/dashboard?days=7&timeZone=${timeZone}`);
+  t.is(status, 200, JSON.stringify(body));
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+  t.is(body.days.length, 7);
+  t.is(body.days.at(-1), today);
+  t.deepEqual(body.traffic, [{ day: today, channel: 'web', conversations: 5, messages: 10 }]);
+  t.like(body.bot.at(-1), { day: today, replies: 5, handoffs: 1, declined: 1, thumbsDown: 1, resolved: 2, tokens: 1500, cost: 0.03 });
+  t.like(body.totals, { replies: 5, resolved: 2, handoffs: 1, resolutionRate: 0.4, handoffRate: 0.2, tokens: 1500, cost: 0.03 });
+  t.deepEqual(body.handoffReasons, [{ reason: 'customer_asked', count: 1 }]);
+  t.is(body.timings.botReply.count, 5);
+  t.true(body.timings.botReply.p50! > 0 && body.timings.botReply.p95! >= body.timings.botReply.p50!);
+  t.is(body.timings.humanFirstResponse.count, 0);
+  t.deepEqual(body.topQuestions, [
+    { question: '下单后多久发货？', count: 2 },
+    { question: '退款多久到账？', count: 1 },
+  ]);
+  t.deepEqual(body.topUnanswered.map((g) => g.question).sort(), ['可以刻字吗？', '转人工', '退款多久到账？'].sort());
+
+  // Today is kept in quarter hours once they are over for 30 minutes: 46 minutes on, the replies'
+  // quarters are read, not counted again (or their day, if it has just ended in Shanghai).
+  const db = h.service.db;
+  const later = { days: 2, timeZone, pricePer1kTokens: 0.02, now: new Date(Date.now() + 46 * 60_000) };
+  const tokensOf = (f: { bot: Array<{ tokens: number; replies: number }> }) => ({
+    replies: f.bot.reduce((n, d) => n + d.replies, 0),
+    tokens: f.bot.reduce((n, d) => n + d.tokens, 0),
+  });
+  t.deepEqual(tokensOf(await dashboardFigures(db, later)), { replies: 5, tokens: 1500 });
+  const [keptReplies] = await queryRows<{ replies: number }>(
+    db,
+    sql`select (coalesce((select sum((figures->>'replies')::int) from dashboard_quarters), 0)
+               + coalesce((select sum((figures->>'replies')::int) from dashboard_days where time_zone = ${timeZone}), 0))::int as replies`,
+  );
+  t.is(keptReplies!.replies, 5, 'the replies are kept in their quarters');
+  await queryRows(db, sql`update messages set meta = meta || '{"modelTokens": 7777}' where id = ${rated.reply.id}`);
+  t.deepEqual(tokensOf(await dashboardFigures(db, later)), { replies: 5, tokens: 1500 }, 'read from the kept quarters');
+
+  // A day that is over is kept whole: tomorrow, today's figures come from dashboard_days.
+  const tomorrow = { days: 2, timeZone, pricePer1kTokens: 0.02, now: new Date(Date.now() + 86_400_000 + 3_600_000) };
+  const counted = await dashboardFigures(db, tomorrow);
+  t.like(counted.bot[0], { day: today, replies: 5, tokens: 1500 });
+  t.deepEqual(await queryRows(db, sql`select time_zone, day::text from dashboard_days where day = ${today}::date`), [
+    { time_zone: timeZone, day: today },
+  ]);
+  await queryRows(db, sql`update messages set meta = meta || '{"modelTokens": 9999}' where id = ${rated.reply.id}`);
+  const kept = await dashboardFigures(db, tomorrow);
+  t.deepEqual(kept.bot, counted.bot, 'read from the kept day, not counted again');
+  t.deepEqual(kept.timings, counted.timings);
+  const utc = await dashboardFigures(db, { ...tomorrow, timeZone: 'UTC' });
+  t.is(utc.totals.replies, 5, 'another time zone cuts its own days');
+  t.true((await queryRows(db, sql`select 1 from dashboard_days where time_zone = 'UTC'`)).length > 0);
+});
