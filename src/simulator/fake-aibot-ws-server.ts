@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { encryptAibotFile } from './encrypt-aibot-file.ts';
+import { createLoopbackHttpServer } from './loopback-server.ts';
 
 /**
  * WeCom's long-connection server for AI bots on loopback, speaking the documented frames
@@ -66,7 +67,7 @@ export class FakeAibotWsServer {
   constructor(private readonly bot: { botId: string; secret: string }) {}
 
   async listen(port = 0): Promise<string> {
-    this.http = createServer((req, res) => {
+    this.http = createLoopbackHttpServer((req, res) => {
       const file = this.media.get((req.url ?? '').replace(/^\/media\//, ''));
       res.statusCode = file ? 200 : 404;
       res.end(file);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLoopbackHttpServer } from './loopback-server.ts';
 
 /**
  * An OpenAI-compatible API on loopback, for tests: /v1/chat/completions (plain and streamed as
@@ -59,7 +60,7 @@ export class FakeOpenAiApi {
   faultsServed = 0;
 
   async listen(): Promise<string> {
-    this.server = createServer((req, res) => {
+    this.server = createLoopbackHttpServer((req, res) => {
       this.route(req, res).catch((err) => {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: String(err), type: 'server_error' } }));
