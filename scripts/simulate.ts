@@ -92,8 +92,10 @@ if (values.url) {
     console.error(`kefu-hub exited (${code})`);
     process.exit(1);
   });
-  for (let i = 0; !(await serviceAnswers(serviceUrl)); i++) {
-    if (i > 600) throw new Error('kefu-hub did not become ready in 60 s');
+  // Two minutes: a first start imports the demo knowledge base, which a busy machine makes slow.
+  const deadline = Date.now() + 120_000;
+  while (!(await serviceAnswers(serviceUrl))) {
+    if (Date.now() > deadline) throw new Error('kefu-hub did not become ready in 120 s');
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -79,7 +79,7 @@ export class FakeWechatMpApi extends LoopbackServer {
     return this.delivered.filter((d) => d.touser === openid).map((d) => d.content);
   }
 
-  async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  async waitFor(predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
       if (Date.now() > deadline)

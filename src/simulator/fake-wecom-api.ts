@@ -83,7 +83,7 @@ export class FakeWecomApi extends LoopbackServer {
   }
 
   /** Resolves once `count` texts have been delivered in all. */
-  async waitForDelivered(count: number, timeoutMs = 10_000): Promise<ReceivedText[]> {
+  async waitForDelivered(count: number, timeoutMs = 30_000): Promise<ReceivedText[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.delivered.length < count) {
       const left = deadline - Date.now();

@@ -30,7 +30,7 @@ test.serial('HTTP 500 and errcode -1 are retried with backoff and the reply is d
   h.wecom.failNext(2, { httpStatus: 500 });
   h.wecom.failNext(2, { errcode: -1, errmsg: 'system busy' });
   await h.sendText('qianba', '在吗');
-  await h.wecom.waitForDelivered(1, 15_000);
+  await h.wecom.waitForDelivered(1);
   await new Promise((r) => setTimeout(r, 300));
   t.deepEqual(h.wecom.deliveredTo('qianba'), ['答：在吗']);
   t.is(h.wecom.sendRequests, 5);

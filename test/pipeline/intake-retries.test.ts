@@ -21,7 +21,8 @@ test('a platform retry of a message stored but never queued (the first attempt d
 
   // WeCom retries the same callback; the recovery sweep would only look after 30 s.
   t.is((await h.sendText('zhaoliu', '营业时间', msgId)).status, 200);
-  const [reply] = await h.wecom.waitForDelivered(1, 5000);
+  // Answered before the sweep could have (30 s): the retry queued it. 20 s leaves a loaded machine room.
+  const [reply] = await h.wecom.waitForDelivered(1, 20_000);
   t.regex(reply!.content, /营业/);
   t.is((await h.sendText('zhaoliu', '营业时间', msgId)).status, 200);
   await new Promise((r) => setTimeout(r, 500));

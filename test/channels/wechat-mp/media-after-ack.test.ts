@@ -85,7 +85,7 @@ test('an OA image is acknowledged without fetching it; a worker on another machi
   for (const disk of [apiDisk, workerDisk]) t.false(existsSync(join(disk.dataDir, 'media')), 'nothing on a replica’s disk');
 
   // The expired one is recorded and the customer is still answered.
-  await wechat.waitFor(() => wechat.deliveredTo('o-late').length === 1, 15_000);
+  await wechat.waitFor(() => wechat.deliveredTo('o-late').length === 1);
   t.regex((await content(770002)).mediaError, /40007/);
   t.is(wechat.mediaRequests, 2, 'each MediaId is fetched once');
 });

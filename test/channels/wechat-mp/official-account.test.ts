@@ -315,7 +315,7 @@ test.serial('an expired token (42001) is refreshed with force_refresh and the re
 test.serial('-1 (system busy) is retried and the reply delivered once', async (t) => {
   wechat.failNext(1, { errcode: -1 });
   await sendText('default', plain, 'plain', 'o-busy', '能开发票吗');
-  await wechat.waitFor(() => wechat.deliveredTo('o-busy').length === 1, 15_000);
+  await wechat.waitFor(() => wechat.deliveredTo('o-busy').length === 1);
   await new Promise((r) => setTimeout(r, 300));
   t.deepEqual(wechat.deliveredTo('o-busy'), ['答：能开发票吗']);
 });

@@ -134,7 +134,7 @@ test.serial('-1 from sync_msg is retried and nothing is lost', async (t) => {
   kf.customerSays(KF, 'wm-busy', '能开发票吗');
   kf.failNext(1, { errcode: -1 });
   await notify();
-  await kf.waitFor(() => kf.deliveredTo('wm-busy').length === 1, 15_000);
+  await kf.waitFor(() => kf.deliveredTo('wm-busy').length === 1);
   t.deepEqual(kf.deliveredTo('wm-busy'), ['答：能开发票吗']);
 });
 
