@@ -1,7 +1,7 @@
 import { DEFAULT_BM25 } from './bm25-postings.ts';
 import { type KnowledgeVocabulary, KnowledgeVocabularyBuilder } from './knowledge-vocabulary.ts';
 import { LexicalFieldBuilder, type FieldScoring, type LexicalField } from './lexical-field.ts';
-import { maxScoreTopK, type ScoredChunk } from './max-score.ts';
+import { MaxScoreSearch, type ScoredChunk } from './max-score.ts';
 import type { TermCursor } from './term-cursor.ts';
 import { type AnalyzedText, TextAnalyzer } from './text-analyzer.ts';
 import type { IndexedChunk, Retriever, SearchHit } from './types.ts';
@@ -52,6 +52,7 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
 export class LexicalIndex implements Retriever {
   /** The most of a chunk's score its best key makes: all of a passage's, 1 − entryWeight of an FAQ entry's. */
   private readonly keyShare: number;
+  private readonly pruning: MaxScoreSearch;
   // Scratch for scoring one chunk's units, allocated once.
   private readonly unitSums: Float32Array;
   private readonly unitStamps: Int32Array;
@@ -79,6 +80,7 @@ export class LexicalIndex implements Retriever {
       }
     }
     this.keyShare = chunks.every((_, chunk) => this.hasEntryUnit(chunk)) ? 1 - entryWeight : 1;
+    this.pruning = new MaxScoreSearch(chunks.length);
     this.unitSums = new Float32Array(mostUnits);
     this.unitStamps = new Int32Array(mostUnits);
     this.unitOrder = new Int32Array(mostUnits);
@@ -140,7 +142,7 @@ export class LexicalIndex implements Retriever {
     const keyCursors = this.keys.cursors(analyzed, this.keyShare);
     const entryCursors = this.entries.cursors(analyzed, this.entryWeight);
     const domainFactor = this.domainFactor(analyzed);
-    const top = maxScoreTopK([...keyCursors, ...entryCursors], k, domainFactor, (chunk, into) =>
+    const top = this.pruning.topK([...keyCursors, ...entryCursors], k, domainFactor, (chunk, into) =>
       this.scoreChunk(chunk, keyCursors, entryCursors, domainFactor, into),
     );
     return top.map(({ chunk, score, keyUnit }) => ({

@@ -12,6 +12,9 @@ export interface ScoredChunk {
 /** Scores `chunk` exactly into `into`; every cursor is then at or past the chunk. */
 export type ScoreChunk = (chunk: number, into: ScoredChunk) => void;
 
+/** Chunks per window: their bounds fit in the L1 cache, and the threshold is raised between windows. */
+const WINDOW = 4096;
+
 /**
  * The k best chunks by MaxScore (Turtle & Flood, "Query evaluation: strategies and
  * optimizations", 1995), exactly as scoring every chunk the query reaches would rank them.
@@ -24,45 +27,68 @@ export type ScoreChunk = (chunk: number, into: ScoredChunk) => void;
  * is scored exactly by `scoreChunk`, in the order the full walk adds, so scores are the same to
  * the bit; ties go to the chunk reached first, as they did.
  *
- * `boundFactor` multiplies bounds into final scores (the question's domain factor) with room for
- * float32 rounding: a score is summed in float32, which can round each sum up by half an ulp.
+ * Chunks are taken a window at a time, as Lucene's MaxScoreBulkScorer does: the essential terms'
+ * postings in the window add their bounds into one array in a plain loop, then the chunks marked
+ * there are checked in order. Finding the next chunk among several cursors, chunk by chunk, cost
+ * more than the postings walk it saves.
  */
-export function maxScoreTopK(cursors: readonly TermCursor[], k: number, boundFactor: number, scoreChunk: ScoreChunk): ScoredChunk[] {
-  const byBound = [...cursors].sort((a, b) => a.bound - b.bound);
-  const n = byBound.length;
-  // boundsBelow[i]: the sum of the i smallest bounds.
-  const boundsBelow = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) boundsBelow[i + 1] = boundsBelow[i]! + byBound[i]!.bound;
-  const scale = boundFactor * (1 + (n + 8) * 2 ** -23);
-  const top: ScoredChunk[] = [];
-  const candidate: ScoredChunk = { chunk: 0, score: 0, reach: 0, keyUnit: -1 };
-  let threshold = -Infinity;
-  // byBound[0 .. essential) are the terms that alone cannot reach the threshold.
-  let essential = 0;
-  for (;;) {
-    let chunk = NO_CHUNK;
-    for (let i = essential; i < n; i++) chunk = Math.min(chunk, byBound[i]!.chunk);
-    if (chunk === NO_CHUNK) break;
-    let partial = 0;
-    for (let i = essential; i < n; i++) if (byBound[i]!.chunk === chunk) partial += byBound[i]!.chunkBound();
-    let alive = (partial + boundsBelow[essential]!) * scale >= threshold;
-    // The largest remaining bounds first: they are the likeliest to rule the chunk out.
-    for (let i = essential - 1; alive && i >= 0; i--) {
-      const cursor = byBound[i]!;
-      cursor.seek(chunk);
-      if (cursor.chunk === chunk) partial += cursor.chunkBound();
-      alive = (partial + boundsBelow[i]!) * scale >= threshold;
-    }
-    if (alive) {
-      scoreChunk(chunk, candidate);
-      if (enter(top, k, candidate)) {
-        threshold = top.length === k ? top[k - 1]!.score : -Infinity;
-        while (essential < n && boundsBelow[essential + 1]! * scale < threshold) essential++;
+export class MaxScoreSearch {
+  private readonly windowBounds = new Float64Array(WINDOW);
+  private readonly windowChunks = new Uint32Array(WINDOW / 32);
+
+  constructor(private readonly chunkCount: number) {}
+
+  /**
+   * `boundFactor` multiplies bounds into final scores (the question's domain factor); room is
+   * added for float32 rounding, since a score is summed in float32, rounding each sum by up to
+   * half an ulp either way.
+   */
+  topK(cursors: readonly TermCursor[], k: number, boundFactor: number, scoreChunk: ScoreChunk): ScoredChunk[] {
+    const byBound = [...cursors].sort((a, b) => a.bound - b.bound);
+    const n = byBound.length;
+    // boundsBelow[i]: the sum of the i smallest bounds.
+    const boundsBelow = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) boundsBelow[i + 1] = boundsBelow[i]! + byBound[i]!.bound;
+    const scale = boundFactor * (1 + (n + 8) * 2 ** -23);
+    const { windowBounds, windowChunks } = this;
+    const top: ScoredChunk[] = [];
+    const candidate: ScoredChunk = { chunk: 0, score: 0, reach: 0, keyUnit: -1 };
+    let threshold = -Infinity;
+    // byBound[0 .. essential) are the terms that alone cannot reach the threshold.
+    let essential = 0;
+    for (;;) {
+      let start = NO_CHUNK;
+      for (let i = essential; i < n; i++) start = Math.min(start, byBound[i]!.chunk);
+      if (start === NO_CHUNK) break;
+      const end = Math.min(start + WINDOW, this.chunkCount);
+      for (let i = essential; i < n; i++) byBound[i]!.markChunkBounds(start, end, windowBounds, windowChunks);
+      for (let word = 0; word < windowChunks.length; word++) {
+        let bits = windowChunks[word]!;
+        windowChunks[word] = 0;
+        while (bits !== 0) {
+          const offset = word * 32 + 31 - Math.clz32(bits & -bits);
+          bits &= bits - 1;
+          const chunk = start + offset;
+          let partial = windowBounds[offset]!;
+          let alive = (partial + boundsBelow[essential]!) * scale >= threshold;
+          // The largest remaining bounds first: they are the likeliest to rule the chunk out.
+          for (let i = essential - 1; alive && i >= 0; i--) {
+            const cursor = byBound[i]!;
+            cursor.seek(chunk);
+            if (cursor.chunk === chunk) partial += cursor.chunkBound();
+            alive = (partial + boundsBelow[i]!) * scale >= threshold;
+          }
+          if (!alive) continue;
+          for (let i = essential; i < n; i++) byBound[i]!.seek(chunk);
+          scoreChunk(chunk, candidate);
+          if (enter(top, k, candidate) && top.length === k) threshold = top[k - 1]!.score;
+        }
       }
+      for (let i = essential; i < n; i++) byBound[i]!.seek(end);
+      while (essential < n && boundsBelow[essential + 1]! * scale < threshold) essential++;
     }
-    for (let i = essential; i < n; i++) if (byBound[i]!.chunk === chunk) byBound[i]!.next();
+    return top;
   }
-  return top;
 }
 
 /** Inserts a copy of `candidate` into `top` (best first, at most k) if it belongs there. */

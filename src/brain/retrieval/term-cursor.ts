@@ -37,6 +37,29 @@ export class TermCursor {
     this.settle();
   }
 
+  /**
+   * For each chunk in [start, end) the term reaches, marks it in `marked` (a bit per chunk from
+   * `start`) and adds the most the term adds to it to `bounds[chunk - start]`, which is set when
+   * the chunk is first marked. The cursor does not move.
+   */
+  markChunkBounds(start: number, end: number, bounds: Float64Array, marked: Uint32Array): void {
+    const { units, weights, chunkScale } = this;
+    const { unitChunk } = this.field;
+    const stop = this.positionOf(end);
+    for (let p = this.at; p < stop; p++) {
+      const chunk = unitChunk[units[p]!]!;
+      let largest = weights[p]!;
+      // Several units of one chunk (an FAQ entry's keys): the largest weight bounds its best key.
+      while (p + 1 < stop && unitChunk[units[p + 1]!] === chunk) largest = Math.max(largest, weights[++p]!);
+      const offset = chunk - start;
+      const bit = 1 << (offset & 31);
+      if ((marked[offset >>> 5]! & bit) === 0) {
+        marked[offset >>> 5]! |= bit;
+        bounds[offset] = largest * chunkScale;
+      } else bounds[offset]! += largest * chunkScale;
+    }
+  }
+
   /** The most the term's postings in the current chunk add to its score. */
   chunkBound(): number {
     const { units, weights, end } = this;
@@ -46,25 +69,25 @@ export class TermCursor {
     return largest * this.chunkScale;
   }
 
-  /** Moves past the current chunk. */
-  next(): void {
-    const { units, end } = this;
-    const next = this.field.firstUnits[this.chunk + 1]!;
-    let p = this.at;
-    while (p < end && units[p]! < next) p++;
-    this.at = p;
+  /**
+   * Moves to the first posting of `chunk` or of a later chunk.
+   */
+  seek(chunk: number): void {
+    if (this.chunk >= chunk) return;
+    this.at = this.positionOf(chunk);
     this.settle();
   }
 
   /**
-   * Moves to the first posting of `chunk` or of a later chunk. Galloping (steps doubling, then
-   * halving): a skipped stretch of a common term is long, but most seeks land a few postings on.
+   * The first posting at or after the cursor of `chunk` or a later chunk. Galloping (steps
+   * doubling, then halving): a skipped stretch of a common term is long, but most seeks land a
+   * few postings on.
    */
-  seek(chunk: number): void {
-    if (this.chunk >= chunk) return;
+  private positionOf(chunk: number): number {
     const { units, end } = this;
     const target = this.field.firstUnits[chunk]!;
     let low = this.at;
+    if (low >= end || units[low]! >= target) return low;
     let step = 1;
     while (low + step < end && units[low + step]! < target) {
       low += step;
@@ -77,8 +100,7 @@ export class TermCursor {
       if (units[middle]! < target) low = middle;
       else high = middle;
     }
-    this.at = high;
-    this.settle();
+    return high;
   }
 
   private settle(): void {
