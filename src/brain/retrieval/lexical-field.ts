@@ -35,6 +35,7 @@ export interface FieldScoring {
 export class LexicalField implements FieldUnits {
   /** The largest unit weight: with a term's largest weight, it bounds what the term adds. */
   private readonly largestUnitWeight: number;
+  readonly oneUnitEach: boolean;
 
   constructor(
     readonly postings: Record<Channel, Bm25Postings>,
@@ -45,6 +46,7 @@ export class LexicalField implements FieldUnits {
     private readonly scoring: FieldScoring,
   ) {
     this.largestUnitWeight = unitWeight.reduce((largest, weight) => Math.max(largest, weight), 0);
+    this.oneUnitEach = firstUnits.every((first, chunk) => chunk === 0 || first - firstUnits[chunk - 1]! <= 1);
   }
 
   get unitCount(): number {

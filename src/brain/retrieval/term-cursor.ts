@@ -4,6 +4,8 @@ export interface FieldUnits {
   readonly unitChunk: Int32Array;
   /** The units of chunk c are firstUnits[c] .. firstUnits[c + 1]: units are numbered in chunk order. */
   readonly firstUnits: Int32Array;
+  /** Whether no chunk has more than one unit (passages). */
+  readonly oneUnitEach: boolean;
 }
 
 /** Past the last chunk: larger than any chunk index, so "the smallest chunk" needs no special case. */
@@ -46,11 +48,12 @@ export class TermCursor {
     const { units, weights, chunkScale } = this;
     const { unitChunk } = this.field;
     const stop = this.positionOf(end);
+    const oneUnitEach = this.field.oneUnitEach;
     for (let p = this.at; p < stop; p++) {
       const chunk = unitChunk[units[p]!]!;
       let largest = weights[p]!;
       // Several units of one chunk (an FAQ entry's keys): the largest weight bounds its best key.
-      while (p + 1 < stop && unitChunk[units[p + 1]!] === chunk) largest = Math.max(largest, weights[++p]!);
+      if (!oneUnitEach) while (p + 1 < stop && unitChunk[units[p + 1]!] === chunk) largest = Math.max(largest, weights[++p]!);
       const offset = chunk - start;
       const bit = 1 << (offset & 31);
       if ((marked[offset >>> 5]! & bit) === 0) {
