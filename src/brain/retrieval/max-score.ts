@@ -9,7 +9,7 @@ export interface ScoredChunk {
   keyUnit: number;
 }
 
-/** Scores `chunk` exactly into `into`; every cursor is then at or past the chunk. */
+/** Scores `chunk` exactly into `into`; it is called with every cursor at the chunk or past it. */
 export type ScoreChunk = (chunk: number, into: ScoredChunk) => void;
 
 /** Chunks per window: their bounds fit in the L1 cache, and the threshold is raised between windows. */
