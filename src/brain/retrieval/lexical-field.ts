@@ -35,10 +35,11 @@ export interface FieldScoring {
 export class LexicalField implements FieldUnits {
   /** The largest unit weight: with a term's largest weight, it bounds what the term adds. */
   private readonly largestUnitWeight: number;
+  /** Whether no chunk has more than one unit here (an index of passages). */
   readonly oneUnitEach: boolean;
 
   constructor(
-    readonly postings: Record<Channel, Bm25Postings>,
+    private readonly postings: Record<Channel, Bm25Postings>,
     readonly unitChunk: Int32Array,
     readonly firstUnits: Int32Array,
     /** Multiplier of each unit's score (FAQ answers count less than questions). */
@@ -101,10 +102,6 @@ export class LexicalFieldBuilder {
     this.unitChunk.push(chunk);
     this.unitWeight.push(weight);
     return this.unitChunk.length - 1;
-  }
-
-  get chunksWithUnits(): readonly number[] {
-    return this.unitChunk;
   }
 
   /** `chunkCount`: chunks of the index, some of which may have no unit in this field. */
