@@ -24,6 +24,8 @@ export class Bm25Postings {
     readonly offsets: Int32Array,
     readonly units: Int32Array,
     readonly weights: Float32Array,
+    /** Per term, its largest weight in any unit: the most it can add to a score (see max-score.ts). */
+    readonly maxWeights: Float32Array,
     private readonly idfs: Float32Array,
     readonly unitCount: number,
     private readonly averageLength: number,
@@ -186,7 +188,22 @@ export class Bm25PostingsBuilder {
       for (let unit = 0; unit < unitCount; unit++) factors[unit] = unitSelfScores[unit]! ** -unitNormalization;
       for (let p = 0; p < units.length; p++) weights[p] = weights[p]! * factors[units[p]!]!;
     }
-    return new Bm25Postings(termIds, offsets, units, weights, Float32Array.from(exactIdfs), unitCount, averageLength, params, termWeight);
+    const maxWeights = new Float32Array(termCount);
+    for (let term = 0; term < termCount; term++) {
+      for (let p = offsets[term]!, end = offsets[term + 1]!; p < end; p++) maxWeights[term] = Math.max(maxWeights[term]!, weights[p]!);
+    }
+    return new Bm25Postings(
+      termIds,
+      offsets,
+      units,
+      weights,
+      maxWeights,
+      Float32Array.from(exactIdfs),
+      unitCount,
+      averageLength,
+      params,
+      termWeight,
+    );
   }
 }
 

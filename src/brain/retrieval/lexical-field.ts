@@ -1,4 +1,5 @@
 import { Bm25PostingsBuilder, type Bm25Postings, type Bm25Parameters, type TermWeight } from './bm25-postings.ts';
+import { type FieldUnits, TermCursor } from './term-cursor.ts';
 import type { AnalyzedText } from './text-analyzer.ts';
 
 export type Channel = keyof AnalyzedText;
@@ -28,53 +29,41 @@ export interface FieldScoring {
  * lexical channels. Per channel, the BM25 score divided by the query's self-score says how much of
  * the query the unit covers (1 = all of it), divided by the unit's self-score how much of the
  * unit the query covers; a unit's score is the weighted sum over channels of a blend of the two,
- * so scores are comparable across queries and can be thresholded.
+ * so scores are comparable across queries and can be thresholded. A unit's score is summed in
+ * float32, channel by channel and term by term in the query's order, times its unit weight.
  */
-export class LexicalField {
-  private readonly postings: Record<Channel, Bm25Postings>;
-  // Scratch space allocated once: a query touches only the postings of its own terms. A unit's
-  // stamp and score sit side by side (the Int32 and Float32 views of one buffer, index 2u and
-  // 2u + 1), so a posting of a unit reached at random costs one cache line, not two.
-  private readonly unitScore: Float32Array;
-  private readonly unitStamp: Int32Array;
-  /** After `score`: the units it reached, in the order first reached. */
-  readonly touched: Int32Array;
-  private stamp = 0;
+export class LexicalField implements FieldUnits {
+  /** The largest unit weight: with a term's largest weight, it bounds what the term adds. */
+  private readonly largestUnitWeight: number;
+  /** Whether no chunk has more than one unit here (an index of passages). */
+  readonly oneUnitEach: boolean;
 
   constructor(
-    postings: Record<Channel, Bm25Postings>,
-    /** Chunk index of each unit. */
+    private readonly postings: Record<Channel, Bm25Postings>,
     readonly unitChunk: Int32Array,
+    readonly firstUnits: Int32Array,
     /** Multiplier of each unit's score (FAQ answers count less than questions). */
-    private readonly unitWeight: Float32Array,
+    readonly unitWeight: Float32Array,
     private readonly scoring: FieldScoring,
   ) {
-    this.postings = postings;
-    const scratch = new ArrayBuffer(unitChunk.length * 8);
-    this.unitScore = new Float32Array(scratch);
-    this.unitStamp = new Int32Array(scratch);
-    this.touched = new Int32Array(unitChunk.length);
+    this.largestUnitWeight = unitWeight.reduce((largest, weight) => Math.max(largest, weight), 0);
+    this.oneUnitEach = firstUnits.every((first, chunk) => chunk === 0 || first - firstUnits[chunk - 1]! <= 1);
   }
 
-  /** A unit's score in the last `score`; valid for the units in `touched`. */
-  scoreOf(unit: number): number {
-    return this.unitScore[2 * unit + 1]! * this.unitWeight[unit]!;
+  get unitCount(): number {
+    return this.unitChunk.length;
   }
 
   /**
-   * Scores every unit sharing a term with the query and returns how many there are: their numbers
-   * are `touched[0..n)`, their scores `scoreOf(unit)`. The caller reads them in a plain loop: a
-   * callback per unit cost as much as walking the postings.
+   * A cursor on each query term's postings, in the order a unit's score adds them (channel by
+   * channel, the query's terms in order). `share` is the part of a chunk's score the field's
+   * units make at most, which bounds what a term adds to a chunk.
    */
-  score(query: AnalyzedText): number {
-    const stamp = ++this.stamp;
+  cursors(query: AnalyzedText, share: number): TermCursor[] {
     const { channelWeights, unknownTermWeight, unitCoverage } = this.scoring;
     const weightOf = (channel: Channel) => channelWeights[channel] ?? 0;
     const weightSum = CHANNELS.reduce((sum, c) => sum + weightOf(c), 0);
-    // The loops below run once per posting (a million at 500,000 chunks): everything they read
-    // is in a local, which the compiler keeps in registers.
-    const { unitScore, unitStamp, touched: touchedUnits } = this;
-    let touched = 0;
+    const cursors: TermCursor[] = [];
     for (const channel of CHANNELS) {
       const terms = query[channel];
       const unique = [...new Set(terms)];
@@ -84,23 +73,15 @@ export class LexicalField {
       // Postings already carry the unit's share of the normalization (see Bm25PostingsBuilder);
       // the query's share is folded in here, so all channels add into one sum.
       const scale = weightOf(channel) / weightSum / querySelf ** (1 - unitCoverage);
-      const { offsets, units, weights } = postings;
+      const chunkScale = scale * this.largestUnitWeight * share;
+      const { offsets, units, weights, maxWeights } = postings;
       for (const term of unique) {
         const id = postings.termId(term);
         if (id === undefined) continue;
-        for (let p = offsets[id]!, end = offsets[id + 1]!; p < end; p++) {
-          const unit = units[p]!;
-          const at = 2 * unit;
-          if (unitStamp[at] !== stamp) {
-            unitStamp[at] = stamp;
-            unitScore[at + 1] = 0;
-            touchedUnits[touched++] = unit;
-          }
-          unitScore[at + 1] = unitScore[at + 1]! + weights[p]! * scale;
-        }
+        cursors.push(new TermCursor(this, units, weights, offsets[id]!, offsets[id + 1]!, scale, chunkScale, chunkScale * maxWeights[id]!));
       }
     }
-    return touched;
+    return cursors;
   }
 }
 
@@ -115,7 +96,7 @@ export class LexicalFieldBuilder {
   private readonly unitChunk: number[] = [];
   private readonly unitWeight: number[] = [];
 
-  /** Adds a unit and returns its number. */
+  /** Adds a unit and returns its number; units come chunk by chunk, in the chunks' order. */
   add(chunk: number, weight: number, terms: AnalyzedText): number {
     for (const channel of CHANNELS) this.builders[channel].add(terms[channel]);
     this.unitChunk.push(chunk);
@@ -123,11 +104,8 @@ export class LexicalFieldBuilder {
     return this.unitChunk.length - 1;
   }
 
-  get chunksWithUnits(): readonly number[] {
-    return this.unitChunk;
-  }
-
-  build(scoring: FieldScoring): LexicalField {
+  /** `chunkCount`: chunks of the index, some of which may have no unit in this field. */
+  build(scoring: FieldScoring, chunkCount: number): LexicalField {
     const { bm25, wordWeight, unitCoverage } = scoring;
     const postings = {
       words: this.builders.words.build(bm25, wordWeight, unitCoverage),
@@ -135,6 +113,10 @@ export class LexicalFieldBuilder {
       pinyinGrams: this.builders.pinyinGrams.build(bm25, undefined, unitCoverage),
       concepts: this.builders.concepts.build(bm25, undefined, unitCoverage),
     };
-    return new LexicalField(postings, Int32Array.from(this.unitChunk), Float32Array.from(this.unitWeight), scoring);
+    // Units are added chunk by chunk, so counting them per chunk gives where each chunk's units start.
+    const firstUnits = new Int32Array(chunkCount + 1);
+    for (const chunk of this.unitChunk) firstUnits[chunk + 1]!++;
+    for (let chunk = 0; chunk < chunkCount; chunk++) firstUnits[chunk + 1]! += firstUnits[chunk]!;
+    return new LexicalField(postings, Int32Array.from(this.unitChunk), firstUnits, Float32Array.from(this.unitWeight), scoring);
   }
 }

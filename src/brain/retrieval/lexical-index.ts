@@ -1,6 +1,8 @@
 import { DEFAULT_BM25 } from './bm25-postings.ts';
 import { type KnowledgeVocabulary, KnowledgeVocabularyBuilder } from './knowledge-vocabulary.ts';
 import { LexicalFieldBuilder, type FieldScoring, type LexicalField } from './lexical-field.ts';
+import { MaxScoreSearch, type ScoredChunk } from './max-score.ts';
+import type { TermCursor } from './term-cursor.ts';
 import { type AnalyzedText, TextAnalyzer } from './text-analyzer.ts';
 import type { IndexedChunk, Retriever, SearchHit } from './types.ts';
 
@@ -28,13 +30,6 @@ export interface LexicalIndexOptions extends Partial<FieldScoring> {
   isGeneralWord?: (text: string) => boolean;
 }
 
-/** Fields of a chunk's scratch record (see LexicalIndex). */
-const CHUNK_FIELDS = 4;
-const STAMP = 0;
-const KEY_SCORE = 1;
-const KEY_UNIT = 2;
-const ENTRY_SCORE = 3;
-
 const DEFAULTS: Required<LexicalIndexOptions> = {
   channelWeights: { words: 0.5, charGrams: 0.3, pinyinGrams: 0.2 },
   unknownTermWeight: 1,
@@ -55,35 +50,40 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
  * passage is one key. Scores are comparable across queries, so the top one can be thresholded.
  */
 export class LexicalIndex implements Retriever {
-  private readonly hasEntryUnit: Uint8Array;
-  // Per-chunk scratch, allocated once: a record of four 32-bit fields per chunk (STAMP, KEY_SCORE,
-  // KEY_UNIT, ENTRY_SCORE), read through an Int32 and a Float32 view of one buffer, so a chunk
-  // reached at random costs one cache line, not four.
-  private readonly chunkInts: Int32Array;
-  private readonly chunkFloats: Float32Array;
-  private readonly touched: Int32Array;
+  /** The most of a chunk's score its best key makes: all of a passage's, 1 − entryWeight of an FAQ entry's. */
+  private readonly keyShare: number;
+  private readonly pruning: MaxScoreSearch;
+  // Scratch for scoring one chunk's units, allocated once.
+  private readonly unitSums: Float32Array;
+  private readonly unitStamps: Int32Array;
+  private readonly unitOrder: Int32Array;
+  /** How many of unitOrder the last sumUnits filled. */
+  private reachedUnits = 0;
   private stamp = 0;
 
   private constructor(
     private readonly analyzer: TextAnalyzer,
     readonly chunks: readonly IndexedChunk[],
-    private readonly keys: LexicalField,
+    readonly keys: LexicalField,
     private readonly keyText: readonly string[],
     /** Whole-entry units, FAQ entries only. */
-    private readonly entries: LexicalField,
-    entryChunks: readonly number[],
+    readonly entries: LexicalField,
     private readonly entryWeight: number,
     /** The knowledge base's own words: its domain, and the typo candidates of a question. */
     readonly vocabulary: KnowledgeVocabulary,
     private readonly domainSettings: Pick<Required<LexicalIndexOptions>, 'outOfDomainFactor' | 'inDomainCoverage' | 'wordWeight'>,
   ) {
-    const n = chunks.length;
-    this.hasEntryUnit = new Uint8Array(n);
-    for (const chunk of entryChunks) this.hasEntryUnit[chunk] = 1;
-    const records = new ArrayBuffer(n * 4 * CHUNK_FIELDS);
-    this.chunkInts = new Int32Array(records);
-    this.chunkFloats = new Float32Array(records);
-    this.touched = new Int32Array(n);
+    let mostUnits = 1;
+    for (const field of [keys, entries]) {
+      for (let chunk = 0; chunk < chunks.length; chunk++) {
+        mostUnits = Math.max(mostUnits, field.firstUnits[chunk + 1]! - field.firstUnits[chunk]!);
+      }
+    }
+    this.keyShare = chunks.every((_, chunk) => this.hasEntryUnit(chunk)) ? 1 - entryWeight : 1;
+    this.pruning = new MaxScoreSearch(chunks.length);
+    this.unitSums = new Float32Array(mostUnits);
+    this.unitStamps = new Int32Array(mostUnits);
+    this.unitOrder = new Int32Array(mostUnits);
   }
 
   static build(chunks: readonly IndexedChunk[], analyzer: TextAnalyzer, options: LexicalIndexOptions = {}): LexicalIndex {
@@ -116,11 +116,10 @@ export class LexicalIndex implements Retriever {
     return new LexicalIndex(
       analyzer,
       chunks,
-      keys.build(settings),
+      keys.build(settings, chunks.length),
       keyText,
       // A whole entry is long: only how much of the query it covers counts.
-      entries.build({ ...settings, unitCoverage: 0 }),
-      entries.chunksWithUnits,
+      entries.build({ ...settings, unitCoverage: 0 }, chunks.length),
       settings.entryWeight,
       vocabulary.build({
         isGeneralWord: settings.isGeneralWord,
@@ -140,42 +139,19 @@ export class LexicalIndex implements Retriever {
   search(query: string, k: number): SearchHit[] {
     if (k <= 0) return [];
     const analyzed = this.analyzer.analyze(this.vocabulary.correct(TextAnalyzer.normalize(query)));
-    const stamp = ++this.stamp;
-    // These loops run once per matching unit (hundreds of thousands at 500,000 chunks): locals, no callbacks.
-    const { chunkInts, chunkFloats, touched: touchedChunks, keys, entries } = this;
-    let touched = 0;
-    const keyCount = keys.score(analyzed);
-    for (let i = 0; i < keyCount; i++) {
-      const unit = keys.touched[i]!;
-      const chunk = keys.unitChunk[unit]!;
-      const score = keys.scoreOf(unit);
-      const at = chunk * CHUNK_FIELDS;
-      if (chunkInts[at + STAMP] !== stamp) {
-        chunkInts[at + STAMP] = stamp;
-        chunkFloats[at + KEY_SCORE] = 0;
-        chunkInts[at + KEY_UNIT] = -1;
-        chunkFloats[at + ENTRY_SCORE] = 0;
-        touchedChunks[touched++] = chunk;
-      }
-      if (score > chunkFloats[at + KEY_SCORE]!) {
-        chunkFloats[at + KEY_SCORE] = score;
-        chunkInts[at + KEY_UNIT] = unit;
-      }
-    }
-    const entryCount = entries.score(analyzed);
-    for (let i = 0; i < entryCount; i++) {
-      const unit = entries.touched[i]!;
-      const chunk = entries.unitChunk[unit]!;
-      const at = chunk * CHUNK_FIELDS;
-      if (chunkInts[at + STAMP] !== stamp) {
-        chunkInts[at + STAMP] = stamp;
-        chunkFloats[at + KEY_SCORE] = 0;
-        chunkInts[at + KEY_UNIT] = -1;
-        touchedChunks[touched++] = chunk;
-      }
-      chunkFloats[at + ENTRY_SCORE] = entries.scoreOf(unit);
-    }
-    return this.topChunks(touched, k, this.domainFactor(analyzed));
+    const keyCursors = this.keys.cursors(analyzed, this.keyShare);
+    const entryCursors = this.entries.cursors(analyzed, this.entryWeight);
+    const domainFactor = this.domainFactor(analyzed);
+    const top = this.pruning.topK([...keyCursors, ...entryCursors], k, domainFactor, (chunk, into) =>
+      this.scoreChunk(chunk, keyCursors, entryCursors, domainFactor, into),
+    );
+    return top.map(({ chunk, score, keyUnit }) => ({
+      chunkId: this.chunks[chunk]!.id,
+      score,
+      chunk: this.chunks[chunk]!,
+      // A chunk matched only as a whole entry shows its standard question.
+      matchedText: keyUnit >= 0 ? this.keyText[keyUnit]! : (this.chunks[chunk]!.questions?.[0] ?? this.chunks[chunk]!.text),
+    }));
   }
 
   /**
@@ -193,35 +169,80 @@ export class LexicalIndex implements Retriever {
     return outOfDomainFactor ** (1 - Math.min(1, coverage / inDomainCoverage));
   }
 
-  private combinedScore(chunk: number): number {
-    const key = this.chunkFloats[chunk * CHUNK_FIELDS + KEY_SCORE]!;
-    if (this.hasEntryUnit[chunk] === 0) return key;
-    return (1 - this.entryWeight) * key + this.entryWeight * this.chunkFloats[chunk * CHUNK_FIELDS + ENTRY_SCORE]!;
+  /**
+   * A chunk's score: its best key's, mixed with its whole entry's for an FAQ entry, times the
+   * domain factor. Every float is made as a walk of all postings makes it, term by term in the
+   * cursors' order, so that pruning changes which chunks are scored, never a score. `reach` is
+   * the chunk's place in that walk's order (keys first, then entries; by term, then by unit),
+   * which decides ties.
+   */
+  private scoreChunk(
+    chunk: number,
+    keyCursors: readonly TermCursor[],
+    entryCursors: readonly TermCursor[],
+    domainFactor: number,
+    into: ScoredChunk,
+  ): void {
+    const { keys, entries } = this;
+    let key = 0;
+    let keyUnit = -1;
+    let reach = this.sumUnits(keys, chunk, keyCursors);
+    for (let i = 0, first = keys.firstUnits[chunk]!; i < this.reachedUnits; i++) {
+      const unit = first + this.unitOrder[i]!;
+      // The best key is kept as float32, so a later key scoring the same can still pass it.
+      const score = this.unitSums[this.unitOrder[i]!]! * keys.unitWeight[unit]!;
+      if (score > key) {
+        key = Math.fround(score);
+        keyUnit = unit;
+      }
+    }
+    let score = key;
+    if (this.hasEntryUnit(chunk)) {
+      let entry = 0;
+      const entryReach = this.sumUnits(entries, chunk, entryCursors);
+      if (reach === Infinity) reach = keyCursors.length * keys.unitCount + entryReach;
+      for (let i = 0, first = entries.firstUnits[chunk]!; i < this.reachedUnits; i++) {
+        entry = Math.fround(this.unitSums[this.unitOrder[i]!]! * entries.unitWeight[first + this.unitOrder[i]!]!);
+      }
+      score = (1 - this.entryWeight) * key + this.entryWeight * entry;
+    }
+    into.chunk = chunk;
+    into.score = score * domainFactor;
+    into.reach = reach;
+    into.keyUnit = keyUnit;
   }
 
-  /** Top k by insertion into a k-long list: k is small, the touched set may be large. */
-  private topChunks(touched: number, k: number, domainFactor: number): SearchHit[] {
-    const top: { chunk: number; score: number }[] = [];
-    for (let i = 0; i < touched; i++) {
-      const chunk = this.touched[i]!;
-      const score = this.combinedScore(chunk) * domainFactor;
-      if (top.length === k && score <= top[k - 1]!.score) continue;
-      let at = top.length === k ? k - 1 : top.length;
-      while (at > 0 && top[at - 1]!.score < score) {
-        top[at] = top[at - 1]!;
-        at--;
+  /**
+   * Sums the chunk's units in `field` (into unitSums, by unit minus the chunk's first unit) over
+   * the cursors at the chunk, and returns where the walk first reached the chunk (Infinity if not).
+   */
+  private sumUnits(field: LexicalField, chunk: number, cursors: readonly TermCursor[]): number {
+    const stamp = ++this.stamp;
+    const { unitSums, unitStamps, unitOrder } = this;
+    const first = field.firstUnits[chunk]!;
+    const next = field.firstUnits[chunk + 1]!;
+    let count = 0;
+    let reach = Infinity;
+    for (let term = 0; term < cursors.length; term++) {
+      const cursor = cursors[term]!;
+      if (cursor.chunk !== chunk) continue;
+      const { units, weights, end, scale } = cursor;
+      for (let p = cursor.at; p < end && units[p]! < next; p++) {
+        const i = units[p]! - first;
+        if (unitStamps[i] !== stamp) {
+          unitStamps[i] = stamp;
+          unitSums[i] = 0;
+          unitOrder[count++] = i;
+          if (reach === Infinity) reach = term * field.unitCount + units[p]!;
+        }
+        unitSums[i] = unitSums[i]! + weights[p]! * scale;
       }
-      top[at] = { chunk, score };
     }
-    return top.map(({ chunk, score }) => {
-      const unit = this.chunkInts[chunk * CHUNK_FIELDS + KEY_UNIT]!;
-      return {
-        chunkId: this.chunks[chunk]!.id,
-        score,
-        chunk: this.chunks[chunk]!,
-        // A chunk matched only as a whole entry shows its standard question.
-        matchedText: unit >= 0 ? this.keyText[unit]! : (this.chunks[chunk]!.questions?.[0] ?? this.chunks[chunk]!.text),
-      };
-    });
+    this.reachedUnits = count;
+    return reach;
+  }
+
+  private hasEntryUnit(chunk: number): boolean {
+    return this.entries.firstUnits[chunk + 1]! > this.entries.firstUnits[chunk]!;
   }
 }
