@@ -9,8 +9,8 @@ import type { Harness } from '../support/wecom-service.ts';
  * The marketer's journey (issue 16, "Done when"), in Chromium against the whole service with the
  * demo's offline bot: a visitor on the demo page writes 「我要开发票」; the marketer makes a tag and a
  * keyword rule, sees the rule tag that visitor (the backfill), builds a segment of the tag with its
- * live count, and broadcasts to it; the broadcast appears in the visitor's open widget and the
- * report counts it sent. The screenshot of docs/marketing.md is taken here.
+ * live count, and broadcasts to it, its reach forecast in the form; the broadcast appears in the
+ * visitor's open widget and the report counts it sent. The screenshot of docs/marketing.md is taken here.
  */
 const screenshots = SCREENSHOTS;
 let h: Harness;
@@ -92,6 +92,8 @@ test('a marketer’s rule tags a visitor who wrote 「我要开发票」, a segm
   await page.getByRole('tab', { name: '群发' }).click();
   await page.getByLabel('群发名称', { exact: true }).fill('电子发票上线');
   await choose(page, page.getByLabel('发送给分群', { exact: true }), '要发票的客户');
+  // Before it is sent, the form forecasts its reach: the visitor's widget is open.
+  await page.locator('.broadcast-forecast').getByText('预计送达 1 人 · 跳过 0 人').waitFor();
   await page.locator('textarea#broadcast_text').fill('电子发票已上线，开票更快了');
   await page.getByRole('button', { name: /立即群发/ }).click();
   await page.locator('.ant-table-row').filter({ hasText: '电子发票上线' }).filter({ hasText: '已完成' }).waitFor({ timeout: 30_000 });
