@@ -51,11 +51,10 @@ export async function claimNextRecipient(
     const row = found.rows[0];
     if (!row) return { kind: 'none' };
     const recipientId = Number(row.id);
-    const reason = await skipReason(
-      { ...row, conversationId: row.conversationId === null ? null : Number(row.conversationId) },
-      channels,
-      (c, rule) => readReplyWindow(tx, c, rule),
-    );
+    const reason = await skipReason({ ...row, conversationId: row.conversationId === null ? null : Number(row.conversationId) }, channels, {
+      window: (c, rule) => readReplyWindow(tx, c, rule),
+      connected: async (channel, to) => (await channel.broadcasts?.connected?.([to]))?.[0] ?? false,
+    });
     if (reason) {
       await tx
         .update(broadcastRecipients)

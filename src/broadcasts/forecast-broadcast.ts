@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { segmentCondition } from '../audience/segment-filter.ts';
-import type { Channel, ChannelKind } from '../channels/types.ts';
+import type { Channel, ChannelKind, OutboundRecipient } from '../channels/types.ts';
 import { loadReplyWindowInputs, replyWindowWith } from '../conversations/reply-window.ts';
 import type { Database } from '../db/connect.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -9,7 +9,7 @@ import { audienceFilter } from './enlist-recipients.ts';
 import { optedOut } from './opt-out.ts';
 import { type MassSendPlan, massSendTagName, planMassSend, readTagFollowers } from './send-oa-mass-sends.ts';
 import { inGroupTask } from './send-wecom-group-tasks.ts';
-import { latestConversation, type RecipientFacts, skipReason } from './skip-reason.ts';
+import { latestConversation, type ReachLookups, type RecipientFacts, skipReason } from './skip-reason.ts';
 
 /** How many customers of a channel a broadcast would reach now, and why the others would be skipped. */
 export interface ChannelForecast {
@@ -42,8 +42,8 @@ interface Customer extends RecipientFacts {
   inGroupTask: boolean;
 }
 
-/** Customers whose channel is asked at once (a Redis round trip each for open widgets). */
-const ASKED_AT_ONCE = 500;
+/** Customers one `connected` call asks about: one Redis PUBSUB NUMSUB for the web widget. */
+const ASKED_AT_ONCE = 1000;
 
 /**
  * A broadcast's reach as it would be if sending started now (docs/marketing.md, "Forecast"): each
@@ -51,7 +51,8 @@ const ASKED_AT_ONCE = 500;
  * (planMassSend), the WeCom group tasks' choice (inGroupTask), and each remaining customer's
  * skipReason — in the order the sender applies them. Read-only: nothing is listed, stored or sent;
  * the one platform call is reading an Official Account tag's followers, as the sender does first.
- * Set-based: the audience and every reply window are read in one statement each.
+ * Set-based: the audience and every reply window are read in one statement each, open widgets a
+ * thousand to a Redis call.
  */
 export async function forecastBroadcast(deps: ForecastDeps, audience: BroadcastAudience): Promise<BroadcastForecast> {
   const { db, channels } = deps;
@@ -87,15 +88,12 @@ export async function forecastBroadcast(deps: ForecastDeps, audience: BroadcastA
     db,
     windowed.map((c) => c.conversationId!),
   );
-  for (let i = 0; i < rest.length; i += ASKED_AT_ONCE) {
-    const batch = rest.slice(i, i + ASKED_AT_ONCE);
-    const reasons = await Promise.all(
-      batch.map((c) =>
-        skipReason(c, channels, (conversation, rule) => replyWindowWith(conversation, rule, async () => windows.get(conversation.id)!)),
-      ),
-    );
-    for (const [n, c] of batch.entries()) outcome.set(c.customerId, reasons[n]);
-  }
+  const open = await openSessions(channels, rest);
+  const lookups: ReachLookups = {
+    window: (conversation, rule) => replyWindowWith(conversation, rule, async () => windows.get(conversation.id)!),
+    connected: async (channel, to) => open.has(sessionKey(channel.kind, to)),
+  };
+  for (const c of rest) outcome.set(c.customerId, await skipReason(c, channels, lookups));
   return { ...tally(customers, outcome), massSends, at };
 }
 
@@ -126,6 +124,26 @@ async function planMassSends(
     plans.push({ accountName, state: plan.state, errcode: plan.errcode, recipients: plan.sending.length });
   }
   return plans;
+}
+
+const sessionKey = (kind: ChannelKind, to: OutboundRecipient) => JSON.stringify([kind, to.accountName, to.customerExternalId]);
+
+/** Which of the customers on channels that reach `open_session` (the web widget) have their client open now, by sessionKey. */
+async function openSessions(channels: ReadonlyMap<ChannelKind, Channel>, customers: Customer[]): Promise<Set<string>> {
+  const open = new Set<string>();
+  for (const [kind, channel] of channels) {
+    const connected = channel.broadcasts?.reach === 'open_session' && channel.broadcasts.connected;
+    if (!connected) continue;
+    const asked = customers
+      .filter((c) => c.channel === kind && c.externalId !== null)
+      .map((c) => ({ accountName: c.accountName!, customerExternalId: c.externalId! }));
+    for (let i = 0; i < asked.length; i += ASKED_AT_ONCE) {
+      const batch = asked.slice(i, i + ASKED_AT_ONCE);
+      const answers = await connected(batch);
+      for (const [n, to] of batch.entries()) if (answers[n]) open.add(sessionKey(kind, to));
+    }
+  }
+  return open;
 }
 
 function tally(customers: Array<{ customerId: number; channel: string | null }>, outcome: Map<number, string | undefined>) {

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Channel, ChannelKind } from '../channels/types.ts';
+import type { Channel, ChannelKind, OutboundRecipient } from '../channels/types.ts';
 import type { ReplyWindowRule, ReplyWindowView } from '../conversations/reply-window.ts';
 
 /**
@@ -15,11 +15,15 @@ export interface RecipientFacts {
   optedOut: boolean;
 }
 
-/** How the caller reads a conversation's reply window: one query (sending) or all read at once (forecast). */
-export type WindowReader = (
-  conversation: { id: number; servicerUserId: string | null },
-  rule: ReplyWindowRule | undefined,
-) => Promise<ReplyWindowView>;
+/**
+ * How the caller learns what the platforms allow: a recipient at a time when sending, or read for a
+ * whole audience beforehand by the forecast. `window`: a conversation's reply window; `connected`:
+ * whether the customer's client is open now (channels that reach `open_session`).
+ */
+export interface ReachLookups {
+  window(conversation: { id: number; servicerUserId: string | null }, rule: ReplyWindowRule | undefined): Promise<ReplyWindowView>;
+  connected(channel: Channel, to: OutboundRecipient): Promise<boolean>;
+}
 
 /** SQL (a lateral join `c`): the customer's latest conversation, the one a broadcast is stored in. */
 export function latestConversation(customerIdSql: SQL): SQL {
@@ -30,7 +34,7 @@ export function latestConversation(customerIdSql: SQL): SQL {
 export async function skipReason(
   facts: RecipientFacts,
   channels: ReadonlyMap<ChannelKind, Channel>,
-  readWindow: WindowReader,
+  lookups: ReachLookups,
 ): Promise<string | undefined> {
   // Merged into another customer (a web visitor who signed in) after being listed.
   if (facts.externalId === null || facts.channel === null) return 'customer_gone';
@@ -39,7 +43,7 @@ export async function skipReason(
   if (!channel?.broadcasts) return 'channel_cannot_broadcast';
   if (facts.conversationId === null) return 'no_conversation';
   const to = { accountName: facts.accountName!, customerExternalId: facts.externalId };
-  if (channel.broadcasts.reach === 'open_session') return (await channel.broadcasts.connected?.(to)) ? undefined : 'no_open_session';
-  const window = await readWindow({ id: facts.conversationId, servicerUserId: facts.servicerUserId }, channel.replyWindow);
+  if (channel.broadcasts.reach === 'open_session') return (await lookups.connected(channel, to)) ? undefined : 'no_open_session';
+  const window = await lookups.window({ id: facts.conversationId, servicerUserId: facts.servicerUserId }, channel.replyWindow);
   return window.open ? undefined : (window.reason ?? 'window_closed');
 }
