@@ -1,5 +1,7 @@
 /**
- * Broadcasts (群发) on PostgreSQL: how long listing the recipients of a segment takes, and how many
+ * Broadcasts (群发) on PostgreSQL: how long forecasting a segment's reach takes (every customer
+ * decided, every reply window read: src/broadcasts/forecast-broadcast.ts), how long listing the
+ * recipients of a segment takes, and how many
  * recipients a worker can claim a second — the transaction each recipient costs before its send
  * (src/broadcasts/claim-recipient.ts: lock the row, the opt-out tag, the latest conversation, the
  * decision). Claims here end as skipped (no channel is running), so the rate is the claim alone; a
@@ -10,8 +12,12 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { claimNextRecipient } from '../src/broadcasts/claim-recipient.ts';
 import { enlistRecipients } from '../src/broadcasts/enlist-recipients.ts';
+import { forecastBroadcast } from '../src/broadcasts/forecast-broadcast.ts';
+import type { Channel } from '../src/channels/types.ts';
+import { mpReplyWindow } from '../src/channels/wechat-mp/reply-window.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
+import { createLogger } from '../src/observability/logger.ts';
 import { createTestDatabase } from '../test/support/databases.ts';
 import { table } from './support/environment.ts';
 
@@ -31,6 +37,12 @@ try {
   await db.execute(sql`
     insert into customers (channel_account_id, external_id) select a.id, 'o' || i from channel_accounts a, generate_series(1, ${customerCount}) i`);
   await db.execute(sql`insert into conversations (customer_id, channel_account_id) select id, channel_account_id from customers`);
+  // Each customer wrote once: half within the 48 hours, half three days ago, so the forecast reads real windows.
+  await db.execute(sql`
+    insert into messages (conversation_id, channel_account_id, direction, sender, kind, text, content, status, created_at)
+    select id, channel_account_id, 'in', 'customer', 'text', '你好', '{"type":"text","text":"你好"}', 'answered',
+           now() - case when id % 2 = 0 then interval '1 hour' else interval '3 days' end
+    from conversations`);
   // One customer in ten opted out.
   await db.execute(sql`insert into tag_groups (name) values ('未分组') on conflict do nothing`);
   await db.execute(sql`insert into tags (group_id, name) select id, '退订' from tag_groups where name = '未分组'`);
@@ -44,7 +56,20 @@ try {
   await db.execute(sql`analyze`);
   const broadcast = { id: 1, segmentId: 1, tagIds: null, text: '通知' };
 
+  // The Official Account as the forecast sees it: custom/send within its reply window.
+  const officialAccount = {
+    kind: 'wechat-mp',
+    replyWindow: mpReplyWindow,
+    broadcasts: { reach: 'reply_window', send: () => Promise.reject(new Error('a forecast sends nothing')) },
+  } as unknown as Channel;
   let started = performance.now();
+  const forecast = await forecastBroadcast(
+    { db, channels: new Map([['wechat-mp', officialAccount]]), logger: createLogger('silent') },
+    { segmentId: 1 },
+  );
+  const forecastMs = Math.round(performance.now() - started);
+
+  started = performance.now();
   const listed = await db.transaction((tx) => enlistRecipients(tx, broadcast));
   const enlistMs = Math.round(performance.now() - started);
 
@@ -60,9 +85,11 @@ try {
   console.log(`\n### Broadcast to ${customerCount.toLocaleString('en')} customers (PostgreSQL)\n`);
   console.log(
     table(
-      ['recipients listed', 'listing ms', 'claims', 'claims / s', 'per claim ms', 'skipped'],
+      ['forecast ms', 'forecast: send / skipped', 'recipients listed', 'listing ms', 'claims', 'claims / s', 'per claim ms', 'skipped'],
       [
         [
+          forecastMs,
+          `${forecast.send} / ${forecast.reasons.map((r) => `${r.reason} ${r.count}`).join(', ')}`,
           listed,
           enlistMs,
           claims,
@@ -73,7 +100,7 @@ try {
       ],
     ),
   );
-  result = { listed, enlistMs, claims, claimsPerSecond: perSecond };
+  result = { forecastMs, listed, enlistMs, claims, claimsPerSecond: perSecond };
 } finally {
   await handle.close();
   await database.drop();

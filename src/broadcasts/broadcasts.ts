@@ -57,20 +57,28 @@ export async function readBroadcast(db: Executor, id: number): Promise<Broadcast
   return row;
 }
 
+/** A broadcast's audience: a segment or tags (400 when both or neither), each existing (404). */
+export type BroadcastAudience = Pick<BroadcastInput, 'segmentId' | 'tagIds'>;
+
+/** Refuses an audience a broadcast cannot have: creating and forecasting check it the same way. */
+export async function checkAudience(db: Executor, audience: BroadcastAudience): Promise<void> {
+  if ((audience.segmentId === undefined) === (audience.tagIds === undefined))
+    throw new RejectedRequestError('invalid_audience', 'a broadcast goes to a segment or to tags: give one of segmentId and tagIds', 400);
+  if (audience.segmentId !== undefined) {
+    const [found] = await db.select({ id: segments.id }).from(segments).where(eq(segments.id, audience.segmentId));
+    if (!found) throw new RejectedRequestError('not_found', `there is no segment ${audience.segmentId}`, 404);
+  }
+  if (audience.tagIds) {
+    const found = await db.select({ id: tags.id }).from(tags).where(inArray(tags.id, audience.tagIds));
+    if (found.length !== new Set(audience.tagIds).size)
+      throw new RejectedRequestError('not_found', 'a tag of the broadcast does not exist', 404);
+  }
+}
+
 /** Stores a broadcast; the caller queues its sending (at `sendAt`) once this has committed. */
 export async function createBroadcast(db: Database, input: BroadcastInput, audit: AuditContext): Promise<BroadcastView> {
-  if ((input.segmentId === undefined) === (input.tagIds === undefined))
-    throw new RejectedRequestError('invalid_audience', 'a broadcast goes to a segment or to tags: give one of segmentId and tagIds', 400);
   return db.transaction(async (tx) => {
-    if (input.segmentId !== undefined) {
-      const [found] = await tx.select({ id: segments.id }).from(segments).where(eq(segments.id, input.segmentId));
-      if (!found) throw new RejectedRequestError('not_found', `there is no segment ${input.segmentId}`, 404);
-    }
-    if (input.tagIds) {
-      const found = await tx.select({ id: tags.id }).from(tags).where(inArray(tags.id, input.tagIds));
-      if (found.length !== new Set(input.tagIds).size)
-        throw new RejectedRequestError('not_found', 'a tag of the broadcast does not exist', 404);
-    }
+    await checkAudience(tx, input);
     const [row] = await tx
       .insert(broadcasts)
       .values({

@@ -3,8 +3,8 @@ import type { Channel, ChannelKind, OutboundRecipient } from '../channels/types.
 import { readReplyWindow } from '../conversations/reply-window.ts';
 import type { Database } from '../db/connect.ts';
 import { broadcastRecipients, messages } from '../db/schema.ts';
-import type { Transaction } from '../db/transaction.ts';
 import { optedOut } from './opt-out.ts';
+import { latestConversation, type RecipientFacts, skipReason } from './skip-reason.ts';
 
 /** A recipient claimed for sending: marked `sending`, its message stored, the request not yet made. */
 export interface ClaimedRecipient {
@@ -16,16 +16,10 @@ export interface ClaimedRecipient {
 
 export type Claim = { kind: 'send'; recipient: ClaimedRecipient } | { kind: 'skipped'; reason: string } | { kind: 'none' };
 
-interface Candidate {
+interface Candidate extends RecipientFacts {
   id: number;
   customerId: number;
-  externalId: string | null;
-  channel: ChannelKind | null;
-  accountName: string | null;
   channelAccountId: number | null;
-  conversationId: number | null;
-  servicerUserId: string | null;
-  optedOut: boolean;
 }
 
 /**
@@ -50,14 +44,17 @@ export async function claimNextRecipient(
       join broadcasts b on b.id = r.broadcast_id and b.state = 'sending'
       left join customers cu on cu.id = r.customer_id
       left join channel_accounts a on a.id = cu.channel_account_id
-      left join lateral (select id, servicer_userid from conversations where customer_id = r.customer_id order by id desc limit 1) c on true
+      ${latestConversation(sql`r.customer_id`)}
       where r.broadcast_id = ${broadcast.id} and r.state = 'pending'
       order by r.id limit 1
       for update of r skip locked`)) as unknown as { rows: Candidate[] };
     const row = found.rows[0];
     if (!row) return { kind: 'none' };
     const recipientId = Number(row.id);
-    const reason = await whyNot(tx, row, channels);
+    const reason = await skipReason({ ...row, conversationId: row.conversationId === null ? null : Number(row.conversationId) }, channels, {
+      window: (c, rule) => readReplyWindow(tx, c, rule),
+      connected: async (channel, to) => (await channel.broadcasts?.connected?.([to]))?.[0] ?? false,
+    });
     if (reason) {
       await tx
         .update(broadcastRecipients)
@@ -93,18 +90,4 @@ export async function claimNextRecipient(
       },
     };
   });
-}
-
-/** Why this recipient cannot get the broadcast now, or undefined when they can. */
-async function whyNot(tx: Transaction, row: Candidate, channels: ReadonlyMap<ChannelKind, Channel>): Promise<string | undefined> {
-  // Merged into another customer (a web visitor who signed in) after being listed.
-  if (row.externalId === null || row.channel === null) return 'customer_gone';
-  if (row.optedOut) return 'opted_out';
-  const channel = channels.get(row.channel);
-  if (!channel?.broadcasts) return 'channel_cannot_broadcast';
-  if (row.conversationId === null) return 'no_conversation';
-  const to = { accountName: row.accountName!, customerExternalId: row.externalId };
-  if (channel.broadcasts.reach === 'open_session') return (await channel.broadcasts.connected?.(to)) ? undefined : 'no_open_session';
-  const window = await readReplyWindow(tx, { id: Number(row.conversationId), servicerUserId: row.servicerUserId }, channel.replyWindow);
-  return window.open ? undefined : (window.reason ?? 'window_closed');
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { type SegmentFilter, segmentCondition } from '../audience/segment-filter.ts';
 import { segments } from '../db/schema.ts';
-import type { Transaction } from '../db/transaction.ts';
+import type { Executor, Transaction } from '../db/transaction.ts';
 
 /**
  * Lists a broadcast's recipients once, when its sending starts: the customers of its segment (as
@@ -12,16 +12,9 @@ export async function enlistRecipients(
   tx: Transaction,
   broadcast: { id: number; segmentId: number | null; tagIds: number[] | null },
 ): Promise<number> {
-  let filter: SegmentFilter;
-  if (broadcast.tagIds) filter = { tags: { any: broadcast.tagIds } };
-  else {
-    const [segment] = broadcast.segmentId
-      ? await tx.select({ filter: segments.filter }).from(segments).where(eq(segments.id, broadcast.segmentId))
-      : [];
-    // The segment was deleted before its broadcast started: nobody to send to.
-    if (!segment) return 0;
-    filter = segment.filter as SegmentFilter;
-  }
+  const filter = await audienceFilter(tx, broadcast);
+  // The segment was deleted before its broadcast started: nobody to send to.
+  if (!filter) return 0;
   const result = await tx.execute(sql`
     insert into broadcast_recipients (broadcast_id, customer_id)
     select ${broadcast.id}, cu.id from customers cu join channel_accounts a on a.id = cu.channel_account_id
@@ -31,4 +24,20 @@ export async function enlistRecipients(
   // node-postgres says rowCount, PGlite affectedRows.
   const done = result as unknown as { rowCount?: number | null; affectedRows?: number };
   return done.rowCount ?? done.affectedRows ?? 0;
+}
+
+/**
+ * Who a broadcast goes to, as a filter over customer `cu` and its account `a` (segmentCondition):
+ * any of its tags, or its segment's filter as it reads now; undefined when the segment is gone.
+ * Enlisting and the forecast (forecast-broadcast.ts) both read it here.
+ */
+export async function audienceFilter(
+  db: Executor,
+  audience: { segmentId: number | null; tagIds: number[] | null },
+): Promise<SegmentFilter | undefined> {
+  if (audience.tagIds) return { tags: { any: audience.tagIds } };
+  const [segment] = audience.segmentId
+    ? await db.select({ filter: segments.filter }).from(segments).where(eq(segments.id, audience.segmentId))
+    : [];
+  return segment?.filter as SegmentFilter | undefined;
 }

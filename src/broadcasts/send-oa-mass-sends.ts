@@ -1,8 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { MassSendReport, PlatformMassSends } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
 import { broadcastMassSends, broadcastRecipients, type MassSendState, tags } from '../db/schema.ts';
-import type { Transaction } from '../db/transaction.ts';
+import type { Executor } from '../db/transaction.ts';
 import { DeliveryError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { optedOut } from './opt-out.ts';
@@ -57,9 +57,8 @@ export async function sendMassSends(
   massSends: PlatformMassSends,
   logger: Logger,
 ): Promise<void> {
-  if (broadcast.tagIds?.length !== 1) return;
-  const [tag] = await db.select({ name: tags.name }).from(tags).where(eq(tags.id, broadcast.tagIds[0]!));
-  if (!tag) return;
+  const tagName = await massSendTagName(db, broadcast.tagIds);
+  if (tagName === undefined) return;
   const accounts = (await db.execute(sql`
     select distinct a.name from broadcast_recipients r
     join customers cu on cu.id = r.customer_id
@@ -69,17 +68,33 @@ export async function sendMassSends(
     rows: Array<{ name: string }>;
   };
   for (const { name } of accounts.rows) {
-    let followers: { tagId: string; followers: string[] } | null;
-    try {
-      followers = await massSends.tagFollowers(name, tag.name);
-    } catch (err) {
-      // Reading the tag failed: its recipients go by custom/send rather than wait.
-      if (!(err instanceof DeliveryError)) throw err;
-      logger.warn({ broadcastId: broadcast.id, account: name, code: err.platformCode }, 'Official Account tag not read: no mass send');
-      followers = null;
-    }
+    const followers = await readTagFollowers(massSends, name, tagName, logger);
     const claimed = await claimMassSend(db, broadcast.id, name, followers, massSends, logger);
     if (claimed) await requestMassSend(db, broadcast.text, claimed, massSends, logger);
+  }
+}
+
+/** The tag a broadcast's mass sends go to: only a broadcast to exactly one (existing) tag has one. */
+export async function massSendTagName(db: Executor, tagIds: number[] | null): Promise<string | undefined> {
+  if (tagIds?.length !== 1) return undefined;
+  const [tag] = await db.select({ name: tags.name }).from(tags).where(eq(tags.id, tagIds[0]!));
+  return tag?.name;
+}
+
+/** The account's user tag of that name and its followers; null when it has none or reading it failed. */
+export async function readTagFollowers(
+  massSends: PlatformMassSends,
+  accountName: string,
+  tagName: string,
+  logger: Logger,
+): Promise<{ tagId: string; followers: string[] } | null> {
+  try {
+    return await massSends.tagFollowers(accountName, tagName);
+  } catch (err) {
+    // Reading the tag failed: its recipients go by custom/send rather than wait.
+    if (!(err instanceof DeliveryError)) throw err;
+    logger.warn({ account: accountName, code: err.platformCode }, 'Official Account tag not read: no mass send');
+    return null;
   }
 }
 
@@ -101,68 +116,101 @@ async function claimMassSend(
     if (!row) return undefined;
     const close = (state: MassSendState, errcode: string) =>
       tx.update(broadcastMassSends).set({ state, errcode, updatedAt: sql`now()` }).where(eq(broadcastMassSends.id, row.id));
-    if (!tag) return void (await close('unused', 'no_platform_tag'));
-    const followers = sql`(select jsonb_array_elements_text(${JSON.stringify(tag.followers)}::jsonb))`;
-    const ofAccount = sql`join channel_accounts a on a.id = cu.channel_account_id and a.channel = 'wechat-mp' and a.name = ${accountName}`;
-    const refusing = (await tx.execute(sql`
-      select count(*)::int as n from customers cu ${ofAccount}
-      where cu.external_id in ${followers} and ${optedOut(sql`cu.id`)}`)) as unknown as { rows: Array<{ n: number }> };
-    if (Number(refusing.rows[0]!.n) > 0) return void (await close('unused', 'opted_out_follower'));
-    const covered = (
-      (await tx.execute(sql`
-        select r.id::bigint as id, r.customer_id::bigint as "customerId" from broadcast_recipients r
-        join customers cu on cu.id = r.customer_id ${ofAccount}
-        where r.broadcast_id = ${broadcastId} and r.state = 'pending' and cu.external_id in ${followers}
-        order by r.id for update of r skip locked`)) as unknown as { rows: Array<{ id: number; customerId: number }> }
-    ).rows.map((r) => ({ id: Number(r.id), customerId: Number(r.customerId) }));
-    if (covered.length === 0) return void (await close('unused', 'no_follower_listed'));
-
-    const limit = massSends.limit(accountName);
-    const skip = (ids: number[], reason: string) =>
-      ids.length === 0
-        ? undefined
-        : tx
-            .update(broadcastRecipients)
-            .set({ state: 'skipped', reason, updatedAt: sql`now()` })
-            .where(inArray(broadcastRecipients.id, ids));
-    let sending = covered;
-    if (limit.kind === 'daily') {
-      const today = await massSendsSince(tx, accountName, beijingPeriods().day, row.id);
-      if (today >= limit.count) {
-        await skip(
-          covered.map((r) => r.id),
-          'mp_daily_mass_limit',
-        );
-        logger.warn({ broadcastId, account: accountName, today }, 'mass send refused: the 订阅号 mass-sent today already');
-        return void (await close('refused', 'daily_limit'));
-      }
-    } else {
-      const full = await followersAtMonthlyLimit(
-        tx,
-        covered.map((r) => r.customerId),
-        limit.count,
-      );
-      await skip(
-        covered.filter((r) => full.has(r.customerId)).map((r) => r.id),
-        'mp_monthly_mass_limit',
-      );
-      sending = covered.filter((r) => !full.has(r.customerId));
-      if (sending.length === 0) {
-        logger.warn({ broadcastId, account: accountName }, 'mass send refused: every follower had this month’s mass messages');
-        return void (await close('refused', 'monthly_limit'));
-      }
+    const covered = tag
+      ? (
+          (await tx.execute(sql`
+            select r.id::bigint as id, r.customer_id::bigint as "customerId" from broadcast_recipients r
+            join customers cu on cu.id = r.customer_id ${ofMpAccount(accountName)}
+            where r.broadcast_id = ${broadcastId} and r.state = 'pending' and cu.external_id in ${followersOf(tag.followers)}
+            order by r.id for update of r skip locked`)) as unknown as { rows: Array<{ id: number; customerId: number }> }
+        ).rows
+      : [];
+    const recipientOf = new Map(covered.map((r) => [Number(r.customerId), Number(r.id)]));
+    const plan = await planMassSend(tx, accountName, tag, [...recipientOf.keys()], massSends.limit(accountName), row.id);
+    for (const reason of new Set(plan.skipped.map((r) => r.reason))) {
+      const ids = plan.skipped.filter((r) => r.reason === reason).map((r) => recipientOf.get(r.customerId)!);
+      await tx
+        .update(broadcastRecipients)
+        .set({ state: 'skipped', reason, updatedAt: sql`now()` })
+        .where(inArray(broadcastRecipients.id, ids));
     }
-    const recipientIds = sending.map((r) => r.id);
+    if (plan.state !== 'sending') {
+      if (plan.state === 'refused')
+        logger.warn({ broadcastId, account: accountName, errcode: plan.errcode }, 'mass send refused: over the platform’s limit');
+      return void (await close(plan.state, plan.errcode!));
+    }
+    const recipientIds = plan.sending.map((customerId) => recipientOf.get(customerId)!);
     await tx.update(broadcastMassSends).set({ recipients: recipientIds.length }).where(eq(broadcastMassSends.id, row.id));
     await tx
       .update(broadcastRecipients)
       .set({ state: 'sending', massSendId: row.id, updatedAt: sql`now()` })
       .where(inArray(broadcastRecipients.id, recipientIds));
-    return { massSendId: row.id, accountName, tagId: tag.tagId, recipientIds };
+    return { massSendId: row.id, accountName, tagId: tag!.tagId, recipientIds };
   });
 }
 
-async function massSendsSince(tx: Transaction, accountName: string, since: Date, except: number): Promise<number> {
+/** SQL: the join of customer `cu` to its account `a`, when that is the Official Account `accountName`. */
+function ofMpAccount(accountName: string): SQL {
+  return sql`join channel_accounts a on a.id = cu.channel_account_id and a.channel = 'wechat-mp' and a.name = ${accountName}`;
+}
+
+/** SQL: the tag's followers' openids, as one parameter however many there are. */
+function followersOf(followers: string[]): SQL {
+  return sql`(select jsonb_array_elements_text(${JSON.stringify(followers)}::jsonb))`;
+}
+
+/**
+ * What a mass send on `accountName` does with the customers it covers (those of the broadcast who
+ * carry the user tag): `sending` those it goes to, `skipped` with the reason those a limit leaves
+ * out, and when it is not made (`unused` / `refused`), why (`errcode`). The sender records it
+ * (claimMassSend); the forecast (forecast-broadcast.ts) only reports it. `except`: the mass send being
+ * claimed, which does not count against its own day.
+ */
+export interface MassSendPlan {
+  state: 'sending' | 'unused' | 'refused';
+  errcode: string | null;
+  sending: number[];
+  skipped: Array<{ customerId: number; reason: string }>;
+}
+
+export async function planMassSend(
+  db: Executor,
+  accountName: string,
+  tag: { followers: string[] } | null,
+  covered: number[],
+  limit: { kind: 'daily' | 'monthly_per_user'; count: number },
+  except = 0,
+): Promise<MassSendPlan> {
+  const notMade = (state: 'unused' | 'refused', errcode: string, skipped: MassSendPlan['skipped'] = []): MassSendPlan => ({
+    state,
+    errcode,
+    sending: [],
+    skipped,
+  });
+  if (!tag) return notMade('unused', 'no_platform_tag');
+  const refusing = (await db.execute(sql`
+    select count(*)::int as n from customers cu ${ofMpAccount(accountName)}
+    where cu.external_id in ${followersOf(tag.followers)} and ${optedOut(sql`cu.id`)}`)) as unknown as { rows: Array<{ n: number }> };
+  if (Number(refusing.rows[0]!.n) > 0) return notMade('unused', 'opted_out_follower');
+  if (covered.length === 0) return notMade('unused', 'no_follower_listed');
+  if (limit.kind === 'daily') {
+    const today = await massSendsSince(db, accountName, beijingPeriods().day, except);
+    if (today >= limit.count)
+      return notMade(
+        'refused',
+        'daily_limit',
+        covered.map((customerId) => ({ customerId, reason: 'mp_daily_mass_limit' })),
+      );
+    return { state: 'sending', errcode: null, sending: covered, skipped: [] };
+  }
+  const full = await followersAtMonthlyLimit(db, covered, limit.count);
+  const skipped = covered.filter((id) => full.has(id)).map((customerId) => ({ customerId, reason: 'mp_monthly_mass_limit' }));
+  const sending = covered.filter((id) => !full.has(id));
+  if (sending.length === 0) return notMade('refused', 'monthly_limit', skipped);
+  return { state: 'sending', errcode: null, sending, skipped };
+}
+
+async function massSendsSince(tx: Executor, accountName: string, since: Date, except: number): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(broadcastMassSends)
@@ -177,7 +225,7 @@ async function massSendsSince(tx: Transaction, accountName: string, since: Date,
 }
 
 /** The customers among `customerIds` who got `count` mass sends of ours this Beijing month. */
-async function followersAtMonthlyLimit(tx: Transaction, customerIds: number[], count: number): Promise<Set<number>> {
+async function followersAtMonthlyLimit(tx: Executor, customerIds: number[], count: number): Promise<Set<number>> {
   const result = (await tx.execute(sql`
     select r.customer_id::bigint as id from broadcast_recipients r
     join broadcast_mass_sends m on m.id = r.mass_send_id

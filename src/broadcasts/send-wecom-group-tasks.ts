@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { PlatformGroupSends } from '../channels/types.ts';
 import type { Database } from '../db/connect.ts';
 import { broadcastGroupTasks, broadcastRecipients, customers } from '../db/schema.ts';
@@ -83,22 +83,29 @@ export async function sendNextGroupTask(
   return true;
 }
 
+/** The member whose task lists a contact: the first who follows them. */
+const FIRST_FOLLOW = sql`cu.profile -> 'wecomContact' -> 'follows' -> 0 ->> 'userId'`;
+
 /**
- * The next member's pending contacts, recorded as a task and marked `sending` in one transaction.
- * Opted-out customers are left to the per-recipient path, which skips them with the reason.
+ * SQL over customer `cu` and its account `a`: the customer goes in a group task of the WeCom app
+ * `accountName` — a followed contact who has not opted out. Opted-out customers are left to the
+ * per-recipient path, which skips them with the reason. The forecast (forecast-broadcast.ts) asks the same.
  */
+export function inGroupTask(accountName: string): SQL {
+  return sql`a.channel = 'wecom' and a.name = ${accountName} and ${FIRST_FOLLOW} is not null and not ${optedOut(sql`cu.id`)}`;
+}
+
+/** The next member's pending contacts, recorded as a task and marked `sending` in one transaction. */
 async function claimGroupTask(db: Database, broadcastId: number, groupSends: PlatformGroupSends): Promise<ClaimedTask | undefined> {
   return db.transaction(async (tx) => {
-    const firstFollow = sql`cu.profile -> 'wecomContact' -> 'follows' -> 0 ->> 'userId'`;
     const pending = (sender?: string, limit = 1) => sql`
-      select r.id::bigint as id, cu.external_id as "externalUserId", ${firstFollow} as sender
+      select r.id::bigint as id, cu.external_id as "externalUserId", ${FIRST_FOLLOW} as sender
       from broadcast_recipients r
       join broadcasts b on b.id = r.broadcast_id and b.state = 'sending'
       join customers cu on cu.id = r.customer_id
-      join channel_accounts a on a.id = cu.channel_account_id and a.channel = 'wecom' and a.name = ${groupSends.accountName}
-      where r.broadcast_id = ${broadcastId} and r.state = 'pending' and ${firstFollow} is not null
-        and not ${optedOut(sql`r.customer_id`)}
-        ${sender === undefined ? sql`` : sql`and ${firstFollow} = ${sender}`}
+      join channel_accounts a on a.id = cu.channel_account_id
+      where r.broadcast_id = ${broadcastId} and r.state = 'pending' and ${inGroupTask(groupSends.accountName)}
+        ${sender === undefined ? sql`` : sql`and ${FIRST_FOLLOW} = ${sender}`}
       order by r.id limit ${limit}
       for update of r skip locked`;
     type Row = { id: number; externalUserId: string; sender: string };

@@ -136,7 +136,8 @@ export interface ClientServicers {
  */
 export interface ChannelBroadcasts {
   reach: 'reply_window' | 'open_session';
-  connected?(to: OutboundRecipient): Promise<boolean>;
+  /** For each customer, in order: is their client connected now. Many at once, for a forecast of a whole audience. */
+  connected?(to: OutboundRecipient[]): Promise<boolean[]>;
   /**
    * Sends the broadcast, stored as message `messageId` in the customer's conversation, as one
    * platform message. Throws DeliveryError (its code is the recipient's errcode). Never resent.

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { broadcastReport, listRecipients } from '../broadcasts/broadcast-report.ts';
 import { cancelBroadcast, createBroadcast, listBroadcasts, readBroadcast } from '../broadcasts/broadcasts.ts';
-import type { Database } from '../db/connect.ts';
+import { type ForecastDeps, forecastBroadcast } from '../broadcasts/forecast-broadcast.ts';
 import { broadcastStates, massSendStates, recipientStates } from '../db/schema.ts';
 import { type AudienceJob, queueBroadcast } from '../queue/audience-queue.ts';
 import type { ApiRegistry } from './api-registry.ts';
@@ -71,21 +71,47 @@ const recipient = z
   })
   .meta({ id: 'BroadcastRecipient' });
 
-const input = z
-  .object({
+/** Who a broadcast goes to and when: what its forecast is asked about. */
+const audience = z.object({
+  segmentId: idParam.shape.id.optional(),
+  tagIds: z.array(idParam.shape.id).min(1).max(100).optional(),
+  /** Absent: at once. */
+  sendAt: z.iso.datetime({ offset: true }).optional(),
+});
+const oneAudience = (b: z.infer<typeof audience>) => (b.segmentId === undefined) !== (b.tagIds === undefined);
+const ONE_AUDIENCE = 'give a segmentId or tagIds, not both';
+
+const input = audience
+  .extend({
     name: z.string().trim().min(1).max(100),
     text: z.string().trim().min(1).max(TEXT_MAX),
-    segmentId: idParam.shape.id.optional(),
-    tagIds: z.array(idParam.shape.id).min(1).max(100).optional(),
-    /** Absent: at once. */
-    sendAt: z.iso.datetime({ offset: true }).optional(),
     /** The throttle over every channel; the platforms' own per-second limits are far above the default. */
     perMinute: z.number().int().min(1).max(6000).default(600),
   })
-  .refine((b) => (b.segmentId === undefined) !== (b.tagIds === undefined), 'give a segmentId or tagIds, not both');
+  .refine(oneAudience, ONE_AUDIENCE);
+
+const reasonCounts = z.array(z.object({ reason: z.string(), count: z.number().int() }));
+const forecast = z
+  .object({
+    total: z.number().int(),
+    send: z.number().int(),
+    skipped: z.number().int(),
+    reasons: reasonCounts,
+    channels: z.array(z.object({ channel: z.string(), total: z.number().int(), send: z.number().int(), skipped: reasonCounts })),
+    massSends: z.array(
+      z.object({
+        accountName: z.string(),
+        state: z.enum(['sending', 'unused', 'refused']),
+        errcode: z.string().nullable(),
+        recipients: z.number().int(),
+      }),
+    ),
+    at: timestamp,
+  })
+  .meta({ id: 'BroadcastForecast' });
 
 /** Broadcasts (群发): created, followed and cancelled by marketers and admins; sent by the worker. */
-export function registerBroadcastRoutes(api: ApiRegistry, deps: { db: Database; audience: Queue<AudienceJob> }): void {
+export function registerBroadcastRoutes(api: ApiRegistry, deps: ForecastDeps & { audience: Queue<AudienceJob> }): void {
   const { db } = deps;
   const base = { tag: 'broadcasts', access: AUDIENCE_MANAGERS };
 
@@ -111,6 +137,17 @@ export function registerBroadcastRoutes(api: ApiRegistry, deps: { db: Database; 
       await queueBroadcast(deps.audience, created.id, created.sendAt, { chain: 'created', slice: 0 });
       return created;
     },
+  });
+  api.operation({
+    ...base,
+    method: 'post',
+    path: '/api/broadcasts/forecast',
+    summary:
+      'How many of an audience a broadcast would reach if sent now, per channel, and why the others would be skipped (the reasons the sender records); writes and sends nothing',
+    body: audience.refine(oneAudience, ONE_AUDIENCE),
+    success: { status: 200, description: 'The forecast', schema: forecast },
+    // `sendAt` is checked like the broadcast's, but the forecast is of now: windows and open widgets change by then.
+    handle: ({ body }) => forecastBroadcast(deps, body),
   });
   api.operation({
     ...base,

@@ -119,8 +119,15 @@ export function registerConsoleApi(router: Router, deps: ConsoleApiDeps): { docu
   if (deps.audience) {
     registerTagRuleRoutes(api, { db: deps.db, audience: deps.audience });
     registerTagSyncRoutes(api, { db: deps.db, audience: deps.audience });
-    registerBroadcastRoutes(api, { db: deps.db, audience: deps.audience });
   }
+  // A broadcast's forecast asks the channels the service sends through, which come with conversations.
+  if (deps.audience && deps.conversations)
+    registerBroadcastRoutes(api, {
+      db: deps.db,
+      audience: deps.audience,
+      channels: new Map(deps.conversations.channels.map((c) => [c.kind, c])),
+      logger: deps.conversations.logger,
+    });
   if (deps.settings) registerSettingsRoutes(api, { db: deps.db, settings: deps.settings, logger: deps.settings.logger });
   if (deps.settings) registerHandoverSettingsRoutes(api, { db: deps.db, settings: deps.settings, logger: deps.settings.logger });
   if (deps.settings?.preview)

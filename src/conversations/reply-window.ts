@@ -26,24 +26,41 @@ export interface ReplyWindowView {
  * The platform's send time of the customer's message, when it gave one, else when we stored it.
  */
 export async function loadReplyWindowInput(db: Executor, conversationId: number): Promise<Omit<ReplyWindowInput, 'now'>> {
+  return (await loadReplyWindowInputs(db, [conversationId])).get(conversationId)!;
+}
+
+/**
+ * The same for many conversations in one statement, so a broadcast's forecast over a big audience
+ * (src/broadcasts/forecast-broadcast.ts) reads every window at once instead of one query each.
+ */
+export async function loadReplyWindowInputs(db: Executor, conversationIds: number[]): Promise<Map<number, Omit<ReplyWindowInput, 'now'>>> {
+  if (conversationIds.length === 0) return new Map();
+  // One jsonb parameter, not one per id: an audience can pass PostgreSQL's 65,535 parameters.
   const result = (await db.execute(sql`
-    with last_in as (
-      select max(coalesce(platform_sent_at, created_at)) as at, max(id) as id from messages
-      where conversation_id = ${conversationId} and direction = 'in' and sender = 'customer' and kind <> 'event'
+    with c as (select distinct jsonb_array_elements_text(${JSON.stringify(conversationIds)}::jsonb)::bigint as id),
+    last_in as (
+      select c.id, li.at, li.id as message_id from c left join lateral (
+        select max(coalesce(platform_sent_at, created_at)) as at, max(id) as id from messages
+        where conversation_id = c.id and direction = 'in' and sender = 'customer' and kind <> 'event'
+      ) li on true
     )
-    select last_in.at as "lastCustomerMessageAt",
+    select last_in.id::bigint as id, last_in.at as "lastCustomerMessageAt",
            (select count(*)::int from deliveries d join messages m on m.id = d.message_id
-             where d.conversation_id = ${conversationId} and d.status <> 'failed' and m.id > coalesce(last_in.id, 0)
+             where d.conversation_id = last_in.id and d.status <> 'failed' and m.id > coalesce(last_in.message_id, 0)
            ) + (select count(*)::int from messages b
-             where b.conversation_id = ${conversationId} and b.direction = 'out' and b.meta ->> 'broadcastId' is not null
-               and b.status <> 'failed' and b.id > coalesce(last_in.id, 0)
+             where b.conversation_id = last_in.id and b.direction = 'out' and b.meta ->> 'broadcastId' is not null
+               and b.status <> 'failed' and b.id > coalesce(last_in.message_id, 0)
            ) as "sentSince"
-    from last_in`)) as unknown as { rows: Array<{ lastCustomerMessageAt: string | Date | null; sentSince: number }> };
-  const row = result.rows[0]!;
-  return {
-    lastCustomerMessageAt: row.lastCustomerMessageAt === null ? null : new Date(row.lastCustomerMessageAt),
-    sentSince: Number(row.sentSince),
-  };
+    from last_in`)) as unknown as { rows: Array<{ id: number | string; lastCustomerMessageAt: string | Date | null; sentSince: number }> };
+  return new Map(
+    result.rows.map((row) => [
+      Number(row.id),
+      {
+        lastCustomerMessageAt: row.lastCustomerMessageAt === null ? null : new Date(row.lastCustomerMessageAt),
+        sentSince: Number(row.sentSince),
+      },
+    ]),
+  );
 }
 
 export function replyWindowView(state: ReplyWindowState | undefined): ReplyWindowView {
@@ -88,7 +105,16 @@ export async function readReplyWindow(
   conversation: { id: number; servicerUserId: string | null },
   rule: ReplyWindowRule | undefined,
 ): Promise<ReplyWindowView> {
+  return replyWindowWith(conversation, rule, () => loadReplyWindowInput(db, conversation.id));
+}
+
+/** readReplyWindow with the history read by `load`: the forecast hands in what it read for all at once. */
+export async function replyWindowWith(
+  conversation: { servicerUserId: string | null },
+  rule: ReplyWindowRule | undefined,
+  load: () => Promise<Omit<ReplyWindowInput, 'now'>>,
+): Promise<ReplyWindowView> {
   if (conversation.servicerUserId) return { open: false, closesAt: null, remaining: null, limit: null, reason: 'held_by_servicer' };
   if (!rule) return replyWindowView(undefined);
-  return replyWindowView(rule({ ...(await loadReplyWindowInput(db, conversation.id)), now: new Date() }));
+  return replyWindowView(rule({ ...(await load()), now: new Date() }));
 }

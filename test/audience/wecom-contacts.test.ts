@@ -212,7 +212,8 @@ test.serial('the full import pages through the members’ contacts and goes on f
 });
 
 /** A broadcast to the customers of one new tag, put on `ids` here; resolves with its id. */
-async function broadcastTo(tagName: string, ids: string[]): Promise<number> {
+/** Broadcasts to the contacts `ids` by a new tag; with the forecast asked for just before. */
+async function broadcastTo(tagName: string, ids: string[]): Promise<{ id: number; forecast: Record<string, unknown> }> {
   const group = await callJson<{ id: number }>(h.baseUrl, marketer, 'POST', '/api/tag-groups', { name: `群发-${tagName}` });
   const tag = await callJson<{ id: number }>(h.baseUrl, marketer, 'POST', '/api/tags', { groupId: group.body.id, name: tagName });
   for (const id of ids) {
@@ -221,6 +222,7 @@ async function broadcastTo(tagName: string, ids: string[]): Promise<number> {
     const customer = await eventually(() => contactCustomer(id), 30_000, `the contact ${id}`);
     await callJson(h.baseUrl, marketer, 'PUT', `/api/customers/${customer.id}/tags/${tag.body.id}`);
   }
+  const forecast = await callJson(h.baseUrl, marketer, 'POST', '/api/broadcasts/forecast', { tagIds: [tag.body.id] });
   const created = await callJson<{ id: number }>(h.baseUrl, marketer, 'POST', '/api/broadcasts', {
     name: tagName,
     text: '春节活动：全场八折',
@@ -228,7 +230,7 @@ async function broadcastTo(tagName: string, ids: string[]): Promise<number> {
     perMinute: 6000,
   });
   if (created.status !== 201 && created.status !== 200) throw new Error(`broadcast refused: ${created.status}`);
-  return created.body.id;
+  return { id: created.body.id, forecast: forecast.body };
 }
 
 async function recipientsOf(broadcastId: number) {
@@ -248,7 +250,8 @@ async function recipientsOf(broadcastId: number) {
 test.serial(
   'a broadcast reaches WeCom external contacts as one group-send task per member; the results record who got it and who was over the monthly limit',
   async (t) => {
-    const id = await broadcastTo('春节', ['wmGsA1', 'wmGsA2', 'wmGsB1']);
+    const { id, forecast } = await broadcastTo('春节', ['wmGsA1', 'wmGsA2', 'wmGsB1']);
+    t.like(forecast, { total: 3, send: 3, skipped: 0, channels: [{ channel: 'wecom', total: 3, send: 3, skipped: [] }] }, 'as forecast');
     await eventually(
       async () =>
         (await callJson<{ broadcast: { state: string } }>(h.baseUrl, marketer, 'GET', `/api/broadcasts/${id}`)).body.broadcast.state ===
@@ -277,7 +280,7 @@ test.serial('a worker dying while WeCom creates a group-send task never lists it
   });
   t.teardown(() => release());
   const before = h.wecom.groupSends.tasks.length;
-  const id = await broadcastTo('复活', ['wmGsC1', 'wmGsC2']);
+  const { id } = await broadcastTo('复活', ['wmGsC1', 'wmGsC2']);
 
   // The request is in flight: the task and its recipients were committed before it left.
   const [task] = await eventually(

@@ -2,15 +2,16 @@ import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
-import { PASSWORD } from '../support/console-api.ts';
+import { callJson, PASSWORD, signedInStaff } from '../support/console-api.ts';
 import type { Harness } from '../support/wecom-service.ts';
 
 /**
  * The marketer's journey (issue 16, "Done when"), in Chromium against the whole service with the
  * demo's offline bot: a visitor on the demo page writes 「我要开发票」; the marketer makes a tag and a
  * keyword rule, sees the rule tag that visitor (the backfill), builds a segment of the tag with its
- * live count, and broadcasts to it; the broadcast appears in the visitor's open widget and the
- * report counts it sent. The screenshot of docs/marketing.md is taken here.
+ * live count, and broadcasts to it, its reach forecast in the form; the broadcast appears in the
+ * visitor's open widget and the report counts it sent. To a segment of nobody reachable, the form
+ * forecasts 0 and asks before sending. The screenshot of docs/marketing.md is taken here.
  */
 const screenshots = SCREENSHOTS;
 let h: Harness;
@@ -42,6 +43,9 @@ test('a marketer’s rule tags a visitor who wrote 「我要开发票」, a segm
     await visitorContext.close();
   });
   marketerContext.setDefaultTimeout(15_000);
+  // A segment no customer of this service is in (it runs WeCom and the web, no Official Account).
+  const colleague = await signedInStaff(h.baseUrl, h.service.db, 'mk2@example.com', 'marketer');
+  await callJson(h.baseUrl, colleague, 'POST', '/api/segments', { name: '公众号粉丝', filter: { channels: ['wechat-mp'] } });
 
   // A visitor asks for an invoice and keeps the page open.
   const visitor = await visitorContext.newPage();
@@ -92,6 +96,8 @@ test('a marketer’s rule tags a visitor who wrote 「我要开发票」, a segm
   await page.getByRole('tab', { name: '群发' }).click();
   await page.getByLabel('群发名称', { exact: true }).fill('电子发票上线');
   await choose(page, page.getByLabel('发送给分群', { exact: true }), '要发票的客户');
+  // Before it is sent, the form forecasts its reach: the visitor's widget is open.
+  await page.locator('.broadcast-forecast').getByText('预计送达 1 人 · 跳过 0 人').waitFor();
   await page.locator('textarea#broadcast_text').fill('电子发票已上线，开票更快了');
   await page.getByRole('button', { name: /立即群发/ }).click();
   await page.locator('.ant-table-row').filter({ hasText: '电子发票上线' }).filter({ hasText: '已完成' }).waitFor({ timeout: 30_000 });
@@ -103,4 +109,16 @@ test('a marketer’s rule tags a visitor who wrote 「我要开发票」, a segm
 
   await visitor.locator('li.msg.bot').filter({ hasText: '电子发票已上线，开票更快了' }).waitFor();
   t.is(await visitor.locator('li.msg.bot').filter({ hasText: '电子发票已上线，开票更快了' }).count(), 1, 'the open widget shows it once');
+
+  // A segment of nobody reachable: sending to it asks first, and 取消 sends nothing.
+  await page.getByLabel('群发名称', { exact: true }).fill('公众号活动');
+  await choose(page, page.getByLabel('发送给分群', { exact: true }), '公众号粉丝');
+  await page.locator('textarea#broadcast_text').fill('关注有礼');
+  await page.locator('.broadcast-forecast').getByText('预计送达 0 人 · 跳过 0 人').waitFor();
+  await page.getByRole('button', { name: /立即群发/ }).click();
+  const confirm = page.locator('.ant-popconfirm').filter({ hasText: '预计无人送达，仍要群发？' });
+  await confirm.waitFor();
+  await confirm.getByRole('button', { name: /取\s*消/ }).click();
+  await confirm.waitFor({ state: 'hidden' });
+  t.is(await page.locator('.ant-table-row').filter({ hasText: '公众号活动' }).count(), 0, 'nothing is sent without the confirmation');
 });

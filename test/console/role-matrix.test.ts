@@ -196,6 +196,7 @@ test('the OpenAPI document is 3.1, built from the request schemas, and says whic
     'post /api/settings/smalltalk/preview',
     'get /api/broadcasts',
     'post /api/broadcasts',
+    'post /api/broadcasts/forecast',
     'get /api/broadcasts/{id}',
     'get /api/broadcasts/{id}/recipients',
     'post /api/broadcasts/{id}/cancel',
@@ -227,6 +228,7 @@ test('the OpenAPI document is 3.1, built from the request schemas, and says whic
   t.deepEqual(doc.paths['/api/unanswered/retest']!.post!['x-roles'], ['admin']);
   t.deepEqual(doc.paths['/api/dashboard']!.get!['x-roles'], ['admin', 'supervisor']);
   t.deepEqual(doc.paths['/api/broadcasts']!.post!['x-roles'], ['admin', 'marketer'], 'marketers and admins broadcast');
+  t.deepEqual(doc.paths['/api/broadcasts/forecast']!.post!['x-roles'], ['admin', 'marketer'], 'and forecast a broadcast’s reach');
   const loginBody = JSON.stringify(doc.paths['/api/auth/login']!.post!.requestBody);
   t.regex(loginBody, /"email"/);
   t.regex(loginBody, /"password"/);

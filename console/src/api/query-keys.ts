@@ -39,4 +39,5 @@ export const queryKeys = {
   settingsChanges: ['settings', 'changes'] as const,
   broadcasts: ['audience', 'broadcasts'] as const,
   broadcast: (id: number) => ['audience', 'broadcasts', id] as const,
+  broadcastForecast: (segmentId: number) => ['audience', 'broadcast-forecast', segmentId] as const,
 };

@@ -1,44 +1,22 @@
 import { Button, Descriptions, Flex, Form, Input, InputNumber, Popconfirm, Select, Table, Tag, Typography } from 'antd';
 import { answerOf, api } from '../api/client';
 import { overlayContainer } from '../app/overlay-container';
-import { type Broadcast, useAudienceChange, useBroadcastReport, useBroadcasts, useSegments } from './audience-queries';
+import {
+  type Broadcast,
+  useAudienceChange,
+  useBroadcastForecast,
+  useBroadcastReport,
+  useBroadcasts,
+  useSegments,
+} from './audience-queries';
+import { MASS_SEND, SKIP_REASONS } from './broadcast-labels';
+import { ReachForecast } from './ReachForecast';
 
 const STATES: Record<Broadcast['state'], { label: string; color: string }> = {
   scheduled: { label: '待发送', color: 'default' },
   sending: { label: '发送中', color: 'processing' },
   done: { label: '已完成', color: 'success' },
   cancelled: { label: '已取消', color: 'warning' },
-};
-
-/** Why a recipient was skipped, in the marketer's words (docs/marketing.md, "Broadcasts"). */
-const REASONS: Record<string, string> = {
-  opted_out: '已退订',
-  window_closed: '超出 48 小时回复窗口',
-  quota_spent: '窗口内消息条数已用完',
-  held_by_servicer: '接待人员在企业微信中接待',
-  no_open_session: '访客未打开网页',
-  channel_cannot_broadcast: '该渠道不支持群发',
-  no_conversation: '从未发过消息',
-  customer_gone: '客户已合并',
-  cancelled: '群发已取消',
-  mp_monthly_mass_limit: '本月已收满 4 条公众号群发',
-  mp_daily_mass_limit: '订阅号今日已群发',
-};
-
-/** An Official Account mass send's state, and why one was refused or not used (docs/marketing.md, "Official Account mass send"). */
-const MASS_SEND: Record<string, string> = {
-  creating: '提交中',
-  sent: '已提交',
-  finished: '已完成',
-  failed: '失败',
-  interrupted: '中断（不再重发）',
-  refused: '超出群发限制',
-  unused: '未使用',
-  no_platform_tag: '公众号无此标签',
-  opted_out_follower: '有粉丝已退订',
-  no_follower_listed: '无收件人带此标签',
-  daily_limit: '订阅号每天 1 次',
-  monthly_limit: '服务号每人每月 4 条',
 };
 
 interface Draft {
@@ -63,6 +41,7 @@ export function BroadcastsTab() {
     '群发已创建',
   );
   const cancel = useAudienceChange((id: number) => answerOf(api.POST('/api/broadcasts/{id}/cancel', { params: { path: { id } } })));
+  const forecast = useBroadcastForecast(Form.useWatch('segmentId', form));
 
   return (
     <Flex vertical gap="large">
@@ -95,9 +74,25 @@ export function BroadcastsTab() {
         <Form.Item name="perMinute" label="每分钟最多发送">
           <InputNumber min={1} max={6000} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={create.isPending}>
-          立即群发
-        </Button>
+        <ReachForecast forecast={forecast.data} loading={forecast.isFetching} />
+        {forecast.data?.send === 0 ? (
+          // Sending to nobody is most likely a wrong segment or a closed window: asked, not refused.
+          <Popconfirm
+            title="预计无人送达，仍要群发？"
+            okText="仍要群发"
+            cancelText="取消"
+            onConfirm={() => form.submit()}
+            getPopupContainer={overlayContainer}
+          >
+            <Button type="primary" loading={create.isPending}>
+              立即群发
+            </Button>
+          </Popconfirm>
+        ) : (
+          <Button type="primary" htmlType="submit" loading={create.isPending}>
+            立即群发
+          </Button>
+        )}
       </Form>
       <Table<Broadcast>
         rowKey="id"
@@ -140,7 +135,7 @@ function Report({ id }: { id: number }) {
         <Descriptions.Item label="跳过原因">
           {report.skipped.map((s) => (
             <Tag key={s.reason}>
-              {REASONS[s.reason] ?? s.reason} {s.count}
+              {SKIP_REASONS[s.reason] ?? s.reason} {s.count}
             </Tag>
           ))}
         </Descriptions.Item>

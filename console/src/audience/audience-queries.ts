@@ -9,6 +9,7 @@ export type Segment = Schemas['Segment'];
 export type SegmentFilter = Segment['filter'];
 export type TagRuleCondition = TagRule['condition'];
 export type Broadcast = Schemas['Broadcast'];
+export type BroadcastForecast = Schemas['BroadcastForecast'];
 
 const REFUSALS: Record<string, string> = {
   name_taken: '名称已存在',
@@ -84,6 +85,15 @@ export function useBroadcasts() {
     queryKey: queryKeys.broadcasts,
     queryFn: () => answerOf(api.GET('/api/broadcasts')),
     refetchInterval: (query) => (query.state.data?.broadcasts.some((b) => b.state === 'sending' || b.state === 'scheduled') ? 2000 : false),
+  });
+}
+
+/** What a broadcast to the segment would reach if sent now (POST /api/broadcasts/forecast); idle until one is chosen. */
+export function useBroadcastForecast(segmentId: number | undefined) {
+  return useQuery({
+    queryKey: queryKeys.broadcastForecast(segmentId ?? 0),
+    queryFn: () => answerOf(api.POST('/api/broadcasts/forecast', { body: { segmentId: segmentId! } })),
+    enabled: segmentId !== undefined,
   });
 }
 

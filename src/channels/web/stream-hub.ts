@@ -55,12 +55,17 @@ export class StreamHub {
   }
 
   /**
-   * How many streams (in all processes) listen to this visitor now: each API process holding one
+   * How many streams (in all processes) listen to each visitor now: each API process holding one
    * subscribes to the visitor's channel (PUBSUB NUMSUB, https://redis.io/docs/latest/commands/pubsub-numsub/).
+   * One round trip for them all, so a broadcast's forecast asks a whole audience at once.
    */
-  async listening(accountName: string, visitorId: string): Promise<number> {
-    const [, count] = (await this.publisher.pubsub('NUMSUB', this.channel(accountName, visitorId))) as [string, number];
-    return Number(count);
+  async listening(visitors: Array<{ accountName: string; visitorId: string }>): Promise<number[]> {
+    if (visitors.length === 0) return [];
+    const reply = (await this.publisher.pubsub('NUMSUB', ...visitors.map((v) => this.channel(v.accountName, v.visitorId)))) as Array<
+      string | number
+    >;
+    // [channel, count, channel, count, …] in the order asked.
+    return visitors.map((_, i) => Number(reply[2 * i + 1]));
   }
 
   /** Resolves once Redis confirmed the subscription, so nothing published afterwards is missed. */

@@ -120,7 +120,8 @@ export function createWebChannel(deps: WebChannelDeps): Channel {
     // the history of a chat they did not start, unasked.
     broadcasts: {
       reach: 'open_session',
-      connected: async (to) => (await hub.listening(to.accountName, to.customerExternalId)) > 0,
+      connected: async (to) =>
+        (await hub.listening(to.map((t) => ({ accountName: t.accountName, visitorId: t.customerExternalId })))).map((n) => n > 0),
       async send(to, _text, messageId) {
         const message = await messages.byId(messageId);
         if (!message) throw new DeliveryError(false, 'web:no_message', `broadcast message ${messageId} is not stored`);
