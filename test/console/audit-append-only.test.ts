@@ -1,8 +1,7 @@
 import test from 'ava';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/rows.ts';
-import { DATABASE_KINDS } from '../support/databases.ts';
-import { migratedDatabase } from '../support/kb-fixtures.ts';
+import { DATABASE_KINDS, migratedDatabase } from '../support/databases.ts';
 
 for (const kind of DATABASE_KINDS) {
   test(`${kind}: the audit log takes new entries but refuses UPDATE, DELETE and TRUNCATE, even in raw SQL`, async (t) => {

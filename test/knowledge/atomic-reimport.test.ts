@@ -4,8 +4,8 @@ import { importDocument } from '../../src/brain/knowledge/import-document.ts';
 import { KnowledgeIndexes } from '../../src/brain/knowledge/knowledge-indexes.ts';
 import { KnowledgeStore } from '../../src/brain/knowledge/knowledge-store.ts';
 import type { IndexedChunk } from '../../src/brain/retrieval/types.ts';
-import { DATABASE_KINDS } from '../support/databases.ts';
-import { migratedDatabase, tempDir, writeFixture } from '../support/kb-fixtures.ts';
+import { DATABASE_KINDS, migratedDatabase } from '../support/databases.ts';
+import { tempDir, writeFixture } from '../support/kb-fixtures.ts';
 
 /** An embedder that holds the import mid-way until released (or fails it). */
 function gatedEmbedder() {

@@ -7,7 +7,7 @@ import {
 } from '../../src/brain/knowledge/document-versions.ts';
 import { importDocumentContent } from '../../src/brain/knowledge/import-document.ts';
 import { KnowledgeStore } from '../../src/brain/knowledge/knowledge-store.ts';
-import { migratedDatabase } from '../support/kb-fixtures.ts';
+import { migratedDatabase } from '../support/databases.ts';
 
 const sheet = (answer: string) => Buffer.from(`question,answer\n多久发货？,${answer}\n`);
 

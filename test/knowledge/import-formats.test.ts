@@ -1,7 +1,8 @@
 import test from 'ava';
 import { importDocument } from '../../src/brain/knowledge/import-document.ts';
 import { KnowledgeStore } from '../../src/brain/knowledge/knowledge-store.ts';
-import { docxFixture, migratedDatabase, pdfFixture, tempDir, writeFixture, xlsxFixture } from '../support/kb-fixtures.ts';
+import { docxFixture, pdfFixture, tempDir, writeFixture, xlsxFixture } from '../support/kb-fixtures.ts';
+import { migratedDatabase } from '../support/databases.ts';
 
 // One embedded database for the file (PGlite takes seconds to create); each test its own knowledge base.
 let db: Awaited<ReturnType<typeof migratedDatabase>>;

@@ -2,8 +2,9 @@ import test from 'ava';
 import { importDocument } from '../../src/brain/knowledge/import-document.ts';
 import { KnowledgeStore } from '../../src/brain/knowledge/knowledge-store.ts';
 import { loadKnowledge } from '../../src/brain/load-brain.ts';
-import { docxFixture, migratedDatabase, tempDir, writeFixture } from '../support/kb-fixtures.ts';
+import { docxFixture, tempDir, writeFixture } from '../support/kb-fixtures.ts';
 import { conversation, FALLBACK, says } from '../support/model-brain.ts';
+import { migratedDatabase } from '../support/databases.ts';
 
 test('a Word document answers with the sentences that answer, never its headings, citing the document', async (t) => {
   const db = await migratedDatabase('postgres');

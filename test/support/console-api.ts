@@ -14,9 +14,8 @@ import type { SessionLifetimes } from '../../src/staff/sessions.ts';
 import type { StaffRole } from '../../src/staff/roles.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { createConversationQueue } from '../../src/queue/conversation-queue.ts';
-import type { DatabaseKind } from './databases.ts';
+import { type DatabaseKind, migratedDatabase } from './databases.ts';
 import { readSseStream, type SseStream } from './sse-reader.ts';
-import { migratedDatabase } from './kb-fixtures.ts';
 import { deleteRedisPrefix, REDIS_URL } from './wecom-service.ts';
 
 export const PASSWORD = 'a long enough test password';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { pgliteDirUnder } from '../../src/db/connect.ts';
+import { connectDatabase, type DatabaseHandle, pgliteDirUnder } from '../../src/db/connect.ts';
 import { openPgliteCopy } from './pglite-template.ts';
 import { createMigratedPostgres } from './postgres-template.ts';
 
@@ -23,6 +23,34 @@ export interface TestDatabase {
   url: string;
   dataDir: string;
   drop(): Promise<void>;
+}
+
+/**
+ * A migrated database of the given kind and a connection to it, for tests that use the database in
+ * their own process. A PGlite copy is opened once, not opened to get its identity and then again
+ * (each open starts PostgreSQL in WebAssembly: about 0.4 s of CPU).
+ */
+export async function migratedDatabase(
+  kind: DatabaseKind,
+): Promise<{ handle: DatabaseHandle; test: TestDatabase; close(): Promise<void> }> {
+  let test: TestDatabase;
+  let handle: DatabaseHandle;
+  if (kind === 'pglite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kefu-test-'));
+    test = { url: '', dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    handle = await openPgliteCopy(pgliteDirUnder(dataDir));
+  } else {
+    test = await createTestDatabase(kind);
+    handle = await connectDatabase({ url: test.url });
+  }
+  return {
+    handle,
+    test,
+    async close() {
+      await handle.close();
+      await test.drop();
+    },
+  };
 }
 
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {

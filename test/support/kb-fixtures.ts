@@ -3,9 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import ExcelJS from 'exceljs';
-import { connectDatabase, type DatabaseHandle } from '../../src/db/connect.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
-import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
 
 /** Knowledge files built in the test, so no binary fixture needs to be trusted or kept in sync. */
 export function tempDir(): string {
@@ -64,21 +61,4 @@ export function pdfFixture(pages: string[]): Buffer {
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
-}
-
-/** A migrated database of the given kind, for tests that use the knowledge store without the service. */
-export async function migratedDatabase(
-  kind: DatabaseKind,
-): Promise<{ handle: DatabaseHandle; test: TestDatabase; close(): Promise<void> }> {
-  const test = await createTestDatabase(kind);
-  const handle = await connectDatabase(kind === 'postgres' ? { url: test.url } : { pgliteDir: join(test.dataDir, 'pglite') });
-  await applyMigrations(handle);
-  return {
-    handle,
-    test,
-    async close() {
-      await handle.close();
-      await test.drop();
-    },
-  };
 }

@@ -36,6 +36,8 @@ export class Cluster {
   readonly workers: RoleProcess[] = [];
   /** Every process ever started, so close() kills what a scenario left behind. */
   private readonly started: RoleProcess[] = [];
+  /** Additions in progress, which close() waits for. */
+  private readonly adding = new Set<Promise<RoleProcess>>();
   private readonly redisUrl: string;
   env: Record<string, string> = {};
   database!: TestDatabase;
@@ -74,7 +76,17 @@ export class Cluster {
     return this;
   }
 
-  async add(role: Role): Promise<RoleProcess> {
+  add(role: Role): Promise<RoleProcess> {
+    const adding = this.startAndTrack(role);
+    this.adding.add(adding);
+    adding.then(
+      () => this.adding.delete(adding),
+      () => this.adding.delete(adding),
+    );
+    return adding;
+  }
+
+  private async startAndTrack(role: Role): Promise<RoleProcess> {
     const proc = await startRole(role, this.env, this.options.startTimeoutMs ?? 30_000);
     this.started.push(proc);
     (role === 'api' ? this.apis : this.workers).push(proc);
@@ -141,6 +153,10 @@ export class Cluster {
   }
 
   async close(): Promise<void> {
+    // A replacement a scenario started without waiting (`void cluster.add(...)`) finishes starting,
+    // and is in `started`, first: dropping the database under it would fail its start after the
+    // scenario ended, and one left out of `started` would outlive the run.
+    await Promise.allSettled(this.adding);
     for (const p of this.started) p.child.kill('SIGKILL');
     await Promise.all(this.started.map((p) => p.exited));
     await this.reader?.end();
