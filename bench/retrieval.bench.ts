@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadFaqCsvFile } from '../src/brain/knowledge/faq-csv.ts';
 import { buildLexicalIndex, createRetrievalContext, loadRetrievalSettings } from '../src/brain/load-offline-brain.ts';
 import type { IndexedChunk } from '../src/brain/retrieval/types.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 const { values } = parseArgs({
   options: { chunks: { type: 'string', default: '50000' }, queries: { type: 'string', default: '2000' } },
@@ -19,15 +20,6 @@ const { values } = parseArgs({
 const chunkCount = Number(values.chunks);
 const queryCount = Number(values.queries);
 
-/** mulberry32: a seeded generator, so every run benchmarks the same corpus. */
-function seededRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seededRandom(42);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 

@@ -5,6 +5,7 @@ import { LexicalIndex } from '../../src/brain/retrieval/lexical-index.ts';
 import { TextAnalyzer } from '../../src/brain/retrieval/text-analyzer.ts';
 import type { IndexedChunk } from '../../src/brain/retrieval/types.ts';
 import { DEMO_KB, passage, testAnalyzer } from './support/brain-fixtures.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 /**
  * Dynamic pruning (max-score.ts) must rank exactly as scoring every chunk a question reaches. The
@@ -14,16 +15,6 @@ import { DEMO_KB, passage, testAnalyzer } from './support/brain-fixtures.ts';
  */
 
 const ENTRY_WEIGHT = 0.7;
-
-/** mulberry32: the same corpus on every run. */
-function seededRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Passages recombined from a few dozen answer sentences, so every term's postings are long and

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -8,14 +7,13 @@ import { WechatMpApiClient } from '../../src/channels/wechat-mp/api-client.ts';
 import { createMpMassSends } from '../../src/channels/wechat-mp/mass-sends.ts';
 import type { Channel, ChannelKind } from '../../src/channels/types.ts';
 import { broadcastRecipients, customers, messages } from '../../src/db/schema.ts';
-import { FakeWechatMpApi } from '../../src/simulator/fake-wechat-mp-api.ts';
-import { FakeWecomKfApi } from '../../src/simulator/fake-wecom-kf-api.ts';
-import { mpTextXml, sealMpCallback } from '../../src/simulator/wechat-mp-callback.ts';
-import { callJson, type SignedIn, signedInStaff } from '../support/console-api.ts';
-import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import type { FakeWechatMpApi } from '../../src/simulator/fake-wechat-mp-api.ts';
+import type { FakeWecomKfApi } from '../../src/simulator/fake-wecom-kf-api.ts';
+import { sealMpCallback } from '../../src/simulator/wechat-mp-callback.ts';
+import { BROADCAST_KF, BROADCAST_MP, type BroadcastService, startBroadcastService } from '../support/broadcast-service.ts';
+import { callJson, type SignedIn } from '../support/console-api.ts';
 import { WebVisitor } from '../support/web-visitor.ts';
-import { EchoBrain, startTestService } from '../support/wechat-family-service.ts';
-import { deleteRedisPrefix, eventually, REDIS_URL } from '../support/wecom-service.ts';
+import { eventually, REDIS_URL } from '../support/wecom-service.ts';
 
 /**
  * Broadcasts (群发) on the real service with PostgreSQL and Redis, the Official Account and 微信客服
@@ -23,78 +21,27 @@ import { deleteRedisPrefix, eventually, REDIS_URL } from '../support/wecom-servi
  * through their own channel within its rules, or is skipped with the reason, or failed with the
  * platform's errcode, and the report counts them.
  */
-const mp = { appId: 'wxbroadcast0001', secret: 'broadcast-secret', token: 'broadcasttoken' };
-const corp = {
-  corpId: 'wwbroadcast01',
-  secret: 'kf-bc-secret',
-  token: 'kfbctoken',
-  encodingAesKey: 'bcastbcastbcastbcastbcastbcastbcastbcastbca',
-};
-const KF = 'wkBCAST0001';
-const prefix = `kefu-test-broadcasts-${randomBytes(4).toString('hex')}`;
-const wechat = new FakeWechatMpApi({ appId: mp.appId, appSecret: mp.secret });
-const kf = new FakeWecomKfApi({ corpId: corp.corpId, secret: corp.secret, callbackToken: corp.token, encodingAesKey: corp.encodingAesKey });
-let db: TestDatabase;
+const mp = BROADCAST_MP;
+const KF = BROADCAST_KF;
+let running: BroadcastService;
+let wechat: FakeWechatMpApi;
+let kf: FakeWecomKfApi;
 let service: Service;
 let baseUrl: string;
-let mpApiBase: string;
-let marketer: SignedIn;
 let admin: SignedIn;
 
 test.before(async () => {
-  db = await createTestDatabase('postgres');
-  const [mpBase, kfBase] = await Promise.all([wechat.listen(), kf.listen()]);
-  mpApiBase = mpBase;
-  ({ service, baseUrl } = await startTestService(
-    {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      DATA_DIR: db.dataDir,
-      WECHAT_MP_APP_ID: mp.appId,
-      WECHAT_MP_APP_SECRET: mp.secret,
-      WECHAT_MP_TOKEN: mp.token,
-      WECHAT_MP_API_BASE: mpBase,
-      WECOM_KF_CORP_ID: corp.corpId,
-      WECOM_KF_SECRET: corp.secret,
-      WECOM_KF_TOKEN: corp.token,
-      WECOM_KF_ENCODING_AES_KEY: corp.encodingAesKey,
-      WECOM_KF_API_BASE: kfBase,
-      HOLD_NOTICE_INTERVAL_MS: '0',
-    },
-    new EchoBrain(),
-  ));
-  marketer = await signedInStaff(baseUrl, service.db, 'mk@example.com', 'marketer');
-  admin = await signedInStaff(baseUrl, service.db, 'admin@example.com', 'admin');
+  running = await startBroadcastService('postgres');
+  ({ wechat, kf, service, baseUrl, admin } = running);
 });
 
 test.after.always(async () => {
-  await service?.stop();
-  await Promise.all([wechat.close(), kf.close()]);
-  await deleteRedisPrefix(prefix);
-  await db?.drop();
+  await running?.stop();
 });
 
-const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-  callJson<T>(baseUrl, marketer, method, path, body);
-
-let msgId = 9_000;
-async function followerSays(openid: string, text: string): Promise<void> {
-  wechat.userWrote(openid);
-  const { query, body } = sealMpCallback(mp, mpTextXml({ toUser: 'gh_bc', from: openid, text, msgId: String(msgId++) }), 'plain');
-  const res = await fetch(`${baseUrl}/callbacks/wechat-mp/default?${query}`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'text/xml' },
-  });
-  if (res.status !== 200) throw new Error(`callback answered ${res.status}`);
-}
-
-async function kfCustomerSays(externalUserId: string, text: string): Promise<void> {
-  kf.customerSays(KF, externalUserId, text);
-  const res = await kf.notify(`${baseUrl}/callbacks/wecom-kf/default`, KF);
-  if (res.status !== 200) throw new Error(`callback answered ${res.status}`);
-}
+const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => running.api<T>(method, path, body);
+const followerSays = (openid: string, text: string) => running.followerSays(openid, text);
+const kfCustomerSays = (externalUserId: string, text: string) => running.kfCustomerSays(externalUserId, text);
 
 const customerId = async (externalId: string) =>
   (await service.db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, externalId)))[0]!.id;
@@ -357,8 +304,8 @@ async function recipientStates(broadcastId: number): Promise<Record<string, stri
 
 /** A worker of another process, as after a kill -9, with the default Official Account as `accountType`. */
 function mpMassSendsOfAnotherWorker(accountType: 'service' | 'subscription') {
-  const redis = new Redis(REDIS_URL, { keyPrefix: `${prefix}:other-worker:` });
-  const account = { name: 'default', appId: mp.appId, appSecret: mp.secret, token: mp.token, apiBase: mpApiBase, accountType };
+  const redis = new Redis(REDIS_URL, { keyPrefix: `${running.redisPrefix}:other-worker:` });
+  const account = { name: 'default', appId: mp.appId, appSecret: mp.secret, token: mp.token, apiBase: running.mpBase, accountType };
   const client = new WechatMpApiClient(account, redis, () => {});
   const channels = new Map([
     [

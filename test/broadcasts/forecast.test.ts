@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
@@ -7,14 +6,11 @@ import { WechatMpApiClient } from '../../src/channels/wechat-mp/api-client.ts';
 import { createMpMassSends } from '../../src/channels/wechat-mp/mass-sends.ts';
 import type { Channel, ChannelKind } from '../../src/channels/types.ts';
 import { customers, messages } from '../../src/db/schema.ts';
-import { FakeWechatMpApi } from '../../src/simulator/fake-wechat-mp-api.ts';
-import { FakeWecomKfApi } from '../../src/simulator/fake-wecom-kf-api.ts';
-import { mpTextXml, sealMpCallback } from '../../src/simulator/wechat-mp-callback.ts';
-import { callJson, type SignedIn, signedInStaff } from '../support/console-api.ts';
-import { createTestDatabase, DATABASE_KINDS } from '../support/databases.ts';
+import { BROADCAST_KF, BROADCAST_MP, type BroadcastService, startBroadcastService } from '../support/broadcast-service.ts';
+import { signedInStaff } from '../support/console-api.ts';
+import { DATABASE_KINDS } from '../support/databases.ts';
 import { WebVisitor } from '../support/web-visitor.ts';
-import { EchoBrain, startTestService } from '../support/wechat-family-service.ts';
-import { deleteRedisPrefix, eventually, REDIS_URL } from '../support/wecom-service.ts';
+import { eventually, REDIS_URL } from '../support/wecom-service.ts';
 
 /**
  * A broadcast's forecast (POST /api/broadcasts/forecast) on the real service, the Official Account
@@ -22,14 +18,8 @@ import { deleteRedisPrefix, eventually, REDIS_URL } from '../support/wecom-servi
  * real send of that audience then records, per channel and per skip reason, and forecasting writes
  * nothing. This is what keeps the forecast and the sender from drifting apart.
  */
-const mp = { appId: 'wxforecast00001', secret: 'forecast-secret', token: 'forecasttoken' };
-const corp = {
-  corpId: 'wwforecast01',
-  secret: 'kf-fc-secret',
-  token: 'kffctoken',
-  encodingAesKey: 'fcastfcastfcastfcastfcastfcastfcastfcastfca',
-};
-const KF = 'wkFCAST0001';
+const mp = BROADCAST_MP;
+const KF = BROADCAST_KF;
 interface Forecast {
   total: number;
   send: number;
@@ -44,81 +34,18 @@ interface Report {
   massSends: Array<{ accountName: string; state: string; recipients: number }>;
 }
 
-/** The service on one database, with helpers that act as customers and as a marketer. */
-async function startOn(kind: (typeof DATABASE_KINDS)[number]) {
-  // Fakes of their own: WeChat refuses a mass send's clientmsgid it has seen, and each database numbers its mass sends from 1.
-  const wechat = new FakeWechatMpApi({ appId: mp.appId, appSecret: mp.secret });
-  const kf = new FakeWecomKfApi({
-    corpId: corp.corpId,
-    secret: corp.secret,
-    callbackToken: corp.token,
-    encodingAesKey: corp.encodingAesKey,
-  });
-  const [mpBase, kfBase] = await Promise.all([wechat.listen(), kf.listen()]);
-  const prefix = `kefu-test-forecast-${randomBytes(4).toString('hex')}`;
-  const db = await createTestDatabase(kind);
-  const { service, baseUrl } = await startTestService(
-    {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      DATA_DIR: db.dataDir,
-      WECHAT_MP_APP_ID: mp.appId,
-      WECHAT_MP_APP_SECRET: mp.secret,
-      WECHAT_MP_TOKEN: mp.token,
-      WECHAT_MP_API_BASE: mpBase,
-      WECOM_KF_CORP_ID: corp.corpId,
-      WECOM_KF_SECRET: corp.secret,
-      WECOM_KF_TOKEN: corp.token,
-      WECOM_KF_ENCODING_AES_KEY: corp.encodingAesKey,
-      WECOM_KF_API_BASE: kfBase,
-      HOLD_NOTICE_INTERVAL_MS: '0',
-    },
-    new EchoBrain(),
-  );
-  const marketer = await signedInStaff(baseUrl, service.db, `mk-${kind}@example.com`, 'marketer');
-  const admin = await signedInStaff(baseUrl, service.db, `admin-${kind}@example.com`, 'admin');
-  return {
-    wechat,
-    kf,
-    mpBase,
-    admin,
-    service,
-    baseUrl,
-    marketer,
-    api: <T = Record<string, unknown>>(method: string, path: string, body?: unknown, who: SignedIn = marketer) =>
-      callJson<T>(baseUrl, who, method, path, body),
-    stop: async () => {
-      await service.stop();
-      await Promise.all([wechat.close(), kf.close()]);
-      await deleteRedisPrefix(prefix);
-      await db.drop();
-    },
-  };
-}
-type Running = Awaited<ReturnType<typeof startOn>>;
+type Running = BroadcastService;
 
-let msgId = 19_000;
+/** A follower writes, and the bot's answer arrives: their window is open. */
 async function followerSays(s: Running, openid: string, text: string): Promise<void> {
-  const { wechat } = s;
-  const before = wechat.deliveredTo(openid).length;
-  wechat.userWrote(openid);
-  const { query, body } = sealMpCallback(mp, mpTextXml({ toUser: 'gh_fc', from: openid, text, msgId: String(msgId++) }), 'plain');
-  const res = await fetch(`${s.baseUrl}/callbacks/wechat-mp/default?${query}`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'text/xml' },
-  });
-  if (res.status !== 200) throw new Error(`callback answered ${res.status}`);
-  await wechat.waitFor(() => wechat.deliveredTo(openid).length > before);
+  const before = s.wechat.deliveredTo(openid).length;
+  await s.followerSays(openid, text);
+  await s.wechat.waitFor(() => s.wechat.deliveredTo(openid).length > before);
 }
 
 async function kfCustomerSays(s: Running, externalUserId: string, text: string): Promise<void> {
-  const { kf } = s;
-  kf.customerSays(KF, externalUserId, text);
-  const res = await kf.notify(`${s.baseUrl}/callbacks/wecom-kf/default`, KF);
-  if (res.status !== 200) throw new Error(`callback answered ${res.status}`);
-  await kf.waitFor(() => kf.deliveredTo(externalUserId).length === 1);
+  await s.kfCustomerSays(externalUserId, text);
+  await s.kf.waitFor(() => s.kf.deliveredTo(externalUserId).length === 1);
 }
 
 const customerOf = async (s: Running, externalId: string) =>
@@ -193,7 +120,7 @@ for (const kind of DATABASE_KINDS) {
   test.serial(
     `${kind}: the forecast of a segment over three channels counts, per channel and per skip reason, what sending it then records, and writes nothing`,
     async (t) => {
-      const s = await startOn(kind);
+      const s = await startBroadcastService(kind);
       t.teardown(s.stop);
       const id = (name: string) => `${kind}-${name}`;
       // Official Account: one inside the 48 hours, one whose window closed, one who opted out.
@@ -273,7 +200,7 @@ for (const kind of DATABASE_KINDS) {
   test.serial(
     `${kind}: the forecast of a broadcast to one tag says it goes as an Official Account mass send, who the 服务号’s monthly limit leaves out, and who the 订阅号’s daily limit would block`,
     async (t) => {
-      const s = await startOn(kind);
+      const s = await startBroadcastService(kind);
       t.teardown(s.stop);
       const { wechat } = s;
       const id = (name: string) => `${kind}-mass-${name}`;
@@ -346,7 +273,7 @@ for (const kind of DATABASE_KINDS) {
 test.serial(
   'a forecast names the field it cannot read, answers 404 for an unknown segment or tag, and is for marketers and admins',
   async (t) => {
-    const s = await startOn('postgres');
+    const s = await startBroadcastService('postgres');
     t.teardown(s.stop);
     const refused = async (body: unknown) => {
       const res = await s.api<{ error: { message: string } }>('POST', '/api/broadcasts/forecast', body);

@@ -38,12 +38,17 @@ async function adminPage(): Promise<{ page: Page; refused: string[] }> {
     if (message.type() === 'error' && message.text().includes('Content Security Policy')) refused.push(message.text());
   });
   await page.goto(`${h.baseUrl}/console`);
-  if (await page.getByLabel('邮箱').isVisible()) {
-    await page.getByLabel('邮箱').fill('boss@example.com');
+  // Signed out, the console shows its login form; signed in (the second test), the workspace.
+  // Whichever it renders: isVisible() alone would look before the page has rendered either.
+  const email = page.getByLabel('邮箱');
+  const unanswered = page.getByRole('button', { name: '未知问题' });
+  await email.or(unanswered).first().waitFor();
+  if (await email.isVisible()) {
+    await email.fill('boss@example.com');
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: /登\s*录/ }).click();
   }
-  await page.getByRole('button', { name: '未知问题' }).waitFor();
+  await unanswered.waitFor();
   return { page, refused };
 }
 

@@ -97,8 +97,12 @@ test('the dashboard counts today’s traffic, the bot’s resolution and handoff
   await queryRows(db, sql`update messages set meta = meta || '{"modelTokens": 7777}' where id = ${rated.reply.id}`);
   t.deepEqual(tokensOf(await dashboardFigures(db, later)), { replies: 5, tokens: 1500 }, 'read from the kept quarters');
 
-  // A day that is over is kept whole: tomorrow, today's figures come from dashboard_days.
-  const tomorrow = { days: 2, timeZone, pricePer1kTokens: 0.02, now: new Date(Date.now() + 86_400_000 + 3_600_000) };
+  // A day that is over is kept whole: tomorrow, today's figures come from dashboard_days. Tomorrow
+  // at 01:00 in Shanghai (UTC+8, no daylight saving), whatever the hour now: adding a day and an
+  // hour to 23:30 there would be the day after tomorrow.
+  const [year, month, day] = today.split('-').map(Number) as [number, number, number];
+  const tomorrowAtOne = new Date(Date.UTC(year, month - 1, day + 1, 1 - 8));
+  const tomorrow = { days: 2, timeZone, pricePer1kTokens: 0.02, now: tomorrowAtOne };
   const counted = await dashboardFigures(db, tomorrow);
   t.like(counted.bot[0], { day: today, replies: 5, tokens: 1500 });
   t.deepEqual(await queryRows(db, sql`select time_zone, day::text from dashboard_days where day = ${today}::date`), [

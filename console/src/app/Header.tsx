@@ -38,9 +38,12 @@ export function Header({ me, live }: { me: Me; live: LiveState }) {
           </Button>
         </Tooltip>
         {CONSOLE_PAGES.filter((page) => page.allowed(me)).map((page) => (
-          <Button key={page.name} size="small" icon={page.icon} aria-label={page.label} onClick={() => openPage(page.name)}>
-            <span className="header-text">{page.label}</span>
-          </Button>
+          // On a narrower screen the pages are icons (console.css): the tooltip names them there.
+          <Tooltip key={page.name} title={page.label}>
+            <Button size="small" icon={page.icon} aria-label={page.label} onClick={() => openPage(page.name)}>
+              <span className="header-text page-label">{page.label}</span>
+            </Button>
+          </Tooltip>
         ))}
         {answers && <PresenceSwitch />}
         {answers && <DutySwitch />}

@@ -1,0 +1,12 @@
+/**
+ * mulberry32, a small seeded generator: the same sequence on every run, so a synthesized corpus (a
+ * test's, the retrieval bench's) is the same corpus each time.
+ */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
