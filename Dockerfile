@@ -41,9 +41,13 @@ RUN rm -rf node_modules \
 FROM ${NODE_IMAGE} AS runtime
 # NODE_ENV=production: no demo (DEMO=1 brings it back), /metrics only on METRICS_PORT or with
 # METRICS_TOKEN, plain-mode Official Accounts refused (docs/deployment.md, "Production defaults").
+# MALLOC_MMAP_THRESHOLD_: glibc maps blocks of 1 MB or more on their own and returns them when
+# freed; otherwise the knowledge index build's freed streams stay in the heap (a 500,000-chunk
+# worker peaks 94 MB lower: docs/performance.md, "Brain retrieval").
 ENV NODE_ENV=production \
     PORT=3000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    MALLOC_MMAP_THRESHOLD_=1048576
 WORKDIR /app
 
 # Files stay owned by root and read-only for the service user: a compromised process cannot
