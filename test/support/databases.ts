@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { connectDatabase, type DatabaseHandle, pgliteDirUnder } from '../../src/db/connect.ts';
 import { openPgliteCopy } from './pglite-template.ts';
 import { createMigratedPostgres } from './postgres-template.ts';
+import { scratchDir } from './scratch-dir.ts';
 
 /**
  * The suite runs against both databases kefu-hub supports: the real PostgreSQL server and the
@@ -36,7 +35,7 @@ export async function migratedDatabase(
   let test: TestDatabase;
   let handle: DatabaseHandle;
   if (kind === 'pglite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'kefu-test-'));
+    const dataDir = scratchDir('kefu-test-');
     test = { url: '', dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
     handle = await openPgliteCopy(pgliteDirUnder(dataDir));
   } else {
@@ -54,7 +53,7 @@ export async function migratedDatabase(
 }
 
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kefu-test-'));
+  const dataDir = scratchDir('kefu-test-');
   if (kind === 'pglite') {
     await (await openPgliteCopy(pgliteDirUnder(dataDir))).close();
     return { url: '', dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };

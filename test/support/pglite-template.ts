@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectDatabase, type DatabaseHandle } from '../../src/db/connect.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
+import { scratchDir, scratchPath } from './scratch-dir.ts';
 
 /**
  * A migrated PGlite database to copy, so a test's database costs a directory copy instead of an
@@ -12,8 +12,8 @@ import { applyMigrations } from '../../src/db/migrate.ts';
  * loaded one, and files whose tests each take a database ran those one after another (the suite's
  * slowest files spent most of their time there). Reopening a directory is about a tenth of that.
  *
- * The template is shared by every test process of a run, and by later runs, under the temp
- * directory, named by what it is made of (the migrations and PGlite's version): a changed migration
+ * The template is shared by every test process of a run, and by later runs, under the scratch
+ * root (test/support/scratch-dir.ts), named by what it is made of (the migrations and PGlite's version): a changed migration
  * makes a new one. It is built in a private directory and renamed into place, so a process never
  * sees half of one; two processes that build at once both finish, and the first rename wins.
  */
@@ -45,7 +45,7 @@ export async function openPgliteCopy(dir: string): Promise<DatabaseHandle> {
 
 /** A migrated PGlite database in a temporary directory, removed when the handle closes. */
 export async function temporaryPglite(): Promise<DatabaseHandle> {
-  const dir = mkdtempSync(join(tmpdir(), 'kefu-pglite-'));
+  const dir = scratchDir('kefu-pglite-');
   const handle = await openPgliteCopy(join(dir, 'pglite'));
   return {
     ...handle,
@@ -57,9 +57,9 @@ export async function temporaryPglite(): Promise<DatabaseHandle> {
 }
 
 async function buildTemplateOnce(): Promise<string> {
-  const dir = join(tmpdir(), `kefu-pglite-template-${migratedTemplateKey()}`);
+  const dir = scratchPath(`kefu-pglite-template-${migratedTemplateKey()}`);
   if (existsSync(dir)) return dir;
-  const building = mkdtempSync(join(tmpdir(), 'kefu-pglite-building-'));
+  const building = scratchDir('kefu-pglite-building-');
   const handle = await connectDatabase({ pgliteDir: building });
   try {
     await applyMigrations(handle);
