@@ -10,7 +10,7 @@ import { idf as jiebaIdf } from '@node-rs/jieba/dict.js';
  */
 export class TermPrior {
   private constructor(
-    private readonly idfs: Map<string, number>,
+    private readonly idfs: ReadonlyMap<string, number>,
     private readonly unknownIdf: number,
     private readonly exponent: number,
   ) {}
@@ -20,16 +20,8 @@ export class TermPrior {
    * Words missing from the table are rare ones (product names, our dictionary's additions).
    */
   static fromJiebaIdf(exponent = 1): TermPrior {
-    const idfs = new Map<string, number>();
-    let max = 0;
-    for (const line of Buffer.from(jiebaIdf).toString('utf8').split('\n')) {
-      const space = line.indexOf(' ');
-      if (space <= 0) continue;
-      const value = Number(line.slice(space + 1));
-      idfs.set(line.slice(0, space), value);
-      if (value > max) max = value;
-    }
-    return new TermPrior(idfs, max, exponent);
+    jiebaTable ??= parseIdfTable(Buffer.from(jiebaIdf).toString('utf8'));
+    return new TermPrior(jiebaTable.idfs, jiebaTable.max, exponent);
   }
 
   /** Whether the text is a word of general Chinese (in jieba's table): a typo usually is not. */
@@ -45,3 +37,22 @@ export class TermPrior {
 }
 
 const TYPICAL_CONTENT_WORD_IDF = 10;
+
+/**
+ * The table is parsed once per process and never changed: every brain build (each knowledge-base
+ * reload, each saved vocabulary) used to parse its 270,000 lines again, 150–280 ms of CPU.
+ */
+let jiebaTable: { idfs: ReadonlyMap<string, number>; max: number } | undefined;
+
+function parseIdfTable(text: string): { idfs: Map<string, number>; max: number } {
+  const idfs = new Map<string, number>();
+  let max = 0;
+  for (const line of text.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space <= 0) continue;
+    const value = Number(line.slice(space + 1));
+    idfs.set(line.slice(0, space), value);
+    if (value > max) max = value;
+  }
+  return { idfs, max };
+}

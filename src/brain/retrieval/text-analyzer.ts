@@ -1,9 +1,9 @@
-import { Jieba } from '@node-rs/jieba';
-import { dict as defaultDictionary } from '@node-rs/jieba/dict.js';
+import type { Jieba } from '@node-rs/jieba';
 import { ConceptMatcher } from './concept-matcher.ts';
 import { foldCharacters } from './fold-characters.ts';
-import { DEFAULT_WORD_FREQUENCY, type Lexicon } from './lexicon.ts';
+import type { Lexicon } from './lexicon.ts';
 import { PinyinTerms } from './pinyin-terms.ts';
+import { segmenterFor } from './segmenter.ts';
 
 /**
  * Terms of one text for the four lexical channels. Each channel forgives a different mistake:
@@ -66,12 +66,7 @@ export class TextAnalyzer {
   ) {}
 
   static create(lexicon: Lexicon, options: TextAnalyzerOptions = {}): TextAnalyzer {
-    const jieba = Jieba.withDict(defaultDictionary);
-    if (lexicon.dictionary.length > 0) jieba.loadDict(Buffer.from(lexicon.dictionary.join('\n'), 'utf8'));
-    // A synonym can only be rewritten if jieba keeps it as one token; teach it the ones it splits,
-    // and leave the frequency of words it already knows alone.
-    const split = [...lexicon.synonyms.keys()].filter((word) => [...word].length > 1 && jieba.cut(word, false).length > 1);
-    if (split.length > 0) jieba.loadDict(Buffer.from(split.map((w) => `${w} ${DEFAULT_WORD_FREQUENCY}`).join('\n'), 'utf8'));
+    const jieba = segmenterFor(lexicon);
     const readings = new PinyinTerms();
     const pinyin = (options.pinyin ?? true) ? readings : undefined;
     return new TextAnalyzer(jieba, lexicon, pinyin, readings, new ConceptMatcher(lexicon.concepts));
