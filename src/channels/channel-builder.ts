@@ -42,9 +42,11 @@ export interface BuiltChannel {
   channel: Channel;
   /** Queues of its own, shown on the admin queue board. */
   queues?: Queue[];
-  /** Background work the worker roles run (syncs, sweeps); returns its stop. */
-  startBackgroundWork?(): () => Promise<void> | void;
+  /** Background work the worker roles run (syncs, sweeps); returns its stop, once started. */
+  startBackgroundWork?(): BackgroundStop | Promise<BackgroundStop>;
 }
+
+type BackgroundStop = () => Promise<void> | void;
 
 /** How a channel starts from its accounts (never empty) and its own environment variables. */
 export interface ChannelBuilder<Account, Env> {

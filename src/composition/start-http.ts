@@ -123,7 +123,7 @@ export async function startHttp(
     );
   }
   const app = createHttpApp({
-    extraMiddleware: role !== 'worker' && admin ? queueBoard(queues, admin) : [],
+    extraMiddleware: role !== 'worker' && admin ? await queueBoard(queues, admin) : [],
     logger,
     metrics: infra.metrics,
     ...(config.metrics.onMainPort && { metricsRoute: { token: config.metrics.token } }),

@@ -94,6 +94,6 @@ export async function startWorkers(
   await worker.waitUntilReady();
   stops.add(startRoundRobinSweep(assignment.roundRobin, ROUND_ROBIN_SWEEP_MS));
   stops.add(startRecoverySweep(db, queue, logger, 15_000, env.COALESCE_WINDOW_MS + 30_000));
-  for (const { startBackgroundWork } of built) if (startBackgroundWork) stops.add(startBackgroundWork());
+  for (const { startBackgroundWork } of built) if (startBackgroundWork) stops.add(await startBackgroundWork());
   return { worker, ...(knowledge && { knowledge }) };
 }

@@ -1,4 +1,3 @@
-import { decryptFile } from '@wecom/aibot-node-sdk';
 import { MediaUnavailableError } from '../../errors.ts';
 import { HttpTransportError, requestBytes } from '../../lib/http-json.ts';
 
@@ -45,6 +44,8 @@ export async function downloadAibotMedia(mediaId: string, accountKey: string | u
     if (err instanceof HttpTransportError) throw new MediaUnavailableError(`http:${err.status ?? 'network'}`, err.message);
     throw err;
   }
+  // Loaded on the first file, not with the channel: most processes never open one.
+  const { decryptFile } = await import('@wecom/aibot-node-sdk');
   try {
     return { contentType: 'application/octet-stream', bytes: decryptFile(file.bytes, key) };
   } catch {

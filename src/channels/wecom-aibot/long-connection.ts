@@ -1,4 +1,4 @@
-import { WSClient, type WsFrame } from '@wecom/aibot-node-sdk';
+import type { WSClient, WsFrame } from '@wecom/aibot-node-sdk';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../observability/logger.ts';
 import type { Metrics } from '../../observability/metrics.ts';
@@ -21,6 +21,8 @@ export interface LongConnectionDeps {
   lease: { ttlMs: number; pollMs: number };
   /** Heartbeat (ping) interval of the SDK; WeCom closes a silent connection. */
   heartbeatMs: number;
+  /** The SDK's client class, loaded by the caller only when a bot holds a long connection. */
+  WSClient: typeof WSClient;
 }
 
 /**
@@ -86,7 +88,7 @@ export function holdLongConnection(deps: LongConnectionDeps): () => Promise<void
 
   const start = (fence: number) => {
     log.info({ fence }, 'holding the AI bot connection');
-    const client = new WSClient({
+    const client = new deps.WSClient({
       botId: account.botId!,
       secret: account.secret!,
       wsUrl: account.wsUrl,
