@@ -25,6 +25,8 @@ export interface VocabularyOptions {
   fillerWords?: Iterable<string>;
   /** Toneless, folded syllables of a Han word, one per character (TextAnalyzer.reading). */
   readingOf: (word: string) => string[];
+  /** Every token of a text as jieba cuts it, stopwords included (TextAnalyzer.cut). */
+  cut: (text: string) => string[];
 }
 
 export class KnowledgeVocabulary {
@@ -38,6 +40,8 @@ export class KnowledgeVocabulary {
     /** Whether a string is a word of general Chinese (jieba's dictionary); typos are not. */
     private readonly isGeneralWord: (text: string) => boolean,
     private readonly readingOf: (word: string) => string[],
+    private readonly cut: (text: string) => string[],
+    private readonly fillerWords: ReadonlySet<string>,
   ) {}
 
   /** `units`: the words of each indexed unit, as the analyzer gives them (see KnowledgeVocabularyBuilder). */
@@ -57,7 +61,8 @@ export class KnowledgeVocabulary {
     spans: ReadonlyMap<string, number>,
     options: VocabularyOptions,
   ): KnowledgeVocabulary {
-    const { isGeneralWord, fillerWords = [], readingOf } = options;
+    const { isGeneralWord, readingOf, cut } = options;
+    const fillerWords = new Set(options.fillerWords);
     const readings = new Map<string, { word: string; uses: number }>();
     for (const [word, uses] of [...[...fillerWords].map((word) => [word, 0] as const), ...words]) {
       const length = [...word].length;
@@ -77,7 +82,7 @@ export class KnowledgeVocabulary {
       if ((spanReadings.get(key)?.uses ?? -1) < uses) spanReadings.set(key, { word: span, uses });
     }
     const plain = (map: Map<string, { word: string }>) => new Map([...map].map(([key, { word }]) => [key, word]));
-    return new KnowledgeVocabulary(words, plain(readings), plain(spanReadings), isGeneralWord, readingOf);
+    return new KnowledgeVocabulary(words, plain(readings), plain(spanReadings), isGeneralWord, readingOf, cut, fillerWords);
   }
 
   get size(): number {
@@ -148,18 +153,41 @@ export class KnowledgeVocabulary {
   /**
    * A stretch of Han text that is no word of general Chinese nor of the documents, but sounds like
    * a word of the documents, is taken for that word (发漂 → 发票). Real words are never rewritten:
-   * 时间 stays 时间 even where the documents say 实践.
+   * 时间 stays 时间 even where the documents say 实践. Nor is part of one: the stretch must be
+   * characters jieba found no word in, which is what a misspelled word falls apart into (发|漂),
+   * or a token of jieba's that is no word of general Chinese (拉圾, a misspelling its dictionary
+   * keeps); a stretch across a word's edge reads like something far too often (退货的 → 退 获得,
+   * 可以寄 → 可 以及, 租户交 → 租 呼叫). A stretch of filler words alone (想在) is no misspelled
+   * word either, whatever it reads like (现在).
    */
   private fixHomophones(text: string): string {
     const chars = [...text];
     if (chars.length < 2) return text;
     const syllables = this.readingOf(text);
     if (syllables.length !== chars.length) return text;
+    // A stretch is a candidate when it starts and ends where jieba's tokens do and every token in it
+    // is a lone character or no word at all (拉圾, which jieba's dictionary keeps as a misspelling).
+    const loose: boolean[] = [];
+    const starts = new Set<number>([chars.length]);
+    for (const token of this.cut(text)) {
+      const length = [...token].length;
+      starts.add(loose.length);
+      const isWord = length > 1 && (this.words.has(token) || this.isGeneralWord(token));
+      for (let i = 0; i < length; i++) loose.push(!isWord);
+    }
     let out = '';
     for (let at = 0; at < chars.length; ) {
       const match = this.longestReading(syllables, at, 2, (length) => {
-        const written = chars.slice(at, at + length).join('');
-        return !this.words.has(written) && !this.isGeneralWord(written);
+        const stretch = chars.slice(at, at + length);
+        const written = stretch.join('');
+        return (
+          starts.has(at) &&
+          starts.has(at + length) &&
+          loose.slice(at, at + length).every(Boolean) &&
+          stretch.some((char) => !this.fillerWords.has(char)) &&
+          !this.words.has(written) &&
+          !this.isGeneralWord(written)
+        );
       });
       if (match === undefined) {
         out += chars[at]!;

@@ -127,6 +127,7 @@ export class LexicalIndex implements Retriever {
         // Bound, not an arrow: an arrow made here would keep this function's whole scope (the
         // builders' arrays, tens of megabytes) alive as long as the index.
         readingOf: analyzer.reading.bind(analyzer),
+        cut: analyzer.cut.bind(analyzer),
       }),
       settings,
     );

@@ -109,7 +109,8 @@ export class TextAnalyzer {
     return this.cut(normalized).filter((token) => this.termsOf(token) !== null);
   }
 
-  private cut(normalized: string): string[] {
+  /** Every token of a normalized text as jieba cuts it, stopwords and spaces included. */
+  cut(normalized: string): string[] {
     // HMM off: an unknown or misspelled word falls apart into single characters, which the
     // n-gram channels can still match, instead of being glued into a made-up word that cannot.
     return normalized === '' ? [] : this.jieba.cut(normalized, false);
