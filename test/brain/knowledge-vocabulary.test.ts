@@ -121,6 +121,32 @@ test("a homophone is never read across a word's edge, nor out of filler words al
   t.is(vocabulary.correct('拉圾'), '垃圾', 'a token that is no word of general Chinese is read too');
 });
 
+test('a word the knowledge base never uses counts in its domain by a share of the characters its words use', (t) => {
+  const vocabulary = KnowledgeVocabulary.build([['车位', '月卡']], {
+    isGeneralWord: () => true,
+    readingOf: (word) => testAnalyzer().reading(word),
+    cut: (text) => testAnalyzer().cut(text),
+  });
+  const near = (actual: number, expected: number) => t.true(Math.abs(actual - expected) < 1e-12, `${actual} ≠ ${expected}`);
+  near(
+    vocabulary.coverage(['车库'], () => 1),
+    0,
+  );
+  // 车 of 车库 is a character of 车位; 库 is none of its words': half the word, at 0.7.
+  near(
+    vocabulary.coverage(['车库'], () => 1, 0.7),
+    0.35,
+  );
+  near(
+    vocabulary.coverage(['车位', '车库'], () => 1, 0.7),
+    (1 + 0.35) / 2,
+  );
+  near(
+    vocabulary.coverage(['机票'], () => 1, 0.7),
+    0,
+  );
+});
+
 test('radicals from PDF text extraction are read as the ideographs they stand for', async (t) => {
   // ⻋ U+2ECB (CJK Radicals Supplement) is 车; ⼝ U+2F1D (Kangxi Radicals) is 口.
   t.is(foldRadicals('停\u2ECB场入\u2F1D在哪'), '停车场入口在哪');

@@ -13,7 +13,8 @@ const MAX_WORD_SYLLABLES = 4;
  * sounds. Nothing here is a shipped list, so a clinic's 社保卡 is as much in its domain as a
  * store's 运费 is in the store's.
  * - `coverage`: how much of a question's informative weight falls on words the knowledge base
- *   uses. A question that shares little of its vocabulary is probably about another business.
+ *   uses, or, in part, on characters its words use. A question that shares little of its
+ *   vocabulary is probably about another business.
  * - `correct`: typo candidates from the documents' words: a run of pinyin typed for want of an
  *   input method (duojiu fahuo) and a homophone that is no Chinese word at all (发漂) are rewritten
  *   to the knowledge base's word that sounds the same (多久 发货, 发票).
@@ -33,6 +34,8 @@ export class KnowledgeVocabulary {
   private constructor(
     /** Word → number of units (keys, passages) that use it. */
     private readonly words: ReadonlyMap<string, number>,
+    /** The Han characters of those words. */
+    private readonly characters: ReadonlySet<string>,
     /** Toneless, folded syllables of a Han word of the documents, space-joined → that word. */
     private readonly readings: ReadonlyMap<string, string>,
     /** The same for two one-character words that stand side by side in the documents (洗 | 牙). */
@@ -82,7 +85,9 @@ export class KnowledgeVocabulary {
       if ((spanReadings.get(key)?.uses ?? -1) < uses) spanReadings.set(key, { word: span, uses });
     }
     const plain = (map: Map<string, { word: string }>) => new Map([...map].map(([key, { word }]) => [key, word]));
-    return new KnowledgeVocabulary(words, plain(readings), plain(spanReadings), isGeneralWord, readingOf, cut, fillerWords);
+    const characters = new Set<string>();
+    for (const word of words.keys()) if (HAN_WORD.test(word)) for (const char of word) characters.add(char);
+    return new KnowledgeVocabulary(words, characters, plain(readings), plain(spanReadings), isGeneralWord, readingOf, cut, fillerWords);
   }
 
   get size(): number {
@@ -95,17 +100,24 @@ export class KnowledgeVocabulary {
 
   /**
    * Share (0..1) of the words' informative weight (`weight`, e.g. general-Chinese IDF) carried by
-   * words the knowledge base uses; 1 for a text with no words.
+   * words the knowledge base uses; 1 for a text with no words. A Han word it does not use counts
+   * `characterCredit` (0..1) of its weight times the share of its characters that its words use.
    */
-  coverage(words: readonly string[], weight: TermWeight): number {
+  coverage(words: readonly string[], weight: TermWeight, characterCredit = 0): number {
     let total = 0;
     let known = 0;
     for (const word of new Set(words)) {
       const w = weight(word);
       total += w;
       if (this.words.has(word)) known += w;
+      else if (characterCredit > 0 && HAN_WORD.test(word)) known += w * characterCredit * this.characterShare(word);
     }
     return total === 0 ? 1 : known / total;
+  }
+
+  private characterShare(word: string): number {
+    const chars = [...word];
+    return chars.filter((char) => this.characters.has(char)).length / chars.length;
   }
 
   /** The normalized text (TextAnalyzer.normalize) with pinyin runs and homophone typos rewritten. */
