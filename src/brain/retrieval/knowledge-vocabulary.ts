@@ -179,27 +179,27 @@ export class KnowledgeVocabulary {
     if (syllables.length !== chars.length) return text;
     // A stretch is a candidate when it starts and ends where jieba's tokens do and every token in it
     // is a lone character or no word at all (拉圾, which jieba's dictionary keeps as a misspelling).
-    const loose: boolean[] = [];
-    const starts = new Set<number>([chars.length]);
-    for (const token of this.cut(text)) {
-      const length = [...token].length;
-      starts.add(loose.length);
-      const isWord = length > 1 && (this.words.has(token) || this.isGeneralWord(token));
-      for (let i = 0; i < length; i++) loose.push(!isWord);
-    }
+    // Cut only once some stretch reads like a word of the documents: most questions have none.
+    let tokens: { loose: boolean[]; starts: Set<number> } | undefined;
+    const tokensOf = () => {
+      if (tokens) return tokens;
+      tokens = { loose: [], starts: new Set([chars.length]) };
+      for (const token of this.cut(text)) {
+        const length = [...token].length;
+        tokens.starts.add(tokens.loose.length);
+        const isWord = length > 1 && (this.words.has(token) || this.isGeneralWord(token));
+        for (let i = 0; i < length; i++) tokens.loose.push(!isWord);
+      }
+      return tokens;
+    };
     let out = '';
     for (let at = 0; at < chars.length; ) {
       const match = this.longestReading(syllables, at, 2, (length) => {
         const stretch = chars.slice(at, at + length);
         const written = stretch.join('');
-        return (
-          starts.has(at) &&
-          starts.has(at + length) &&
-          loose.slice(at, at + length).every(Boolean) &&
-          stretch.some((char) => !this.fillerWords.has(char)) &&
-          !this.words.has(written) &&
-          !this.isGeneralWord(written)
-        );
+        if (this.words.has(written) || this.isGeneralWord(written) || stretch.every((char) => this.fillerWords.has(char))) return false;
+        const { loose, starts } = tokensOf();
+        return starts.has(at) && starts.has(at + length) && loose.slice(at, at + length).every(Boolean);
       });
       if (match === undefined) {
         out += chars[at]!;
