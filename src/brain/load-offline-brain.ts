@@ -15,7 +15,12 @@ import { TextAnalyzer } from './retrieval/text-analyzer.ts';
 import type { IndexedChunk } from './retrieval/types.ts';
 import { SmallTalk } from './smalltalk/small-talk.ts';
 
-const channelWeights = z.object({ words: z.number().min(0), charGrams: z.number().min(0), pinyinGrams: z.number().min(0) });
+const channelWeights = z.object({
+  words: z.number().min(0),
+  charGrams: z.number().min(0),
+  chars: z.number().min(0).optional(),
+  pinyinGrams: z.number().min(0),
+});
 const retrievalSettingsSchema = z.object({
   threshold: z.number().min(0),
   pinyin: z.boolean().default(true),
@@ -30,6 +35,7 @@ const retrievalSettingsSchema = z.object({
       unknownTermWeight: z.number().min(0).max(1).optional(),
       outOfDomainFactor: z.number().min(0).max(1).optional(),
       inDomainCoverage: z.number().gt(0).max(1).optional(),
+      characterCredit: z.number().min(0).max(1).optional(),
     })
     .default({}),
 });

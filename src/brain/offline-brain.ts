@@ -85,8 +85,11 @@ export class OfflineBrain implements Brain {
         decision.indexes.map((i) => candidates[i]!),
         match.question,
       );
-    // Weak entries are never offered: 「茶壶多少钱」 is not asked back as 「运费怎么收？」.
-    const missing = decision.weak ? candidates[0]!.coverage.missing : [];
+    // Weak entries are never offered: 「茶壶多少钱」 is not asked back as 「运费怎么收？」. The bot names
+    // what it knows nothing of only when that entry came close; one that shares a character or two
+    // with the question (讲个笑话 and 电话) is no reading of it, and the question is plainly out of scope.
+    const best = candidates[0];
+    const missing = decision.weak && best!.score >= this.options.clarify.minScore ? best!.coverage.missing : [];
     return this.decline(
       conversation,
       candidates.filter((hit) => !hit.weak),

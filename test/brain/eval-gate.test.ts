@@ -18,11 +18,23 @@ import { evalRun } from './support/eval-fixtures.ts';
 // wrongly that it declined before (school 5 → 6). These are the figures measured on dev then.
 // Merged with the entity check and question-backs, the store's dev hit@1 is 137 (two of its
 // questions are now asked back, the right entry among the choices) and its wrong answers 12.
+// Homophone typos read only where jieba found no word (issue #14): the store's hit@1 137 → 141 and
+// wrong answers 12 → 10, dental's hit@1 36 → 37, property's 33 → 34 (floors one question under).
+// Property's out-of-scope 13 → 12 and wrong 1 → 2 is one question, 「推荐一个搬家公司」: it was declined only
+// because 推荐 was misread as 推 + 建议, a word that knowledge base lacks; read as written it shares
+// 搬家 with the moving entry and is answered. The floor had been held by that bug, not earned.
+// Characters one by one over whole FAQ entries, and a word's characters as part evidence of the
+// domain (threshold unchanged): hit@1 dental 37 → 45, property 34 → 35, school 29 → 32, the store's
+// 141 held and its out-of-scope 29 → 30; wrong answers dental 2 → 3 and property 2 → 3, each a
+// question declined before whose right entry ranks second (下周六想过来看下牙齿 要提前约吗 gets the
+// opening hours, 这个季度的管理费去哪里交 the water bill): eight more right answers for one wrong
+// one in dental, one for one in property. Their wrong-answer floors follow the measurement; hit@1
+// floors are one question under.
 const DEV_FLOORS: Record<string, { hitAt1: number; outOfScopeRecall: number; wrongAnswerRate: number }> = {
-  dental: { hitAt1: 36 / 53, outOfScopeRecall: 13 / 13, wrongAnswerRate: 2 / 66 },
-  property: { hitAt1: 33 / 56, outOfScopeRecall: 13 / 13, wrongAnswerRate: 1 / 69 },
-  school: { hitAt1: 29 / 53, outOfScopeRecall: 12 / 13, wrongAnswerRate: 6 / 66 },
-  store: { hitAt1: 137 / 155, outOfScopeRecall: 29 / 32, wrongAnswerRate: 12 / 187 },
+  dental: { hitAt1: 44 / 53, outOfScopeRecall: 13 / 13, wrongAnswerRate: 3 / 66 },
+  property: { hitAt1: 34 / 56, outOfScopeRecall: 12 / 13, wrongAnswerRate: 3 / 69 },
+  school: { hitAt1: 31 / 53, outOfScopeRecall: 12 / 13, wrongAnswerRate: 6 / 66 },
+  store: { hitAt1: 140 / 155, outOfScopeRecall: 30 / 32, wrongAnswerRate: 10 / 187 },
 };
 
 test('every domain has a dev floor', async (t) => {

@@ -90,9 +90,61 @@ test('a homophone that is no Chinese word is taken for the word of the knowledge
   const vocabulary = KnowledgeVocabulary.build(units, {
     isGeneralWord: (text) => generalWords.has(text),
     readingOf: (word) => testAnalyzer().reading(word),
+    cut: (text) => testAnalyzer().cut(text),
   });
   t.is(vocabulary.correct('发漂 怎么开'), '发票 怎么开');
   t.is(vocabulary.correct('时间'), '时间');
+});
+
+test("a homophone is never read across a word's edge, nor out of filler words alone", (t) => {
+  const analyzer = testAnalyzer();
+  const vocabulary = KnowledgeVocabulary.build(
+    [
+      ['退货', '运费'],
+      ['获得', '积分'],
+      ['现在', '营业'],
+      ['垃圾', '投放'],
+    ],
+    {
+      isGeneralWord: (text) => ['退货', '运费', '获得', '积分', '现在', '营业', '东西', '垃圾', '投放'].includes(text),
+      fillerWords: ['的', '想', '在'],
+      readingOf: (word) => analyzer.reading(word),
+      cut: (text) => analyzer.cut(text),
+    },
+  );
+  // 货的 reads like 获得, but 货 is part of 退货: jieba found a word there, so nothing is misspelled.
+  t.is(vocabulary.correct('退货的东西'), '退货的东西');
+  // 想在 reads like 现在, but both are filler words on their own.
+  t.is(vocabulary.correct('想在'), '想在');
+  t.is(vocabulary.correct('退获的运费'), '退货 的运费', 'a misspelled word falls apart into characters, and is read');
+  t.deepEqual(analyzer.cut('拉圾'), ['拉圾'], "jieba's dictionary keeps this misspelling as a token");
+  t.is(vocabulary.correct('拉圾'), '垃圾', 'a token that is no word of general Chinese is read too');
+});
+
+test('a word the knowledge base never uses counts in its domain by a share of the characters its words use', (t) => {
+  const vocabulary = KnowledgeVocabulary.build([['车位', '月卡']], {
+    isGeneralWord: () => true,
+    readingOf: (word) => testAnalyzer().reading(word),
+    cut: (text) => testAnalyzer().cut(text),
+  });
+  const near = (actual: number, expected: number) => t.true(Math.abs(actual - expected) < 1e-12, `${actual} ≠ ${expected}`);
+  near(
+    vocabulary.coverage(['车库'], () => 1),
+    0,
+  );
+  // 车 of 车库 is a character of 车位; 库 is none of its words': half the word, at 0.7.
+  near(
+    vocabulary.coverage(['车库'], () => 1, 0.7),
+    0.35,
+  );
+  near(
+    vocabulary.coverage(['车位', '车库'], () => 1, 0.7),
+    (1 + 0.35) / 2,
+  );
+  near(
+    vocabulary.coverage(['机票'], () => 1, 0.7),
+    0,
+  );
 });
 
 test('radicals from PDF text extraction are read as the ideographs they stand for', async (t) => {

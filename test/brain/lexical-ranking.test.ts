@@ -48,3 +48,21 @@ test('passages and FAQ entries are searched together', (t) => {
   const index = LexicalIndex.build([...faq, passage('manual', '电热水壶除垢：加入柠檬酸煮沸后静置半小时。')], analyzer);
   t.is(index.search('热水壶怎么除垢', 1)[0]?.chunkId, 'manual');
 });
+
+test('a colloquial word counts by the characters it shares with an entry, over whole entries only', (t) => {
+  const clinic = [
+    faqEntry('bleeding', ['拔牙后出血怎么办'], '咬紧棉球半小时。'),
+    faqEntry('eating', ['拔牙后能吃东西吗'], '两小时后可以吃温凉的东西。'),
+  ];
+  const channels = { words: 0.5, charGrams: 0.3, pinyinGrams: 0.2 };
+  const withCharacters = LexicalIndex.build(clinic, analyzer, { channelWeights: { ...channels, chars: 0.2 } });
+  // 渗血 shares no word, bigram or syllable pair with 出血, only the character 血.
+  t.is(withCharacters.search('拔完牙一直渗血', 2)[0]?.chunkId, 'bleeding');
+  t.deepEqual(LexicalIndex.build(clinic, analyzer, { channelWeights: channels }).search('拔完牙一直渗血', 2), []);
+  // An entry's keys alone (entryWeight 0) are not indexed by character: they score nothing.
+  const keysOnly = LexicalIndex.build(clinic, analyzer, { channelWeights: { ...channels, chars: 0.2 }, entryWeight: 0 });
+  t.deepEqual(
+    keysOnly.search('拔完牙一直渗血', 2).map((hit) => hit.score),
+    [0, 0],
+  );
+});

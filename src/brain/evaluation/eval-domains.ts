@@ -28,24 +28,31 @@ export interface EvalDomain {
   /** The business's own lexicon directory, ready to open; most domains have none. */
   vocabularyDir?: string;
   dev: EvalItem[];
+  /** Empty when the domains were loaded without it (`npm run eval -- --dev`): the file is not read. */
   heldOut: EvalItem[];
 }
 
-/** The domains under `root`, one folder each (domain.json, dev.jsonl, heldout.jsonl), by name. */
-export async function loadEvalDomains(root = EVAL_DOMAINS_DIR): Promise<EvalDomain[]> {
+/**
+ * The domains under `root`, one folder each (domain.json, dev.jsonl, heldout.jsonl), by name.
+ * `heldOut: false` leaves the held-out files unread, for whoever tunes and must not see them.
+ */
+export async function loadEvalDomains(root = EVAL_DOMAINS_DIR, options: { heldOut?: boolean } = {}): Promise<EvalDomain[]> {
   const folders = (await readdir(root, { withFileTypes: true }))
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
-  return Promise.all(folders.map((name) => loadEvalDomain(root, name)));
+  return Promise.all(folders.map((name) => loadEvalDomain(root, name, options.heldOut ?? true)));
 }
 
-async function loadEvalDomain(root: string, name: string): Promise<EvalDomain> {
+async function loadEvalDomain(root: string, name: string, withHeldOut: boolean): Promise<EvalDomain> {
   const dir = join(root, name);
   const path = join(dir, 'domain.json');
   const parsed = domainFileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
   if (!parsed.success) throw new ConfigError(`${path}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-  const [dev, heldOut] = await Promise.all([loadEvalSet(join(dir, 'dev.jsonl')), loadEvalSet(join(dir, 'heldout.jsonl'))]);
+  const [dev, heldOut] = await Promise.all([
+    loadEvalSet(join(dir, 'dev.jsonl')),
+    withHeldOut ? loadEvalSet(join(dir, 'heldout.jsonl')) : Promise.resolve([]),
+  ]);
   return {
     name,
     description: parsed.data.description,

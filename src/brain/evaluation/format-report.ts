@@ -9,12 +9,17 @@ const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
  * The eval report as printed by `npm run eval`: per domain and averaged over the domains, the
  * headline metrics of the held-out and dev parts side by side (targets judged on held-out), and
  * the threshold sweep on dev — the only part a threshold may be chosen on. Held-out questions are
- * never printed, so nobody tunes on them by reading them.
+ * never printed, so nobody tunes on them by reading them; a dev-only run has no held-out column.
  */
 export function formatReport(run: EvalRun, options: { misses?: boolean } = {}): string {
-  const lines = [`threshold ${run.threshold}; targets are judged on each domain's held-out part, which nobody tunes on`];
-  for (const domain of run.domains) lines.push('', ...metricTable(domain.domain, domain.heldOut.metrics, domain.dev.metrics));
-  lines.push('', ...metricTable(`average of ${run.domains.length} domains`, run.average.heldOut, run.average.dev));
+  const devOnly = run.average.heldOut === undefined;
+  const lines = [
+    devOnly
+      ? `threshold ${run.threshold}; dev parts only (held-out not computed); the targets are judged on held-out`
+      : `threshold ${run.threshold}; targets are judged on each domain's held-out part, which nobody tunes on`,
+  ];
+  for (const domain of run.domains) lines.push('', ...metricTable(domain.domain, domain.dev.metrics, domain.heldOut?.metrics));
+  lines.push('', ...metricTable(`average of ${run.domains.length} domains`, run.average.dev, run.average.heldOut));
   lines.push(
     '',
     'threshold sweep on dev (domain average)  hit@1  oos recall  wrong answers  handoffs  asked back',
@@ -27,16 +32,19 @@ export function formatReport(run: EvalRun, options: { misses?: boolean } = {}): 
   return lines.join('\n');
 }
 
-function metricTable(title: string, heldOut: EvalMetrics, dev: EvalMetrics): string[] {
-  const row = (label: string, value: (m: EvalMetrics) => string, target = '') =>
-    `${label.padEnd(40)}${value(heldOut).padStart(10)}${value(dev).padStart(10)}${target}`;
+/** One domain's (or the average's) metrics: held-out then dev, or dev alone; targets marked on held-out. */
+function metricTable(title: string, dev: EvalMetrics, heldOut?: EvalMetrics): string[] {
+  const parts = heldOut ? [heldOut, dev] : [dev];
+  const target = (limit: string, met: (m: EvalMetrics) => boolean) => (heldOut ? `   target ${limit}  ${mark(met(heldOut))}` : '');
+  const row = (label: string, value: (m: EvalMetrics) => string, targetText = '') =>
+    `${label.padEnd(40)}${parts.map((m) => value(m).padStart(10)).join('')}${targetText}`;
   return [
-    `${title.padEnd(40)}${'held-out'.padStart(10)}${'dev'.padStart(10)}`,
+    `${title.padEnd(40)}${(heldOut ? ['held-out', 'dev'] : ['dev']).map((h) => h.padStart(10)).join('')}`,
     row('questions in scope / out of scope', (m) => `${m.inScope}/${m.outOfScope}`),
     row(
       'hit@1 (answered with the right entry)',
       (m) => percent(m.hitAt1),
-      `   target ≥ ${percent(TARGETS.hitAt1)}  ${mark(heldOut.hitAt1 >= TARGETS.hitAt1)}`,
+      target(`≥ ${percent(TARGETS.hitAt1)}`, (m) => m.hitAt1 >= TARGETS.hitAt1),
     ),
     row('hit@3 (ranked, threshold aside)', (m) => percent(m.hitAt3)),
     row('MRR', (m) => m.mrr.toFixed(3)),
@@ -44,7 +52,7 @@ function metricTable(title: string, heldOut: EvalMetrics, dev: EvalMetrics): str
     row(
       'out-of-scope recall (declined)',
       (m) => percent(m.outOfScopeRecall),
-      `   target ≥ ${percent(TARGETS.outOfScopeRecall)}  ${mark(heldOut.outOfScopeRecall >= TARGETS.outOfScopeRecall)}`,
+      target(`≥ ${percent(TARGETS.outOfScopeRecall)}`, (m) => m.outOfScopeRecall >= TARGETS.outOfScopeRecall),
     ),
     row('handoff rate (of all questions)', (m) => percent(m.handoffRate)),
     row('asked back (of all questions)', (m) => percent(m.askRate)),
@@ -52,7 +60,7 @@ function metricTable(title: string, heldOut: EvalMetrics, dev: EvalMetrics): str
     row(
       'wrong answers (of all questions)',
       (m) => percent(m.wrongAnswerRate),
-      `   target ≤ ${percent(TARGETS.wrongAnswerRate)}  ${mark(heldOut.wrongAnswerRate <= TARGETS.wrongAnswerRate)}`,
+      target(`≤ ${percent(TARGETS.wrongAnswerRate)}`, (m) => m.wrongAnswerRate <= TARGETS.wrongAnswerRate),
     ),
   ];
 }

@@ -19,8 +19,8 @@ export interface DomainRun {
   domain: string;
   /** Tuning part: weights, lexicon and threshold are chosen by looking at it. */
   dev: EvalPart;
-  /** Held-out part: only measured; the targets are judged here. */
-  heldOut: EvalPart;
+  /** Held-out part: only measured; the targets are judged here. Absent in a dev-only run. */
+  heldOut?: EvalPart;
   /** Labels naming no entry of the knowledge base: a broken eval set, not a retrieval miss. */
   unknownLabels: string[];
 }
@@ -29,7 +29,7 @@ export interface EvalRun {
   threshold: number;
   domains: DomainRun[];
   /** Each metric averaged over the domains, every domain counting once whatever its size. */
-  average: { dev: EvalMetrics; heldOut: EvalMetrics; devSweep: EvalMetrics[] };
+  average: { dev: EvalMetrics; heldOut?: EvalMetrics; devSweep: EvalMetrics[] };
 }
 
 export interface EvalOptions {
@@ -37,6 +37,8 @@ export interface EvalOptions {
   configDir: string;
   /** Overrides retrieval.json's threshold. */
   threshold?: number;
+  /** Measure the dev parts only: the held-out questions are not looked up at all (tuning runs). */
+  devOnly?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function evaluateDomains(domains: readonly EvalDomain[], options: E
   const threshold = options.threshold ?? settings.threshold;
   const runs = domains.map((domain) => {
     const entries = new Set(indexes.get(domain.name)!.chunks.map((chunk) => chunk.questions?.[0] ?? chunk.id));
-    return runDomain(brain, domain, entries);
+    return runDomain(brain, domain, entries, options.devOnly ?? false);
   });
   const devSweep = runs[0]?.dev.sweep.map((_, i) => averageMetrics(runs.map((run) => run.dev.sweep[i]!))) ?? [];
   return {
@@ -61,7 +63,7 @@ export async function evaluateDomains(domains: readonly EvalDomain[], options: E
     domains: runs,
     average: {
       dev: averageMetrics(runs.map((run) => run.dev.metrics)),
-      heldOut: averageMetrics(runs.map((run) => run.heldOut.metrics)),
+      ...(!options.devOnly && { heldOut: averageMetrics(runs.map((run) => run.heldOut!.metrics)) }),
       devSweep,
     },
   };
@@ -71,7 +73,7 @@ export async function evaluateDomains(domains: readonly EvalDomain[], options: E
  * Looks every question of a domain up with the offline brain (the same small-talk stripping and
  * retrieval the service runs) and scores the result at the threshold and over a sweep.
  */
-function runDomain(brain: OfflineBrain, domain: EvalDomain, entries: ReadonlySet<string>): DomainRun {
+function runDomain(brain: OfflineBrain, domain: EvalDomain, entries: ReadonlySet<string>, devOnly: boolean): DomainRun {
   const rules = brain.decisionRules;
   const part = (items: EvalItem[]): EvalPart => {
     const lookups = items.map((item): RankedLookup => {
@@ -93,7 +95,7 @@ function runDomain(brain: OfflineBrain, domain: EvalDomain, entries: ReadonlySet
   return {
     domain: domain.name,
     dev: part(domain.dev),
-    heldOut: part(domain.heldOut),
+    ...(!devOnly && { heldOut: part(domain.heldOut) }),
     unknownLabels: [...new Set(labels.filter((label) => !entries.has(label)))],
   };
 }

@@ -33,6 +33,11 @@ export class Bm25Postings {
     private readonly termWeight: TermWeight,
   ) {}
 
+  /** Whether no unit has any term here: the field does not index this channel. */
+  get empty(): boolean {
+    return this.termIds.size === 0;
+  }
+
   termId(term: string): number | undefined {
     return this.termIds.get(term);
   }

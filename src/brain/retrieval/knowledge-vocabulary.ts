@@ -13,7 +13,8 @@ const MAX_WORD_SYLLABLES = 4;
  * sounds. Nothing here is a shipped list, so a clinic's 社保卡 is as much in its domain as a
  * store's 运费 is in the store's.
  * - `coverage`: how much of a question's informative weight falls on words the knowledge base
- *   uses. A question that shares little of its vocabulary is probably about another business.
+ *   uses, or, in part, on characters its words use. A question that shares little of its
+ *   vocabulary is probably about another business.
  * - `correct`: typo candidates from the documents' words: a run of pinyin typed for want of an
  *   input method (duojiu fahuo) and a homophone that is no Chinese word at all (发漂) are rewritten
  *   to the knowledge base's word that sounds the same (多久 发货, 发票).
@@ -25,12 +26,16 @@ export interface VocabularyOptions {
   fillerWords?: Iterable<string>;
   /** Toneless, folded syllables of a Han word, one per character (TextAnalyzer.reading). */
   readingOf: (word: string) => string[];
+  /** Every token of a text as jieba cuts it, stopwords included (TextAnalyzer.cut). */
+  cut: (text: string) => string[];
 }
 
 export class KnowledgeVocabulary {
   private constructor(
     /** Word → number of units (keys, passages) that use it. */
     private readonly words: ReadonlyMap<string, number>,
+    /** The Han characters of those words. */
+    private readonly characters: ReadonlySet<string>,
     /** Toneless, folded syllables of a Han word of the documents, space-joined → that word. */
     private readonly readings: ReadonlyMap<string, string>,
     /** The same for two one-character words that stand side by side in the documents (洗 | 牙). */
@@ -38,6 +43,8 @@ export class KnowledgeVocabulary {
     /** Whether a string is a word of general Chinese (jieba's dictionary); typos are not. */
     private readonly isGeneralWord: (text: string) => boolean,
     private readonly readingOf: (word: string) => string[],
+    private readonly cut: (text: string) => string[],
+    private readonly fillerWords: ReadonlySet<string>,
   ) {}
 
   /** `units`: the words of each indexed unit, as the analyzer gives them (see KnowledgeVocabularyBuilder). */
@@ -57,7 +64,8 @@ export class KnowledgeVocabulary {
     spans: ReadonlyMap<string, number>,
     options: VocabularyOptions,
   ): KnowledgeVocabulary {
-    const { isGeneralWord, fillerWords = [], readingOf } = options;
+    const { isGeneralWord, readingOf, cut } = options;
+    const fillerWords = new Set(options.fillerWords);
     const readings = new Map<string, { word: string; uses: number }>();
     for (const [word, uses] of [...[...fillerWords].map((word) => [word, 0] as const), ...words]) {
       const length = [...word].length;
@@ -77,7 +85,9 @@ export class KnowledgeVocabulary {
       if ((spanReadings.get(key)?.uses ?? -1) < uses) spanReadings.set(key, { word: span, uses });
     }
     const plain = (map: Map<string, { word: string }>) => new Map([...map].map(([key, { word }]) => [key, word]));
-    return new KnowledgeVocabulary(words, plain(readings), plain(spanReadings), isGeneralWord, readingOf);
+    const characters = new Set<string>();
+    for (const word of words.keys()) if (HAN_WORD.test(word)) for (const char of word) characters.add(char);
+    return new KnowledgeVocabulary(words, characters, plain(readings), plain(spanReadings), isGeneralWord, readingOf, cut, fillerWords);
   }
 
   get size(): number {
@@ -90,17 +100,24 @@ export class KnowledgeVocabulary {
 
   /**
    * Share (0..1) of the words' informative weight (`weight`, e.g. general-Chinese IDF) carried by
-   * words the knowledge base uses; 1 for a text with no words.
+   * words the knowledge base uses; 1 for a text with no words. A Han word it does not use counts
+   * `characterCredit` (0..1) of its weight times the share of its characters that its words use.
    */
-  coverage(words: readonly string[], weight: TermWeight): number {
+  coverage(words: readonly string[], weight: TermWeight, characterCredit = 0): number {
     let total = 0;
     let known = 0;
     for (const word of new Set(words)) {
       const w = weight(word);
       total += w;
       if (this.words.has(word)) known += w;
+      else if (characterCredit > 0 && HAN_WORD.test(word)) known += w * characterCredit * this.characterShare(word);
     }
     return total === 0 ? 1 : known / total;
+  }
+
+  private characterShare(word: string): number {
+    const chars = [...word];
+    return chars.filter((char) => this.characters.has(char)).length / chars.length;
   }
 
   /** The normalized text (TextAnalyzer.normalize) with pinyin runs and homophone typos rewritten. */
@@ -148,18 +165,41 @@ export class KnowledgeVocabulary {
   /**
    * A stretch of Han text that is no word of general Chinese nor of the documents, but sounds like
    * a word of the documents, is taken for that word (发漂 → 发票). Real words are never rewritten:
-   * 时间 stays 时间 even where the documents say 实践.
+   * 时间 stays 时间 even where the documents say 实践. Nor is part of one: the stretch must be
+   * characters jieba found no word in, which is what a misspelled word falls apart into (发|漂),
+   * or a token of jieba's that is no word of general Chinese (拉圾, a misspelling its dictionary
+   * keeps); a stretch across a word's edge reads like something far too often (退货的 → 退 获得,
+   * 可以寄 → 可 以及, 租户交 → 租 呼叫). A stretch of filler words alone (想在) is no misspelled
+   * word either, whatever it reads like (现在).
    */
   private fixHomophones(text: string): string {
     const chars = [...text];
     if (chars.length < 2) return text;
     const syllables = this.readingOf(text);
     if (syllables.length !== chars.length) return text;
+    // A stretch is a candidate when it starts and ends where jieba's tokens do and every token in it
+    // is a lone character or no word at all (拉圾, which jieba's dictionary keeps as a misspelling).
+    // Cut only once some stretch reads like a word of the documents: most questions have none.
+    let tokens: { loose: boolean[]; starts: Set<number> } | undefined;
+    const tokensOf = () => {
+      if (tokens) return tokens;
+      tokens = { loose: [], starts: new Set([chars.length]) };
+      for (const token of this.cut(text)) {
+        const length = [...token].length;
+        tokens.starts.add(tokens.loose.length);
+        const isWord = length > 1 && (this.words.has(token) || this.isGeneralWord(token));
+        for (let i = 0; i < length; i++) tokens.loose.push(!isWord);
+      }
+      return tokens;
+    };
     let out = '';
     for (let at = 0; at < chars.length; ) {
       const match = this.longestReading(syllables, at, 2, (length) => {
-        const written = chars.slice(at, at + length).join('');
-        return !this.words.has(written) && !this.isGeneralWord(written);
+        const stretch = chars.slice(at, at + length);
+        const written = stretch.join('');
+        if (this.words.has(written) || this.isGeneralWord(written) || stretch.every((char) => this.fillerWords.has(char))) return false;
+        const { loose, starts } = tokensOf();
+        return starts.has(at) && starts.has(at + length) && loose.slice(at, at + length).every(Boolean);
       });
       if (match === undefined) {
         out += chars[at]!;

@@ -3,10 +3,13 @@ import { type FieldUnits, TermCursor } from './term-cursor.ts';
 import type { AnalyzedText } from './text-analyzer.ts';
 
 export type Channel = keyof AnalyzedText;
-export const CHANNELS: readonly Channel[] = ['words', 'charGrams', 'pinyinGrams', 'concepts'];
+export const CHANNELS: readonly Channel[] = ['words', 'charGrams', 'chars', 'pinyinGrams', 'concepts'];
 
-/** The concept channel's weight usually comes with the concept lexicon, so it may be left out. */
-export type ChannelWeights = Record<Exclude<Channel, 'concepts'>, number> & { concepts?: number };
+/**
+ * The concept channel's weight usually comes with the concept lexicon, so it may be left out; a
+ * character channel left out is off.
+ */
+export type ChannelWeights = Record<Exclude<Channel, 'concepts' | 'chars'>, number> & { concepts?: number; chars?: number };
 
 export interface FieldScoring {
   /** Relative weight of each channel; they are normalized to sum 1. */
@@ -61,7 +64,8 @@ export class LexicalField implements FieldUnits {
    */
   cursors(query: AnalyzedText, share: number): TermCursor[] {
     const { channelWeights, unknownTermWeight, unitCoverage } = this.scoring;
-    const weightOf = (channel: Channel) => channelWeights[channel] ?? 0;
+    // A channel the field does not index (the character channel of FAQ keys) has no say in it.
+    const weightOf = (channel: Channel) => (this.postings[channel].empty ? 0 : (channelWeights[channel] ?? 0));
     const weightSum = CHANNELS.reduce((sum, c) => sum + weightOf(c), 0);
     const cursors: TermCursor[] = [];
     for (const channel of CHANNELS) {
@@ -90,15 +94,19 @@ export class LexicalFieldBuilder {
   private readonly builders: Record<Channel, Bm25PostingsBuilder> = {
     words: new Bm25PostingsBuilder(),
     charGrams: new Bm25PostingsBuilder(),
+    chars: new Bm25PostingsBuilder(),
     pinyinGrams: new Bm25PostingsBuilder(),
     concepts: new Bm25PostingsBuilder(),
   };
   private readonly unitChunk: number[] = [];
   private readonly unitWeight: number[] = [];
 
+  /** `channels`: the channels the field indexes; the others stay empty and have no say in its scores. */
+  constructor(private readonly channels: readonly Channel[] = CHANNELS) {}
+
   /** Adds a unit and returns its number; units come chunk by chunk, in the chunks' order. */
   add(chunk: number, weight: number, terms: AnalyzedText): number {
-    for (const channel of CHANNELS) this.builders[channel].add(terms[channel]);
+    for (const channel of this.channels) this.builders[channel].add(terms[channel]);
     this.unitChunk.push(chunk);
     this.unitWeight.push(weight);
     return this.unitChunk.length - 1;
@@ -110,6 +118,7 @@ export class LexicalFieldBuilder {
     const postings = {
       words: this.builders.words.build(bm25, wordWeight, unitCoverage),
       charGrams: this.builders.charGrams.build(bm25, undefined, unitCoverage),
+      chars: this.builders.chars.build(bm25, undefined, unitCoverage),
       pinyinGrams: this.builders.pinyinGrams.build(bm25, undefined, unitCoverage),
       concepts: this.builders.concepts.build(bm25, undefined, unitCoverage),
     };

@@ -1,6 +1,6 @@
 import { DEFAULT_BM25 } from './bm25-postings.ts';
 import { type KnowledgeVocabulary, KnowledgeVocabularyBuilder } from './knowledge-vocabulary.ts';
-import { LexicalFieldBuilder, type FieldScoring, type LexicalField } from './lexical-field.ts';
+import { CHANNELS, LexicalFieldBuilder, type FieldScoring, type LexicalField } from './lexical-field.ts';
 import { MaxScoreSearch, type ScoredChunk } from './max-score.ts';
 import type { TermCursor } from './term-cursor.ts';
 import { type AnalyzedText, TextAnalyzer } from './text-analyzer.ts';
@@ -26,6 +26,13 @@ export interface LexicalIndexOptions extends Partial<FieldScoring> {
    */
   outOfDomainFactor?: number;
   inDomainCoverage?: number;
+  /**
+   * 0..1: how much of a question's word the knowledge base never uses still counts as in its domain,
+   * for the share of the word's characters the knowledge base's words use. A colloquial word
+   * usually shares characters with the word the documents use (车库 / 车位, 渗血 / 出血, 小孩子 /
+   * 孩子); another business's topic less often (机票 and a clinic).
+   */
+  characterCredit?: number;
   /** Whether a string is a word of general Chinese; other strings may be typos of the KB's words. */
   isGeneralWord?: (text: string) => boolean;
 }
@@ -40,6 +47,7 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
   unitCoverage: 0.5,
   outOfDomainFactor: 1,
   inDomainCoverage: 0.5,
+  characterCredit: 0,
   // Every string a word: no homophone is taken for a typo unless the caller knows the language.
   isGeneralWord: () => true,
 };
@@ -71,7 +79,10 @@ export class LexicalIndex implements Retriever {
     private readonly entryWeight: number,
     /** The knowledge base's own words: its domain, and the typo candidates of a question. */
     readonly vocabulary: KnowledgeVocabulary,
-    private readonly domainSettings: Pick<Required<LexicalIndexOptions>, 'outOfDomainFactor' | 'inDomainCoverage' | 'wordWeight'>,
+    private readonly domainSettings: Pick<
+      Required<LexicalIndexOptions>,
+      'outOfDomainFactor' | 'inDomainCoverage' | 'characterCredit' | 'wordWeight'
+    >,
   ) {
     let mostUnits = 1;
     for (const field of [keys, entries]) {
@@ -92,7 +103,10 @@ export class LexicalIndex implements Retriever {
       ...options,
       channelWeights: { concepts: analyzer.conceptWeight, ...(options.channelWeights ?? DEFAULTS.channelWeights) },
     };
-    const keys = new LexicalFieldBuilder();
+    // Characters one by one are indexed over whole FAQ entries only: a colloquial word's character
+    // is evidence about an entry, whichever of its questions says it, and over keys and passages
+    // the channel cost a third more index memory and half again the query time (50,000 passages).
+    const keys = new LexicalFieldBuilder(CHANNELS.filter((channel) => channel !== 'chars'));
     const keyText: string[] = [];
     const entries = new LexicalFieldBuilder();
     const vocabulary = new KnowledgeVocabularyBuilder();
@@ -127,6 +141,7 @@ export class LexicalIndex implements Retriever {
         // Bound, not an arrow: an arrow made here would keep this function's whole scope (the
         // builders' arrays, tens of megabytes) alive as long as the index.
         readingOf: analyzer.reading.bind(analyzer),
+        cut: analyzer.cut.bind(analyzer),
       }),
       settings,
     );
@@ -160,10 +175,10 @@ export class LexicalIndex implements Retriever {
    * entry (「去北京的机票多少钱」 asked of a dental clinic that lists its prices).
    */
   private domainFactor(query: AnalyzedText): number {
-    const { outOfDomainFactor, inDomainCoverage, wordWeight } = this.domainSettings;
+    const { outOfDomainFactor, inDomainCoverage, characterCredit, wordWeight } = this.domainSettings;
     // A concept of the company's own lexicon is its vocabulary too, however the question words it.
     if (outOfDomainFactor >= 1 || query.concepts.length > 0) return 1;
-    const coverage = this.vocabulary.coverage(query.words, wordWeight);
+    const coverage = this.vocabulary.coverage(query.words, wordWeight, characterCredit);
     // Geometric between outOfDomainFactor (nothing shared) and 1 (inDomainCoverage shared): each
     // informative word the knowledge base never uses costs a like share of the score.
     return outOfDomainFactor ** (1 - Math.min(1, coverage / inDomainCoverage));

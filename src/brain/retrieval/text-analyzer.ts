@@ -6,11 +6,14 @@ import { PinyinTerms } from './pinyin-terms.ts';
 import { segmenterFor } from './segmenter.ts';
 
 /**
- * Terms of one text for the four lexical channels. Each channel forgives a different mistake:
+ * Terms of one text for the five lexical channels. Each channel forgives a different mistake:
  * - words: jieba tokens rewritten to their synonym group's canonical form (快递费 → 运费), so
  *   paraphrases that swap words still match;
  * - charGrams: character bigrams of the canonical text, so a typo spoils one or two grams of a
  *   word instead of the whole word (物流信息好久没跟新 still shares 物流, 流信, 信息…);
+ * - chars: the Han characters of the canonical text one by one: a colloquial word the knowledge
+ *   base never uses often shares a character, and its meaning, with the word it does use
+ *   (渗血 / 出血, 钢丝 / 钢牙套, 车库 / 车位), where no bigram is shared;
  * - pinyinGrams: toneless syllable bigrams of the text as written, so homophone typos
  *   (发漂 → fa piao = 发票) match;
  * - concepts: what the text is about, from the concept lexicon (寄了个红色的 → wrong_item;
@@ -19,6 +22,7 @@ import { segmenterFor } from './segmenter.ts';
 export interface AnalyzedText {
   words: string[];
   charGrams: string[];
+  chars: string[];
   pinyinGrams: string[];
   concepts: string[];
 }
@@ -104,7 +108,8 @@ export class TextAnalyzer {
     return this.cut(normalized).filter((token) => this.termsOf(token) !== null);
   }
 
-  private cut(normalized: string): string[] {
+  /** Every token of a normalized text as jieba cuts it, stopwords and spaces included. */
+  cut(normalized: string): string[] {
     // HMM off: an unknown or misspelled word falls apart into single characters, which the
     // n-gram channels can still match, instead of being glued into a made-up word that cannot.
     return normalized === '' ? [] : this.jieba.cut(normalized, false);
@@ -165,6 +170,7 @@ export class TextAnalyzer {
     return {
       words,
       charGrams: bigrams(chars, ''),
+      chars: chars.filter((unit) => CJK_CHAR.test(unit)),
       pinyinGrams: this.pinyin ? bigrams(syllables, ' ') : [],
       // Concept phrases may span jieba tokens, so they are matched with the spaces removed (寄 错 = 寄错).
       concepts: this.conceptMatcher.empty ? [] : this.conceptMatcher.match(normalized.replace(/ /g, '')),
