@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { sleep } from './backoff.ts';
+import { pipelineReplies } from './pipeline-replies.ts';
 import { tryLock } from './redis-lock.ts';
 
 export interface FetchedToken {
@@ -25,33 +26,46 @@ export interface AccessTokenCacheOptions {
 const DELETE_IF_EQUAL = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
+ * How long a process keeps using the token it last read from Redis without reading it again (never
+ * past the token's own expiry there). Reading it for every send was one Redis round trip per reply.
+ * A token another process dropped is still used here until the platform rejects it, which drops it
+ * here too and asks Redis again (callWithFreshTokenRetry): one extra request, once per process.
+ */
+const REMEMBER_MS = 60_000;
+
+/**
  * Platform access tokens (WeCom gettoken, WeChat stable_token) are rate limited and shared by every
  * process of one credential: cached in Redis until shortly before expiry, fetched by exactly one
  * process at a time while the others wait for its result.
  */
 export class AccessTokenCache {
   private readonly lockKey: string;
+  /** The token last read or fetched, and until when (ms epoch) it is used without asking Redis. */
+  private remembered?: { token: string; until: number };
 
   constructor(private readonly options: AccessTokenCacheOptions) {
     this.lockKey = `${options.key}:refresh-lock`;
   }
 
   async get(): Promise<string> {
+    const remembered = this.remembered;
+    if (remembered && Date.now() < remembered.until) return remembered.token;
     const { redis, key } = this.options;
     const deadline = Date.now() + (this.options.waitTimeoutMs ?? 15_000);
     for (;;) {
-      const cached = await redis.get(key);
+      const cached = await this.read();
       if (cached) return cached;
       const lock = await tryLock(redis, this.lockKey, this.options.lockTtlMs ?? 10_000);
       if (lock) {
         try {
           // Another process may have refreshed between our read and our lock.
-          const again = await redis.get(key);
+          const again = await this.read();
           if (again) return again;
           const fetched = await this.options.fetchToken();
           this.options.onFetched?.();
           const ttl = Math.max(1, fetched.expiresInSeconds - (this.options.earlyRefreshSeconds ?? 300));
           await redis.set(key, fetched.token, 'EX', ttl);
+          this.remember(fetched.token, ttl * 1000);
           return fetched.token;
         } finally {
           await lock.release();
@@ -64,7 +78,22 @@ export class AccessTokenCache {
 
   /** The platform rejected `token` as expired or invalid: drop it unless it was already replaced. */
   async invalidate(token: string): Promise<void> {
+    if (this.remembered?.token === token) this.remembered = undefined;
     await this.options.redis.eval(DELETE_IF_EQUAL, 1, this.options.key, token);
+  }
+
+  /** The token in Redis, remembered with its expiry there; undefined when there is none. */
+  private async read(): Promise<string | undefined> {
+    const { redis, key } = this.options;
+    const [token, ttlMs] = (await pipelineReplies(redis.pipeline().get(key).pttl(key))) as [string | null, number];
+    if (!token) return undefined;
+    // A key with no expiry (-1) or gone since the GET (-2) is used once and not remembered.
+    if (ttlMs > 0) this.remember(token, ttlMs);
+    return token;
+  }
+
+  private remember(token: string, ttlMs: number): void {
+    this.remembered = { token, until: Date.now() + Math.min(ttlMs, REMEMBER_MS) };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { pipelineReplies } from '../lib/pipeline-replies.ts';
 import type { Logger } from '../observability/logger.ts';
 import { type Presence, publishPresence } from './presence-events.ts';
 
@@ -32,12 +33,10 @@ export function redisPresence(deps: { redis: Redis; redisPrefix: string; logger:
     const now = Date.now();
     const pipeline = redis.pipeline();
     for (const id of userIds) pipeline.zcount(streamsKey(id), now, '+inf').exists(awayKey(id));
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await pipelineReplies(pipeline);
     const result = new Map<number, Presence>();
     userIds.forEach((id, i) => {
-      const [streamsErr, streams] = replies[2 * i]!;
-      const [awayErr, away] = replies[2 * i + 1]!;
-      if (streamsErr || awayErr) throw streamsErr ?? awayErr;
+      const [streams, away] = [replies[2 * i], replies[2 * i + 1]];
       result.set(id, Number(streams) === 0 ? 'offline' : Number(away) === 1 ? 'away' : 'online');
     });
     return result;
