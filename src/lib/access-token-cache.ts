@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { sleep } from './backoff.ts';
-import { pipelineReplies } from './pipeline-replies.ts';
 import { tryLock } from './redis-lock.ts';
 
 export interface FetchedToken {
@@ -85,7 +84,8 @@ export class AccessTokenCache {
   /** The token in Redis, remembered with its expiry there; undefined when there is none. */
   private async read(): Promise<string | undefined> {
     const { redis, key } = this.options;
-    const [token, ttlMs] = (await pipelineReplies(redis.pipeline().get(key).pttl(key))) as [string | null, number];
+    // Both in one round trip (in one write on an auto-pipelined connection).
+    const [token, ttlMs] = await Promise.all([redis.get(key), redis.pttl(key)]);
     if (!token) return undefined;
     // A key with no expiry (-1) or gone since the GET (-2) is used once and not remembered.
     if (ttlMs > 0) this.remember(token, ttlMs);

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { pipelineReplies } from '../lib/pipeline-replies.ts';
 import type { Logger } from '../observability/logger.ts';
 import { type Presence, publishPresence } from './presence-events.ts';
 
@@ -33,10 +32,12 @@ export function redisPresence(deps: { redis: Redis; redisPrefix: string; logger:
     const now = Date.now();
     const pipeline = redis.pipeline();
     for (const id of userIds) pipeline.zcount(streamsKey(id), now, '+inf').exists(awayKey(id));
-    const replies = await pipelineReplies(pipeline);
+    const replies = (await pipeline.exec()) ?? [];
     const result = new Map<number, Presence>();
     userIds.forEach((id, i) => {
-      const [streams, away] = [replies[2 * i], replies[2 * i + 1]];
+      const [streamsErr, streams] = replies[2 * i]!;
+      const [awayErr, away] = replies[2 * i + 1]!;
+      if (streamsErr || awayErr) throw streamsErr ?? awayErr;
       result.set(id, Number(streams) === 0 ? 'offline' : Number(away) === 1 ? 'away' : 'online');
     });
     return result;
