@@ -18,19 +18,19 @@ export interface AccessTokenCacheOptions {
   earlyRefreshSeconds?: number;
   lockTtlMs?: number;
   waitTimeoutMs?: number;
+  /**
+   * How long this process uses the token it last read from Redis without reading it again (never
+   * past its expiry there); 0, the default, reads it for every request. Reading it was one Redis
+   * round trip per reply. Only for a platform whose refresh does not revoke the token other
+   * processes hold: one they replaced is then used here until the platform rejects it, which drops
+   * it here too and asks Redis again (callWithFreshTokenRetry), one extra request per process.
+   */
+  rememberMs?: number;
 }
 
 // Delete the cached token only if it is still the one the caller saw rejected: twenty requests
 // failing on one stale token must cause one refresh, not twenty.
 const DELETE_IF_EQUAL = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-
-/**
- * How long a process keeps using the token it last read from Redis without reading it again (never
- * past the token's own expiry there). Reading it for every send was one Redis round trip per reply.
- * A token another process dropped is still used here until the platform rejects it, which drops it
- * here too and asks Redis again (callWithFreshTokenRetry): one extra request, once per process.
- */
-const REMEMBER_MS = 60_000;
 
 /**
  * Platform access tokens (WeCom gettoken, WeChat stable_token) are rate limited and shared by every
@@ -93,7 +93,8 @@ export class AccessTokenCache {
   }
 
   private remember(token: string, ttlMs: number): void {
-    this.remembered = { token, until: Date.now() + Math.min(ttlMs, REMEMBER_MS) };
+    const rememberMs = this.options.rememberMs ?? 0;
+    if (rememberMs > 0) this.remembered = { token, until: Date.now() + Math.min(ttlMs, rememberMs) };
   }
 }
 
