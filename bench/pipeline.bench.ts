@@ -5,8 +5,12 @@
  * PostgreSQL and Redis (local), COALESCE_WINDOW_MS=0. The load generator spreads its connections
  * over the api processes round-robin, each on a port of its own: Node 20 has no SO_REUSEPORT for a
  * plain `listen`, so one port for all would take the cluster module, which the roles do not use.
- *   node --import tsx bench/pipeline.bench.ts [--api 1] [--workers 1] [--messages 6000] [--connections 32] [--concurrency 100]
+ *   node --import tsx bench/pipeline.bench.ts [--api 1] [--workers 1] [--messages 6000] [--connections 32] [--concurrency 100] [--cpu-prof dir]
+ * --cpu-prof: the workers run with `node --cpu-prof`; their profiles and the measured run's window
+ * (window.json) land in dir, for scripts/summarize-cpu-profile.ts.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { type RoleProcess, startRole } from '../test/support/processes.ts';
@@ -20,8 +24,10 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '6000' },
     connections: { type: 'string', default: '32' },
     concurrency: { type: 'string', default: '100' },
+    'cpu-prof': { type: 'string' },
   },
 });
+const profileDir = values['cpu-prof'] && resolve(values['cpu-prof']);
 const messages = Number(values.messages);
 const apiCount = Number(values.api);
 const workerCount = Number(values.workers);
@@ -30,13 +36,18 @@ const HARNESS = 'harness (load generator + fake WeCom)';
 
 const environment = await benchEnvironment({ WORKER_CONCURRENCY: values.concurrency });
 const roles: RoleProcess[] = [];
+/** Profiled roles write their profile only when they exit on their own: they are stopped, not killed. */
+const profiled = new Set<RoleProcess>();
 try {
   // One after the other (each applies the migrations as it starts); all killed at the end, however the run ends.
   const start = async (role: 'api' | 'worker') => {
-    const started = await startRole(role, environment.env);
+    const profile = profileDir && role === 'worker';
+    const started = await startRole(role, environment.env, undefined, profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
     roles.push(started);
+    if (profile) profiled.add(started);
     return started;
   };
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const apis: RoleProcess[] = [];
   for (let n = 0; n < apiCount; n++) apis.push(await start('api'));
   const workers: RoleProcess[] = [];
@@ -52,6 +63,7 @@ try {
     [HARNESS]: thisProcess,
   });
   const started = performance.now();
+  const startedUs = Number(process.hrtime.bigint() / 1000n);
   const ingest = await autocannon({
     // autocannon gives connection k the URL k mod N, so the callbacks go round-robin over the apis
     // (a list of URLs is in its README; its types know only one).
@@ -74,6 +86,11 @@ try {
   await environment.wecom.waitForDelivered(messages, 300_000);
   const doneAt = performance.now();
   const cpu = cpuPerItem(cpuSince(), messages);
+  // The monotonic-clock span of the run (the clock V8's profiles use), so start-up is not counted.
+  if (profileDir) {
+    const window = { fromUs: startedUs, toUs: Number(process.hrtime.bigint() / 1000n), items: messages };
+    writeFileSync(`${profileDir}/window.json`, JSON.stringify(window));
+  }
   const seconds = (doneAt - started) / 1000;
   const ackPerSecond = Math.round(ingest['2xx'] / ((ackedAt - started) / 1000));
   const endToEndPerSecond = Math.round(messages / seconds);
@@ -114,7 +131,7 @@ try {
     `BENCH_RESULT ${JSON.stringify({ bench: 'pipeline', messages, apis: apiCount, workers: workerCount, ackPerSecond, endToEndPerSecond, p99AckMs: ingest.latency.p99, cpuUs: cpu.parts, harness: HARNESS })}`,
   );
 } finally {
-  for (const role of roles) role.child.kill('SIGKILL');
+  for (const role of roles) role.child.kill(profiled.has(role) ? 'SIGTERM' : 'SIGKILL');
   await Promise.all(roles.map((role) => role.exited));
   await environment.close();
 }

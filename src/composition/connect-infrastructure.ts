@@ -68,7 +68,15 @@ export async function connectInfrastructure(
   };
   // Commands fail fast while Redis is unreachable instead of queueing in memory: a callback must
   // not wait on a dead connection, and every caller has a durable fallback (the database).
-  const redis = connectRedis('commands', { enableOfflineQueue: false, maxRetriesPerRequest: 1, keyPrefix: `${redisPrefix}:` });
+  // Auto-pipelining sends the commands issued in one tick in one write (and those issued while a
+  // write waits for its replies in the next): the concurrent turns a group commit releases together
+  // take and free their locks and count their sends in a few writes, not one each (docs/performance.md).
+  const redis = connectRedis('commands', {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    keyPrefix: `${redisPrefix}:`,
+    enableAutoPipelining: true,
+  });
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
 
   // BullMQ prefixes its own keys; its connections must not carry an ioredis keyPrefix.

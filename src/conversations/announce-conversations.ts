@@ -1,6 +1,6 @@
-import { inArray } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
-import { conversations } from '../db/schema.ts';
+import { type PreparedStatement, runPrepared } from '../db/prepared-statement.ts';
+import type { ConversationStatus } from '../db/schema.ts';
 import { batchWhileBusy } from '../lib/batch-while-busy.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ConversationChange, ConversationEvents } from './conversation-events.ts';
@@ -14,6 +14,27 @@ interface Announcement {
 }
 
 /**
+ * The console's view of these conversations, a probe of the primary key per id whatever the
+ * table's size (src/db/prepared-statement.ts). Named, and the ids one array: through Drizzle, each
+ * read was built anew with a parameter per id and planned at every call, in the api for every
+ * group commit and in the worker for every batch of replies (docs/performance.md).
+ */
+export const conversationStatesStatement: PreparedStatement = {
+  name: 'conversation_states',
+  text: `
+    select c.id::float8 as id, c.status, c.assignee, c.team_id as "teamId"
+    from unnest($1::bigint[]) as k(id)
+    cross join lateral (select id, status, assignee, team_id from conversations where id = k.id limit 1) c`,
+};
+
+interface ConversationState {
+  id: number;
+  status: ConversationStatus;
+  assignee: string | null;
+  teamId: number | null;
+}
+
+/**
  * For code that changed conversations without holding their state (the intake's one-statement
  * store, the worker's turn): reads their status, assignee and team in one query after the commit,
  * then publishes. The announcements made while a read runs share the next one (group commit,
@@ -24,10 +45,7 @@ interface Announcement {
 export function conversationAnnouncer(db: Database, events: ConversationEvents, logger: Logger): AnnounceConversations {
   const announceAll = batchWhileBusy(async (announcements: Announcement[]) => {
     const ids = [...new Set(announcements.flatMap((a) => a.conversationIds))];
-    const rows = await db
-      .select({ id: conversations.id, status: conversations.status, assignee: conversations.assignee, teamId: conversations.teamId })
-      .from(conversations)
-      .where(inArray(conversations.id, ids));
+    const rows = await runPrepared<ConversationState>(db, conversationStatesStatement, [ids]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     for (const { conversationIds, change } of announcements) {
       for (const id of new Set(conversationIds)) {

@@ -18,6 +18,14 @@ export interface AccessTokenCacheOptions {
   earlyRefreshSeconds?: number;
   lockTtlMs?: number;
   waitTimeoutMs?: number;
+  /**
+   * How long this process uses the token it last read from Redis without reading it again (never
+   * past its expiry there); 0, the default, reads it for every request. Reading it was one Redis
+   * round trip per reply. Only for a platform whose refresh does not revoke the token other
+   * processes hold: one they replaced is then used here until the platform rejects it, which drops
+   * it here too and asks Redis again (callWithFreshTokenRetry), one extra request per process.
+   */
+  rememberMs?: number;
 }
 
 // Delete the cached token only if it is still the one the caller saw rejected: twenty requests
@@ -31,27 +39,32 @@ const DELETE_IF_EQUAL = `if redis.call('get', KEYS[1]) == ARGV[1] then return re
  */
 export class AccessTokenCache {
   private readonly lockKey: string;
+  /** The token last read or fetched, and until when (ms epoch) it is used without asking Redis. */
+  private remembered?: { token: string; until: number };
 
   constructor(private readonly options: AccessTokenCacheOptions) {
     this.lockKey = `${options.key}:refresh-lock`;
   }
 
   async get(): Promise<string> {
+    const remembered = this.remembered;
+    if (remembered && Date.now() < remembered.until) return remembered.token;
     const { redis, key } = this.options;
     const deadline = Date.now() + (this.options.waitTimeoutMs ?? 15_000);
     for (;;) {
-      const cached = await redis.get(key);
+      const cached = await this.read();
       if (cached) return cached;
       const lock = await tryLock(redis, this.lockKey, this.options.lockTtlMs ?? 10_000);
       if (lock) {
         try {
           // Another process may have refreshed between our read and our lock.
-          const again = await redis.get(key);
+          const again = await this.read();
           if (again) return again;
           const fetched = await this.options.fetchToken();
           this.options.onFetched?.();
           const ttl = Math.max(1, fetched.expiresInSeconds - (this.options.earlyRefreshSeconds ?? 300));
           await redis.set(key, fetched.token, 'EX', ttl);
+          this.remember(fetched.token, ttl * 1000);
           return fetched.token;
         } finally {
           await lock.release();
@@ -64,7 +77,24 @@ export class AccessTokenCache {
 
   /** The platform rejected `token` as expired or invalid: drop it unless it was already replaced. */
   async invalidate(token: string): Promise<void> {
+    if (this.remembered?.token === token) this.remembered = undefined;
     await this.options.redis.eval(DELETE_IF_EQUAL, 1, this.options.key, token);
+  }
+
+  /** The token in Redis, remembered with its expiry there; undefined when there is none. */
+  private async read(): Promise<string | undefined> {
+    const { redis, key } = this.options;
+    // Both in one round trip (in one write on an auto-pipelined connection).
+    const [token, ttlMs] = await Promise.all([redis.get(key), redis.pttl(key)]);
+    if (!token) return undefined;
+    // A key with no expiry (-1) or gone since the GET (-2) is used once and not remembered.
+    if (ttlMs > 0) this.remember(token, ttlMs);
+    return token;
+  }
+
+  private remember(token: string, ttlMs: number): void {
+    const rememberMs = this.options.rememberMs ?? 0;
+    if (rememberMs > 0) this.remembered = { token, until: Date.now() + Math.min(ttlMs, rememberMs) };
   }
 }
 

@@ -1,5 +1,6 @@
 import test from 'ava';
 import pg from 'pg';
+import { conversationStatesStatement } from '../../src/conversations/announce-conversations.ts';
 import { markSendingStatement } from '../../src/conversations/deliveries.ts';
 import { startTurnsStatement } from '../../src/conversations/load-turn.ts';
 import { recordInboundBatch, recordInboundStatement } from '../../src/conversations/record-inbound.ts';
@@ -18,7 +19,12 @@ import { inboundTextBatches } from '../support/inbound-batches.ts';
  * the generic plan (PostgreSQL 15 has no EXPLAIN (GENERIC_PLAN)).
  */
 /** The named ones: the statements planned at each call (save-reply.ts, markSent) have no kept plan. */
-const namedStatements: PreparedStatement[] = [recordInboundStatement, startTurnsStatement, markSendingStatement];
+const namedStatements: PreparedStatement[] = [
+  recordInboundStatement,
+  startTurnsStatement,
+  markSendingStatement,
+  conversationStatesStatement,
+];
 const growingTables = /Seq Scan on (messages|conversations|customers|deliveries|customer_tags)\b/;
 
 async function genericPlans(url: string): Promise<Map<string, string>> {
