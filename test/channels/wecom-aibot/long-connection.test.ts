@@ -8,6 +8,7 @@ import { aibotBot, aibotWsEnv } from '../../support/aibot-service.ts';
 import { callJson, signedInStaff } from '../../support/console-api.ts';
 import { groundedAnswer } from '../../support/model-brain.ts';
 import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { HANDOFF_TEXT, handoffBrain } from '../../support/staff-members.ts';
 import { eventually, startHarness } from '../../support/wecom-service.ts';
 
 const ANSWER = '您好，现货商品付款后48小时内发货，预售商品以页面说明为准，发货后可在订单详情里查看物流信息。';
@@ -140,12 +141,7 @@ test.serial('a picture sent to the bot is downloaded, decrypted with its message
 
 test.serial('during a handoff an agent’s reply from the console goes out as aibot_send_msg to the user', async (t) => {
   const { server, url } = await wecomServer();
-  const brain = new ScriptedBrain({
-    decide: (texts) =>
-      texts.includes('转人工')
-        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服。', meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
+  const brain = handoffBrain();
   const h = await startHarness({ database: 'postgres', brain, env: { ...aibotWsEnv(url), COALESCE_WINDOW_MS: '0' } });
   t.teardown(async () => {
     await h.close();
@@ -155,7 +151,7 @@ test.serial('during a handoff an agent’s reply from the console goes out as ai
 
   const msgid = server.say({ from: 'zhengshi', text: '转人工' });
   const handoff = await eventually(async () => server.framesOf(msgid).find((f) => f.finish), 30_000, 'the handoff reply');
-  t.is(handoff.content, '正在为您转接人工客服。');
+  t.is(handoff.content, HANDOFF_TEXT);
   t.is(handoff.card, undefined, 'no rating card under a handoff');
   const [conversation] = await h.service.db.select().from(conversations);
   const agent = await signedInStaff(h.baseUrl, h.service.db, 'agent@example.com', 'agent');

@@ -9,6 +9,7 @@ import { aibotKeys, aibotWebhookEnv } from '../../support/aibot-service.ts';
 import { callJson, signedInStaff } from '../../support/console-api.ts';
 import { groundedAnswer } from '../../support/model-brain.ts';
 import { ScriptedBrain } from '../../support/scripted-brain.ts';
+import { HANDOFF_TEXT, handoffBrain } from '../../support/staff-members.ts';
 import { eventually, startHarness } from '../../support/wecom-service.ts';
 
 const ANSWER = '您好，现货商品付款后48小时内发货，预售商品以页面说明为准，发货后可在订单详情里查看物流信息。';
@@ -148,12 +149,7 @@ test.serial('WeCom verifies the URL, and enter_chat is answered with the welcome
 
 test.serial('the answer ends with a card: 👍 is stored against that answer, 转人工 hands the conversation to a person', async (t) => {
   const wecom = await aibot();
-  const brain = new ScriptedBrain({
-    decide: (texts) =>
-      texts.includes('转人工')
-        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服。', meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
+  const brain = handoffBrain();
   const h = await startHarness({ database: 'postgres', brain, env: { ...aibotWebhookEnv(), COALESCE_WINDOW_MS: '0' } });
   t.teardown(async () => {
     await h.close();
@@ -202,12 +198,7 @@ test.serial('the answer ends with a card: 👍 is stored against that answer, �
 
 test.serial('in webhook mode an agent’s reply during a handoff goes to the response_url of the user’s last message, once', async (t) => {
   const wecom = await aibot();
-  const brain = new ScriptedBrain({
-    decide: (texts) =>
-      texts.includes('转人工')
-        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服。', meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
+  const brain = handoffBrain();
   const h = await startHarness({ database: 'postgres', brain, env: { ...aibotWebhookEnv(), COALESCE_WINDOW_MS: '0' } });
   t.teardown(async () => {
     await h.close();
@@ -218,7 +209,7 @@ test.serial('in webhook mode an agent’s reply during a handoff goes to the res
     { from: 'qianjiu', text: '转人工' },
     { refreshMs: 40, giveUpMs: 15_000 },
   );
-  t.is(asked.frames.at(-1)!.content, '正在为您转接人工客服。');
+  t.is(asked.frames.at(-1)!.content, HANDOFF_TEXT);
 
   const [conversation] = await h.service.db.select().from(conversations);
   const agent = await signedInStaff(h.baseUrl, h.service.db, 'agent@example.com', 'agent');
