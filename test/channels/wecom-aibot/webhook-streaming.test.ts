@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { eq } from 'drizzle-orm';
 import { sealForReceiver } from '../../../src/channels/shared/wxbiz-msg-crypt.ts';
-import { answerFeedback, conversations, customers, deliveries, messages, webUploads } from '../../../src/db/schema.ts';
+import { answerFeedback, conversations, customers, deliveries, messages } from '../../../src/db/schema.ts';
 import { type ChatRequest, FakeOpenAiApi } from '../../../src/simulator/fake-openai-api.ts';
 import { FakeAibotWebhook } from '../../../src/simulator/fake-aibot-webhook.ts';
-import { aibotKeys, aibotWebhookEnv } from '../../support/aibot-service.ts';
+import { aibotKeys, aibotWebhookEnv, fetchedPicture } from '../../support/aibot-service.ts';
 import { callJson, signedInStaff } from '../../support/console-api.ts';
 import { groundedAnswer } from '../../support/model-brain.ts';
 import { ScriptedBrain } from '../../support/scripted-brain.ts';
@@ -252,20 +252,8 @@ test.serial(
     const picture = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(777)]);
     const image = wecom.imageOf('liuer', picture);
     t.is((await wecom.post(`${h.baseUrl}/callbacks/wecom-aibot/default`, image)).status, 200);
-    const content = await eventually(
-      async () => {
-        const [row] = await h.service.db
-          .select()
-          .from(messages)
-          .where(eq(messages.platformMessageId, String(image.msgid)));
-        const stored = row?.content as { mediaStoreId?: string; mediaError?: string } | undefined;
-        return stored?.mediaStoreId || stored?.mediaError ? stored : undefined;
-      },
-      20_000,
-      'the picture fetched',
-    );
-    t.is(content.mediaError, undefined);
-    const [upload] = await h.service.db.select().from(webUploads).where(eq(webUploads.id, content.mediaStoreId!));
+    const { mediaError, upload } = await fetchedPicture(h, String(image.msgid));
+    t.is(mediaError, undefined);
     t.like(upload, { owner: 'liuer', kind: 'image', contentType: 'image/jpeg' });
     t.true(Buffer.from(upload!.bytes).equals(picture));
   },
