@@ -62,12 +62,7 @@ test('workers killed with -9 every 2 s while an agent replies: every reply reach
   const killer = (async () => {
     while (!failed && (replying || kills < MIN_KILLS)) {
       await sleep(KILL_EVERY_MS);
-      // Only a live worker is killed: a restart takes its time on a crowded machine.
-      const victim = cluster.workers[kills % Math.max(1, cluster.workers.length)];
-      if (!victim) continue;
-      kills++;
-      await cluster.stop(victim, 'SIGKILL');
-      void cluster.add('worker');
+      if (await cluster.killWorker(kills)) kills++;
     }
   })();
   const posted: PostedReply[] = [];

@@ -68,11 +68,7 @@ test('workers killed with -9 every 1.5 s while a broadcast goes out: no recipien
   const killer = (async () => {
     while (kills < MIN_KILLS || (await state()) !== 'done') {
       await sleep(KILL_EVERY_MS);
-      const victim = cluster.workers[kills % Math.max(1, cluster.workers.length)];
-      if (!victim) continue;
-      kills++;
-      await cluster.stop(victim, 'SIGKILL');
-      void cluster.add('worker');
+      if (await cluster.killWorker(kills)) kills++;
       if (kills > 60) break;
     }
   })();
