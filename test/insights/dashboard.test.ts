@@ -1,31 +1,14 @@
 import test from 'ava';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/rows.ts';
-import { dashboardFigures } from '../../src/insights/dashboard-figures.ts';
+import { type DashboardFigures, dashboardFigures } from '../../src/insights/dashboard-figures.ts';
 import { callJson } from '../support/console-api.ts';
 import { staffMember } from '../support/staff-members.ts';
 import { startHarness } from '../support/wecom-service.ts';
 import { askAsNewVisitor } from '../support/web-visitor.ts';
 
-interface Dashboard {
-  days: string[];
-  traffic: Array<{ day: string; channel: string; conversations: number; messages: number }>;
-  bot: Array<{
-    day: string;
-    replies: number;
-    resolved: number;
-    handoffs: number;
-    declined: number;
-    thumbsDown: number;
-    tokens: number;
-    cost: number;
-  }>;
-  totals: Record<string, number>;
-  handoffReasons: Array<{ reason: string; count: number }>;
-  timings: { botReply: { p50: number | null; p95: number | null; count: number }; humanFirstResponse: { count: number } };
-  topQuestions: Array<{ question: string; count: number }>;
-  topUnanswered: Array<{ question: string; count: number }>;
-}
+/** GET /api/dashboard: the figures, and the unanswered questions the route adds to them. */
+type Dashboard = DashboardFigures & { topUnanswered: Array<{ question: string; count: number }> };
 
 test('the dashboard counts today’s traffic, the bot’s resolution and handoff rates, timings, top questions and tokens at the configured price', async (t) => {
   const h = await startHarness({ database: 'postgres', env: { LLM_PRICE_PER_1K_TOKENS: '0.02' } });
