@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/env.ts';
 import type { ConversationEvents } from '../../src/conversations/conversation-events.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { createTestDatabase } from './databases.ts';
+import { HANDOFF_TEXT } from './staff-members.ts';
 import { deleteRedisPrefix, REDIS_URL } from './wecom-service.ts';
 
 /**
@@ -34,7 +35,7 @@ export class EchoBrain implements Brain {
       kinds: newMessages.map((m) => m.kind),
       texts,
     });
-    if (texts.some((t) => t.includes('人工'))) return { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} };
+    if (texts.some((t) => t.includes('人工'))) return { kind: 'handoff', reason: 'customer_asked', text: HANDOFF_TEXT, meta: {} };
     return { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
   }
 

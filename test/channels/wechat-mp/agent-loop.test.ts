@@ -6,6 +6,7 @@ import { FakeWechatMpApi } from '../../../src/simulator/fake-wechat-mp-api.ts';
 import { mpTextXml, sealMpCallback } from '../../../src/simulator/wechat-mp-callback.ts';
 import { callJson, type SignedIn, signedInStaff } from '../../support/console-api.ts';
 import { RecordedEvents } from '../../support/recorded-events.ts';
+import { HANDOFF_TEXT } from '../../support/staff-members.ts';
 import { EchoBrain, startChannelService } from '../../support/wechat-family-service.ts';
 import { eventually } from '../../support/wecom-service.ts';
 
@@ -16,7 +17,6 @@ import { eventually } from '../../support/wecom-service.ts';
  * and resolving hands the customer back to the bot.
  */
 const account = { appId: 'wxagentloop0001', secret: 'agent-loop-secret', token: 'agentlooptoken' };
-const HANDOFF_TEXT = '正在为您转接人工客服';
 const wechat = new FakeWechatMpApi({ appId: account.appId, appSecret: account.secret });
 const brain = new EchoBrain();
 const events = new RecordedEvents();

@@ -5,6 +5,7 @@ import { auditLog, conversations, deliveries, messages, wecomKfSyncState } from 
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
 import { callJson, type SignedIn, signedInStaff } from '../../support/console-api.ts';
 import { RecordedEvents } from '../../support/recorded-events.ts';
+import { HANDOFF_TEXT } from '../../support/staff-members.ts';
 import { EchoBrain, startChannelService } from '../../support/wechat-family-service.ts';
 import { eventually } from '../../support/wecom-service.ts';
 
@@ -22,7 +23,6 @@ const corp = {
   encodingAesKey: 'loopkfloopkfloopkfloopkfloopkfloopkfloopkfl',
 };
 const KF = 'wkLOOP0001';
-const HANDOFF_TEXT = '正在为您转接人工客服';
 const kf = new FakeWecomKfApi({ corpId: corp.corpId, secret: corp.secret, callbackToken: corp.token, encodingAesKey: corp.encodingAesKey });
 const brain = new EchoBrain();
 const events = new RecordedEvents();
