@@ -154,23 +154,7 @@ export class FakeAibotWsServer {
 
   /** A user's message; returns its msgid. Pushed now if a connection is subscribed, else on the next subscription. */
   say(m: { from: string; text: string; chatid?: string }): string {
-    const msgid = nextId('msg');
-    const callback: Callback = {
-      reqId: nextId('req'),
-      replied: false,
-      body: {
-        msgid,
-        aibotid: this.bot.botId,
-        ...(m.chatid && { chatid: m.chatid }),
-        chattype: m.chatid ? 'group' : 'single',
-        from: { userid: m.from },
-        msgtype: 'text',
-        text: { content: m.text },
-      },
-    };
-    this.callbacks.push(callback);
-    this.push('aibot_msg_callback', callback);
-    return msgid;
+    return this.userMessage(m.from, m.chatid, { msgtype: 'text', text: { content: m.text } });
   }
 
   /** A user sends a picture in the single chat; returns its msgid. */
@@ -178,6 +162,11 @@ export class FakeAibotWsServer {
     const aeskey = randomBytes(32).toString('base64');
     const file = nextId('file');
     this.media.set(file, encryptAibotFile(picture, aeskey));
+    return this.userMessage(from, undefined, { msgtype: 'image', image: { url: `${this.httpBase}/media/${file}`, aeskey } });
+  }
+
+  /** An aibot_msg_callback from `from` (in the group `chatid`, if given): pushed now, and again on each new subscription until replied to. */
+  private userMessage(from: string, chatid: string | undefined, content: Record<string, unknown>): string {
     const msgid = nextId('msg');
     const callback: Callback = {
       reqId: nextId('req'),
@@ -185,10 +174,10 @@ export class FakeAibotWsServer {
       body: {
         msgid,
         aibotid: this.bot.botId,
-        chattype: 'single',
+        ...(chatid && { chatid }),
+        chattype: chatid ? 'group' : 'single',
         from: { userid: from },
-        msgtype: 'image',
-        image: { url: `${this.httpBase}/media/${file}`, aeskey },
+        ...content,
       },
     };
     this.callbacks.push(callback);

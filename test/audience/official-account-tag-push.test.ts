@@ -6,30 +6,25 @@ import { WechatMpApiClient } from '../../src/channels/wechat-mp/api-client.ts';
 import { createMpUserTags } from '../../src/channels/wechat-mp/user-tags.ts';
 import type { PlatformCustomerTags } from '../../src/channels/types.ts';
 import { tagCustomer, tagIdByName, untagCustomer } from '../../src/customers/customer-tags.ts';
-import { connectDatabase } from '../../src/db/connect.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
 import { channelAccounts, customers, tagSyncs } from '../../src/db/schema.ts';
 import { FakeWechatMpApi } from '../../src/simulator/fake-wechat-mp-api.ts';
 import { captureLogs } from '../support/captured-logs.ts';
-import { createTestDatabase } from '../support/databases.ts';
+import { migratedDatabase } from '../support/databases.ts';
 import { REDIS_URL } from '../support/wecom-service.ts';
 
 async function setUp(t: import('ava').ExecutionContext) {
   // An app id of this test's own: the token cache in Redis is keyed by it.
   const account = { name: 'default', appId: `wxtags${Math.random().toString(36).slice(2, 12)}`, appSecret: 'tags-secret', token: 't' };
-  const database = await createTestDatabase('postgres');
-  const handle = await connectDatabase({ url: database.url });
+  const database = await migratedDatabase('postgres');
   const wechat = new FakeWechatMpApi({ appId: account.appId, appSecret: account.appSecret });
   const apiBase = await wechat.listen();
   const redis = new Redis(REDIS_URL);
   t.teardown(async () => {
     redis.disconnect();
     await wechat.close();
-    await handle.close();
-    await database.drop();
+    await database.close();
   });
-  await applyMigrations(handle);
-  const { db } = handle;
+  const { db } = database.handle;
   const client = new WechatMpApiClient({ ...account, apiBase }, redis, () => {});
   const platforms = new Map<'wechat-mp', PlatformCustomerTags>([['wechat-mp', createMpUserTags(() => client)]]);
   const [mp] = await db.insert(channelAccounts).values({ channel: 'wechat-mp', name: 'default' }).returning();

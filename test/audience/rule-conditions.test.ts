@@ -3,21 +3,14 @@ import { eq, sql } from 'drizzle-orm';
 import { applyTagRulesToMessages } from '../../src/audience/apply-tag-rules.ts';
 import { sweepInactiveRules } from '../../src/audience/backfill-tag-rule.ts';
 import { tagIdByName } from '../../src/customers/customer-tags.ts';
-import { connectDatabase } from '../../src/db/connect.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
 import { customers, customerTags, messages, tagRules } from '../../src/db/schema.ts';
 import { customerWrites } from '../support/conversation-fixtures.ts';
-import { createTestDatabase } from '../support/databases.ts';
+import { migratedDatabase } from '../support/databases.ts';
 
 async function database(t: import('ava').ExecutionContext) {
-  const test = await createTestDatabase('postgres');
-  const handle = await connectDatabase({ url: test.url });
-  t.teardown(async () => {
-    await handle.close();
-    await test.drop();
-  });
-  await applyMigrations(handle);
-  return handle.db;
+  const migrated = await migratedDatabase('postgres');
+  t.teardown(migrated.close);
+  return migrated.handle.db;
 }
 
 /** The id of the customer message `customerWrites` just stored. */

@@ -3,7 +3,7 @@ import test from 'ava';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/rows.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
+import { consolePage, SCREENSHOTS, startConsoleJourney, signInOnConsole } from '../support/browser.ts';
 import { PASSWORD } from '../support/console-api.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
 import { app, eventually } from '../support/wecom-service.ts';
@@ -29,17 +29,9 @@ test('an admin adds a WeCom app on the 渠道 page, gets its Token and EncodingA
     { actorId: null, sourceIp: null, via: 'cli' },
   );
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 1000 } });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const refused: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && m.text().includes('Content Security Policy')) refused.push(m.text());
-  });
+  const { page, refused } = await consolePage(context);
 
-  await page.goto(`${h.baseUrl}/console`);
-  await page.getByLabel('邮箱').fill('admin@example.com');
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await signInOnConsole(page, h.baseUrl, 'admin@example.com');
   await page.getByRole('button', { name: '渠道' }).click();
   const configured = page.locator('[data-account="wecom/default"]');
   await configured

@@ -3,7 +3,7 @@ import test from 'ava';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeOpenAiApi } from '../../src/simulator/fake-openai-api.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
+import { SCREENSHOTS, startConsoleJourney, signInOnConsole } from '../support/browser.ts';
 import { PASSWORD } from '../support/console-api.ts';
 import type { Harness } from '../support/wecom-service.ts';
 
@@ -48,10 +48,7 @@ async function botSettings(context: BrowserContext): Promise<{ page: Page; refus
   page.on('console', (message) => {
     if (message.type() === 'error' && message.text().includes('Content Security Policy')) refused.push(message.text());
   });
-  await page.goto(`${h.baseUrl}/console`);
-  await page.getByLabel('邮箱').fill('boss@example.com');
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await signInOnConsole(page, h.baseUrl, 'boss@example.com');
   await page.getByRole('button', { name: '机器人设置' }).click();
   await page.waitForURL(/\/console\/settings$/);
   await page.getByLabel('欢迎语', { exact: true }).first().waitFor();

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
+import { consolePage, SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
 import { PASSWORD } from '../support/console-api.ts';
 import type { Harness } from '../support/wecom-service.ts';
 
@@ -31,12 +31,8 @@ test.after.always(async () => {
 
 /** A console page signed in as the admin, recording what the page's Content-Security-Policy refused. */
 async function adminPage(): Promise<{ page: Page; refused: string[] }> {
+  const { page, refused } = await consolePage(admin);
   admin.setDefaultTimeout(20_000);
-  const page = await admin.newPage();
-  const refused: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && message.text().includes('Content Security Policy')) refused.push(message.text());
-  });
   await page.goto(`${h.baseUrl}/console`);
   // Signed out, the console shows its login form; signed in (the second test), the workspace.
   // Whichever it renders: isVisible() alone would look before the page has rendered either.

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import test from 'ava';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { consolePage, SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
+import { consolePage, SCREENSHOTS, startConsoleJourney, signInOnConsole } from '../support/browser.ts';
 import { PASSWORD } from '../support/console-api.ts';
 import { docxFixture, tempDir } from '../support/kb-fixtures.ts';
 
@@ -35,10 +35,7 @@ test('an admin uploads a DOCX and asks about it in 试一试', async (t) => {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
   t.teardown(() => context.close());
   const { page, refused } = await consolePage(context);
-  await page.goto(`${h.baseUrl}/console`);
-  await page.getByLabel('邮箱').fill('boss@example.com');
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await signInOnConsole(page, h.baseUrl, 'boss@example.com');
   await page.getByRole('button', { name: '知识库' }).click();
   await page.getByRole('heading', { name: '知识库' }).waitFor();
   t.is(new URL(page.url()).pathname, '/console/knowledge');

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { createQuickReply } from '../../src/quick-replies/quick-replies.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { consolePage, SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
+import { consolePage, SCREENSHOTS, startConsoleJourney, signInOnConsole } from '../support/browser.ts';
 import { PASSWORD } from '../support/console-api.ts';
 import type { Harness } from '../support/wecom-service.ts';
 
@@ -46,10 +46,7 @@ test('an agent sees a visitor waiting without reloading, takes the conversation,
 
   // The agent signs in and leaves the inbox open.
   const { page: agent, refused } = await consolePage(agentContext);
-  await agent.goto(`${h.baseUrl}/console`);
-  await agent.getByLabel('邮箱').fill('wang@example.com');
-  await agent.getByLabel('密码').fill(PASSWORD);
-  await agent.getByRole('button', { name: /登\s*录/ }).click();
+  await signInOnConsole(agent, h.baseUrl, 'wang@example.com');
   await agent.getByRole('tab', { name: '等待人工' }).waitFor();
   t.is(await agent.locator('[data-conversation-id]').count(), 0, 'nobody is waiting yet');
   await agent.getByText('实时', { exact: true }).waitFor(); // the event stream (GET /api/events) is open
@@ -191,10 +188,7 @@ test('a supervisor adds, changes and removes a quick reply in the settings', asy
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
   t.teardown(() => context.close());
   const { page, refused } = await consolePage(context);
-  await page.goto(`${h.baseUrl}/console`);
-  await page.getByLabel('邮箱').fill('li@example.com');
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await signInOnConsole(page, h.baseUrl, 'li@example.com');
   await page.getByRole('button', { name: '快捷回复' }).click();
   await page.waitForURL(/\/console\/quick-replies$/);
 

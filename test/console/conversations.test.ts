@@ -2,30 +2,15 @@ import test from 'ava';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, conversations, deliveries, messages } from '../../src/db/schema.ts';
 import type { StaffRole } from '../../src/staff/roles.ts';
-import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { call, type Credentials, logIn, PASSWORD } from '../support/console-api.ts';
+import { call, type Credentials } from '../support/console-api.ts';
 import { DATABASE_KINDS, type DatabaseKind } from '../support/databases.ts';
 import { ScriptedBrain } from '../support/scripted-brain.ts';
+import { HANDOFF_TEXT, handoffBrain, staffMember } from '../support/staff-members.ts';
 import { eventually, type Harness, startHarness } from '../support/wecom-service.ts';
 
-const HANDOFF_TEXT = '正在为您转接人工客服';
-
-/** The bot hands over when asked for 人工 and otherwise echoes, so each of its answers is recognisable. */
-const brain = () =>
-  new ScriptedBrain({
-    decide: (texts) =>
-      texts.some((t) => t.includes('人工'))
-        ? { kind: 'handoff', reason: 'customer_asked', text: HANDOFF_TEXT, meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
-
-async function start(database: DatabaseKind, scripted = brain()) {
+async function start(database: DatabaseKind, scripted = handoffBrain()) {
   const h = await startHarness({ database, brain: scripted });
-  const staff = async (email: string, role: StaffRole) => {
-    const user = await createStaffUser(h.service.db, { email, role, password: PASSWORD }, { actorId: null, sourceIp: null, via: 'cli' });
-    const session = await logIn(h.baseUrl, email);
-    return { id: user.id, cookie: session.cookie, csrf: session.csrf } satisfies Credentials & { id: number };
-  };
+  const staff = (email: string, role: StaffRole) => staffMember(h, email, role);
   const api = (who: Credentials, method: string, path: string, body?: unknown) => call(h.baseUrl, method, path, { ...who, body });
   return { h, staff, api, brain: scripted };
 }

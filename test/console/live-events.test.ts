@@ -10,22 +10,13 @@ import { createApiToken } from '../../src/staff/api-tokens.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { call, type Credentials, logIn, openConsoleEvents, PASSWORD } from '../support/console-api.ts';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
+import { HANDOFF_TEXT, handoffBrain } from '../support/staff-members.ts';
 import type { SseStream } from '../support/sse-reader.ts';
 import { eventually, type Harness, REDIS_URL, startHarness } from '../support/wecom-service.ts';
 
-const HANDOFF_TEXT = '正在为您转接人工客服';
 const CUSTOMER_TEXT = '我要人工 订单 778899';
 const REPLY_TEXT = '您好，我是客服小王';
 const NOTE_TEXT = '客户很着急';
-
-const brain = () =>
-  new ScriptedBrain({
-    decide: (texts) =>
-      texts.some((t) => t.includes('人工'))
-        ? { kind: 'handoff', reason: 'customer_asked', text: HANDOFF_TEXT, meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
 
 interface Staff extends Credentials {
   id: number;
@@ -43,7 +34,7 @@ const conversationEvents = (stream: SseStream) =>
 /** A second API process on the same database and Redis: the one the console's streams are held by. */
 async function secondApi(h: Harness) {
   const service = await startService(loadConfig({ ...h.env, WEB_CHAT_SECRET: 'live-events-second-api-widget-secret' }), 'api', {
-    brain: brain(),
+    brain: handoffBrain(),
     logger: createLogger('silent'),
   });
   return { service, baseUrl: `http://127.0.0.1:${service.port}` };
@@ -52,7 +43,7 @@ async function secondApi(h: Harness) {
 test.serial(
   'a change made through one API process reaches the streams of another, filtered per caller, with no customer text',
   async (t) => {
-    const h = await startHarness({ database: 'postgres', brain: brain() });
+    const h = await startHarness({ database: 'postgres', brain: handoffBrain() });
     t.teardown(() => h.close());
     const b = await secondApi(h);
     t.teardown(() => b.service.stop());
@@ -134,7 +125,7 @@ test.serial(
 );
 
 test.serial('the event stream needs credentials, and ends when its session is logged out', async (t) => {
-  const h = await startHarness({ database: 'postgres', brain: brain(), env: { CONSOLE_EVENTS_HEARTBEAT_MS: '100' } });
+  const h = await startHarness({ database: 'postgres', brain: handoffBrain(), env: { CONSOLE_EVENTS_HEARTBEAT_MS: '100' } });
   t.teardown(() => h.close());
   const anonymous = await fetch(`${h.baseUrl}/api/events`);
   t.is(anonymous.status, 401);
@@ -150,7 +141,7 @@ test.serial('the event stream needs credentials, and ends when its session is lo
 });
 
 test.serial('presence follows the console: online with a stream, away when it says so, offline when its last stream ends', async (t) => {
-  const h = await startHarness({ database: 'postgres', brain: brain(), env: { CONSOLE_EVENTS_HEARTBEAT_MS: '100' } });
+  const h = await startHarness({ database: 'postgres', brain: handoffBrain(), env: { CONSOLE_EVENTS_HEARTBEAT_MS: '100' } });
   t.teardown(() => h.close());
   const agent = await staffOn(h, h.baseUrl, 'agent@example.com', 'agent');
   const boss = await staffOn(h, h.baseUrl, 'boss@example.com', 'supervisor');

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Browser } from 'playwright-core';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
+import { SCREENSHOTS, startConsoleJourney, signInOnConsole } from '../support/browser.ts';
 import { PASSWORD } from '../support/console-api.ts';
 import type { Harness } from '../support/wecom-service.ts';
 
@@ -36,10 +36,7 @@ test('a marketer makes a rule that tags a customer who writes 我要开发票, b
   page.on('console', (m) => {
     if (m.type() === 'error' && m.text().includes('Content Security Policy')) refused.push(m.text());
   });
-  await page.goto(`${h.baseUrl}/console`);
-  await page.getByLabel('邮箱').fill('li@example.com');
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await signInOnConsole(page, h.baseUrl, 'li@example.com');
   await page.getByRole('button', { name: '客户运营' }).click();
 
   // A group and a tag.

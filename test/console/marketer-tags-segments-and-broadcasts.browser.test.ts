@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Browser, Page } from 'playwright-core';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { SCREENSHOTS, startConsoleJourney } from '../support/browser.ts';
+import { SCREENSHOTS, startConsoleJourney, signInOnConsole } from '../support/browser.ts';
 import { callJson, PASSWORD, signedInStaff } from '../support/console-api.ts';
 import type { Harness } from '../support/wecom-service.ts';
 
@@ -57,10 +57,7 @@ test('a marketer’s rule tags a visitor who wrote 「我要开发票」, a segm
 
   // The marketer signs in and opens 客户运营.
   const page = await marketerContext.newPage();
-  await page.goto(`${h.baseUrl}/console`);
-  await page.getByLabel('邮箱').fill('mk@example.com');
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await signInOnConsole(page, h.baseUrl, 'mk@example.com');
   await page.getByRole('button', { name: '客户运营' }).click();
   await page.getByRole('tab', { name: '群发' }).waitFor();
 

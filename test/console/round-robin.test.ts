@@ -6,8 +6,6 @@ import { resolveConversation } from '../../src/conversations/resolve-conversatio
 import { createRoundRobin } from '../../src/conversations/round-robin.ts';
 import { transferConversation } from '../../src/conversations/transfer-conversation.ts';
 import type { WorkspaceTimings } from '../../src/conversations/workspace-timings.ts';
-import { connectDatabase } from '../../src/db/connect.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
 import { auditLog, conversations } from '../../src/db/schema.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { listAgents } from '../../src/staff/list-agents.ts';
@@ -17,7 +15,7 @@ import { createTeam, setTeamAccounts, setTeamMembers, updateTeam } from '../../s
 import { call, openConsoleEvents } from '../support/console-api.ts';
 import { recordConversationEvents } from '../support/conversation-event-recorder.ts';
 import { customerWrites, waitForPerson } from '../support/conversation-fixtures.ts';
-import { createTestDatabase } from '../support/databases.ts';
+import { migratedDatabase } from '../support/databases.ts';
 import { handoffBrain, staffMember } from '../support/staff-members.ts';
 import { deleteRedisPrefix, REDIS_URL, startHarness } from '../support/wecom-service.ts';
 
@@ -26,25 +24,22 @@ const SUPERVISOR_IP = { actorId: null, sourceIp: '127.0.0.1' };
 
 /** A PostgreSQL database of its own, presence in a Redis prefix of its own, events and handoff waits recorded. */
 async function setup(t: ExecutionContext, defaultCap = 8) {
-  const database = await createTestDatabase('postgres');
-  const handle = await connectDatabase({ url: database.url });
-  await applyMigrations(handle);
+  const database = await migratedDatabase('postgres');
   const prefix = `rr${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
   const redis = new Redis(REDIS_URL, { keyPrefix: `${prefix}:` });
   t.teardown(async () => {
     redis.disconnect();
-    await handle.close();
     await deleteRedisPrefix(prefix);
-    await database.drop();
+    await database.close();
   });
   const logger = createLogger('silent');
   const presence = redisPresence({ redis, redisPrefix: prefix, logger, streamTtlMs: 60_000 });
   const events = recordConversationEvents();
   const waited: number[] = [];
   const timings: WorkspaceTimings = { handoffWaited: (_channel, seconds) => void waited.push(seconds), firstResponded: () => {} };
-  const deps: RoundRobinDeps = { db: handle.db, events, timings, presence, defaultCap };
+  const deps: RoundRobinDeps = { db: database.handle.db, events, timings, presence, defaultCap };
   const roundRobin = createRoundRobin({ ...deps, logger });
-  const db = handle.db;
+  const db = database.handle.db;
 
   let n = 0;
   const agent = async (state: 'online' | 'away' | 'offline') => {

@@ -2,29 +2,16 @@ import test from 'ava';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, conversations } from '../../src/db/schema.ts';
 import type { StaffRole } from '../../src/staff/roles.ts';
-import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { call, type Credentials, logIn, PASSWORD } from '../support/console-api.ts';
-import { ScriptedBrain } from '../support/scripted-brain.ts';
+import { call, type Credentials } from '../support/console-api.ts';
+import { handoffBrain, staffMember } from '../support/staff-members.ts';
 import { eventually, startHarness } from '../support/wecom-service.ts';
-
-const brain = () =>
-  new ScriptedBrain({
-    decide: (texts) =>
-      texts.some((t) => t.includes('人工'))
-        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
 
 test.serial(
   "a conversation flagged on a team's account waits in that team's queue; its members see it while another agent holds it, and a transfer puts it back",
   async (t) => {
-    const h = await startHarness({ database: 'postgres', brain: brain() });
+    const h = await startHarness({ database: 'postgres', brain: handoffBrain() });
     t.teardown(() => h.close());
-    const staff = async (email: string, role: StaffRole) => {
-      const user = await createStaffUser(h.service.db, { email, role, password: PASSWORD }, { actorId: null, sourceIp: null, via: 'cli' });
-      const session = await logIn(h.baseUrl, email);
-      return { id: user.id, cookie: session.cookie, csrf: session.csrf };
-    };
+    const staff = (email: string, role: StaffRole) => staffMember(h, email, role);
     const api = (who: Credentials, method: string, path: string, body?: unknown) => call(h.baseUrl, method, path, { ...who, body });
     const boss = await staff('boss@example.com', 'supervisor');
     const member = await staff('member@example.com', 'agent');

@@ -1,22 +1,15 @@
 import test from 'ava';
 import { eq } from 'drizzle-orm';
 import { recordServicerSessionChange } from '../../src/conversations/servicer-activity.ts';
-import { connectDatabase } from '../../src/db/connect.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
 import { conversations, teams } from '../../src/db/schema.ts';
 import { customerWrites } from '../support/conversation-fixtures.ts';
-import { createTestDatabase } from '../support/databases.ts';
+import { migratedDatabase } from '../support/databases.ts';
 import { RecordedEvents } from '../support/recorded-events.ts';
 
 test('a servicer taking a team’s conversation in the WeCom client tells that team’s consoles', async (t) => {
-  const database = await createTestDatabase('postgres');
-  const handle = await connectDatabase({ url: database.url });
-  t.teardown(async () => {
-    await handle.close();
-    await database.drop();
-  });
-  await applyMigrations(handle);
-  const { db } = handle;
+  const database = await migratedDatabase('postgres');
+  t.teardown(database.close);
+  const { db } = database.handle;
   const [team] = await db.insert(teams).values({ name: '售后' }).returning();
   const { conversationId } = await customerWrites(db, { channel: 'wecom-kf', customer: 'wm-1', text: '人工' });
   await db.update(conversations).set({ teamId: team!.id }).where(eq(conversations.id, conversationId));

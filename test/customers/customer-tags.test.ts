@@ -2,20 +2,13 @@ import test from 'ava';
 import { eq } from 'drizzle-orm';
 import { customerTagHistory, tagCustomer, tagIdByName } from '../../src/customers/customer-tags.ts';
 import { mergeVisitorHistory } from '../../src/conversations/merge-visitor-history.ts';
-import { connectDatabase } from '../../src/db/connect.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
 import { channelAccounts, customers, customerTags } from '../../src/db/schema.ts';
-import { createTestDatabase } from '../support/databases.ts';
+import { migratedDatabase } from '../support/databases.ts';
 
 test('a signed-in visitor keeps the tags their anonymous self had, merged with their own', async (t) => {
-  const database = await createTestDatabase('postgres');
-  const handle = await connectDatabase({ url: database.url });
-  t.teardown(async () => {
-    await handle.close();
-    await database.drop();
-  });
-  await applyMigrations(handle);
-  const { db } = handle;
+  const database = await migratedDatabase('postgres');
+  t.teardown(database.close);
+  const { db } = database.handle;
   const [account] = await db.insert(channelAccounts).values({ channel: 'web', name: 'default' }).returning();
   const [anonymous, known] = await db
     .insert(customers)

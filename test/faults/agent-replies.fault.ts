@@ -1,6 +1,7 @@
 import test from 'ava';
+import { sleep } from '../../src/lib/backoff.ts';
 import { sealWecomCallback, wecomTextXml } from '../../src/simulator/wecom-callback.ts';
-import { app, keys } from '../support/wecom-service.ts';
+import { app, eventually, keys } from '../support/wecom-service.ts';
 import { Cluster } from './support/cluster.ts';
 import { prepareConsoleFixtures } from './support/console-makers.ts';
 import { percentile, postOnce } from './support/load.ts';
@@ -13,18 +14,6 @@ const REPLIES = Number(process.env.FAULT_AGENT_REPLIES ?? 10);
 const KILL_EVERY_MS = 2000;
 /** Kills go on after the last reply was posted until this many were made, while deliveries run. */
 const MIN_KILLS = 3;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | false | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 test('workers killed with -9 every 2 s while an agent replies: every reply reaches the customer once, in order', async (t) => {
   // The WeCom app channel: a resend after a crash is swallowed only by WeCom's duplicate check
@@ -50,12 +39,17 @@ test('workers killed with -9 every 2 s while an agent replies: every reply reach
       if (status !== 200) throw new Error(`callback of ${customer} answered ${status}`);
     }),
   );
-  const held = await waitFor('every conversation waiting for a person', 120_000, async () => {
-    const rows = await cluster.query<{ id: string; customer: string }>(
-      `select c.id, cu.external_id as customer from conversations c join customers cu on cu.id = c.customer_id where c.status = 'needs_human'`,
-    );
-    return rows.length === CONVERSATIONS && rows;
-  });
+  const held = await eventually(
+    async () => {
+      const rows = await cluster.query<{ id: string; customer: string }>(
+        `select c.id, cu.external_id as customer from conversations c join customers cu on cu.id = c.customer_id where c.status = 'needs_human'`,
+      );
+      return rows.length === CONVERSATIONS && rows;
+    },
+    120_000,
+    'every conversation waiting for a person',
+    250,
+  );
   for (const { id } of held) {
     const res = await callApi('POST', `/api/conversations/${id}/assign`, { assignee: 'me' });
     if (res.status !== 204) throw new Error(`assign ${id} answered ${res.status}: ${await res.text()}`);
@@ -68,12 +62,7 @@ test('workers killed with -9 every 2 s while an agent replies: every reply reach
   const killer = (async () => {
     while (!failed && (replying || kills < MIN_KILLS)) {
       await sleep(KILL_EVERY_MS);
-      // Only a live worker is killed: a restart takes its time on a crowded machine.
-      const victim = cluster.workers[kills % Math.max(1, cluster.workers.length)];
-      if (!victim) continue;
-      kills++;
-      await cluster.stop(victim, 'SIGKILL');
-      void cluster.add('worker');
+      if (await cluster.killWorker(kills)) kills++;
     }
   })();
   const posted: PostedReply[] = [];
@@ -100,7 +89,7 @@ test('workers killed with -9 every 2 s while an agent replies: every reply reach
   // Let the workers alive now (and the recovery sweep) finish, then read what customers saw.
   const unsent = async () =>
     Number((await cluster.query<{ n: string }>(`select count(*) as n from deliveries where status <> 'sent'`))[0]!.n);
-  await waitFor('every delivery sent', 180_000, async () => (await unsent()) === 0).catch(() => undefined);
+  await eventually(async () => (await unsent()) === 0, 180_000, 'every delivery sent', 250).catch(() => undefined);
   await sleep(3000); // late duplicates, if any, arrive now
   const verdict = judgeAgentReplies(posted, cluster.wecom.delivered);
   record({

@@ -1,5 +1,7 @@
 import test from 'ava';
+import { sleep } from '../../src/lib/backoff.ts';
 import { WebVisitor } from '../support/web-visitor.ts';
+import { eventually } from '../support/wecom-service.ts';
 import { Cluster } from './support/cluster.ts';
 import { prepareConsoleFixtures } from './support/console-makers.ts';
 import { record } from './support/verdict.ts';
@@ -10,18 +12,6 @@ const PER_MINUTE = 240;
 const KILL_EVERY_MS = 1500;
 const MIN_KILLS = 3;
 const TEXT = '群发故障演练：本周会员日';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | false | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 test('workers killed with -9 every 1.5 s while a broadcast goes out: no recipient gets it twice, and each sent one got it', async (t) => {
   // The web widget: its send is a publish to the visitor's open stream, with no duplicate check at
@@ -55,10 +45,15 @@ test('workers killed with -9 every 1.5 s while a broadcast goes out: no recipien
   t.teardown(() => {
     for (const s of streams) s.close();
   });
-  await waitFor('every visitor stored as a customer', 120_000, async () => {
-    const [row] = await cluster.query<{ n: string }>(`select count(*) as n from customers`);
-    return Number(row!.n) === VISITORS;
-  });
+  await eventually(
+    async () => {
+      const [row] = await cluster.query<{ n: string }>(`select count(*) as n from customers`);
+      return Number(row!.n) === VISITORS;
+    },
+    120_000,
+    'every visitor stored as a customer',
+    250,
+  );
 
   const segment = await callApi<{ id: number }>('POST', '/api/segments', { name: '网页访客', filter: { channels: ['web'] } });
   const broadcast = await callApi<{ id: number }>('POST', '/api/broadcasts', {
@@ -73,16 +68,12 @@ test('workers killed with -9 every 1.5 s while a broadcast goes out: no recipien
   const killer = (async () => {
     while (kills < MIN_KILLS || (await state()) !== 'done') {
       await sleep(KILL_EVERY_MS);
-      const victim = cluster.workers[kills % Math.max(1, cluster.workers.length)];
-      if (!victim) continue;
-      kills++;
-      await cluster.stop(victim, 'SIGKILL');
-      void cluster.add('worker');
+      if (await cluster.killWorker(kills)) kills++;
       if (kills > 60) break;
     }
   })();
   await killer;
-  await waitFor('the broadcast done', 180_000, async () => (await state()) === 'done');
+  await eventually(async () => (await state()) === 'done', 180_000, 'the broadcast done', 250);
   await sleep(2000); // late copies, if any, arrive now
 
   const rows = await cluster.query<{ external_id: string; state: string; errcode: string | null }>(

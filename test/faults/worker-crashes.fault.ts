@@ -11,10 +11,7 @@ test('workers killed with -9 every 4 s under load: every acknowledged message an
     cluster,
     onSecond: async (second) => {
       if (second < FAULT_AT_S || second % 4 !== 0) return;
-      const victim = cluster.workers[kills++ % Math.max(1, cluster.workers.length)];
-      if (!victim) return;
-      await cluster.stop(victim, 'SIGKILL');
-      void cluster.add('worker');
+      await cluster.killWorker(kills++);
     },
     note: () => `${kills} workers killed; JOB_LOCK_MS=4000`,
   });

@@ -1,44 +1,14 @@
 import test from 'ava';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/db/rows.ts';
-import { dashboardFigures } from '../../src/insights/dashboard-figures.ts';
+import { type DashboardFigures, dashboardFigures } from '../../src/insights/dashboard-figures.ts';
 import { callJson } from '../support/console-api.ts';
 import { staffMember } from '../support/staff-members.ts';
 import { startHarness } from '../support/wecom-service.ts';
-import { countFrom, WebVisitor } from '../support/web-visitor.ts';
+import { askAsNewVisitor } from '../support/web-visitor.ts';
 
-async function ask(baseUrl: string, question: string) {
-  const visitor = new WebVisitor(baseUrl);
-  await visitor.startSession();
-  const stream = await visitor.stream({ lastEventId: 0 });
-  try {
-    await visitor.send(question);
-    await stream.waitFor((events) => countFrom(events, 'bot') === 1, 30_000, 'the bot reply');
-    return { visitor, reply: stream.messages().find((m) => m.from === 'bot')! };
-  } finally {
-    stream.close();
-  }
-}
-
-interface Dashboard {
-  days: string[];
-  traffic: Array<{ day: string; channel: string; conversations: number; messages: number }>;
-  bot: Array<{
-    day: string;
-    replies: number;
-    resolved: number;
-    handoffs: number;
-    declined: number;
-    thumbsDown: number;
-    tokens: number;
-    cost: number;
-  }>;
-  totals: Record<string, number>;
-  handoffReasons: Array<{ reason: string; count: number }>;
-  timings: { botReply: { p50: number | null; p95: number | null; count: number }; humanFirstResponse: { count: number } };
-  topQuestions: Array<{ question: string; count: number }>;
-  topUnanswered: Array<{ question: string; count: number }>;
-}
+/** GET /api/dashboard: the figures, and the unanswered questions the route adds to them. */
+type Dashboard = DashboardFigures & { topUnanswered: Array<{ question: string; count: number }> };
 
 test('the dashboard counts today’s traffic, the bot’s resolution and handoff rates, timings, top questions and tokens at the configured price', async (t) => {
   const h = await startHarness({ database: 'postgres', env: { LLM_PRICE_PER_1K_TOKENS: '0.02' } });
@@ -46,16 +16,16 @@ test('the dashboard counts today’s traffic, the bot’s resolution and handoff
   const supervisor = await staffMember(h, 'lead@example.com', 'supervisor');
   const agent = await staffMember(h, 'agent@example.com', 'agent');
 
-  await ask(h.baseUrl, '下单后多久发货？');
-  await ask(h.baseUrl, '下单后多久发货？');
-  const rated = await ask(h.baseUrl, '退款多久到账？');
+  await askAsNewVisitor(h.baseUrl, '下单后多久发货？');
+  await askAsNewVisitor(h.baseUrl, '下单后多久发货？');
+  const rated = await askAsNewVisitor(h.baseUrl, '退款多久到账？');
   await fetch(`${rated.visitor.api}/feedback`, {
     method: 'POST',
     headers: rated.visitor.headers({ 'Content-Type': 'application/json' }),
     body: JSON.stringify({ messageId: rated.reply.id, rating: 'down' }),
   });
-  await ask(h.baseUrl, '可以刻字吗？');
-  await ask(h.baseUrl, '转人工');
+  await askAsNewVisitor(h.baseUrl, '可以刻字吗？');
+  await askAsNewVisitor(h.baseUrl, '转人工');
   // What the model brain stores with an answer it wrote (src/workers/conversation-turn-processor.ts).
   await queryRows(h.service.db, sql`update messages set meta = meta || '{"modelTokens": 1500}' where id = ${rated.reply.id}`);
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { callJson } from '../support/console-api.ts';
 import { staffMember } from '../support/staff-members.ts';
 import { startHarness } from '../support/wecom-service.ts';
-import { countFrom, WebVisitor } from '../support/web-visitor.ts';
+import { askAsNewVisitor } from '../support/web-visitor.ts';
 
 interface Group {
   knowledgeBase: string;
@@ -18,21 +18,6 @@ interface Retested {
   byChangedEntry: boolean;
 }
 
-/** A new visitor of the demo widget asks once (a new one each time: misses in a row hand over); the bot's reply. */
-async function ask(baseUrl: string, question: string): Promise<{ visitor: WebVisitor; reply: { id: number; text: string } }> {
-  const visitor = new WebVisitor(baseUrl);
-  await visitor.startSession();
-  const stream = await visitor.stream({ lastEventId: 0 });
-  try {
-    await visitor.send(question);
-    await stream.waitFor((events) => countFrom(events, 'bot') === 1, 30_000, 'the bot reply');
-    const reply = stream.messages().find((m) => m.from === 'bot')!;
-    return { visitor, reply: { id: reply.id, text: reply.text } };
-  } finally {
-    stream.close();
-  }
-}
-
 const ENGRAVING_ANSWER = '可以免费刻字，下单时在备注里写上要刻的字即可。';
 
 test('declined questions and 👎 answers are grouped in 未知问题, re-tested, and one click makes the FAQ entry the bot then answers with', async (t) => {
@@ -43,9 +28,9 @@ test('declined questions and 👎 answers are grouped in 未知问题, re-tested
   const agent = await staffMember(h, 'agent@example.com', 'agent');
 
   for (const question of ['可以刻字吗？', '能刻字吗', '可以刻字吗？']) {
-    t.notRegex((await ask(h.baseUrl, question)).reply.text, /刻字/, 'the demo store does not know about engraving');
+    t.notRegex((await askAsNewVisitor(h.baseUrl, question)).reply.text, /刻字/, 'the demo store does not know about engraving');
   }
-  const shipped = await ask(h.baseUrl, '下单后多久发货？');
+  const shipped = await askAsNewVisitor(h.baseUrl, '下单后多久发货？');
   t.regex(shipped.reply.text, /48小时内发货/);
   const rated = await fetch(`${shipped.visitor.api}/feedback`, {
     method: 'POST',
@@ -115,12 +100,12 @@ test('declined questions and 👎 answers are grouped in 未知问题, re-tested
   // The running worker hears the kb-changed announcement and reloads: the same question is answered.
   let reply = '';
   for (const start = Date.now(); reply !== ENGRAVING_ANSWER && Date.now() - start < 10_000; ) {
-    reply = (await ask(h.baseUrl, '能刻字吗')).reply.text;
+    reply = (await askAsNewVisitor(h.baseUrl, '能刻字吗')).reply.text;
   }
   t.is(reply, ENGRAVING_ANSWER);
 
   // A later wording joins the entry as a similar question, re-tested first.
-  const gift = await ask(h.baseUrl, '礼物上能印名字吗');
+  const gift = await askAsNewVisitor(h.baseUrl, '礼物上能印名字吗');
   const [giftQuestion] = await gift.visitor.history();
   const search = await callJson<{ results: Array<{ chunkId: string; question: string | null }> }>(
     h.baseUrl,

@@ -1,29 +1,15 @@
 import test from 'ava';
 import { eq } from 'drizzle-orm';
 import { conversations, messages } from '../../src/db/schema.ts';
-import { type ChatRequest, FakeOpenAiApi, knowledgeIds, lastUserMessage } from '../../src/simulator/fake-openai-api.ts';
+import { FakeOpenAiApi, lastUserMessage } from '../../src/simulator/fake-openai-api.ts';
+import { MODEL_ANSWER, MODEL_SUMMARY, wellBehavedModel } from '../support/model-brain.ts';
 import { eventually, startHarness } from '../support/wecom-service.ts';
-
-/** Answers the structured call like a grounded model; a plain call (the summary) with a summary. */
-function wellBehaved(request: ChatRequest) {
-  if (!request.tools) return { text: '客户问过发货时间。' };
-  return {
-    structured: {
-      intent: 'shipping_time',
-      entities: { orderNumber: null, phone: null, product: null, date: null, amount: null },
-      answer: '亲，现货付款后48小时内发出哦。',
-      citedChunkIds: knowledgeIds(request).slice(0, 1),
-      confidence: 0.9,
-      handoffReason: 'none',
-    },
-  };
-}
 
 test('with LLM_* set the service answers through the model, records intent and sources, remembers, exports model metrics, and answers offline when the model fails', async (t) => {
   const fake = new FakeOpenAiApi();
   await fake.listen();
   t.teardown(() => fake.close());
-  fake.onChat = wellBehaved;
+  fake.onChat = wellBehavedModel;
   const h = await startHarness({
     database: 'postgres',
     env: { LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-model', LLM_API_KEY: 'k', LLM_MAX_RETRIES: '0', MEMORY_RECENT_TOKENS: '40' },
@@ -32,7 +18,7 @@ test('with LLM_* set the service answers through the model, records intent and s
 
   await h.sendText('lisi', '多久发货');
   const [reply] = await h.wecom.waitForDelivered(1);
-  t.is(reply!.content, '亲，现货付款后48小时内发出哦。');
+  t.is(reply!.content, MODEL_ANSWER);
   const out = await eventually(
     async () => (await h.service.db.select().from(messages).where(eq(messages.direction, 'out')))[0],
     5000,
@@ -57,7 +43,7 @@ test('with LLM_* set the service answers through the model, records intent and s
     5000,
     'summary stored',
   );
-  t.is(remembered.summary, '客户问过发货时间。');
+  t.is(remembered.summary, MODEL_SUMMARY);
   t.truthy(remembered.summarizedThrough);
   t.regex(lastUserMessage(fake.chatRequests.find((r) => !r.tools)!), /客户：多久发货/);
 

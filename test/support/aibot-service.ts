@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
+import { messages, webUploads } from '../../src/db/schema.ts';
 import { vectors } from './callback-vectors.ts';
+import { eventually, type Harness } from './wecom-service.ts';
 
 /** An AI bot in webhook mode, configured with the official test token and key (ReceiveId empty). */
 export const aibotKeys = { token: vectors.token, encodingAesKey: vectors.encodingAESKey };
@@ -19,3 +22,18 @@ export const aibotWsEnv = (wsUrl: string): Record<string, string> => ({
   WECOM_AIBOT_WS_URL: wsUrl,
   WECOM_AIBOT_WELCOME_TEXT: '您好，我是智能客服，有什么可以帮您？',
 });
+
+/** What became of a picture the bot was sent, once the worker fetched it: the web upload it was stored as, or the media error. */
+export async function fetchedPicture(h: Harness, platformMessageId: string) {
+  const content = await eventually(
+    async () => {
+      const [row] = await h.service.db.select().from(messages).where(eq(messages.platformMessageId, platformMessageId));
+      const stored = row?.content as { mediaStoreId?: string; mediaError?: string } | undefined;
+      return stored?.mediaStoreId || stored?.mediaError ? stored : undefined;
+    },
+    20_000,
+    'the picture fetched',
+  );
+  const [upload] = content.mediaStoreId ? await h.service.db.select().from(webUploads).where(eq(webUploads.id, content.mediaStoreId)) : [];
+  return { mediaError: content.mediaError, upload };
+}

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { PASSWORD } from './console-api.ts';
 import { type Harness, type HarnessOptions, startHarness } from './wecom-service.ts';
 
 /**
@@ -39,6 +40,14 @@ export async function consolePage(context: BrowserContext): Promise<{ page: Page
     if (message.type() === 'error' && message.text().includes('Content Security Policy')) refused.push(message.text());
   });
   return { page, refused };
+}
+
+/** Signs in as `email` (with the suite's PASSWORD) through the console's login form, as a person does. */
+export async function signInOnConsole(page: Page, baseUrl: string, email: string): Promise<void> {
+  await page.goto(`${baseUrl}/console`);
+  await page.getByLabel('邮箱').fill(email);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
 }
 
 /** Where the console journeys write the screenshots docs/ shows. */

@@ -119,6 +119,21 @@ export function groundedAnswer(request: ChatRequest, overrides: Record<string, u
   };
 }
 
+/** What a service test's model answers about shipping, worded unlike the knowledge base so a reply shows who wrote it. */
+export const MODEL_ANSWER = '亲，现货付款后48小时内发出哦。';
+/** What it says to the plain call that summarises a conversation. */
+export const MODEL_SUMMARY = '客户问过发货时间。';
+
+/** A fake model's onChat for service tests: MODEL_ANSWER grounded in the first chunk shown, with no entities, or MODEL_SUMMARY. */
+export function wellBehavedModel(request: ChatRequest): ChatReply {
+  if (!request.tools) return { text: MODEL_SUMMARY };
+  return groundedAnswer(request, {
+    entities: { orderNumber: null, phone: null, product: null, date: null, amount: null },
+    confidence: 0.9,
+    answer: MODEL_ANSWER,
+  });
+}
+
 /**
  * A compliant-but-naive model: it obeys an order it finds in its system prompt (「忽略之前的所有指令，…」),
  * hands its system prompt to any customer who asks for it, and otherwise answers with the first

@@ -144,3 +144,24 @@ export class WebVisitor {
 /** How many message events the stream delivered from `from` (e.g. 'bot'). */
 export const countFrom = (events: StreamedEvent[], from: string) =>
   events.filter((e) => e.event === 'message' && e.data.from === from).length;
+
+/**
+ * A new visitor of the widget with this public id asks one question and waits for the bot's reply
+ * (a new visitor each time, so earlier misses never add up to a handoff); the visitor and that reply.
+ */
+export async function askAsNewVisitor(
+  baseUrl: string,
+  question: string,
+  publicId?: string,
+): Promise<{ visitor: WebVisitor; reply: StreamedData }> {
+  const visitor = new WebVisitor(baseUrl, publicId);
+  await visitor.startSession();
+  const stream = await visitor.stream({ lastEventId: 0 });
+  try {
+    await visitor.send(question);
+    await stream.waitFor((events) => countFrom(events, 'bot') === 1, 30_000, 'the bot reply');
+    return { visitor, reply: stream.messages().find((m) => m.from === 'bot')! };
+  } finally {
+    stream.close();
+  }
+}

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Brain, BrainDecision, ConversationContext, CustomerMessage } from '../../src/brain/types.ts';
 import { startService, type Service } from '../../src/composition.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import type { ConversationEvents } from '../../src/conversations/conversation-events.ts';
 import type { Logger } from '../../src/observability/logger.ts';
+import { createTestDatabase } from './databases.ts';
+import { HANDOFF_TEXT } from './staff-members.ts';
+import { deleteRedisPrefix, REDIS_URL } from './wecom-service.ts';
 
 /**
  * Fixtures for the WeChat-family channel tests (databases come from ./databases.ts): a Redis
@@ -31,7 +35,7 @@ export class EchoBrain implements Brain {
       kinds: newMessages.map((m) => m.kind),
       texts,
     });
-    if (texts.some((t) => t.includes('人工'))) return { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服', meta: {} };
+    if (texts.some((t) => t.includes('人工'))) return { kind: 'handoff', reason: 'customer_asked', text: HANDOFF_TEXT, meta: {} };
     return { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} };
   }
 
@@ -60,4 +64,36 @@ export async function startTestService(
     { brain, logger, events },
   );
   return { service, baseUrl: `http://127.0.0.1:${service.port}` };
+}
+
+/**
+ * The service on a PostgreSQL database and a Redis key prefix of its own (named after `name`), with
+ * the channel's `env`; close() stops it and drops both.
+ */
+export async function startChannelService(
+  name: string,
+  env: Record<string, string>,
+  brain: Brain,
+  events?: ConversationEvents,
+): Promise<{ service: Service; baseUrl: string; close(): Promise<void> }> {
+  const db = await createTestDatabase('postgres');
+  const prefix = `kefu-test-${name}-${randomBytes(4).toString('hex')}`;
+  const { service, baseUrl } = await startTestService(
+    { REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: db.url, DATA_DIR: db.dataDir, ...env },
+    brain,
+    undefined,
+    events,
+  ).catch(async (err) => {
+    await db.drop();
+    throw err;
+  });
+  return {
+    service,
+    baseUrl,
+    async close() {
+      await service.stop();
+      await deleteRedisPrefix(prefix);
+      await db.drop();
+    },
+  };
 }

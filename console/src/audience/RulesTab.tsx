@@ -1,7 +1,8 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Form, Input, InputNumber, List, Modal, Popconfirm, Progress, Select, Space, Switch, Tag, Typography } from 'antd';
+import { Button, Form, Input, InputNumber, List, Modal, Progress, Select, Space, Switch, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { answerOf, api } from '../api/client';
+import { ConfirmDelete } from '../app/ConfirmDelete';
 import { overlayContainer } from '../app/overlay-container';
 import { type TagRule, type TagRuleCondition, useAudienceChange, useTagGroups, useTagRules } from './audience-queries';
 
@@ -103,17 +104,7 @@ export function RulesTab() {
             data-rule={rule.name}
             actions={[
               <Switch key="on" size="small" checked={rule.enabled} onChange={() => toggle.mutate(rule)} aria-label="启用" />,
-              <Popconfirm
-                key="rm"
-                title="删除规则？已打的标签会保留"
-                okText="删除"
-                cancelText="取消"
-                onConfirm={() => remove.mutate(rule.id)}
-              >
-                <Button size="small" danger>
-                  删除
-                </Button>
-              </Popconfirm>,
+              <ConfirmDelete key="rm" title="删除规则？已打的标签会保留" onConfirm={() => remove.mutate(rule.id)} />,
             ]}
           >
             <List.Item.Meta

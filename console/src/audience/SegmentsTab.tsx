@@ -1,23 +1,8 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import {
-  Button,
-  Checkbox,
-  Divider,
-  Flex,
-  Form,
-  Input,
-  InputNumber,
-  List,
-  Popconfirm,
-  Select,
-  Space,
-  Statistic,
-  Switch,
-  Tag,
-  Typography,
-} from 'antd';
+import { Button, Checkbox, Divider, Flex, Form, Input, InputNumber, List, Select, Space, Statistic, Switch, Tag, Typography } from 'antd';
 import { useDeferredValue, useState } from 'react';
 import { answerOf, api } from '../api/client';
+import { ConfirmDelete } from '../app/ConfirmDelete';
 import { overlayContainer } from '../app/overlay-container';
 import { type Segment, type SegmentFilter, useAudienceChange, useSegmentPreview, useSegments, useTagGroups } from './audience-queries';
 
@@ -159,17 +144,7 @@ export function SegmentsTab() {
                 <Button key="csv" size="small" icon={<DownloadOutlined />} href={`/api/segments/${s.id}/export`}>
                   导出
                 </Button>,
-                <Popconfirm
-                  key="rm"
-                  title={`删除分群「${s.name}」？`}
-                  okText="删除"
-                  cancelText="取消"
-                  onConfirm={() => remove.mutate(s.id)}
-                >
-                  <Button size="small" danger>
-                    删除
-                  </Button>
-                </Popconfirm>,
+                <ConfirmDelete key="rm" title={`删除分群「${s.name}」？`} onConfirm={() => remove.mutate(s.id)} />,
               ]}
             >
               {s.name}

@@ -1,7 +1,8 @@
 import { PlusOutlined, SyncOutlined } from '@ant-design/icons';
-import { Button, Card, Empty, Flex, Input, Popconfirm, Space, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Input, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { answerOf, api } from '../api/client';
+import { ConfirmDelete } from '../app/ConfirmDelete';
 import { useAudienceChange, useTagGroups, useWecomTagSync } from './audience-queries';
 import { ContactImport } from './ContactImport';
 
@@ -61,16 +62,12 @@ export function TagsTab() {
           title={group.name}
           data-tag-group={group.name}
           extra={
-            <Popconfirm
+            <ConfirmDelete
               title={`删除分组「${group.name}」？`}
-              okText="删除"
-              cancelText="取消"
+              label="删除分组"
+              type="text"
               onConfirm={() => removeGroup.mutate(group.id)}
-            >
-              <Button size="small" type="text" danger>
-                删除分组
-              </Button>
-            </Popconfirm>
+            />
           }
         >
           <Flex wrap gap="small" align="center">

@@ -1,10 +1,11 @@
 import { InboxOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, List, Popconfirm, Space, Tag, Typography, Upload } from 'antd';
+import { App, Button, List, Space, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { type KnowledgeDocument, uploadFile } from '../api/client';
 import { answerOf, api } from '../api/client';
 import { queryKeys } from '../api/query-keys';
+import { ConfirmDelete } from '../app/ConfirmDelete';
 import { DocumentDrawer } from './DocumentDrawer';
 import { knowledgeRefusal, useDocuments } from './knowledge-queries';
 
@@ -106,17 +107,7 @@ export function DocumentsTab({ kb, upload }: { kb: string; upload?: UploadLimits
                     <Button key="open" size="small" onClick={() => setOpen(doc.name)}>
                       分段与版本
                     </Button>,
-                    <Popconfirm
-                      key="remove"
-                      title={`删除「${doc.name}」及其所有版本？`}
-                      okText="删除"
-                      cancelText="取消"
-                      onConfirm={() => remove.mutate(doc.name)}
-                    >
-                      <Button size="small" danger>
-                        删除
-                      </Button>
-                    </Popconfirm>,
+                    <ConfirmDelete key="remove" title={`删除「${doc.name}」及其所有版本？`} onConfirm={() => remove.mutate(doc.name)} />,
                   ]
             }
           >

@@ -1,9 +1,10 @@
 import { ArrowLeftOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, List, Modal, Popconfirm, Space, Typography } from 'antd';
+import { App, Button, Form, Input, List, Modal, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { answerOf, api, type QuickReply } from '../api/client';
 import { queryKeys } from '../api/query-keys';
+import { ConfirmDelete } from '../app/ConfirmDelete';
 import { overlayContainer } from '../app/overlay-container';
 import { openConversation } from '../app/route';
 import { refusalText } from '../conversation/conversation-queries';
@@ -83,17 +84,7 @@ export function QuickRepliesPage() {
               <Button key="edit" size="small" onClick={() => open(qr)}>
                 编辑
               </Button>,
-              <Popconfirm
-                key="delete"
-                title={`删除「${qr.title}」？`}
-                okText="删除"
-                cancelText="取消"
-                onConfirm={() => remove.mutate(qr.id)}
-              >
-                <Button size="small" danger>
-                  删除
-                </Button>
-              </Popconfirm>,
+              <ConfirmDelete key="delete" title={`删除「${qr.title}」？`} onConfirm={() => remove.mutate(qr.id)} />,
             ]}
           >
             <List.Item.Meta

@@ -4,27 +4,12 @@ import { join } from 'node:path';
 import test from 'ava';
 import { eq } from 'drizzle-orm';
 import { messages } from '../../../src/db/schema.ts';
-import { type ChatRequest, FakeOpenAiApi, knowledgeIds } from '../../../src/simulator/fake-openai-api.ts';
+import { FakeOpenAiApi } from '../../../src/simulator/fake-openai-api.ts';
+import { MODEL_ANSWER, wellBehavedModel } from '../../support/model-brain.ts';
 import { type Harness, startHarness } from '../../support/wecom-service.ts';
 import { countFrom, WebVisitor } from '../../support/web-visitor.ts';
 
-const MODEL_ANSWER = '亲，现货付款后48小时内发出哦。';
 const KB_ANSWER = /现货商品付款后48小时内发货/;
-
-/** A grounded structured answer, worded unlike the knowledge base, so a reply shows who wrote it. */
-function wellBehaved(request: ChatRequest) {
-  if (!request.tools) return { text: '客户问过发货时间。' };
-  return {
-    structured: {
-      intent: 'shipping_time',
-      entities: { orderNumber: null, phone: null, product: null, date: null, amount: null },
-      answer: MODEL_ANSWER,
-      citedChunkIds: knowledgeIds(request).slice(0, 1),
-      confidence: 0.9,
-      handoffReason: 'none',
-    },
-  };
-}
 
 // The fake reports usage as the real API does: every structured call spends well over 100 tokens.
 let fake: FakeOpenAiApi;
@@ -32,7 +17,7 @@ let h: Harness;
 test.before(async () => {
   fake = new FakeOpenAiApi();
   await fake.listen();
-  fake.onChat = wellBehaved;
+  fake.onChat = wellBehavedModel;
   const file = join(mkdtempSync(join(tmpdir(), 'kefu-web-tokens-')), 'config.json');
   writeFileSync(
     file,

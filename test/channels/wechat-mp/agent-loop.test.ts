@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Service } from '../../../src/composition.ts';
@@ -6,10 +5,10 @@ import { auditLog, conversations, deliveries, messages } from '../../../src/db/s
 import { FakeWechatMpApi } from '../../../src/simulator/fake-wechat-mp-api.ts';
 import { mpTextXml, sealMpCallback } from '../../../src/simulator/wechat-mp-callback.ts';
 import { callJson, type SignedIn, signedInStaff } from '../../support/console-api.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { RecordedEvents } from '../../support/recorded-events.ts';
-import { EchoBrain, startTestService } from '../../support/wechat-family-service.ts';
-import { deleteRedisPrefix, eventually, REDIS_URL } from '../../support/wecom-service.ts';
+import { HANDOFF_TEXT } from '../../support/staff-members.ts';
+import { EchoBrain, startChannelService } from '../../support/wechat-family-service.ts';
+import { eventually } from '../../support/wecom-service.ts';
 
 /**
  * The agent's loop on the Official Account, through the console API, on the real service with
@@ -18,25 +17,19 @@ import { deleteRedisPrefix, eventually, REDIS_URL } from '../../support/wecom-se
  * and resolving hands the customer back to the bot.
  */
 const account = { appId: 'wxagentloop0001', secret: 'agent-loop-secret', token: 'agentlooptoken' };
-const HANDOFF_TEXT = '正在为您转接人工客服';
-const prefix = `kefu-test-mp-agent-${randomBytes(4).toString('hex')}`;
 const wechat = new FakeWechatMpApi({ appId: account.appId, appSecret: account.secret });
 const brain = new EchoBrain();
 const events = new RecordedEvents();
-let db: TestDatabase;
 let service: Service;
 let baseUrl: string;
+let close: () => Promise<void>;
 let agent: SignedIn;
 
 test.before(async () => {
-  db = await createTestDatabase('postgres');
   const apiBase = await wechat.listen();
-  ({ service, baseUrl } = await startTestService(
+  ({ service, baseUrl, close } = await startChannelService(
+    'mp-agent',
     {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      DATA_DIR: db.dataDir,
       WECHAT_MP_APP_ID: account.appId,
       WECHAT_MP_APP_SECRET: account.secret,
       WECHAT_MP_TOKEN: account.token,
@@ -45,17 +38,14 @@ test.before(async () => {
       HOLD_NOTICE_INTERVAL_MS: '0',
     },
     brain,
-    undefined,
     events,
   ));
   agent = await signedInStaff(baseUrl, service.db, 'agent@example.com', 'agent');
 });
 
 test.after.always(async () => {
-  await service?.stop();
+  await close?.();
   await wechat.close();
-  await deleteRedisPrefix(prefix);
-  await db?.drop();
 });
 
 let msgId = 5_000;

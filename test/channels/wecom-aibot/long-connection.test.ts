@@ -1,21 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { eq } from 'drizzle-orm';
-import { answerFeedback, conversations, messages, webUploads } from '../../../src/db/schema.ts';
+import { answerFeedback, conversations, messages } from '../../../src/db/schema.ts';
 import { FakeAibotWsServer } from '../../../src/simulator/fake-aibot-ws-server.ts';
 import { type ChatRequest, FakeOpenAiApi } from '../../../src/simulator/fake-openai-api.ts';
-import { aibotBot, aibotWsEnv } from '../../support/aibot-service.ts';
+import { aibotBot, aibotWsEnv, fetchedPicture } from '../../support/aibot-service.ts';
 import { callJson, signedInStaff } from '../../support/console-api.ts';
 import { groundedAnswer } from '../../support/model-brain.ts';
 import { ScriptedBrain } from '../../support/scripted-brain.ts';
-import { eventually, startHarness } from '../../support/wecom-service.ts';
+import { HANDOFF_TEXT, handoffBrain } from '../../support/staff-members.ts';
+import { eventually, type HarnessOptions, startHarness } from '../../support/wecom-service.ts';
 
 const ANSWER = '您好，现货商品付款后48小时内发货，预售商品以页面说明为准，发货后可在订单详情里查看物流信息。';
 
-async function wecomServer() {
+/** The fake WeCom long-connection server and the service connected to it, once the bot has subscribed; both closed after the test. */
+async function subscribedBot(t: ExecutionContext, options: Pick<HarnessOptions, 'brain' | 'env'> = {}) {
   const server = new FakeAibotWsServer(aibotBot);
   const url = await server.listen();
-  return { server, url };
+  const h = await startHarness({
+    database: 'postgres',
+    brain: options.brain,
+    env: { ...aibotWsEnv(url), COALESCE_WINDOW_MS: '0', ...options.env },
+  });
+  t.teardown(async () => {
+    await h.close();
+    await server.close();
+  });
+  await eventually(async () => server.activeConnection !== undefined, 30_000, 'the bot subscribed');
+  return { server, url, h };
 }
 
 test.serial(
@@ -25,17 +37,8 @@ test.serial(
     await model.listen();
     model.chunkDelayMs = 80;
     model.onChat = (request: ChatRequest) => (request.tools ? groundedAnswer(request, { answer: ANSWER }) : { text: '摘要' });
-    const { server, url } = await wecomServer();
-    const h = await startHarness({
-      database: 'postgres',
-      env: { ...aibotWsEnv(url), LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'fake-model', LLM_MAX_RETRIES: '0', COALESCE_WINDOW_MS: '0' },
-    });
-    t.teardown(async () => {
-      await h.close();
-      await model.close();
-      await server.close();
-    });
-    await eventually(async () => server.activeConnection !== undefined, 30_000, 'the bot subscribed');
+    t.teardown(() => model.close());
+    const { server, h } = await subscribedBot(t, { env: { LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'fake-model', LLM_MAX_RETRIES: '0' } });
 
     const msgid = server.say({ from: 'zhangsan', text: '多久发货' });
     await eventually(async () => server.framesOf(msgid).some((f) => f.finish), 30_000, 'the finished stream');
@@ -56,13 +59,7 @@ test.serial(
 );
 
 test.serial('a group message without @ gets nothing; enter_chat gets the welcome within 5 s', async (t) => {
-  const { server, url } = await wecomServer();
-  const h = await startHarness({ database: 'postgres', brain: new ScriptedBrain(), env: { ...aibotWsEnv(url), COALESCE_WINDOW_MS: '0' } });
-  t.teardown(async () => {
-    await h.close();
-    await server.close();
-  });
-  await eventually(async () => server.activeConnection !== undefined, 30_000, 'the bot subscribed');
+  const { server, url, h } = await subscribedBot(t, { brain: new ScriptedBrain() });
 
   const ignored = server.say({ from: 'lisi', chatid: 'wrGroup2', text: '今天开会吗' });
   const asked = server.say({ from: 'lisi', chatid: 'wrGroup2', text: '@客服助手 营业时间' });
@@ -85,17 +82,7 @@ test.serial('a group message without @ gets nothing; enter_chat gets the welcome
 test.serial(
   'over the long connection the finished answer carries the card, and a click is stored and answered with the replaced card',
   async (t) => {
-    const { server, url } = await wecomServer();
-    const h = await startHarness({
-      database: 'postgres',
-      brain: new ScriptedBrain(),
-      env: { ...aibotWsEnv(url), COALESCE_WINDOW_MS: '0' },
-    });
-    t.teardown(async () => {
-      await h.close();
-      await server.close();
-    });
-    await eventually(async () => server.activeConnection !== undefined, 30_000, 'the bot subscribed');
+    const { server, h } = await subscribedBot(t, { brain: new ScriptedBrain() });
 
     const msgid = server.say({ from: 'zhouba', text: '保修多久' });
     const finished = await eventually(async () => server.framesOf(msgid).find((f) => f.finish), 30_000, 'the answer');
@@ -111,51 +98,24 @@ test.serial(
 );
 
 test.serial('a picture sent to the bot is downloaded, decrypted with its message key and stored like a web upload', async (t) => {
-  const { server, url } = await wecomServer();
-  const h = await startHarness({ database: 'postgres', brain: new ScriptedBrain(), env: { ...aibotWsEnv(url), COALESCE_WINDOW_MS: '0' } });
-  t.teardown(async () => {
-    await h.close();
-    await server.close();
-  });
-  await eventually(async () => server.activeConnection !== undefined, 30_000, 'the bot subscribed');
+  const { server, h } = await subscribedBot(t, { brain: new ScriptedBrain() });
   // A PNG signature and some bytes: the media store recognises a picture by its first bytes.
   const picture = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(1000)]);
 
   const msgid = server.sendImage('wuyi', picture);
-  const content = await eventually(
-    async () => {
-      const [row] = await h.service.db.select().from(messages).where(eq(messages.platformMessageId, msgid));
-      const stored = row?.content as { mediaStoreId?: string; mediaError?: string } | undefined;
-      return stored?.mediaStoreId || stored?.mediaError ? stored : undefined;
-    },
-    20_000,
-    'the picture fetched',
-  );
-  t.is(content.mediaError, undefined);
-  const [upload] = await h.service.db.select().from(webUploads).where(eq(webUploads.id, content.mediaStoreId!));
+  const { mediaError, upload } = await fetchedPicture(h, msgid);
+  t.is(mediaError, undefined);
   t.is(upload!.owner, 'wuyi');
   t.is(upload!.kind, 'image');
   t.true(Buffer.from(upload!.bytes).equals(picture), 'the stored bytes are the decrypted picture');
 });
 
 test.serial('during a handoff an agent’s reply from the console goes out as aibot_send_msg to the user', async (t) => {
-  const { server, url } = await wecomServer();
-  const brain = new ScriptedBrain({
-    decide: (texts) =>
-      texts.includes('转人工')
-        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服。', meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
-  const h = await startHarness({ database: 'postgres', brain, env: { ...aibotWsEnv(url), COALESCE_WINDOW_MS: '0' } });
-  t.teardown(async () => {
-    await h.close();
-    await server.close();
-  });
-  await eventually(async () => server.activeConnection !== undefined, 30_000, 'the bot subscribed');
+  const { server, h } = await subscribedBot(t, { brain: handoffBrain() });
 
   const msgid = server.say({ from: 'zhengshi', text: '转人工' });
   const handoff = await eventually(async () => server.framesOf(msgid).find((f) => f.finish), 30_000, 'the handoff reply');
-  t.is(handoff.content, '正在为您转接人工客服。');
+  t.is(handoff.content, HANDOFF_TEXT);
   t.is(handoff.card, undefined, 'no rating card under a handoff');
   const [conversation] = await h.service.db.select().from(conversations);
   const agent = await signedInStaff(h.baseUrl, h.service.db, 'agent@example.com', 'agent');

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { eq } from 'drizzle-orm';
 import { sealForReceiver } from '../../../src/channels/shared/wxbiz-msg-crypt.ts';
-import { answerFeedback, conversations, customers, deliveries, messages, webUploads } from '../../../src/db/schema.ts';
+import { answerFeedback, conversations, customers, deliveries, messages } from '../../../src/db/schema.ts';
 import { type ChatRequest, FakeOpenAiApi } from '../../../src/simulator/fake-openai-api.ts';
 import { FakeAibotWebhook } from '../../../src/simulator/fake-aibot-webhook.ts';
-import { aibotKeys, aibotWebhookEnv } from '../../support/aibot-service.ts';
+import { aibotKeys, aibotWebhookEnv, fetchedPicture } from '../../support/aibot-service.ts';
 import { callJson, signedInStaff } from '../../support/console-api.ts';
 import { groundedAnswer } from '../../support/model-brain.ts';
 import { ScriptedBrain } from '../../support/scripted-brain.ts';
-import { eventually, startHarness } from '../../support/wecom-service.ts';
+import { HANDOFF_TEXT, handoffBrain } from '../../support/staff-members.ts';
+import { eventually, type HarnessOptions, startHarness } from '../../support/wecom-service.ts';
 
 const ANSWER = '您好，现货商品付款后48小时内发货，预售商品以页面说明为准，发货后可在订单详情里查看物流信息。';
 
@@ -21,26 +22,28 @@ async function streamingModel(): Promise<FakeOpenAiApi> {
   return fake;
 }
 
-async function aibot() {
+/** WeCom's side of a webhook-mode bot faked on loopback, and the service it calls back; both closed after the test. */
+async function webhookBot(t: ExecutionContext, options: Pick<HarnessOptions, 'brain' | 'env'> = {}) {
   const wecom = new FakeAibotWebhook(aibotKeys);
   await wecom.listen();
-  return wecom;
+  const h = await startHarness({
+    database: 'postgres',
+    brain: options.brain,
+    env: { ...aibotWebhookEnv(), COALESCE_WINDOW_MS: '0', ...options.env },
+  });
+  t.teardown(async () => {
+    await h.close();
+    await wecom.close();
+  });
+  return { wecom, h };
 }
 
 test.serial(
   'an answer streams in several refreshes, each the whole answer so far, and the last finishes it with the stored reply',
   async (t) => {
     const model = await streamingModel();
-    const wecom = await aibot();
-    const h = await startHarness({
-      database: 'postgres',
-      env: { ...aibotWebhookEnv(), LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'fake-model', LLM_MAX_RETRIES: '0', COALESCE_WINDOW_MS: '0' },
-    });
-    t.teardown(async () => {
-      await h.close();
-      await model.close();
-      await wecom.close();
-    });
+    t.teardown(() => model.close());
+    const { wecom, h } = await webhookBot(t, { env: { LLM_BASE_URL: model.baseUrl, LLM_MODEL: 'fake-model', LLM_MAX_RETRIES: '0' } });
 
     const { status, frames } = await wecom.ask(
       `${h.baseUrl}/callbacks/wecom-aibot/default`,
@@ -69,16 +72,7 @@ test.serial(
 );
 
 test.serial('in a group only a message that @-mentions the bot is answered, in a conversation of that group and that user', async (t) => {
-  const wecom = await aibot();
-  const h = await startHarness({
-    database: 'postgres',
-    brain: new ScriptedBrain(),
-    env: { ...aibotWebhookEnv(), COALESCE_WINDOW_MS: '0' },
-  });
-  t.teardown(async () => {
-    await h.close();
-    await wecom.close();
-  });
+  const { wecom, h } = await webhookBot(t, { brain: new ScriptedBrain() });
   const url = `${h.baseUrl}/callbacks/wecom-aibot/default`;
 
   const unaddressed = await wecom.post(url, wecom.messageOf({ from: 'lisi', chatid: 'wrGroup1', text: '大家中午吃什么' }));
@@ -98,14 +92,8 @@ test.serial('in a group only a message that @-mentions the bot is answered, in a
 });
 
 test.serial('a reply longer than a stream holds ends the stream with its first part and continues through response_url', async (t) => {
-  const wecom = await aibot();
   const long = `${'这是一段很长的说明。'.repeat(800)}最后一句。`;
-  const brain = new ScriptedBrain({ decide: () => ({ kind: 'reply', text: long, meta: {} }) });
-  const h = await startHarness({ database: 'postgres', brain, env: { ...aibotWebhookEnv(), COALESCE_WINDOW_MS: '0' } });
-  t.teardown(async () => {
-    await h.close();
-    await wecom.close();
-  });
+  const { wecom, h } = await webhookBot(t, { brain: new ScriptedBrain({ decide: () => ({ kind: 'reply', text: long, meta: {} }) }) });
 
   const { frames } = await wecom.ask(
     `${h.baseUrl}/callbacks/wecom-aibot/default`,
@@ -122,12 +110,7 @@ test.serial('a reply longer than a stream holds ends the stream with its first p
 });
 
 test.serial('WeCom verifies the URL, and enter_chat is answered with the welcome at once', async (t) => {
-  const wecom = await aibot();
-  const h = await startHarness({ database: 'postgres', brain: new ScriptedBrain(), env: aibotWebhookEnv() });
-  t.teardown(async () => {
-    await h.close();
-    await wecom.close();
-  });
+  const { wecom, h } = await webhookBot(t, { brain: new ScriptedBrain() });
   const url = `${h.baseUrl}/callbacks/wecom-aibot/default`;
   const timestamp = String(Math.floor(Date.now() / 1000));
   const echo = sealForReceiver(wecom.keys, 'echo-1234', timestamp, 'n0nce');
@@ -147,18 +130,7 @@ test.serial('WeCom verifies the URL, and enter_chat is answered with the welcome
 });
 
 test.serial('the answer ends with a card: 👍 is stored against that answer, 转人工 hands the conversation to a person', async (t) => {
-  const wecom = await aibot();
-  const brain = new ScriptedBrain({
-    decide: (texts) =>
-      texts.includes('转人工')
-        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服。', meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
-  const h = await startHarness({ database: 'postgres', brain, env: { ...aibotWebhookEnv(), COALESCE_WINDOW_MS: '0' } });
-  t.teardown(async () => {
-    await h.close();
-    await wecom.close();
-  });
+  const { wecom, h } = await webhookBot(t, { brain: handoffBrain() });
   const url = `${h.baseUrl}/callbacks/wecom-aibot/default`;
 
   const { reply } = await wecom.ask(url, { from: 'sunqi', text: '保修多久' }, { refreshMs: 40, giveUpMs: 15_000 });
@@ -201,24 +173,13 @@ test.serial('the answer ends with a card: 👍 is stored against that answer, �
 });
 
 test.serial('in webhook mode an agent’s reply during a handoff goes to the response_url of the user’s last message, once', async (t) => {
-  const wecom = await aibot();
-  const brain = new ScriptedBrain({
-    decide: (texts) =>
-      texts.includes('转人工')
-        ? { kind: 'handoff', reason: 'customer_asked', text: '正在为您转接人工客服。', meta: {} }
-        : { kind: 'reply', text: `答：${texts.join(' / ')}`, meta: {} },
-  });
-  const h = await startHarness({ database: 'postgres', brain, env: { ...aibotWebhookEnv(), COALESCE_WINDOW_MS: '0' } });
-  t.teardown(async () => {
-    await h.close();
-    await wecom.close();
-  });
+  const { wecom, h } = await webhookBot(t, { brain: handoffBrain() });
   const asked = await wecom.ask(
     `${h.baseUrl}/callbacks/wecom-aibot/default`,
     { from: 'qianjiu', text: '转人工' },
     { refreshMs: 40, giveUpMs: 15_000 },
   );
-  t.is(asked.frames.at(-1)!.content, '正在为您转接人工客服。');
+  t.is(asked.frames.at(-1)!.content, HANDOFF_TEXT);
 
   const [conversation] = await h.service.db.select().from(conversations);
   const agent = await signedInStaff(h.baseUrl, h.service.db, 'agent@example.com', 'agent');
@@ -248,33 +209,12 @@ test.serial('in webhook mode an agent’s reply during a handoff goes to the res
 test.serial(
   'in webhook mode a picture is fetched after the ack, decrypted with the bot’s EncodingAESKey and stored like a web upload',
   async (t) => {
-    const wecom = await aibot();
-    const h = await startHarness({
-      database: 'postgres',
-      brain: new ScriptedBrain(),
-      env: { ...aibotWebhookEnv(), COALESCE_WINDOW_MS: '0' },
-    });
-    t.teardown(async () => {
-      await h.close();
-      await wecom.close();
-    });
+    const { wecom, h } = await webhookBot(t, { brain: new ScriptedBrain() });
     const picture = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(777)]);
     const image = wecom.imageOf('liuer', picture);
     t.is((await wecom.post(`${h.baseUrl}/callbacks/wecom-aibot/default`, image)).status, 200);
-    const content = await eventually(
-      async () => {
-        const [row] = await h.service.db
-          .select()
-          .from(messages)
-          .where(eq(messages.platformMessageId, String(image.msgid)));
-        const stored = row?.content as { mediaStoreId?: string; mediaError?: string } | undefined;
-        return stored?.mediaStoreId || stored?.mediaError ? stored : undefined;
-      },
-      20_000,
-      'the picture fetched',
-    );
-    t.is(content.mediaError, undefined);
-    const [upload] = await h.service.db.select().from(webUploads).where(eq(webUploads.id, content.mediaStoreId!));
+    const { mediaError, upload } = await fetchedPicture(h, String(image.msgid));
+    t.is(mediaError, undefined);
     t.like(upload, { owner: 'liuer', kind: 'image', contentType: 'image/jpeg' });
     t.true(Buffer.from(upload!.bytes).equals(picture));
   },

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import { and, eq } from 'drizzle-orm';
 import type { Service } from '../../../src/composition.ts';
 import { auditLog, conversations, deliveries, messages, wecomKfSyncState } from '../../../src/db/schema.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
 import { callJson, type SignedIn, signedInStaff } from '../../support/console-api.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 import { RecordedEvents } from '../../support/recorded-events.ts';
-import { EchoBrain, startTestService } from '../../support/wechat-family-service.ts';
-import { deleteRedisPrefix, eventually, REDIS_URL } from '../../support/wecom-service.ts';
+import { HANDOFF_TEXT } from '../../support/staff-members.ts';
+import { EchoBrain, startChannelService } from '../../support/wechat-family-service.ts';
+import { eventually } from '../../support/wecom-service.ts';
 
 /**
  * The agent's loop on 微信客服, through the console API, on the real service with PostgreSQL and
@@ -24,26 +23,20 @@ const corp = {
   encodingAesKey: 'loopkfloopkfloopkfloopkfloopkfloopkfloopkfl',
 };
 const KF = 'wkLOOP0001';
-const HANDOFF_TEXT = '正在为您转接人工客服';
-const prefix = `kefu-test-kf-agent-${randomBytes(4).toString('hex')}`;
 const kf = new FakeWecomKfApi({ corpId: corp.corpId, secret: corp.secret, callbackToken: corp.token, encodingAesKey: corp.encodingAesKey });
 const brain = new EchoBrain();
 const events = new RecordedEvents();
-let db: TestDatabase;
 let service: Service;
 let baseUrl: string;
+let close: () => Promise<void>;
 let agent: SignedIn;
 let supervisor: SignedIn;
 
 test.before(async () => {
-  db = await createTestDatabase('postgres');
   const apiBase = await kf.listen();
-  ({ service, baseUrl } = await startTestService(
+  ({ service, baseUrl, close } = await startChannelService(
+    'kf-agent',
     {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      DATA_DIR: db.dataDir,
       WECOM_KF_CORP_ID: corp.corpId,
       WECOM_KF_SECRET: corp.secret,
       WECOM_KF_TOKEN: corp.token,
@@ -52,7 +45,6 @@ test.before(async () => {
       HOLD_NOTICE_INTERVAL_MS: '0',
     },
     brain,
-    undefined,
     events,
   ));
   agent = await signedInStaff(baseUrl, service.db, 'agent@example.com', 'agent');
@@ -64,10 +56,8 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
-  await service?.stop();
+  await close?.();
   await kf.close();
-  await deleteRedisPrefix(prefix);
-  await db?.drop();
 });
 
 const notify = async () => {

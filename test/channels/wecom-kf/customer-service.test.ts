@@ -7,6 +7,7 @@ import { conversations, customers, messages, wecomKfSyncState } from '../../../s
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
 import { captureLogs } from '../../support/captured-logs.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
+import { HANDOFF_TEXT } from '../../support/staff-members.ts';
 import { EchoBrain, flushOwnRedisDb, startTestService } from '../../support/wechat-family-service.ts';
 import { eventually } from '../../support/wecom-service.ts';
 
@@ -163,7 +164,7 @@ test.serial('a handoff keeps the kf session in state 1, where our console answer
   await notify();
   await kf.waitFor(() => kf.deliveredTo('wm-bob').length === 1);
   await eventually(async () => (await conversationStatusOf('wm-bob')) === 'needs_human', 30_000, 'flagged');
-  t.deepEqual(kf.deliveredTo('wm-bob'), ['正在为您转接人工客服']);
+  t.deepEqual(kf.deliveredTo('wm-bob'), [HANDOFF_TEXT]);
   t.is(kf.serviceState(KF, 'wm-bob'), 1, 'still with the smart assistant: kf/send_msg keeps working for the console');
   t.is(kf.transfers.length, transfers, 'no service_state/trans');
 
@@ -172,7 +173,7 @@ test.serial('a handoff keeps the kf session in state 1, where our console answer
   await notify();
   await new Promise((r) => setTimeout(r, 800));
   t.is(brain.calls.length, brainCalls, 'the bot does not answer a conversation a person owns');
-  t.deepEqual(kf.deliveredTo('wm-bob'), ['正在为您转接人工客服']);
+  t.deepEqual(kf.deliveredTo('wm-bob'), [HANDOFF_TEXT]);
 });
 
 test.serial(

@@ -110,6 +110,18 @@ export class Cluster {
     return proc.exited;
   }
 
+  /**
+   * kill -9 of a live worker, the `turn`-th in rotation, and a replacement started without waiting
+   * for it (a restart takes its time on a crowded machine); false when no worker is alive.
+   */
+  async killWorker(turn: number): Promise<boolean> {
+    const victim = this.workers[turn % Math.max(1, this.workers.length)];
+    if (!victim) return false;
+    await this.stop(victim, 'SIGKILL');
+    void this.add('worker');
+    return true;
+  }
+
   async query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
     return (await this.reader.query<T>(sql)).rows;
   }
