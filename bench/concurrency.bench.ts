@@ -53,10 +53,10 @@ try {
   worker.lines((line) => (last = line as typeof last));
   // BullMQ's list of the jobs workers hold, under the prefix the roles derive from the database.
   const redis = new Redis(REDIS_URL);
-  const [, [activeKey]] = await redis.scan(0, 'MATCH', `${environment.env.REDIS_PREFIX}:*:conversation-turns:meta`, 'COUNT', 10_000);
+  const activeKey = (await firstKeyMatching(redis, `${environment.env.REDIS_PREFIX}:*:conversation-turns:meta`)).replace(/meta$/, 'active');
   let maxHeld = 0;
   const sampling = setInterval(() => {
-    void redis.llen(activeKey!.replace(/meta$/, 'active')).then((held) => (maxHeld = Math.max(maxHeld, held)));
+    void redis.llen(activeKey).then((held) => (maxHeld = Math.max(maxHeld, held)));
   }, 100);
   await environment.wecom.waitForDelivered(conversations, 300_000);
   const seconds = (performance.now() - started) / 1000;
@@ -96,4 +96,18 @@ try {
   await api.exited;
 } finally {
   await environment.close();
+}
+
+/**
+ * SCAN until a key matches: one call looks at about COUNT keys only, so on a Redis holding more
+ * (other runs' keys) the queue's key was missed and the bench crashed.
+ */
+async function firstKeyMatching(redis: Redis, pattern: string): Promise<string> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 10_000);
+    if (keys[0] !== undefined) return keys[0];
+    cursor = next;
+  } while (cursor !== '0');
+  throw new Error(`no Redis key matches ${pattern}`);
 }
