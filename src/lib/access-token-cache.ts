@@ -41,6 +41,11 @@ export class AccessTokenCache {
   private readonly lockKey: string;
   /** The token last read or fetched, and until when (ms epoch) it is used without asking Redis. */
   private remembered?: { token: string; until: number };
+  /**
+   * The token last rejected here. A read sent before the rejection may answer after it, with that
+   * very token: it must not be remembered again, or the retry would carry it once more.
+   */
+  private rejected?: string;
 
   constructor(private readonly options: AccessTokenCacheOptions) {
     this.lockKey = `${options.key}:refresh-lock`;
@@ -77,6 +82,7 @@ export class AccessTokenCache {
 
   /** The platform rejected `token` as expired or invalid: drop it unless it was already replaced. */
   async invalidate(token: string): Promise<void> {
+    this.rejected = token;
     if (this.remembered?.token === token) this.remembered = undefined;
     await this.options.redis.eval(DELETE_IF_EQUAL, 1, this.options.key, token);
   }
@@ -94,7 +100,7 @@ export class AccessTokenCache {
 
   private remember(token: string, ttlMs: number): void {
     const rememberMs = this.options.rememberMs ?? 0;
-    if (rememberMs > 0) this.remembered = { token, until: Date.now() + Math.min(ttlMs, rememberMs) };
+    if (rememberMs > 0 && token !== this.rejected) this.remembered = { token, until: Date.now() + Math.min(ttlMs, rememberMs) };
   }
 }
 
