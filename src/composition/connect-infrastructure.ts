@@ -71,9 +71,12 @@ export async function connectInfrastructure(
   // Auto-pipelining sends the commands issued in one tick in one write (and those issued while a
   // write waits for its replies in the next): the concurrent turns a group commit releases together
   // take and free their locks and count their sends in a few writes, not one each (docs/performance.md).
+  // ioredis runs one auto-pipeline at a time: with a retry per request, commands issued while a
+  // dropped connection's pipeline waited for its retry queued behind it for up to a reconnect;
+  // with none, that pipeline fails at the close and they fail at once, as the offline queue does.
   const redis = connectRedis('commands', {
     enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
+    maxRetriesPerRequest: 0,
     keyPrefix: `${redisPrefix}:`,
     enableAutoPipelining: true,
   });
