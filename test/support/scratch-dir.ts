@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdtempSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,13 +9,16 @@ import { join } from 'node:path';
  * 70–85 ms and 0.2–0.7 s in /dev/shm (five copies each, alternated), and PGlite's own writes
  * no longer wait on a disk.
  */
+const MIN_FREE_BYTES = 2 * 1024 ** 3;
 const root = memoryBackedRoot() ?? tmpdir();
 
 function memoryBackedRoot(): string | undefined {
   try {
     if (!statSync('/dev/shm').isDirectory()) return undefined;
     accessSync('/dev/shm', constants.W_OK);
-    return '/dev/shm';
+    // A container's /dev/shm is often 64 MB: too small for a 41 MB template and its copies.
+    const { bavail, bsize } = statfsSync('/dev/shm');
+    return bavail * bsize >= MIN_FREE_BYTES ? '/dev/shm' : undefined;
   } catch {
     return undefined;
   }
