@@ -30,14 +30,10 @@ import { evalRun } from './support/eval-fixtures.ts';
 // opening hours, 这个季度的管理费去哪里交 the water bill): eight more right answers for one wrong
 // one in dental, one for one in property. Their wrong-answer floors follow the measurement; hit@1
 // floors are one question under.
-// 在哪 and 去哪 read as 地址 instead of filler words: hit@1 property 35 → 36 and school 32 → 33,
-// wrong answers property 3 → 2 and school 6 → 5 (这个季度的管理费去哪里交 gets the fee entry,
-// 你们学校在哪 the address instead of the parking); hit@1 floors one question under, wrong answers as
-// measured.
 const DEV_FLOORS: Record<string, { hitAt1: number; outOfScopeRecall: number; wrongAnswerRate: number }> = {
   dental: { hitAt1: 44 / 53, outOfScopeRecall: 13 / 13, wrongAnswerRate: 3 / 66 },
-  property: { hitAt1: 35 / 56, outOfScopeRecall: 12 / 13, wrongAnswerRate: 2 / 69 },
-  school: { hitAt1: 32 / 53, outOfScopeRecall: 12 / 13, wrongAnswerRate: 5 / 66 },
+  property: { hitAt1: 34 / 56, outOfScopeRecall: 12 / 13, wrongAnswerRate: 3 / 69 },
+  school: { hitAt1: 31 / 53, outOfScopeRecall: 12 / 13, wrongAnswerRate: 6 / 66 },
   store: { hitAt1: 140 / 155, outOfScopeRecall: 30 / 32, wrongAnswerRate: 10 / 187 },
 };
 

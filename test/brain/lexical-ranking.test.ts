@@ -1,8 +1,6 @@
 import test from 'ava';
 import { LexicalIndex } from '../../src/brain/retrieval/lexical-index.ts';
-import { loadLexicon } from '../../src/brain/retrieval/lexicon.ts';
-import { TextAnalyzer } from '../../src/brain/retrieval/text-analyzer.ts';
-import { CONFIG_DIR, faqEntry, passage, testAnalyzer } from './support/brain-fixtures.ts';
+import { faqEntry, passage, testAnalyzer } from './support/brain-fixtures.ts';
 
 const analyzer = testAnalyzer();
 const faq = [
@@ -67,16 +65,4 @@ test('a colloquial word counts by the characters it shares with an entry, over w
     keysOnly.search('拔完牙一直渗血', 2).map((hit) => hit.score),
     [0, 0],
   );
-});
-
-test('with the general lexicon, a question asking where meets the entry that says where, not another about the same place', async (t) => {
-  const general = TextAnalyzer.create(await loadLexicon([CONFIG_DIR]));
-  const clinic = [
-    faqEntry('address', ['门诊部在哪里？', '诊所地址'], '人民路 8 号二楼，地铁 2 号线人民路站 A 口。'),
-    faqEntry('parking', ['门诊部能停车吗？', '开车去诊所'], '诊所楼下有停车场，看牙免费停两小时。'),
-  ];
-  const index = LexicalIndex.build(clinic, general);
-  // Were 在哪 a filler word, 你们诊所在哪 would be 诊所 alone, which the parking entry says more often.
-  t.is(index.search('你们诊所在哪', 2)[0]?.chunkId, 'address');
-  t.is(index.search('开车去诊所方便吗', 2)[0]?.chunkId, 'parking');
 });
