@@ -91,9 +91,13 @@ export async function startChannelService(
     service,
     baseUrl,
     async close() {
-      await service.stop();
-      await deleteRedisPrefix(prefix);
-      await db.drop();
+      // A stop that throws must not leave the Redis keys and the database behind.
+      try {
+        await service.stop();
+      } finally {
+        await deleteRedisPrefix(prefix);
+        await db.drop();
+      }
     },
   };
 }
