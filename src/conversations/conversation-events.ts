@@ -36,28 +36,12 @@ export function conversationEventsChannel(redisPrefix: string): string {
 export function redisConversationEvents(redis: Redis, redisPrefix: string, logger: Logger): ConversationEvents {
   const channel = conversationEventsChannel(redisPrefix);
   const lost = (err: unknown) => logger.warn({ err }, 'console event not published');
-  let pending: string[] = [];
-  // Events published in one event-loop turn (a group commit's conversations) go to Redis in one
-  // write: one round trip and one read on each side instead of one per event.
-  function flush() {
-    const payloads = pending;
-    pending = [];
-    if (payloads.length === 1) {
-      redis.publish(channel, payloads[0]!).catch(lost);
-      return;
-    }
-    redis
-      .pipeline(payloads.map((payload) => ['publish', channel, payload]))
-      .exec()
-      .then((replies) => {
-        for (const [err] of replies ?? []) if (err) lost(err);
-      }, lost);
-  }
   return {
+    // The commands connection auto-pipelines (connect-infrastructure.ts): the events of one
+    // event-loop turn (a group commit's conversations) go to Redis in one write, in order.
     publish(event) {
       const payload: ConversationEvent = { ...event, at: new Date().toISOString() };
-      pending.push(JSON.stringify(payload));
-      if (pending.length === 1) queueMicrotask(flush);
+      redis.publish(channel, JSON.stringify(payload)).catch(lost);
     },
   };
 }
