@@ -35,9 +35,7 @@ export async function migratedDatabase(
   let test: TestDatabase;
   let handle: DatabaseHandle;
   if (kind === 'pglite') {
-    const dataDir = scratchDir('kefu-test-');
-    test = { url: '', dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-    handle = await openPgliteCopy(pgliteDirUnder(dataDir));
+    ({ test, handle } = await openPgliteTestDatabase());
   } else {
     test = await createTestDatabase(kind);
     handle = await connectDatabase({ url: test.url });
@@ -52,12 +50,20 @@ export async function migratedDatabase(
   };
 }
 
-export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+/** A copy of the migrated PGlite template in a scratch directory, opened; `drop` removes the directory. */
+async function openPgliteTestDatabase(): Promise<{ test: TestDatabase; handle: DatabaseHandle }> {
   const dataDir = scratchDir('kefu-test-');
+  const test = { url: '', dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  return { test, handle: await openPgliteCopy(pgliteDirUnder(dataDir)) };
+}
+
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'pglite') {
-    await (await openPgliteCopy(pgliteDirUnder(dataDir))).close();
-    return { url: '', dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    const { test, handle } = await openPgliteTestDatabase();
+    await handle.close();
+    return test;
   }
+  const dataDir = scratchDir('kefu-test-');
   const name = `kefu_test_${randomBytes(6).toString('hex')}`;
   await createMigratedPostgres(POSTGRES_ADMIN_URL, name);
   const url = new URL(POSTGRES_ADMIN_URL);

@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../../src/db/connect.ts';
-import { temporaryPglite } from './pglite-template.ts';
+import { migratedDatabase } from './databases.ts';
 import { createModelBrain, type LoadedKnowledge, loadKnowledge } from '../../src/brain/load-brain.ts';
 import type { LlmBrain } from '../../src/brain/model/llm-brain.ts';
 import type { ModelObserver, ModelSettings } from '../../src/brain/model/model-settings.ts';
@@ -32,7 +32,7 @@ export interface KnowledgeFixture {
 }
 
 export async function demoKnowledge(options: { embeddingsBaseUrl?: string } = {}): Promise<KnowledgeFixture> {
-  const database = await temporaryPglite();
+  const { handle: database, close } = await migratedDatabase('pglite');
   const knowledge = await loadKnowledge({
     db: database.db,
     configDir: 'config/brain',
@@ -45,7 +45,7 @@ export async function demoKnowledge(options: { embeddingsBaseUrl?: string } = {}
       embeddings: { baseUrl: options.embeddingsBaseUrl, apiKey: 'test-key', model: 'fake-embedding', timeoutMs: 5000, maxRetries: 0 },
     }),
   });
-  return { database, knowledge, close: () => database.close() };
+  return { database, knowledge, close };
 }
 
 export interface ModelBrainFixture {

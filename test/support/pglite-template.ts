@@ -43,19 +43,6 @@ export async function openPgliteCopy(dir: string): Promise<DatabaseHandle> {
   return handle;
 }
 
-/** A migrated PGlite database in a temporary directory, removed when the handle closes. */
-export async function temporaryPglite(): Promise<DatabaseHandle> {
-  const dir = scratchDir('kefu-pglite-');
-  const handle = await openPgliteCopy(join(dir, 'pglite'));
-  return {
-    ...handle,
-    close: async () => {
-      await handle.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 async function buildTemplateOnce(): Promise<string> {
   const dir = scratchPath(`kefu-pglite-template-${migratedTemplateKey()}`);
   if (existsSync(dir)) return dir;

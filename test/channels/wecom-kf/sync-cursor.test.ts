@@ -4,7 +4,7 @@ import { createKfApiClient } from '../../../src/channels/wecom-kf/kf-api-client.
 import { syncKfMessages } from '../../../src/channels/wecom-kf/sync-messages.ts';
 import { loadSyncState, requestSync } from '../../../src/channels/wecom-kf/sync-state.ts';
 import type { InboundMessage } from '../../../src/channels/types.ts';
-import { temporaryPglite } from '../../support/pglite-template.ts';
+import { migratedDatabase } from '../../support/databases.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { RecordedEvents } from '../../support/recorded-events.ts';
 import { FakeWecomKfApi } from '../../../src/simulator/fake-wecom-kf-api.ts';
@@ -23,11 +23,11 @@ test('a failure mid-page keeps the cursor at the page start; the next run stores
     encodingAesKey: corp.encodingAesKey,
   });
   const apiBase = await fake.listen();
-  const database = await temporaryPglite();
+  const { handle: database, close: closeDatabase } = await migratedDatabase('pglite');
   const redis = new Redis('redis://127.0.0.1:6379/13', { keyPrefix: `kf-cursor-${process.pid}:` });
   t.teardown(async () => {
     redis.disconnect();
-    await database.close();
+    await closeDatabase();
     await fake.close();
   });
   const account = { name: 'default', ...corp, apiBase };
