@@ -46,8 +46,9 @@ export class WecomApiClient {
       key: options.tokenKey,
       fetchToken: () => this.fetchToken(),
       onFetched: options.onTokenFetched,
-      // gettoken hands out the same token while it is valid (91039: 有效期内重复获取返回相同结果),
-      // so no process's refresh revokes the one another holds: each may keep what it read a minute.
+      // gettoken hands out the same token while it is valid ("有效期内重复获取返回相同结果",
+      // https://developer.work.weixin.qq.com/document/path/91039), so no process's refresh revokes
+      // the one another holds: each may keep what it read for a minute.
       rememberMs: 60_000,
     });
   }
