@@ -7,6 +7,7 @@ import { loadHandoffRules } from './handoff/handoff-rules.ts';
 import { loadFaqCsvFile } from './knowledge/faq-csv.ts';
 import { OfflineBrain } from './offline-brain.ts';
 import { QuestionEntities } from './question-entities.ts';
+import { CedictGlosses, MOST_HEADWORDS } from './retrieval/cedict-glosses.ts';
 import { LexicalIndex } from './retrieval/lexical-index.ts';
 import { type CompanyVocabulary, companyLexiconTexts } from './retrieval/company-vocabulary.ts';
 import { loadLexicon } from './retrieval/lexicon.ts';
@@ -36,6 +37,8 @@ const retrievalSettingsSchema = z.object({
       outOfDomainFactor: z.number().min(0).max(1).optional(),
       inDomainCoverage: z.number().gt(0).max(1).optional(),
       characterCredit: z.number().min(0).max(1).optional(),
+      thesaurusWeight: z.number().min(0).max(1).optional(),
+      thesaurusMostHeadwords: z.number().int().min(2).max(MOST_HEADWORDS).optional(),
     })
     .default({}),
 });
@@ -92,9 +95,11 @@ export async function withCompanyVocabulary(context: RetrievalContext, company: 
 /** Builds a lexical index the way the service does, so eval and bench measure the real thing. */
 export function buildLexicalIndex(chunks: readonly IndexedChunk[], context: RetrievalContext): LexicalIndex {
   const { prior } = context;
+  const { index } = context.settings;
   return LexicalIndex.build(chunks, context.analyzer, {
-    ...context.settings.index,
+    ...index,
     ...(prior && { wordWeight: (term: string) => prior.weight(term), isGeneralWord: (text: string) => prior.isWord(text) }),
+    ...((index.thesaurusWeight ?? 0) > 0 && { glosses: CedictGlosses.shared() }),
   });
 }
 

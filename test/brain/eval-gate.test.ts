@@ -30,9 +30,11 @@ import { evalRun } from './support/eval-fixtures.ts';
 // opening hours, 这个季度的管理费去哪里交 the water bill): eight more right answers for one wrong
 // one in dental, one for one in property. Their wrong-answer floors follow the measurement; hit@1
 // floors are one question under.
+// The general thesaurus (CC-CEDICT, threshold unchanged): property's hit@1 35 → 38 (走廊 / 楼道,
+// 卫生 / 保洁, 干活 / 工作), every other figure held; its floor is one question under.
 const DEV_FLOORS: Record<string, { hitAt1: number; outOfScopeRecall: number; wrongAnswerRate: number }> = {
   dental: { hitAt1: 44 / 53, outOfScopeRecall: 13 / 13, wrongAnswerRate: 3 / 66 },
-  property: { hitAt1: 34 / 56, outOfScopeRecall: 12 / 13, wrongAnswerRate: 3 / 69 },
+  property: { hitAt1: 37 / 56, outOfScopeRecall: 12 / 13, wrongAnswerRate: 3 / 69 },
   school: { hitAt1: 31 / 53, outOfScopeRecall: 12 / 13, wrongAnswerRate: 6 / 66 },
   store: { hitAt1: 140 / 155, outOfScopeRecall: 30 / 32, wrongAnswerRate: 10 / 187 },
 };

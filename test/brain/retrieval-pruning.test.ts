@@ -1,7 +1,8 @@
 import test from 'ava';
 import { loadFaqCsvFile } from '../../src/brain/knowledge/faq-csv.ts';
 import type { LexicalField } from '../../src/brain/retrieval/lexical-field.ts';
-import { LexicalIndex } from '../../src/brain/retrieval/lexical-index.ts';
+import { CedictGlosses } from '../../src/brain/retrieval/cedict-glosses.ts';
+import { LexicalIndex, type LexicalIndexOptions } from '../../src/brain/retrieval/lexical-index.ts';
 import { TextAnalyzer } from '../../src/brain/retrieval/text-analyzer.ts';
 import type { IndexedChunk } from '../../src/brain/retrieval/types.ts';
 import { DEMO_KB, passage, testAnalyzer } from './support/brain-fixtures.ts';
@@ -45,9 +46,13 @@ function keyTexts(chunks: readonly IndexedChunk[], answersAreKeys: boolean): str
 }
 
 /** Every unit the query reaches and its float32 score, in the order first reached. */
-function unitScores(field: LexicalField, query: ReturnType<TextAnalyzer['analyze']>): Map<number, number> {
+function unitScores(
+  field: LexicalField,
+  query: ReturnType<TextAnalyzer['analyze']>,
+  related: ReadonlyMap<string, number>,
+): Map<number, number> {
   const scores = new Map<number, number>();
-  for (const term of field.cursors(query, 1)) {
+  for (const term of field.cursors(query, 1, related)) {
     for (let p = term.at; p < term.end; p++) {
       const unit = term.units[p]!;
       scores.set(unit, Math.fround((scores.get(unit) ?? 0) + term.weights[p]! * term.scale));
@@ -58,13 +63,14 @@ function unitScores(field: LexicalField, query: ReturnType<TextAnalyzer['analyze
 
 function exhaustiveSearch(index: LexicalIndex, analyzer: TextAnalyzer, keys: readonly string[], query: string, k: number) {
   const analyzed = analyzer.analyze(index.vocabulary.correct(TextAnalyzer.normalize(query)));
+  const related = index.relatedWords(analyzed.words).words;
   const reached = new Map<number, { key: number; keyUnit: number; entry: number }>();
   const record = (chunk: number) => {
     let found = reached.get(chunk);
     if (!found) reached.set(chunk, (found = { key: 0, keyUnit: -1, entry: 0 }));
     return found;
   };
-  for (const [unit, score] of unitScores(index.keys, analyzed)) {
+  for (const [unit, score] of unitScores(index.keys, analyzed, related)) {
     const found = record(index.keys.unitChunk[unit]!);
     const weighted = score * index.keys.unitWeight[unit]!;
     if (weighted > found.key) {
@@ -72,7 +78,7 @@ function exhaustiveSearch(index: LexicalIndex, analyzer: TextAnalyzer, keys: rea
       found.keyUnit = unit;
     }
   }
-  for (const [unit, score] of unitScores(index.entries, analyzed)) {
+  for (const [unit, score] of unitScores(index.entries, analyzed, related)) {
     record(index.entries.unitChunk[unit]!).entry = Math.fround(score * index.entries.unitWeight[unit]!);
   }
   const ranked = [...reached].map(([chunk, { key, keyUnit, entry }]) => {
@@ -92,17 +98,31 @@ function exhaustiveSearch(index: LexicalIndex, analyzer: TextAnalyzer, keys: rea
   };
 }
 
-async function compareWithExhaustiveSearch(answerKeyWeight: number) {
+/**
+ * Questions with words the demo store's answers never use but CC-CEDICT relates to words they do
+ * use (时限 / 期限, 选项 / 选择, 尺寸 / 尺码, 权利 / 权益), for the thesaurus's cursors.
+ */
+const COLLOQUIAL = ['订单付款有没有时限', '有货到付款这个选项吗', '尺寸不对能调换吗', '会员有什么权利'];
+
+async function compareWithExhaustiveSearch(answerKeyWeight: number, thesaurus: LexicalIndexOptions = {}) {
   const { chunks, questions } = await repetitiveCorpus(2000);
   const analyzer = testAnalyzer({ pinyin: true });
-  const index = LexicalIndex.build(chunks, analyzer, { entryWeight: ENTRY_WEIGHT, answerKeyWeight });
+  const index = LexicalIndex.build(chunks, analyzer, { entryWeight: ENTRY_WEIGHT, answerKeyWeight, ...thesaurus });
   const keys = keyTexts(chunks, answerKeyWeight > 0);
   const random = seededRandom(7);
-  const queries = [...questions, ...questions.map((q) => `${q}${questions[Math.floor(random() * questions.length)]}`), '运费', '顺丰'];
+  const queries = [
+    ...questions,
+    ...questions.map((q) => `${q}${questions[Math.floor(random() * questions.length)]}`),
+    '运费',
+    '顺丰',
+    ...COLLOQUIAL,
+  ];
   const mismatches: string[] = [];
   let ties = 0;
   let byEntryAlone = 0;
+  let related = 0;
   for (const query of queries) {
+    related += index.relatedWords(analyzer.analyze(index.vocabulary.correct(TextAnalyzer.normalize(query))).words).words.size;
     for (const k of [1, 10, 40]) {
       const expected = exhaustiveSearch(index, analyzer, keys, query, k);
       const actual = index.search(query, k).map(({ chunkId, score, matchedText }) => ({ chunkId, score, matchedText }));
@@ -111,7 +131,7 @@ async function compareWithExhaustiveSearch(answerKeyWeight: number) {
       byEntryAlone += expected.byEntryAlone;
     }
   }
-  return { queries: queries.length, mismatches, ties, byEntryAlone };
+  return { queries: queries.length, mismatches, ties, byEntryAlone, related };
 }
 
 test('pruned search returns exactly the hits and scores of scoring every chunk the question reaches', async (t) => {
@@ -125,4 +145,10 @@ test('pruned search also ranks exactly the FAQ entries a question reaches only a
   const { mismatches, byEntryAlone } = await compareWithExhaustiveSearch(0);
   t.deepEqual(mismatches, []);
   t.true(byEntryAlone > 0, 'some hits are reached through their whole entry alone');
+});
+
+test('pruned search ranks exactly as the walk of every posting with the thesaurus matching related words too', async (t) => {
+  const { mismatches, related } = await compareWithExhaustiveSearch(0.6, { glosses: CedictGlosses.shared(), thesaurusWeight: 0.7 });
+  t.deepEqual(mismatches, []);
+  t.true(related > 0, 'some questions match related words');
 });

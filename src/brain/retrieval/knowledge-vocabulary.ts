@@ -30,6 +30,14 @@ export interface VocabularyOptions {
   cut: (text: string) => string[];
 }
 
+/** Words a knowledge base does not use but relates to its own (KnowledgeThesaurus), and how much of each counts as its. */
+export interface RelatedWords {
+  words: ReadonlySet<string>;
+  credit: number;
+}
+
+const NO_RELATED_WORDS: RelatedWords = { words: new Set(), credit: 0 };
+
 export class KnowledgeVocabulary {
   private constructor(
     /** Word → number of units (keys, passages) that use it. */
@@ -98,19 +106,29 @@ export class KnowledgeVocabulary {
     return this.words.has(word);
   }
 
+  /** Every word the knowledge base uses. */
+  knownWords(): IterableIterator<string> {
+    return this.words.keys();
+  }
+
   /**
    * Share (0..1) of the words' informative weight (`weight`, e.g. general-Chinese IDF) carried by
    * words the knowledge base uses; 1 for a text with no words. A Han word it does not use counts
-   * `characterCredit` (0..1) of its weight times the share of its characters that its words use.
+   * `characterCredit` (0..1) of its weight times the share of its characters that its words use,
+   * or `related.credit` of it if it is one of `related.words` (a synonym of its words), if more.
    */
-  coverage(words: readonly string[], weight: TermWeight, characterCredit = 0): number {
+  coverage(words: readonly string[], weight: TermWeight, characterCredit = 0, related: RelatedWords = NO_RELATED_WORDS): number {
     let total = 0;
     let known = 0;
     for (const word of new Set(words)) {
       const w = weight(word);
       total += w;
-      if (this.words.has(word)) known += w;
-      else if (characterCredit > 0 && HAN_WORD.test(word)) known += w * characterCredit * this.characterShare(word);
+      if (this.words.has(word)) {
+        known += w;
+        continue;
+      }
+      const byCharacters = characterCredit > 0 && HAN_WORD.test(word) ? characterCredit * this.characterShare(word) : 0;
+      known += w * Math.max(byCharacters, related.words.has(word) ? related.credit : 0);
     }
     return total === 0 ? 1 : known / total;
   }

@@ -3,6 +3,7 @@ import { type FieldUnits, TermCursor } from './term-cursor.ts';
 import type { AnalyzedText } from './text-analyzer.ts';
 
 export type Channel = keyof AnalyzedText;
+const NO_RELATED_WORDS: ReadonlyMap<string, number> = new Map();
 export const CHANNELS: readonly Channel[] = ['words', 'charGrams', 'chars', 'pinyinGrams', 'concepts'];
 
 /**
@@ -60,9 +61,12 @@ export class LexicalField implements FieldUnits {
   /**
    * A cursor on each query term's postings, in the order a unit's score adds them (channel by
    * channel, the query's terms in order). `share` is the part of a chunk's score the field's
-   * units make at most, which bounds what a term adds to a chunk.
+   * units make at most, which bounds what a term adds to a chunk. `relatedWords` are words the
+   * query does not say but means (KnowledgeThesaurus), each with its weight below 1: they are
+   * matched in the word channel after the query's own words, and count nothing in the query's
+   * self-score, so a unit that has one scores part of what it would have scored with the word said.
    */
-  cursors(query: AnalyzedText, share: number): TermCursor[] {
+  cursors(query: AnalyzedText, share: number, relatedWords: ReadonlyMap<string, number> = NO_RELATED_WORDS): TermCursor[] {
     const { channelWeights, unknownTermWeight, unitCoverage } = this.scoring;
     // A channel the field does not index (the character channel of FAQ keys) has no say in it.
     const weightOf = (channel: Channel) => (this.postings[channel].empty ? 0 : (channelWeights[channel] ?? 0));
@@ -79,11 +83,17 @@ export class LexicalField implements FieldUnits {
       const scale = weightOf(channel) / weightSum / querySelf ** (1 - unitCoverage);
       const chunkScale = scale * this.largestUnitWeight * share;
       const { offsets, units, weights, maxWeights } = postings;
-      for (const term of unique) {
+      const add = (term: string, weight: number) => {
         const id = postings.termId(term);
-        if (id === undefined) continue;
-        cursors.push(new TermCursor(this, units, weights, offsets[id]!, offsets[id + 1]!, scale, chunkScale, chunkScale * maxWeights[id]!));
-      }
+        if (id === undefined) return;
+        const termScale = scale * weight;
+        const termChunkScale = chunkScale * weight;
+        cursors.push(
+          new TermCursor(this, units, weights, offsets[id]!, offsets[id + 1]!, termScale, termChunkScale, termChunkScale * maxWeights[id]!),
+        );
+      };
+      for (const term of unique) add(term, 1);
+      if (channel === 'words') for (const [term, weight] of relatedWords) if (!unique.includes(term)) add(term, weight);
     }
     return cursors;
   }

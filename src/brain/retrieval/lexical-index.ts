@@ -1,4 +1,6 @@
 import { DEFAULT_BM25 } from './bm25-postings.ts';
+import type { CedictGlosses } from './cedict-glosses.ts';
+import { KnowledgeThesaurus } from './knowledge-thesaurus.ts';
 import { type KnowledgeVocabulary, KnowledgeVocabularyBuilder } from './knowledge-vocabulary.ts';
 import { CHANNELS, LexicalFieldBuilder, type FieldScoring, type LexicalField } from './lexical-field.ts';
 import { MaxScoreSearch, type ScoredChunk } from './max-score.ts';
@@ -35,9 +37,18 @@ export interface LexicalIndexOptions extends Partial<FieldScoring> {
   characterCredit?: number;
   /** Whether a string is a word of general Chinese; other strings may be typos of the KB's words. */
   isGeneralWord?: (text: string) => boolean;
+  /**
+   * A general thesaurus (CC-CEDICT's glosses; undefined = none): a question's word the knowledge
+   * base never uses also matches, at `thesaurusWeight` (0..1) of a word said, the knowledge base's
+   * words that share a gloss with it that at most `thesaurusMostHeadwords` headwords have, and counts
+   * `thesaurusWeight` of itself as in the domain (see characterCredit).
+   */
+  glosses?: CedictGlosses;
+  thesaurusWeight?: number;
+  thesaurusMostHeadwords?: number;
 }
 
-const DEFAULTS: Required<LexicalIndexOptions> = {
+const DEFAULTS: Required<Omit<LexicalIndexOptions, 'glosses'>> = {
   channelWeights: { words: 0.5, charGrams: 0.3, pinyinGrams: 0.2 },
   unknownTermWeight: 1,
   bm25: DEFAULT_BM25,
@@ -50,6 +61,8 @@ const DEFAULTS: Required<LexicalIndexOptions> = {
   characterCredit: 0,
   // Every string a word: no homophone is taken for a typo unless the caller knows the language.
   isGeneralWord: () => true,
+  thesaurusWeight: 0.7,
+  thesaurusMostHeadwords: 20,
 };
 
 /**
@@ -81,8 +94,10 @@ export class LexicalIndex implements Retriever {
     readonly vocabulary: KnowledgeVocabulary,
     private readonly domainSettings: Pick<
       Required<LexicalIndexOptions>,
-      'outOfDomainFactor' | 'inDomainCoverage' | 'characterCredit' | 'wordWeight'
+      'outOfDomainFactor' | 'inDomainCoverage' | 'characterCredit' | 'wordWeight' | 'thesaurusWeight'
     >,
+    /** Undefined without a thesaurus. */
+    private readonly thesaurus: KnowledgeThesaurus | undefined,
   ) {
     let mostUnits = 1;
     for (const field of [keys, entries]) {
@@ -127,6 +142,15 @@ export class LexicalIndex implements Retriever {
       else if (chunk.answer) vocabulary.add(analyzer.tokens(chunk.answer));
       entries.add(index, 1, analyzer.analyze([...questions, chunk.answer ?? ''].join('\n')));
     });
+    const knowledgeVocabulary = vocabulary.build({
+      isGeneralWord: settings.isGeneralWord,
+      fillerWords: analyzer.stopwords,
+      // Bound, not an arrow: an arrow made here would keep this function's whole scope (the
+      // builders' arrays, tens of megabytes) alive as long as the index.
+      readingOf: analyzer.reading.bind(analyzer),
+      cut: analyzer.cut.bind(analyzer),
+    });
+    const { glosses } = options;
     return new LexicalIndex(
       analyzer,
       chunks,
@@ -135,15 +159,11 @@ export class LexicalIndex implements Retriever {
       // A whole entry is long: only how much of the query it covers counts.
       entries.build({ ...settings, unitCoverage: 0 }, chunks.length),
       settings.entryWeight,
-      vocabulary.build({
-        isGeneralWord: settings.isGeneralWord,
-        fillerWords: analyzer.stopwords,
-        // Bound, not an arrow: an arrow made here would keep this function's whole scope (the
-        // builders' arrays, tens of megabytes) alive as long as the index.
-        readingOf: analyzer.reading.bind(analyzer),
-        cut: analyzer.cut.bind(analyzer),
-      }),
+      knowledgeVocabulary,
       settings,
+      glosses && settings.thesaurusWeight > 0
+        ? KnowledgeThesaurus.build(glosses, knowledgeVocabulary.knownWords(), settings.thesaurusMostHeadwords)
+        : undefined,
     );
   }
 
@@ -154,9 +174,10 @@ export class LexicalIndex implements Retriever {
   search(query: string, k: number): SearchHit[] {
     if (k <= 0) return [];
     const analyzed = this.analyzer.analyze(this.vocabulary.correct(TextAnalyzer.normalize(query)));
-    const keyCursors = this.keys.cursors(analyzed, this.keyShare);
-    const entryCursors = this.entries.cursors(analyzed, this.entryWeight);
-    const domainFactor = this.domainFactor(analyzed);
+    const related = this.relatedWords(analyzed.words);
+    const keyCursors = this.keys.cursors(analyzed, this.keyShare, related.words);
+    const entryCursors = this.entries.cursors(analyzed, this.entryWeight, related.words);
+    const domainFactor = this.domainFactor(analyzed, related.from);
     const top = this.pruning.topK([...keyCursors, ...entryCursors], k, domainFactor, (chunk, into) =>
       this.scoreChunk(chunk, keyCursors, entryCursors, domainFactor, into),
     );
@@ -170,15 +191,32 @@ export class LexicalIndex implements Retriever {
   }
 
   /**
+   * The knowledge base's words the thesaurus relates to the question's words it never uses, each at
+   * thesaurusWeight, and the question's words that related some (`from`).
+   */
+  relatedWords(words: readonly string[]): { words: Map<string, number>; from: Set<string> } {
+    const related = { words: new Map<string, number>(), from: new Set<string>() };
+    if (this.thesaurus === undefined) return related;
+    for (const word of words) {
+      if (this.vocabulary.knows(word)) continue;
+      for (const known of this.thesaurus.related(word)) {
+        related.words.set(known, this.domainSettings.thesaurusWeight);
+        related.from.add(word);
+      }
+    }
+    return related;
+  }
+
+  /**
    * Negative evidence: a question that shares little of its informative vocabulary with this
    * knowledge base is probably about another business, however many words it shares with some
    * entry (「去北京的机票多少钱」 asked of a dental clinic that lists its prices).
    */
-  private domainFactor(query: AnalyzedText): number {
-    const { outOfDomainFactor, inDomainCoverage, characterCredit, wordWeight } = this.domainSettings;
+  private domainFactor(query: AnalyzedText, relatedFrom: ReadonlySet<string>): number {
+    const { outOfDomainFactor, inDomainCoverage, characterCredit, wordWeight, thesaurusWeight } = this.domainSettings;
     // A concept of the company's own lexicon is its vocabulary too, however the question words it.
     if (outOfDomainFactor >= 1 || query.concepts.length > 0) return 1;
-    const coverage = this.vocabulary.coverage(query.words, wordWeight, characterCredit);
+    const coverage = this.vocabulary.coverage(query.words, wordWeight, characterCredit, { words: relatedFrom, credit: thesaurusWeight });
     // Geometric between outOfDomainFactor (nothing shared) and 1 (inDomainCoverage shared): each
     // informative word the knowledge base never uses costs a like share of the score.
     return outOfDomainFactor ** (1 - Math.min(1, coverage / inDomainCoverage));
