@@ -1,5 +1,5 @@
 import test from 'ava';
-import { CedictGlosses, normalizeGloss } from '../../src/brain/retrieval/cedict-glosses.ts';
+import { CedictGlosses, normalizeGloss, readCedict } from '../../src/brain/retrieval/cedict-glosses.ts';
 import { KnowledgeThesaurus } from '../../src/brain/retrieval/knowledge-thesaurus.ts';
 import { LexicalIndex } from '../../src/brain/retrieval/lexical-index.ts';
 import { faqEntry, testAnalyzer } from './support/brain-fixtures.ts';
@@ -14,6 +14,15 @@ test('glosses are compared without parentheses and plural endings, and verbs kee
   t.is(normalizeGloss('to fine'), 'to fine');
   t.is(normalizeGloss('CL:本[ben3]'), undefined);
   t.is(normalizeGloss('variant of 罰款|罚款[fa2 kuan3]'), undefined);
+});
+
+test('the parse kept on disk reads back as the glosses a fresh parse gives', (t) => {
+  const fresh = CedictGlosses.parse(readCedict());
+  // shared() read the file a parse of this code wrote (by this process or an earlier one).
+  for (const word of ['讲义', '教材', '罚钱', '罚款', '走廊', '楼道', '办理', '对付']) {
+    t.deepEqual(glosses.specificGlosses(word, 50), fresh.specificGlosses(word, 50), word);
+  }
+  t.true(fresh.specificGlosses('讲义', 20).length > 0);
 });
 
 test('a word reaches the knowledge base words that share a specific gloss with it, not a generic one', (t) => {

