@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connect.ts';
 import { queryRows, storedAtMs } from '../db/rows.ts';
 
@@ -16,17 +16,15 @@ export interface UnfinishedTurn {
  * reply answers none and names its own turn, src/conversations/send-agent-reply.ts).
  */
 export function findUnfinishedTurns(db: Database, cutoff: Date): Promise<UnfinishedTurn[]> {
-  return queryRows<UnfinishedTurn>(db, unfinishedTurnsQuery(cutoff));
-}
-
-/** Both halves read a small partial index (test/db/batch-statement-plans.test.ts). */
-export function unfinishedTurnsQuery(cutoff: Date): SQL {
   const before = cutoff.toISOString();
-  return sql`
+  return queryRows<UnfinishedTurn>(
+    db,
+    sql`
     (select id::int as "messageId", conversation_id::int as "conversationId", ${storedAtMs('created_at')}
-       from messages where awaiting_answer and created_at < ${before}::timestamptz limit 1000)
+       from messages where direction = 'in' and status = 'pending' and created_at < ${before}::timestamptz limit 1000)
     union
     (select coalesce(asked.id, reply.id)::int, reply.conversation_id::int, ${storedAtMs('coalesce(asked.created_at, reply.created_at)')}
        from deliveries d join messages reply on reply.id = d.message_id left join messages asked on asked.id = reply.reply_to_id
-      where d.status in ('pending', 'sending') and d.updated_at < ${before}::timestamptz limit 1000)`;
+      where d.status in ('pending', 'sending') and d.updated_at < ${before}::timestamptz limit 1000)`,
+  );
 }

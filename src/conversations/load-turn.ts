@@ -87,13 +87,13 @@ export const startTurnsStatement: PreparedStatement = {
            coalesce((select json_agg(g.name order by g.name) from customer_tags t join tags g on g.id = t.tag_id where t.customer_id = cu.id), '[]'::json) as "customerTags",
            coalesce((
              select json_agg(${messageJson} order by m.id)
-             from messages m where m.conversation_id = c.id and m.awaiting_answer
+             from messages m where m.conversation_id = c.id and m.direction = 'in' and m.status = 'pending'
            ), '[]'::json) as pending,
            coalesce((
              select json_agg(${messageJson} order by m.id) from (
                select h.id, h.direction, h.sender, h.kind, h.text, h.created_at, h.meta from messages h
                where h.conversation_id = c.id and h.status in ('answered', 'sent', 'held')
-                 and h.id < coalesce((select min(p.id) from messages p where p.conversation_id = c.id and p.awaiting_answer), 0)
+                 and h.id < coalesce((select min(p.id) from messages p where p.conversation_id = c.id and p.direction = 'in' and p.status = 'pending'), 0)
                order by h.id desc limit $2::int
              ) m
            ), '[]'::json) as history,

@@ -263,12 +263,6 @@ export const messageDirections = ['in', 'out'] as const;
 export const messageStatuses = ['pending', 'answered', 'held', 'ignored', 'queued', 'sent', 'failed'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
-/**
- * Each row gets one status update on the hot path (pending → answered, queued → sent); half of
- * each new page is left free for the new versions (`fillfactor = 50`, set by hand in migration
- * 0028, which drizzle-kit cannot express), so that the updates that change no indexed column are
- * heap-only. docs/performance.md has the figures and the cost.
- */
 export const messages = pgTable(
   'messages',
   {
@@ -289,15 +283,6 @@ export const messages = pgTable(
     /** The full normalized content. */
     content: jsonb('content').$type<Record<string, unknown>>().notNull(),
     status: text('status').$type<MessageStatus>().notNull(),
-    /**
-     * A customer message still waiting for the bot's turn (the backlog). The backlog index is
-     * partial on this column instead of on `status`: a column any index names, even only in its
-     * predicate, makes every change of it write a new entry into all the table's indexes (no HOT
-     * update, https://www.postgresql.org/docs/15/storage-hot.html). With `status` in no index,
-     * marking a reply sent (queued → sent, where this stays false) can be a heap-only update.
-     * Reads of the backlog name this column, so that the planner matches the partial index.
-     */
-    awaitingAnswer: boolean('awaiting_answer').generatedAlwaysAs(sql`direction = 'in' and status = 'pending'`),
     /** Platform message id (MsgId, msgid) when the platform gives one. */
     platformMessageId: text('platform_message_id'),
     /** Inbound retries of one callback share this key; unique per account so a retry is never stored twice. */
@@ -319,7 +304,7 @@ export const messages = pgTable(
     // conversation's, and the recovery sweep reads them all. Once this was ordered by time alone,
     // and a turn walked the whole backlog to find its own (the planner cannot tell two small
     // partial indexes apart on a young table, so there is one).
-    index('messages_awaiting_answer_by_conversation').on(t.conversationId, t.id).where(sql`awaiting_answer`),
+    index('messages_pending_by_conversation').on(t.conversationId, t.id).where(sql`direction = 'in' and status = 'pending'`),
     // Unread counts: what the customer wrote (not platform events) in a conversation after a read marker.
     index('messages_from_customer').on(t.conversationId, t.id).where(sql`sender = 'customer' and kind <> 'event'`),
     // The console's 渠道 page: each account's last inbound message (src/channel-accounts/delivery-health.ts).

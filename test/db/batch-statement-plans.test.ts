@@ -1,12 +1,10 @@
 import test from 'ava';
-import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { conversationStatesStatement } from '../../src/conversations/announce-conversations.ts';
 import { markSendingStatement } from '../../src/conversations/deliveries.ts';
-import { unfinishedTurnsQuery } from '../../src/conversations/find-unfinished-turns.ts';
 import { startTurnsStatement } from '../../src/conversations/load-turn.ts';
 import { recordInboundBatch, recordInboundStatement } from '../../src/conversations/record-inbound.ts';
-import { connectDatabase, type DatabaseHandle } from '../../src/db/connect.ts';
+import { connectDatabase } from '../../src/db/connect.ts';
 import type { PreparedStatement } from '../../src/db/prepared-statement.ts';
 import { createTestDatabase } from '../support/databases.ts';
 import { inboundTextBatches } from '../support/inbound-batches.ts';
@@ -53,36 +51,9 @@ function assertIndexPlans(t: import('ava').ExecutionContext, plans: Map<string, 
     t.notRegex(plan, growingTables, `${name} scans a table`);
     t.regex(plan, /Index (Only )?Scan|Bitmap Index Scan|Conflict Arbiter/, `${name} looks nothing up by index`);
   }
-  // The backlog is read through its partial index, whose predicate names awaiting_answer and not
-  // status (src/db/schema.ts): a read that named status instead would not match it.
-  t.regex(
-    plans.get(startTurnsStatement.name!)!,
-    /messages_awaiting_answer_by_conversation/,
-    'start_turns reads the backlog by another index',
-  );
 }
 
-/**
- * The recovery sweep's query is planned at each call, with its cutoff and the table's size then (a
- * new, empty table is read whole, which costs nothing): on an old table, both halves go through
- * their small partial indexes.
- */
-async function assertRecoverySweepPlan(t: import('ava').ExecutionContext, url: string): Promise<void> {
-  const handle: DatabaseHandle = await connectDatabase({ url, poolSize: 1 });
-  try {
-    const { rows } = (await handle.db.execute(sql`explain ${unfinishedTurnsQuery(new Date())}`)) as unknown as {
-      rows: Array<{ 'QUERY PLAN': string }>;
-    };
-    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-    t.notRegex(plan, growingTables, 'the recovery sweep scans a table');
-    t.regex(plan, /messages_awaiting_answer_by_conversation/, 'the recovery sweep reads the backlog by another index');
-    t.regex(plan, /deliveries_unfinished/, 'the recovery sweep reads unfinished deliveries by another index');
-  } finally {
-    await handle.close();
-  }
-}
-
-test('every named hot statement looks rows up by index in its generic plan, and the recovery sweep in its plan, on new tables and on old, analyzed ones', async (t) => {
+test('every named hot statement looks rows up by index in its generic plan, on new tables and on old, analyzed ones', async (t) => {
   const database = await createTestDatabase('postgres');
   t.teardown(() => database.drop());
   assertIndexPlans(t, await genericPlans(database.url));
@@ -95,7 +66,6 @@ test('every named hot statement looks rows up by index in its generic plan, and 
     const batch = inboundTextBatches(rows[0]!.id, 'plans');
     for (let i = 0; i < 80; i++) await recordInboundBatch(handle.db, batch(250));
     await handle.execute(`
-      update messages set status = 'answered' where id % 100 <> 0;
       insert into deliveries (message_id, conversation_id, part, body, status) select id, conversation_id, 0, text, 'sent' from messages;
       insert into tag_groups (name) values ('plans');
       insert into tags (group_id, name) select g.id, 'tag ' || n from tag_groups g, generate_series(1, 50) n;
@@ -105,5 +75,4 @@ test('every named hot statement looks rows up by index in its generic plan, and 
     await handle.close();
   }
   assertIndexPlans(t, await genericPlans(database.url));
-  await assertRecoverySweepPlan(t, database.url);
 });
