@@ -16,6 +16,7 @@ import autocannon from 'autocannon';
 import { type RoleProcess, startRole } from '../test/support/processes.ts';
 import { cpuPerItem, pidsNamed, postgresServing, startCpuCount, thisProcess } from './support/cpu-time.ts';
 import { benchEnvironment, CALLBACK_PATH, sealedCallbacks, table } from './support/environment.ts';
+import { hotUpdatesOf, walBytes } from './support/hot-updates.ts';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +39,11 @@ const environment = await benchEnvironment({ WORKER_CONCURRENCY: values.concurre
 const roles: RoleProcess[] = [];
 /** Profiled roles write their profile only when they exit on their own: they are stopped, not killed. */
 const profiled = new Set<RoleProcess>();
+const stopRoles = async () => {
+  const stopping = roles.splice(0);
+  for (const role of stopping) role.child.kill(profiled.has(role) ? 'SIGTERM' : 'SIGKILL');
+  await Promise.all(stopping.map((role) => role.exited));
+};
 try {
   // One after the other (each applies the migrations as it starts); all killed at the end, however the run ends.
   const start = async (role: 'api' | 'worker') => {
@@ -62,6 +68,7 @@ try {
     Redis: pidsNamed('redis-server'),
     [HARNESS]: thisProcess,
   });
+  const walBefore = await walBytes(environment.database.url);
   const started = performance.now();
   const startedUs = Number(process.hrtime.bigint() / 1000n);
   const ingest = await autocannon({
@@ -86,6 +93,7 @@ try {
   await environment.wecom.waitForDelivered(messages, 300_000);
   const doneAt = performance.now();
   const cpu = cpuPerItem(cpuSince(), messages);
+  const walPerMessage = Math.round(((await walBytes(environment.database.url)) - walBefore) / messages);
   // The monotonic-clock span of the run (the clock V8's profiles use), so start-up is not counted.
   if (profileDir) {
     const window = { fromUs: startedUs, toUs: Number(process.hrtime.bigint() / 1000n), items: messages };
@@ -127,11 +135,29 @@ try {
   console.log(
     `\ngoal ≤ 1,000 µs of kefu-hub CPU per answered message: ${oursUs <= 1000 ? 'met' : 'not met'} (${oursUs} µs, ${(oursUs / 1000).toFixed(2)}× the goal)`,
   );
+  // Each status change that is not HOT writes a new entry into the table's indexes (docs/performance.md).
+  await stopRoles();
+  const updates = await hotUpdatesOf(environment.database.url, ['messages', 'deliveries', 'conversations']);
   console.log(
-    `BENCH_RESULT ${JSON.stringify({ bench: 'pipeline', messages, apis: apiCount, workers: workerCount, ackPerSecond, endToEndPerSecond, p99AckMs: ingest.latency.p99, cpuUs: cpu.parts, harness: HARNESS })}`,
+    `\n#### Updates by table (pg_stat_user_tables; HOT: no index written); WAL ${walPerMessage} bytes per message (whole server)\n`,
+  );
+  console.log(
+    table(
+      ['table', 'updates', 'HOT', 'HOT share', 'heap pages', 'index pages'],
+      Object.entries(updates).map(([name, u]) => [
+        name,
+        u.updates,
+        u.hot,
+        `${u.updates ? Math.round((100 * u.hot) / u.updates) : 0} %`,
+        u.heapPages,
+        u.indexPages,
+      ]),
+    ),
+  );
+  console.log(
+    `BENCH_RESULT ${JSON.stringify({ bench: 'pipeline', messages, apis: apiCount, workers: workerCount, ackPerSecond, endToEndPerSecond, p99AckMs: ingest.latency.p99, cpuUs: cpu.parts, harness: HARNESS, updates, walPerMessage })}`,
   );
 } finally {
-  for (const role of roles) role.child.kill(profiled.has(role) ? 'SIGTERM' : 'SIGKILL');
-  await Promise.all(roles.map((role) => role.exited));
+  await stopRoles();
   await environment.close();
 }
