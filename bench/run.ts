@@ -22,6 +22,8 @@ const benches: Array<{ file: string; args?: string[]; node?: string[]; runsRoles
   { file: 'bench/durable-store.bench.ts' },
   { file: 'bench/ingestion.bench.ts' },
   { file: 'bench/pipeline.bench.ts', runsRoles: true },
+  // What BullMQ's job alone costs per message: a floor under the end-to-end figure (issue 18).
+  { file: 'bench/queue-floor.bench.ts' },
   { file: 'bench/concurrency.bench.ts' },
   { file: 'bench/retrieval.bench.ts', node: ['--expose-gc'] },
   { file: 'bench/retrieval.bench.ts', node: ['--expose-gc'], args: ['--chunks', '500000'] },
