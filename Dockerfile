@@ -36,6 +36,10 @@ RUN rm -rf node_modules \
  && npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm rebuild \
  && npm cache clean --force
+# The thesaurus's dictionary parsed once, here, into node_modules/.cache/kefu-hub: the service
+# cannot write there at run time (read-only files, below), and would parse it at every start
+# (about a second of CPU; docs/brain.md, "a general thesaurus").
+RUN node --import tsx -e "import('./src/brain/retrieval/cedict-glosses.ts').then(({ CedictGlosses }) => CedictGlosses.shared())"
 
 # --- runtime -----------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

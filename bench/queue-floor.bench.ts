@@ -28,6 +28,7 @@ const jobs = Number(values.jobs);
 const group = Number(values.group);
 const prefix = `queue-floor-${process.pid}`;
 const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+// 8 attempts: JOB_ATTEMPTS' default (src/config/env.ts).
 const queue = createConversationQueue(connection, prefix, 8);
 const worker = fork(fileURLToPath(new URL('./support/no-op-turn-worker.ts', import.meta.url)), {
   execArgv: ['--import', 'tsx'],
@@ -62,6 +63,9 @@ try {
   }
   await Promise.all(inFlight);
   await finishedAll();
+  // A failed job costs less than a finished one: the floor holds only if every job finished.
+  const { failed } = await queue.getJobCounts('failed');
+  if (failed) throw new Error(`${failed} jobs failed: the figures are not a floor`);
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuPerItem(cpuSince(), jobs);
   const total = Object.values(cpu.parts).reduce((a, b) => a + b, 0);

@@ -23,11 +23,14 @@ export async function hotUpdatesOf(databaseUrl: string, tables: string[]): Promi
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    for (let waited = 0; waited < 10_000; waited += 100) {
+    for (let waited = 0; ; waited += 100) {
       const others = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
         database,
       ]);
       if (others.rows[0].n === 0) break;
+      // Counts a backend has not handed in yet would be missing, and the table wrong without a word.
+      if (waited >= 10_000)
+        throw new Error(`${others.rows[0].n} backends of ${database} still connected after 10 s: update counts would be incomplete`);
       await sleep(100);
     }
     const { rows } = await client.query<{ relname: string } & TableUpdates>(

@@ -95,11 +95,10 @@ export async function withCompanyVocabulary(context: RetrievalContext, company: 
 /** Builds a lexical index the way the service does, so eval and bench measure the real thing. */
 export function buildLexicalIndex(chunks: readonly IndexedChunk[], context: RetrievalContext): LexicalIndex {
   const { prior } = context;
-  const { index } = context.settings;
   return LexicalIndex.build(chunks, context.analyzer, {
-    ...index,
+    ...context.settings.index,
     ...(prior && { wordWeight: (term: string) => prior.weight(term), isGeneralWord: (text: string) => prior.isWord(text) }),
-    ...((index.thesaurusWeight ?? 0) > 0 && { glosses: CedictGlosses.shared() }),
+    glosses: CedictGlosses.shared,
   });
 }
 

@@ -1,5 +1,8 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
-import { CedictGlosses, normalizeGloss, readCedict } from '../../src/brain/retrieval/cedict-glosses.ts';
+import { CedictGlosses, normalizeGloss } from '../../src/brain/retrieval/cedict-glosses.ts';
 import { KnowledgeThesaurus } from '../../src/brain/retrieval/knowledge-thesaurus.ts';
 import { LexicalIndex } from '../../src/brain/retrieval/lexical-index.ts';
 import { faqEntry, testAnalyzer } from './support/brain-fixtures.ts';
@@ -10,19 +13,38 @@ const glosses = CedictGlosses.shared();
 
 test('glosses are compared without parentheses and plural endings, and verbs keep their "to"', (t) => {
   t.is(normalizeGloss('teaching materials'), 'teaching material');
+  // A one-word plural is often another word: goods are not good, customs not a custom.
+  t.is(normalizeGloss('goods'), 'goods');
+  t.is(normalizeGloss('customs'), 'customs');
   t.is(normalizeGloss('penalty (fee)'), 'penalty');
   t.is(normalizeGloss('to fine'), 'to fine');
   t.is(normalizeGloss('CL:本[ben3]'), undefined);
   t.is(normalizeGloss('variant of 罰款|罚款[fa2 kuan3]'), undefined);
 });
 
-test('the parse kept on disk reads back as the glosses a fresh parse gives', (t) => {
-  const fresh = CedictGlosses.parse(readCedict());
-  // shared() read the file a parse of this code wrote (by this process or an earlier one).
+test('the parse is kept on disk, read back by the next load, and parsed again when the kept file is cut short', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'cedict-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'cedict-glosses-test.json');
+  writeFileSync(join(dir, 'cedict-glosses-older.json'), '{}');
+  const parsed = CedictGlosses.load(path);
+  t.true(parsed.specificGlosses('讲义', 20).length > 0);
+  // Kept, and the parse an older version kept removed.
+  t.deepEqual(readdirSync(dir), ['cedict-glosses-test.json']);
+  // What a load reads is the kept file, not a new parse: a doctored one shows through.
+  writeFileSync(path, JSON.stringify({ glossIds: [['测试', [0]]], headwordCounts: [2] }));
+  t.deepEqual(CedictGlosses.load(path).specificGlosses('测试', 20), [0]);
+  // Cut short (a crash mid-write elsewhere): parsed again, the same as the first parse, and kept anew.
+  writeFileSync(path, '{"glossIds": [["讲义"');
+  const again = CedictGlosses.load(path);
   for (const word of ['讲义', '教材', '罚钱', '罚款', '走廊', '楼道', '办理', '对付']) {
-    t.deepEqual(glosses.specificGlosses(word, 50), fresh.specificGlosses(word, 50), word);
+    t.deepEqual(again.specificGlosses(word, 50), parsed.specificGlosses(word, 50), word);
   }
-  t.true(fresh.specificGlosses('讲义', 20).length > 0);
+  t.notThrows(() => JSON.parse(readFileSync(path, 'utf8')));
+});
+
+test('a one-word gloss is not folded into another word: 好看 does not reach 商品 through "goods"', (t) => {
+  t.deepEqual(KnowledgeThesaurus.build(glosses, ['商品', '货物'], 20).related('好看'), []);
 });
 
 test('a word reaches the knowledge base words that share a specific gloss with it, not a generic one', (t) => {
@@ -38,7 +60,7 @@ const school = [
   faqEntry('online', ['可以在线上课吗'], '所有课程都有直播。'),
   faqEntry('card', ['怎么办理会员卡'], '前台出示身份证即可。'),
 ];
-const thesaurus = { glosses, thesaurusWeight: 0.7, thesaurusMostHeadwords: 20 };
+const thesaurus = { glosses: () => glosses, thesaurusWeight: 0.7, thesaurusMostHeadwords: 20 };
 
 test('a question using a word the knowledge base never uses finds the entry that uses its synonym', (t) => {
   const without = LexicalIndex.build(school, testAnalyzer()).search('有没有讲义', 3);
@@ -60,7 +82,7 @@ test('a word sharing only a generic gloss with the knowledge base reaches nothin
 
 test('a related word counts as in the domain: the question is scaled down less as out of scope', (t) => {
   // The score with out-of-scope evidence over the score without it is the domain factor.
-  const domainFactor = (options: { glosses?: CedictGlosses }) => {
+  const domainFactor = (options: { glosses?: () => CedictGlosses }) => {
     const score = (evidence: object) =>
       LexicalIndex.build(school, testAnalyzer(), { ...thesaurus, ...options, ...evidence }).search('讲义要另外交钱吗', 1)[0]!.score;
     return score({ outOfDomainFactor: 0.3, inDomainCoverage: 1 }) / score({ outOfDomainFactor: 1 });

@@ -148,7 +148,7 @@ test('pruned search also ranks exactly the FAQ entries a question reaches only a
 });
 
 test('pruned search ranks exactly as the walk of every posting with the thesaurus matching related words too', async (t) => {
-  const { mismatches, related } = await compareWithExhaustiveSearch(0.6, { glosses: CedictGlosses.shared(), thesaurusWeight: 0.7 });
+  const { mismatches, related } = await compareWithExhaustiveSearch(0.6, { glosses: CedictGlosses.shared, thesaurusWeight: 0.7 });
   t.deepEqual(mismatches, []);
   t.true(related > 0, 'some questions match related words');
 });

