@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { createConversationQueue, enqueueTurns, type TurnJobData } from '../src/queue/conversation-queue.ts';
 import { cpuPerItem, pidsNamed, startCpuCount, thisProcess } from './support/cpu-time.ts';
-import { REDIS_URL } from '../test/support/wecom-service.ts';
+import { eventually, REDIS_URL } from '../test/support/wecom-service.ts';
 import { table } from './support/environment.ts';
 
 const { values } = parseArgs({
@@ -43,13 +43,13 @@ try {
     Array.from({ length: count }, (_, n) => ({ conversationId: from + n, messageId: from + n, messageStoredAt: 1 }));
   // BullMQ keeps only the last 1,000 completed jobs (removeOnComplete), so wait for no work left.
   const finishedAll = () => Promise.race([noWorkLeft(), workerDied]);
-  const noWorkLeft = async () => {
-    for (;;) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      if (Object.values(counts).every((n) => n === 0)) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const noWorkLeft = () =>
+    eventually(
+      async () => Object.values(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).every((n) => n === 0),
+      300_000,
+      'the queue to have no work left',
+      20,
+    );
   // Warm-up: scripts loaded, connections made, code compiled.
   await enqueueTurns(queue, turns(-2000, 2000), 0);
   await finishedAll();

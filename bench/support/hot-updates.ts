@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { eventually } from '../../test/support/wecom-service.ts';
 
 export interface TableUpdates {
   updates: number;
@@ -23,16 +23,19 @@ export async function hotUpdatesOf(databaseUrl: string, tables: string[]): Promi
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    for (let waited = 0; ; waited += 100) {
-      const others = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
-        database,
-      ]);
-      if (others.rows[0].n === 0) break;
-      // Counts a backend has not handed in yet would be missing, and the table wrong without a word.
-      if (waited >= 10_000)
-        throw new Error(`${others.rows[0].n} backends of ${database} still connected after 10 s: update counts would be incomplete`);
-      await sleep(100);
-    }
+    // Counts a backend has not handed in yet would be missing, and the table wrong without a word.
+    await eventually(
+      async () => {
+        const others = await client.query(
+          'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [database],
+        );
+        return others.rows[0].n === 0;
+      },
+      10_000,
+      `the backends of ${database} to disconnect, without which the update counts would be incomplete`,
+      100,
+    );
     const { rows } = await client.query<{ relname: string } & TableUpdates>(
       `select relname, n_tup_upd::int as updates, n_tup_hot_upd::int as hot,
               (pg_relation_size(relid) / 8192)::int as "heapPages", (pg_indexes_size(relid) / 8192)::int as "indexPages"
